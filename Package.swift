@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "tidings",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tidings", targets: ["worker"]),
+        .library(name: "CoreModel", targets: ["CoreModel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "CoreModel",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Channels",
+            dependencies: ["CoreModel", "CCurl", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "Scheduler", dependencies: ["CoreModel", "Channels"]),
+        .target(name: "Campaigns", dependencies: ["CoreModel", "Scheduler"]),
+        .executableTarget(
+            name: "worker",
+            dependencies: [
+                "CoreModel", "Channels", "Scheduler", "Campaigns",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .testTarget(name: "CoreModelTests", dependencies: ["CoreModel"]),
+        .testTarget(name: "ChannelsTests", dependencies: ["Channels"]),
+        .testTarget(name: "WorkerTests", dependencies: ["worker", "CoreModel"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

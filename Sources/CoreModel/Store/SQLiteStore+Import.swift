@@ -1,0 +1,204 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    public func apply(_ batch: ImportBatch, dryRun: Bool) async throws -> [RowOutcome] {
+        try await pool.writeWithoutTransaction { db in
+            var outcomes: [RowOutcome] = []
+            try db.inTransaction(.immediate) {
+                let now = Date().unixMillis
+                var lookups = ReferenceLookups()
+                switch batch {
+                case .branches(let rows): outcomes = try rows.map { try Self.upsert($0, db, now) }
+                case .menuItems(let rows): outcomes = try rows.map { try Self.upsert($0, db) }
+                case .members(let rows): outcomes = try rows.map { try Self.upsert($0, db, now, &lookups) }
+                case .orders(let rows): outcomes = try rows.map { try Self.upsert($0, db, now, &lookups) }
+                case .complaints(let rows): outcomes = try rows.map { try Self.upsert($0, db, now, &lookups) }
+                case .feedback(let rows): outcomes = try rows.map { try Self.upsert($0, db, &lookups) }
+                }
+                return dryRun ? .rollback : .commit
+            }
+            return outcomes
+        }
+    }
+
+    /// Natural key → row id, cached for one transaction.
+    struct ReferenceLookups {
+        var branches: [String: Int64?] = [:]
+        var members: [String: Int64?] = [:]
+        var orders: [String: Int64?] = [:]
+        var menu: [Int: (id: Int64, price: Int)?] = [:]
+
+        mutating func branch(_ code: String, _ db: Database) throws -> Int64? {
+            if let cached = branches[code] { return cached }
+            let id = try Int64.fetchOne(db, sql: "SELECT id FROM branches WHERE code = ?", arguments: [code])
+            branches[code] = id
+            return id
+        }
+
+        mutating func member(_ no: String, _ db: Database) throws -> Int64? {
+            if let cached = members[no] { return cached }
+            let id = try Int64.fetchOne(db, sql: "SELECT id FROM members WHERE member_no = ?", arguments: [no])
+            members[no] = id
+            return id
+        }
+
+        mutating func order(_ no: String, _ db: Database) throws -> Int64? {
+            if let cached = orders[no] { return cached }
+            let id = try Int64.fetchOne(db, sql: "SELECT id FROM orders WHERE order_no = ?", arguments: [no])
+            orders[no] = id
+            return id
+        }
+
+        mutating func menuItem(_ code: Int, _ db: Database) throws -> (id: Int64, price: Int)? {
+            if let cached = menu[code] { return cached }
+            let row = try Row.fetchOne(db, sql: "SELECT id, price_fen FROM menu_items WHERE code = ?", arguments: [code])
+            let item = row.map { (id: $0["id"] as Int64, price: $0["price_fen"] as Int) }
+            menu[code] = item
+            return item
+        }
+    }
+
+    /// Inserts when the key is new, updates only when a value differs.
+    private static func upsertRow(
+        _ db: Database, table: String, keyColumn: String, key: DatabaseValueConvertible,
+        columns: [String], values: [DatabaseValueConvertible?], insertExtras: [String: DatabaseValueConvertible?] = [:],
+        updateExtras: [String: DatabaseValueConvertible?] = [:]
+    ) throws -> (RowOutcome, Int64) {
+        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM \(table) WHERE \(keyColumn) = ?", arguments: [key]) {
+            let assignments = (columns + updateExtras.keys.sorted()).map { "\($0) = ?" }.joined(separator: ", ")
+            let tuple = columns.joined(separator: ", ")
+            let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+            let extraValues = updateExtras.keys.sorted().map { updateExtras[$0]! }
+            try db.execute(
+                sql: "UPDATE \(table) SET \(assignments) WHERE id = ? AND (\(tuple)) IS NOT (\(marks))",
+                arguments: StatementArguments(values + extraValues + [id] + values))
+            return (db.changesCount > 0 ? .updated : .unchanged, id)
+        }
+        let allColumns = [keyColumn] + columns + insertExtras.keys.sorted()
+        let allValues: [DatabaseValueConvertible?] = [key] + values + insertExtras.keys.sorted().map { insertExtras[$0]! }
+        try db.execute(
+            sql: "INSERT INTO \(table) (\(allColumns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: allColumns.count).joined(separator: ", ")))",
+            arguments: StatementArguments(allValues))
+        return (.inserted, db.lastInsertedRowID)
+    }
+
+    private static func upsert(_ branch: Branch, _ db: Database, _ now: Int64) throws -> RowOutcome {
+        try upsertRow(
+            db, table: "branches", keyColumn: "code", key: branch.code,
+            columns: ["name", "district", "address", "phone", "fax", "seats"],
+            values: [branch.name, branch.district, branch.address, branch.phone, branch.fax, branch.seats],
+            insertExtras: ["created_at": now, "updated_at": now], updateExtras: ["updated_at": now]
+        ).0
+    }
+
+    private static func upsert(_ item: MenuItem, _ db: Database) throws -> RowOutcome {
+        try upsertRow(
+            db, table: "menu_items", keyColumn: "code", key: item.code,
+            columns: ["name", "price_fen", "category"], values: [item.name, item.priceFen, item.category]
+        ).0
+    }
+
+    private static func upsert(_ member: Member, _ db: Database, _ now: Int64, _ lookups: inout ReferenceLookups) throws -> RowOutcome {
+        var branchId: Int64?
+        if let code = member.branchCode {
+            guard let id = try lookups.branch(code, db) else { return .rejected(field: "branch_code", reason: "unknown branch '\(code)'") }
+            branchId = id
+        }
+        let (outcome, id) = try upsertRow(
+            db, table: "members", keyColumn: "member_no", key: member.memberNo,
+            columns: [
+                "name", "phone", "phone_status", "phone_reason", "email", "email_status", "email_reason",
+                "fax", "fax_status", "fax_reason", "level", "points", "tags", "timezone", "locale", "branch_id", "joined_at",
+            ],
+            values: [
+                member.name, member.phone.value, member.phone.status.rawValue, member.phone.reason,
+                member.email.value, member.email.status.rawValue, member.email.reason,
+                member.fax.value, member.fax.status.rawValue, member.fax.reason,
+                member.level.rawValue, member.points, member.tags.joined(separator: ","), member.timezone, member.locale,
+                branchId, member.joinedAt?.unixMillis,
+            ],
+            insertExtras: ["created_at": now, "updated_at": now], updateExtras: ["updated_at": now])
+        if outcome == .inserted {
+            // Service messages (confirmations, reminders) are part of the order
+            // contract; marketing needs an explicit grant.
+            for channel in Channel.allCases {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO consents (member_id, channel, category, granted, source, changed_at) VALUES (?, ?, 'service', 1, 'import', ?)",
+                    arguments: [id, channel.rawValue, now])
+            }
+        }
+        return outcome
+    }
+
+    private static func upsert(_ order: Order, _ db: Database, _ now: Int64, _ lookups: inout ReferenceLookups) throws -> RowOutcome {
+        guard let memberId = try lookups.member(order.memberNo, db) else {
+            return .rejected(field: "member_no", reason: "unknown member '\(order.memberNo)'")
+        }
+        guard let branchId = try lookups.branch(order.branchCode, db) else {
+            return .rejected(field: "branch_code", reason: "unknown branch '\(order.branchCode)'")
+        }
+        var lines: [(menuId: Int64, quantity: Int, price: Int)] = []
+        for line in order.items {
+            guard let item = try lookups.menuItem(line.menuCode, db) else {
+                return .rejected(field: "items", reason: "unknown menu code \(line.menuCode)")
+            }
+            lines.append((item.id, line.quantity, item.price))
+        }
+        let amount = order.amountFen >= 0 ? order.amountFen : lines.reduce(0) { $0 + $1.quantity * $1.price }
+        let (outcome, orderId) = try upsertRow(
+            db, table: "orders", keyColumn: "order_no", key: order.orderNo,
+            columns: ["member_id", "branch_id", "source", "kind", "status", "ordered_at", "scheduled_at", "party_size", "amount_fen", "address"],
+            values: [
+                memberId, branchId, order.source.rawValue, order.kind.rawValue, order.status.rawValue,
+                order.orderedAt.unixMillis, order.scheduledAt?.unixMillis, order.partySize, amount, order.address,
+            ],
+            insertExtras: ["created_at": now, "updated_at": now], updateExtras: ["updated_at": now])
+        let existing = try Row.fetchAll(db, sql: "SELECT menu_item_id, quantity FROM order_items WHERE order_id = ? ORDER BY line", arguments: [orderId])
+            .map { (menuId: $0["menu_item_id"] as Int64, quantity: $0["quantity"] as Int) }
+        let itemsChanged = existing.count != lines.count || zip(existing, lines).contains { $0.menuId != $1.menuId || $0.quantity != $1.quantity }
+        if itemsChanged {
+            try db.execute(sql: "DELETE FROM order_items WHERE order_id = ?", arguments: [orderId])
+            for (index, line) in lines.enumerated() {
+                try db.execute(
+                    sql: "INSERT INTO order_items (order_id, line, menu_item_id, quantity, price_fen) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [orderId, index + 1, line.menuId, line.quantity, line.price])
+            }
+        }
+        try db.execute(
+            sql: "UPDATE members SET last_order_at = ? WHERE id = ? AND (last_order_at IS NULL OR last_order_at < ?)",
+            arguments: [order.orderedAt.unixMillis, memberId, order.orderedAt.unixMillis])
+        return outcome == .unchanged && itemsChanged ? .updated : outcome
+    }
+
+    private static func upsert(_ complaint: Complaint, _ db: Database, _ now: Int64, _ lookups: inout ReferenceLookups) throws -> RowOutcome {
+        guard let memberId = try lookups.member(complaint.memberNo, db) else {
+            return .rejected(field: "member_no", reason: "unknown member '\(complaint.memberNo)'")
+        }
+        var orderId: Int64?
+        if let orderNo = complaint.orderNo {
+            guard let id = try lookups.order(orderNo, db) else { return .rejected(field: "order_no", reason: "unknown order '\(orderNo)'") }
+            orderId = id
+        }
+        return try upsertRow(
+            db, table: "complaints", keyColumn: "complaint_no", key: complaint.complaintNo,
+            columns: ["member_id", "order_id", "channel", "department", "status", "description", "resolution", "opened_at", "resolved_at", "satisfaction"],
+            values: [
+                memberId, orderId, complaint.channel, complaint.department, complaint.status.rawValue, complaint.description,
+                complaint.resolution, complaint.openedAt.unixMillis, complaint.resolvedAt?.unixMillis, complaint.satisfaction,
+            ],
+            insertExtras: ["updated_at": now], updateExtras: ["updated_at": now]
+        ).0
+    }
+
+    private static func upsert(_ feedback: DeliveryFeedback, _ db: Database, _ lookups: inout ReferenceLookups) throws -> RowOutcome {
+        guard let orderId = try lookups.order(feedback.orderNo, db) else {
+            return .rejected(field: "order_no", reason: "unknown order '\(feedback.orderNo)'")
+        }
+        return try upsertRow(
+            db, table: "delivery_feedback", keyColumn: "order_id", key: orderId,
+            columns: ["outcome", "note", "recorded_at"],
+            values: [feedback.outcome.rawValue, feedback.note, feedback.recordedAt.unixMillis]
+        ).0
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file in WAL mode through a GRDB pool
+/// (one writer, concurrent readers), foreign keys on, migrations applied on open.
+public final class SQLiteStore: Store {
+    let pool: DatabasePool
+    public let path: String
+
+    public struct OpenError: Error, CustomStringConvertible {
+        public let path: String
+        public let underlying: String
+        public var description: String { "cannot open database \(path): \(underlying)" }
+    }
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.readonly = readOnly
+        configuration.prepareDatabase { db in
+            // WAL with synchronous=NORMAL survives a killed process; only a
+            // power loss may drop the last commits.
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            if !readOnly { try Schema.migrator.migrate(pool) }
+        } catch {
+            throw OpenError(path: path, underlying: "\(error)")
+        }
+    }
+
+    /// Names of the applied migrations, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try Schema.migrator.appliedMigrations(db) }
+    }
+}

@@ -1,0 +1,247 @@
+import GRDB
+
+/// The schema as named, append-only migrations. Timestamps are INTEGER unix
+/// milliseconds (UTC); money is INTEGER fen.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-records", migrate: createRecords)
+        migrator.registerMigration("v1-outbox", migrate: createOutbox)
+        return migrator
+    }
+
+    private static func createRecords(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE branches (
+              id INTEGER PRIMARY KEY,
+              code TEXT NOT NULL UNIQUE,
+              name TEXT NOT NULL,
+              district TEXT NOT NULL,
+              address TEXT NOT NULL,
+              phone TEXT,
+              fax TEXT,
+              seats INTEGER NOT NULL DEFAULT 0 CHECK (seats >= 0),
+              created_at INTEGER NOT NULL,
+              updated_at INTEGER NOT NULL
+            );
+            CREATE TABLE staff (
+              id INTEGER PRIMARY KEY,
+              staff_no TEXT NOT NULL UNIQUE,
+              name TEXT NOT NULL,
+              role TEXT NOT NULL CHECK (role IN ('manager','branch_manager','agent')),
+              branch_id INTEGER REFERENCES branches(id),
+              phone TEXT,
+              email TEXT
+            );
+            CREATE TABLE members (
+              id INTEGER PRIMARY KEY,
+              member_no TEXT NOT NULL UNIQUE,
+              name TEXT NOT NULL,
+              phone TEXT,
+              phone_status TEXT NOT NULL CHECK (phone_status IN ('valid','invalid','bounced','missing')),
+              phone_reason TEXT,
+              email TEXT,
+              email_status TEXT NOT NULL CHECK (email_status IN ('valid','invalid','bounced','missing')),
+              email_reason TEXT,
+              fax TEXT,
+              fax_status TEXT NOT NULL CHECK (fax_status IN ('valid','invalid','bounced','missing')),
+              fax_reason TEXT,
+              level TEXT NOT NULL,
+              points INTEGER NOT NULL DEFAULT 0,
+              tags TEXT NOT NULL DEFAULT '',
+              timezone TEXT NOT NULL,
+              locale TEXT NOT NULL,
+              branch_id INTEGER REFERENCES branches(id),
+              manager_id INTEGER REFERENCES staff(id),
+              joined_at INTEGER,
+              created_at INTEGER NOT NULL,
+              updated_at INTEGER NOT NULL,
+              last_order_at INTEGER,
+              last_contacted_at INTEGER
+            );
+            CREATE INDEX members_phone ON members(phone);
+            CREATE INDEX members_email ON members(email);
+            CREATE TABLE consents (
+              member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+              channel TEXT NOT NULL CHECK (channel IN ('sms','voice','fax','email')),
+              category TEXT NOT NULL CHECK (category IN ('service','marketing','survey')),
+              granted INTEGER NOT NULL CHECK (granted IN (0,1)),
+              source TEXT NOT NULL,
+              changed_at INTEGER NOT NULL,
+              PRIMARY KEY (member_id, channel, category)
+            ) WITHOUT ROWID;
+            CREATE TABLE blacklist (
+              id INTEGER PRIMARY KEY,
+              address TEXT NOT NULL UNIQUE,
+              reason TEXT NOT NULL,
+              added_by TEXT NOT NULL,
+              added_at INTEGER NOT NULL
+            );
+            CREATE TABLE menu_items (
+              id INTEGER PRIMARY KEY,
+              code INTEGER NOT NULL UNIQUE,
+              name TEXT NOT NULL,
+              price_fen INTEGER NOT NULL CHECK (price_fen >= 0),
+              category TEXT NOT NULL,
+              active INTEGER NOT NULL DEFAULT 1
+            );
+            CREATE TABLE orders (
+              id INTEGER PRIMARY KEY,
+              order_no TEXT NOT NULL UNIQUE,
+              member_id INTEGER NOT NULL REFERENCES members(id),
+              branch_id INTEGER NOT NULL REFERENCES branches(id),
+              source TEXT NOT NULL CHECK (source IN ('ivr','agent','web','fax','email')),
+              kind TEXT NOT NULL CHECK (kind IN ('delivery','reservation','dine_in','banquet')),
+              status TEXT NOT NULL CHECK (status IN ('placed','confirmed','booked','moved','cancelled','seated','dispatched','delivered','completed')),
+              ordered_at INTEGER NOT NULL,
+              scheduled_at INTEGER,
+              party_size INTEGER,
+              amount_fen INTEGER NOT NULL,
+              address TEXT,
+              created_at INTEGER NOT NULL,
+              updated_at INTEGER NOT NULL
+            );
+            CREATE INDEX orders_member ON orders(member_id, ordered_at);
+            CREATE INDEX orders_schedule ON orders(status, scheduled_at);
+            CREATE TABLE order_items (
+              order_id INTEGER NOT NULL REFERENCES orders(id) ON DELETE CASCADE,
+              line INTEGER NOT NULL,
+              menu_item_id INTEGER NOT NULL REFERENCES menu_items(id),
+              quantity INTEGER NOT NULL CHECK (quantity > 0),
+              price_fen INTEGER NOT NULL,
+              PRIMARY KEY (order_id, line)
+            ) WITHOUT ROWID;
+            CREATE TABLE delivery_feedback (
+              id INTEGER PRIMARY KEY,
+              order_id INTEGER NOT NULL UNIQUE REFERENCES orders(id) ON DELETE CASCADE,
+              outcome TEXT NOT NULL CHECK (outcome IN ('on_time','late_30m','late_1h','wrong_address','not_delivered','damaged','cold')),
+              note TEXT,
+              recorded_at INTEGER NOT NULL
+            );
+            CREATE TABLE complaints (
+              id INTEGER PRIMARY KEY,
+              complaint_no TEXT NOT NULL UNIQUE,
+              member_id INTEGER NOT NULL REFERENCES members(id),
+              order_id INTEGER REFERENCES orders(id),
+              channel TEXT NOT NULL,
+              department TEXT NOT NULL,
+              status TEXT NOT NULL CHECK (status IN ('open','in_progress','resolved','closed')),
+              description TEXT NOT NULL,
+              resolution TEXT,
+              opened_at INTEGER NOT NULL,
+              resolved_at INTEGER,
+              satisfaction INTEGER CHECK (satisfaction BETWEEN 1 AND 5),
+              updated_at INTEGER NOT NULL
+            );
+            CREATE INDEX complaints_member ON complaints(member_id, status);
+            CREATE TABLE points_ledger (
+              id INTEGER PRIMARY KEY,
+              member_id INTEGER NOT NULL REFERENCES members(id),
+              delta INTEGER NOT NULL,
+              reason TEXT NOT NULL,
+              order_id INTEGER REFERENCES orders(id),
+              expires_at INTEGER,
+              idempotency_key TEXT UNIQUE,
+              created_at INTEGER NOT NULL
+            );
+            CREATE INDEX points_ledger_member ON points_ledger(member_id, expires_at);
+            CREATE TABLE tasks (
+              id INTEGER PRIMARY KEY,
+              member_id INTEGER NOT NULL REFERENCES members(id),
+              staff_id INTEGER REFERENCES staff(id),
+              reason TEXT NOT NULL,
+              due_at INTEGER NOT NULL,
+              status TEXT NOT NULL CHECK (status IN ('open','done','dropped')),
+              note TEXT,
+              created_at INTEGER NOT NULL
+            );
+            """)
+    }
+
+    private static func createOutbox(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE campaigns (
+              id INTEGER PRIMARY KEY,
+              name TEXT NOT NULL UNIQUE,
+              category TEXT NOT NULL,
+              status TEXT NOT NULL,
+              definition TEXT NOT NULL,
+              created_at INTEGER NOT NULL,
+              updated_at INTEGER NOT NULL
+            );
+            CREATE TABLE messages (
+              id INTEGER PRIMARY KEY,
+              idempotency_key TEXT NOT NULL UNIQUE,
+              channel TEXT NOT NULL CHECK (channel IN ('sms','voice','fax','email')),
+              lane TEXT NOT NULL CHECK (lane IN ('transactional','reminder','marketing')),
+              category TEXT NOT NULL CHECK (category IN ('service','marketing','survey')),
+              priority INTEGER NOT NULL DEFAULT 0,
+              member_id INTEGER REFERENCES members(id),
+              address TEXT NOT NULL,
+              order_id INTEGER REFERENCES orders(id),
+              complaint_id INTEGER REFERENCES complaints(id),
+              campaign_id INTEGER REFERENCES campaigns(id),
+              variant TEXT,
+              template TEXT,
+              locale TEXT,
+              payload TEXT NOT NULL,
+              not_before INTEGER NOT NULL,
+              expires_at INTEGER,
+              attempts INTEGER NOT NULL DEFAULT 0,
+              max_attempts INTEGER NOT NULL DEFAULT 5,
+              next_attempt_at INTEGER NOT NULL,
+              lease_owner TEXT,
+              lease_until INTEGER,
+              gateway TEXT,
+              provider_message_id TEXT,
+              status TEXT NOT NULL CHECK (status IN ('queued','sending','submitted','delivered','failed','expired','retrying','suppressed','deferred','cancelled','unknown')),
+              status_reason TEXT,
+              segments INTEGER,
+              cost_micros INTEGER,
+              created_at INTEGER NOT NULL,
+              updated_at INTEGER NOT NULL,
+              submitted_at INTEGER,
+              final_at INTEGER
+            );
+            CREATE INDEX messages_due ON messages(lane, status, next_attempt_at);
+            CREATE INDEX messages_lease ON messages(status, lease_until);
+            CREATE INDEX messages_provider ON messages(gateway, provider_message_id);
+            CREATE INDEX messages_member ON messages(member_id, created_at);
+            CREATE TABLE message_events (
+              id INTEGER PRIMARY KEY,
+              message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+              at INTEGER NOT NULL,
+              event TEXT NOT NULL,
+              from_status TEXT NOT NULL,
+              to_status TEXT NOT NULL,
+              reason TEXT
+            );
+            CREATE INDEX message_events_message ON message_events(message_id, at);
+            CREATE TABLE inbound_messages (
+              id INTEGER PRIMARY KEY,
+              channel TEXT NOT NULL,
+              kind TEXT NOT NULL CHECK (kind IN ('reply','dtmf','optout','bounce','unsubscribe')),
+              from_address TEXT NOT NULL,
+              to_address TEXT,
+              body TEXT NOT NULL,
+              member_id INTEGER REFERENCES members(id),
+              message_id INTEGER REFERENCES messages(id),
+              gateway TEXT,
+              provider_message_id TEXT,
+              received_at INTEGER NOT NULL,
+              UNIQUE (gateway, provider_message_id)
+            );
+            CREATE INDEX inbound_member ON inbound_messages(member_id, received_at);
+            CREATE TABLE survey_responses (
+              id INTEGER PRIMARY KEY,
+              member_id INTEGER NOT NULL REFERENCES members(id),
+              message_id INTEGER REFERENCES messages(id),
+              order_id INTEGER REFERENCES orders(id),
+              complaint_id INTEGER REFERENCES complaints(id),
+              score INTEGER,
+              answer TEXT NOT NULL,
+              received_at INTEGER NOT NULL
+            );
+            """)
+    }
+}
