@@ -1,0 +1,38 @@
+/// The record kinds `tidings import` understands, with their columns.
+public enum ImportKind: String, Sendable, CaseIterable, Codable {
+    case branches, menu, members, orders, complaints, feedback
+
+    /// Columns a file must have.
+    public var requiredColumns: [String] {
+        switch self {
+        case .branches: ["code", "name", "district", "address"]
+        case .menu: ["code", "name", "price"]
+        case .members: ["member_no", "name"]
+        case .orders: ["order_no", "member_no", "branch_code", "source", "kind", "ordered_at"]
+        case .complaints: ["complaint_no", "member_no", "department", "description", "opened_at"]
+        case .feedback: ["order_no", "outcome", "recorded_at"]
+        }
+    }
+
+    /// Columns a file may have besides the required ones.
+    public var optionalColumns: [String] {
+        switch self {
+        case .branches: ["phone", "fax", "seats"]
+        case .menu: ["category"]
+        case .members: ["phone", "email", "fax", "level", "points", "tags", "timezone", "locale", "branch_code", "joined_on"]
+        case .orders: ["status", "scheduled_at", "party_size", "amount", "address", "items"]
+        case .complaints: ["order_no", "channel", "status", "resolution", "resolved_at", "satisfaction"]
+        case .feedback: ["note"]
+        }
+    }
+
+    /// The natural key used to upsert.
+    public var keyColumn: String {
+        switch self {
+        case .branches, .menu: "code"
+        case .members: "member_no"
+        case .orders, .feedback: "order_no"
+        case .complaints: "complaint_no"
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+
+/// One parsed row, ready for the store.
+public enum ParsedRecord: Sendable {
+    case branch(Branch)
+    case menuItem(MenuItem)
+    case member(Member)
+    case order(Order)
+    case complaint(Complaint)
+    case feedback(DeliveryFeedback)
+}
+
+/// Turns a row of text fields into a domain record, or says which column is
+/// wrong and why. Pure: no database access (references are checked by the store).
+public struct RecordParser: Sendable {
+    public let kind: ImportKind
+    public let phones: PhoneNumberNormalizer
+    public let timeZone: TimeZone
+    /// Keep rows with unusable contacts (status invalid + reason) instead of rejecting them.
+    public let acceptInvalidContacts: Bool
+
+    public init(kind: ImportKind, phones: PhoneNumberNormalizer, timeZone: TimeZone, acceptInvalidContacts: Bool = false) {
+        self.kind = kind
+        self.phones = phones
+        self.timeZone = timeZone
+        self.acceptInvalidContacts = acceptInvalidContacts
+    }
+
+    public func parse(_ fields: [String: String], row: Int) -> Result<ParsedRecord, RowError> {
+        let reader = FieldReader(fields: fields, row: row, timeZone: timeZone)
+        do throws(RowError) {
+            switch kind {
+            case .branches: return .success(.branch(try branch(reader)))
+            case .menu: return .success(.menuItem(try menuItem(reader)))
+            case .members: return .success(.member(try member(reader)))
+            case .orders: return .success(.order(try order(reader)))
+            case .complaints: return .success(.complaint(try complaint(reader)))
+            case .feedback: return .success(.feedback(try feedback(reader)))
+            }
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func branch(_ r: FieldReader) throws(RowError) -> Branch {
+        Branch(
+            code: try r.required("code"), name: try r.required("name"), district: try r.required("district"),
+            address: try r.required("address"), phone: try checkedPhone(r, "phone"), fax: try checkedPhone(r, "fax"),
+            seats: try r.integer("seats", in: 0...100_000) ?? 0)
+    }
+
+    private func menuItem(_ r: FieldReader) throws(RowError) -> MenuItem {
+        guard let code = try r.integer("code", in: 1...99_999) else { throw RowError(row: r.row, column: "code", reason: "is required but empty") }
+        guard let price = try r.money("price") else { throw RowError(row: r.row, column: "price", reason: "is required but empty") }
+        return MenuItem(code: code, name: try r.required("name"), priceFen: price, category: r.text("category") ?? "其他")
+    }
+
+    private func member(_ r: FieldReader) throws(RowError) -> Member {
+        let memberNo = try r.required("member_no")
+        let name = try r.required("name")
+        let phone = try usable(phones.contact(r.text("phone")), r, "phone")
+        let email = try usable(EmailAddressValidator.contact(r.text("email")), r, "email")
+        let fax = try usable(phones.faxContact(r.text("fax")), r, "fax")
+        let zone = r.text("timezone") ?? timeZone.identifier
+        guard TimeZone(identifier: zone) != nil else { throw RowError(row: r.row, column: "timezone", reason: "unknown time zone '\(zone)' (use an IANA name such as Asia/Shanghai)") }
+        let locale = r.text("locale") ?? "zh-CN"
+        guard locale.range(of: #"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"#, options: .regularExpression) != nil else {
+            throw RowError(row: r.row, column: "locale", reason: "'\(locale)' is not a locale tag such as zh-CN or en-US")
+        }
+        let tags = (r.text("tags") ?? "").split(whereSeparator: { ",;|，".contains($0) })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return Member(
+            memberNo: memberNo, name: name, phone: phone, email: email, fax: fax,
+            level: try r.choice("level", MemberLevel.self) ?? .regular, points: try r.integer("points", in: 0...1_000_000_000) ?? 0,
+            tags: tags, timezone: zone, locale: locale, branchCode: r.text("branch_code"), joinedAt: try r.date("joined_on"))
+    }
+
+    private func order(_ r: FieldReader) throws(RowError) -> Order {
+        var items: [OrderLine] = []
+        if let text = r.text("items") {
+            for entry in text.split(whereSeparator: { ";|".contains($0) }) {
+                let parts = entry.trimmingCharacters(in: .whitespaces).lowercased().split(whereSeparator: { "x*×".contains($0) })
+                guard (1...2).contains(parts.count), let code = Int(parts[0]), code > 0,
+                    let quantity = parts.count == 2 ? Int(parts[1]) : 1, (1...999).contains(quantity)
+                else { throw RowError(row: r.row, column: "items", reason: "'\(entry)' is not CODExQTY (e.g. 101x2;205)") }
+                items.append(OrderLine(menuCode: code, quantity: quantity))
+            }
+        }
+        let kind = try r.requiredChoice("kind", OrderKind.self)
+        let scheduled = try r.date("scheduled_at")
+        if (kind == .reservation || kind == .banquet) && scheduled == nil {
+            throw RowError(row: r.row, column: "scheduled_at", reason: "is required for \(kind.rawValue) orders")
+        }
+        return Order(
+            orderNo: try r.required("order_no"), memberNo: try r.required("member_no"), branchCode: try r.required("branch_code"),
+            source: try r.requiredChoice("source", OrderSource.self), kind: kind,
+            status: try r.choice("status", OrderStatus.self) ?? (kind == .reservation || kind == .banquet ? .booked : .placed),
+            orderedAt: try r.requiredDate("ordered_at"), scheduledAt: scheduled,
+            partySize: try r.integer("party_size", in: 1...2000), amountFen: try r.money("amount") ?? -1,
+            address: r.text("address"), items: items)
+    }
+
+    private func complaint(_ r: FieldReader) throws(RowError) -> Complaint {
+        let status = try r.choice("status", ComplaintStatus.self) ?? .open
+        let resolvedAt = try r.date("resolved_at")
+        let openedAt = try r.requiredDate("opened_at")
+        if let resolvedAt, resolvedAt < openedAt {
+            throw RowError(row: r.row, column: "resolved_at", reason: "is before opened_at")
+        }
+        return Complaint(
+            complaintNo: try r.required("complaint_no"), memberNo: try r.required("member_no"), orderNo: r.text("order_no"),
+            channel: r.text("channel") ?? "phone", department: try r.required("department"), status: status,
+            description: try r.required("description"), resolution: r.text("resolution"), openedAt: openedAt,
+            resolvedAt: resolvedAt, satisfaction: try r.integer("satisfaction", in: 1...5))
+    }
+
+    private func feedback(_ r: FieldReader) throws(RowError) -> DeliveryFeedback {
+        DeliveryFeedback(
+            orderNo: try r.required("order_no"), outcome: try r.requiredChoice("outcome", DeliveryOutcome.self),
+            note: r.text("note"), recordedAt: try r.requiredDate("recorded_at"))
+    }
+
+    private func usable(_ field: ContactField, _ r: FieldReader, _ column: String) throws(RowError) -> ContactField {
+        if field.status == .invalid && !acceptInvalidContacts {
+            throw RowError(row: r.row, column: column, reason: "'\(field.value ?? "")': \(field.reason ?? "invalid")")
+        }
+        return field
+    }
+
+    private func checkedPhone(_ r: FieldReader, _ column: String) throws(RowError) -> String? {
+        let field = column == "fax" ? phones.faxContact(r.text(column)) : phones.contact(r.text(column))
+        switch field.status {
+        case .valid: return field.value
+        case .missing: return nil
+        case .invalid, .bounced: throw RowError(row: r.row, column: column, reason: "'\(field.value ?? "")': \(field.reason ?? "invalid")")
+        }
+    }
+}
