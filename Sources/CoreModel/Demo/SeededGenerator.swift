@@ -1,0 +1,34 @@
+/// A small, fast, deterministic generator (SplitMix64): the same seed gives
+/// the same data on every machine.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// 0..<bound without modulo bias worth worrying about at these sizes.
+    public mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+
+    /// True with probability `percent`/100.
+    public mutating func chance(_ percent: Double) -> Bool { Double(next() % 1_000_000) < percent * 10_000 }
+
+    public mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+
+    /// Picks by integer weights.
+    public mutating func pick<T>(_ weighted: [(T, Int)]) -> T {
+        let total = weighted.reduce(0) { $0 + $1.1 }
+        var roll = below(total)
+        for (item, weight) in weighted {
+            if roll < weight { return item }
+            roll -= weight
+        }
+        return weighted[weighted.count - 1].0
+    }
+}
