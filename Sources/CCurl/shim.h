@@ -26,4 +26,7 @@ static inline CURLMSG tidings_msg_kind(const CURLMsg *m) { return m->msg; }
 static inline CURL *tidings_msg_easy(const CURLMsg *m) { return m->easy_handle; }
 static inline CURLcode tidings_msg_result(const CURLMsg *m) { return m->data.result; }
 
+/* Macros that do not import. */
+static inline curl_version_info_data *tidings_version_info(void) { return curl_version_info(CURLVERSION_NOW); }
+
 #endif

@@ -5,6 +5,16 @@ struct Tidings: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tidings",
         abstract: "Outbound campaign and notification worker for restaurant groups.",
-        subcommands: []
+        discussion: """
+            Start here:
+              tidings init
+              tidings demo seed --members 1000
+              tidings member show M00000001
+            Config: --config PATH, $TIDINGS_CONFIG, or ./tidings.yaml.
+            """,
+        subcommands: [
+            InitCommand.self, ConfigCommand.self, ImportCommand.self, MemberCommand.self, DatabaseCommand.self,
+            DemoCommand.self, VersionCommand.self,
+        ]
     )
 }

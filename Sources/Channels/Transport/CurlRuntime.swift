@@ -15,7 +15,7 @@ public enum CurlRuntime {
     /// Protocols this libcurl was built with (http, https, smtp, …).
     public static var protocols: [String] {
         _ = initResult
-        guard let info = curl_version_info(CURLVERSION_NOW), let list = info.pointee.protocols else { return [] }
+        guard let info = tidings_version_info(), let list = info.pointee.protocols else { return [] }
         var result: [String] = []
         var cursor = list
         while let entry = cursor.pointee {

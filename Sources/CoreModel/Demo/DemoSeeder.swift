@@ -257,20 +257,16 @@ public struct DemoSeeder: Sendable {
             status = scheduled! > anchor ? .booked : (random.chance(5) ? .cancelled : .completed)
         }
         var amount = 0
+        var lines: [(item: Int, quantity: Int)] = []
         if kind == .banquet {
             let item = state.banquetItems[random.below(state.banquetItems.count)]
-            let tables = max(1, (partySize ?? 10) / 10)
-            try loader.insert(.orderItems, [orderId, 1, Int64(item + 1), tables, state.menuPrices[item]])
-            amount = tables * state.menuPrices[item]
+            lines.append((item, max(1, (partySize ?? 10) / 10)))
         } else {
-            let lines = random.pick([(1, 45), (2, 35), (3, 20)])
-            for line in 1...lines {
-                let item = state.regularItems[random.below(state.regularItems.count)]
-                let quantity = random.chance(80) ? 1 : 2
-                try loader.insert(.orderItems, [orderId, line, Int64(item + 1), quantity, state.menuPrices[item]])
-                amount += quantity * state.menuPrices[item]
+            for _ in 1...random.pick([(1, 45), (2, 35), (3, 20)]) {
+                lines.append((state.regularItems[random.below(state.regularItems.count)], random.chance(80) ? 1 : 2))
             }
         }
+        for line in lines { amount += line.quantity * state.menuPrices[line.item] }
         let address: String? = kind == .delivery
             ? "上海市\(SampleVocabulary.districts[random.below(SampleVocabulary.districts.count)])\(SampleVocabulary.streets[random.below(SampleVocabulary.streets.count)])\(random.below(999) + 1)弄\(random.below(30) + 1)号\(random.below(30) + 1)01室"
             : nil
@@ -278,6 +274,9 @@ public struct DemoSeeder: Sendable {
             orderId, "SO" + String(orderId).leftPadded(to: 10), memberId, Int64(branch + 1), source.rawValue, kind.rawValue,
             status.rawValue, orderedAt, scheduled, partySize, amount, address, orderedAt, orderedAt,
         ])
+        for (index, line) in lines.enumerated() {
+            try loader.insert(.orderItems, [orderId, index + 1, Int64(line.item + 1), line.quantity, state.menuPrices[line.item]])
+        }
 
         var badExperience = false
         if kind == .delivery, status == .delivered || status == .cancelled, random.chance(status == .cancelled ? 50 : 25) {

@@ -67,7 +67,13 @@ struct FieldReader {
 
 /// Dates as they appear in call-centre exports. Local times are read in the
 /// configured time zone; an explicit `Z` or `±hh:mm` wins.
-enum DateText {
+public enum DateText {
+    /// "2026-06-01" as midnight in Shanghai (UTC+8).
+    public static func parseDay(_ text: String) -> Date? {
+        guard text.count == 10 else { return nil }
+        return parse(text, timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+    }
+
     static func parse(_ text: String, timeZone: TimeZone) -> Date? {
         let bytes = Array(text.utf8)
         var index = 0

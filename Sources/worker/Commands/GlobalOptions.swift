@@ -1,0 +1,28 @@
+import ArgumentParser
+import CoreModel
+import Foundation
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Config file (default: $TIDINGS_CONFIG, else ./tidings.yaml, else built-in defaults).", valueName: "path"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Database file; overrides database.path in the config.", valueName: "path"))
+    var database: String?
+
+    /// The effective config; warnings go to stderr.
+    func loadConfig(showWarnings: Bool = false) throws -> TidingsConfig {
+        let loaded = try ConfigLoader.load(path: config)
+        if showWarnings { for warning in loaded.warnings { printError(warning.description) } }
+        var effective = loaded.config
+        if let database { effective.database.path = database }
+        return effective
+    }
+
+    func openStore(_ config: TidingsConfig, readOnly: Bool = false) throws -> SQLiteStore {
+        if readOnly, !FileManager.default.fileExists(atPath: config.database.path) {
+            throw ValidationError("no database at \(config.database.path); run `tidings init` first")
+        }
+        return try SQLiteStore(path: config.database.path)
+    }
+}

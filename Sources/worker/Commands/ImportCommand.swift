@@ -1,0 +1,106 @@
+import ArgumentParser
+import CoreModel
+import Foundation
+import Synchronization
+
+extension ImportKind: ExpressibleByArgument {}
+extension Importer.Format: ExpressibleByArgument {}
+
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import branches, menu, members, orders, complaints or delivery feedback.",
+        discussion: """
+            Files are CSV (UTF-8, a BOM is fine; GB18030 exports are refused with the
+            iconv command to convert them) or JSON Lines (.jsonl). Rows are upserted by
+            their natural key (code, member_no, order_no, complaint_no), so importing
+            the same file twice changes nothing. Each bad row is reported with its row
+            number, column and reason; the good rows go in. Exit status 1 if any row
+            was rejected.
+
+            Examples:
+              tidings import branches branches.csv
+              tidings import members members.csv --dry-run
+              tidings import orders orders.jsonl --errors rejected.csv
+            Columns:
+              branches   code,name,district,address[,phone,fax,seats]
+              menu       code,name,price[,category]
+              members    member_no,name[,phone,email,fax,level,points,tags,timezone,locale,branch_code,joined_on]
+              orders     order_no,member_no,branch_code,source,kind,ordered_at[,status,scheduled_at,party_size,amount,address,items]
+              complaints complaint_no,member_no,department,description,opened_at[,order_no,channel,status,resolution,resolved_at,satisfaction]
+              feedback   order_no,outcome,recorded_at[,note]
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "What the file holds: branches, menu, members, orders, complaints, feedback.") var kind: ImportKind
+    @Argument(help: "The file to import.") var file: String
+    @Option(help: "csv or jsonl (default: from the file name).") var format: Importer.Format?
+    @Flag(help: "Validate everything, write nothing.") var dryRun = false
+    @Flag(help: "Keep rows whose phone/email/fax is unusable, with that contact marked invalid.") var acceptInvalidContacts = false
+    @Option(help: ArgumentHelp("Write every rejected row (row,column,reason) to this CSV file.", valueName: "path")) var errors: String?
+    @Flag(help: "Print the summary as JSON.") var json = false
+
+    func run() async throws {
+        let config = try global.loadConfig()
+        let store = try global.openStore(config)
+        let parser = RecordParser(
+            kind: kind, phones: PhoneNumberNormalizer(defaultRegion: config.defaults.region),
+            timeZone: TimeZone(identifier: config.defaults.timezone) ?? .current, acceptInvalidContacts: acceptInvalidContacts)
+        let rejects = try errors.map { try RejectFile(path: $0) }
+        let bar = ProgressBar(label: "import \(kind.rawValue)")
+        let summary: Importer.Summary
+        do {
+            summary = try await Importer(store: store, parser: parser).run(
+                path: file, format: format, dryRun: dryRun,
+                onError: { rejects?.write($0) },
+                progress: { bar.update(done: $0.rowsRead, total: $0.expectedRows) })
+        } catch let error as ImportFileError {
+            bar.finish()
+            printError("error: \(error)")
+            throw ExitCode.failure
+        }
+        bar.finish()
+        rejects?.close()
+        if json {
+            try JSONOutput.print(summary)
+        } else {
+            report(summary)
+        }
+        if summary.failed { throw ExitCode.failure }
+    }
+
+    private func report(_ summary: Importer.Summary) {
+        for warning in summary.warnings { printError("warning: \(warning)") }
+        for error in summary.errors { printError("\(file):\(error.row): column \(error.column): \(error.reason)") }
+        if summary.rejected > summary.errors.count {
+            printError("… and \(summary.rejected - summary.errors.count) more rejected rows\(errors == nil ? " (use --errors FILE to list them all)" : "")")
+        }
+        var table = TextTable(["file", "kind", "rows", "inserted", "updated", "unchanged", "rejected", "seconds"], rightAligned: [2, 3, 4, 5, 6, 7])
+        table.add([
+            file, kind.rawValue + (summary.dryRun ? " (dry run)" : ""), "\(summary.rowsRead)", "\(summary.inserted)", "\(summary.updated)",
+            "\(summary.unchanged)", "\(summary.rejected)", String(format: "%.2f", summary.seconds),
+        ])
+        print(table.render())
+        if summary.dryRun { print("dry run: nothing was written") }
+    }
+}
+
+/// Every rejected row, as CSV, for fixing and re-importing.
+final class RejectFile: Sendable {
+    private let handle: Mutex<FileHandle>
+
+    init(path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: Data("row,column,reason\n".utf8)),
+            let handle = FileHandle(forWritingAtPath: path)
+        else { throw ValidationError("cannot write \(path)") }
+        handle.seekToEndOfFile()
+        self.handle = Mutex(handle)
+    }
+
+    func write(_ error: RowError) {
+        let reason = "\"" + error.reason.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        handle.withLock { $0.write(Data("\(error.row),\(error.column),\(reason)\n".utf8)) }
+    }
+
+    func close() { handle.withLock { try? $0.close() } }
+}

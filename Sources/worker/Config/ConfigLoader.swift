@@ -1,0 +1,138 @@
+import CoreModel
+import Foundation
+import Yams
+
+/// Reads tidings.yaml into `TidingsConfig`, turning every problem into a
+/// message with file, line and key path.
+enum ConfigLoader {
+    struct Located: Error, CustomStringConvertible {
+        var file: String
+        var line: Int?
+        var column: Int?
+        var keyPath: String?
+        var message: String
+        var severity: ConfigIssue.Severity = .error
+
+        var description: String {
+            var place = file
+            if let line { place += ":\(line)" }
+            if let column { place += ":\(column)" }
+            return "\(place): \(severity == .warning ? "warning: " : "")\(keyPath.map { "\($0): " } ?? "")\(message)"
+        }
+    }
+
+    struct Loaded {
+        var config: TidingsConfig
+        var file: String?
+        var warnings: [Located]
+    }
+
+    /// Loads `path`; with no path, ./tidings.yaml if present, else the defaults.
+    static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Loaded {
+        let chosen = path ?? environment["TIDINGS_CONFIG"]
+        guard let file = chosen ?? (FileManager.default.fileExists(atPath: "tidings.yaml") ? "tidings.yaml" : nil) else {
+            return Loaded(config: .defaults, file: nil, warnings: [])
+        }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw Located(file: file, message: "cannot read the config file (missing or not readable); create one with `tidings init`")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw Located(file: file, message: "config file is not UTF-8") }
+        return try parse(text, file: file, environment: environment)
+    }
+
+    static func parse(_ text: String, file: String, environment: [String: String]) throws -> Loaded {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else { return Loaded(config: .defaults, file: file, warnings: []) }
+            root = node
+        } catch let error as YamlError {
+            throw located(error, file: file)
+        }
+        let config: TidingsConfig
+        do {
+            config = try YAMLDecoder().decode(TidingsConfig.self, from: root, userInfo: [Secret.environmentKey: environment])
+        } catch let error as DecodingError {
+            throw located(error, root: root, file: file)
+        }
+        var warnings: [Located] = []
+        var errors: [Located] = []
+        for issue in config.validate() {
+            let mark = node(at: issue.path, in: root)?.mark
+            let entry = Located(file: file, line: mark?.line, column: mark?.column, keyPath: issue.keyPath, message: issue.message, severity: issue.severity)
+            if issue.severity == .error { errors.append(entry) } else { warnings.append(entry) }
+        }
+        if let first = errors.first {
+            var combined = first
+            if errors.count > 1 { combined.message += errors.dropFirst().map { "\n\($0)" }.joined() }
+            throw combined
+        }
+        return Loaded(config: config, file: file, warnings: warnings)
+    }
+
+    private static func located(_ error: YamlError, file: String) -> Located {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return Located(file: file, line: mark.line, column: mark.column, message: "YAML syntax: \(problem)")
+        default:
+            return Located(file: file, message: "YAML: \(error)")
+        }
+    }
+
+    private static func located(_ error: DecodingError, root: Node, file: String) -> Located {
+        let (path, message): ([CodingKey], String) = switch error {
+        case .typeMismatch(let type, let context): (context.codingPath, "expected \(describe(type))\(found(context.codingPath, root))")
+        case .valueNotFound(let type, let context): (context.codingPath, "expected \(describe(type)), found nothing")
+        case .keyNotFound(let key, let context): (context.codingPath, "missing required key '\(key.stringValue)'")
+        case .dataCorrupted(let context): (context.codingPath, context.debugDescription + found(context.codingPath, root, onlyScalars: true))
+        @unknown default: ([], "\(error)")
+        }
+        let names = path.map { $0.intValue.map(String.init) ?? $0.stringValue }
+        let mark = node(at: names, in: root, preferKey: true)?.mark ?? node(at: Array(names.dropLast()), in: root)?.mark
+        let issue = ConfigIssue(path: names, message: message)
+        return Located(file: file, line: mark?.line, column: mark?.column, keyPath: issue.keyPath.isEmpty ? "(top level)" : issue.keyPath, message: message)
+    }
+
+    private static func found(_ path: [CodingKey], _ root: Node, onlyScalars: Bool = false) -> String {
+        let names = path.map { $0.intValue.map(String.init) ?? $0.stringValue }
+        guard let node = node(at: names, in: root) else { return "" }
+        switch node {
+        case .scalar(let scalar): return onlyScalars && scalar.string.isEmpty ? "" : ", found '\(scalar.string)'"
+        case .mapping: return onlyScalars ? "" : ", found a mapping"
+        case .sequence: return onlyScalars ? "" : ", found a list"
+        default: return ""
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "text"
+        case is Int.Type: "a whole number"
+        case is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        case is [Any].Type: "a list"
+        default:
+            String(describing: type).contains("Dictionary") || String(describing: type).contains("Settings") || String(describing: type).contains("Config")
+                ? "a mapping" : "\(type)"
+        }
+    }
+
+    /// The node at a key path; with `preferKey`, the key node of the last step
+    /// (so an unknown key points at itself).
+    static func node(at path: [String], in root: Node, preferKey: Bool = false) -> Node? {
+        var current = root
+        for (index, step) in path.enumerated() {
+            switch current {
+            case .mapping(let mapping):
+                guard let pair = mapping.first(where: { $0.key.string == step }) else { return nil }
+                if preferKey && index == path.count - 1 { return pair.key }
+                current = pair.value
+            case .sequence(let sequence):
+                guard let i = Int(step), sequence.indices.contains(i) else { return nil }
+                current = sequence[i]
+            default:
+                return nil
+            }
+        }
+        return current
+    }
+}
