@@ -44,7 +44,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .testTarget(name: "CoreModelTests", dependencies: ["CoreModel"]),
+        .testTarget(name: "CoreModelTests", dependencies: ["CoreModel"], exclude: ["Fixtures"]),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels"]),
         .testTarget(name: "WorkerTests", dependencies: ["worker", "CoreModel"]),
     ],

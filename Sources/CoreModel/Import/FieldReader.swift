@@ -74,7 +74,7 @@ public enum DateText {
         return parse(text, timeZone: TimeZone(identifier: "Asia/Shanghai")!)
     }
 
-    static func parse(_ text: String, timeZone: TimeZone) -> Date? {
+    public static func parse(_ text: String, timeZone: TimeZone) -> Date? {
         let bytes = Array(text.utf8)
         var index = 0
         func number(_ count: Int) -> Int? {

@@ -107,6 +107,8 @@ public struct Importer: Sendable {
         }
         try await flush()
         progress(Progress(rowsRead: summary.rowsRead, expectedRows: summary.rowsRead))
+        // Parse errors are found before store errors of the same batch.
+        summary.errors.sort { $0.row < $1.row }
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }

@@ -30,7 +30,10 @@ struct CSVRecordSource: RecordSource {
 
     mutating func next() throws(ImportFileError) -> (row: Int, fields: Result<[String: String], RowError>)? {
         guard let values = reader.next() else {
-            if let error = reader.error { throw ImportFileError(file: path, line: row + 1, reason: "CSV is malformed: \(error)") }
+            // CSV.swift reports the end of the stream as cannotReadFile.
+            if let error = reader.error as? CSVError, !Self.isEndOfStream(error) {
+                throw ImportFileError(file: path, line: row + 1, reason: "CSV is malformed: \(error)")
+            }
             return nil
         }
         row += 1
@@ -42,6 +45,11 @@ struct CSVRecordSource: RecordSource {
         fields.reserveCapacity(columns.count)
         for (column, value) in zip(columns, values) { fields[column] = value }
         return (row, .success(fields))
+    }
+
+    private static func isEndOfStream(_ error: CSVError) -> Bool {
+        if case .cannotReadFile = error { return true }
+        return false
     }
 }
 

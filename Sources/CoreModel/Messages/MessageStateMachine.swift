@@ -12,6 +12,10 @@ public enum MessageStateMachine {
     public struct Refusal: Error, Sendable, Hashable, CustomStringConvertible {
         public let from: MessageStatus
         public let event: String
+        public init(from: MessageStatus, event: String) {
+            self.from = from
+            self.event = event
+        }
         public var description: String { "event \(event) is not allowed in status \(from.rawValue)" }
     }
 

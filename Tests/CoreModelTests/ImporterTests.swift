@@ -1,0 +1,131 @@
+import CoreModel
+import Foundation
+import Testing
+
+struct ImporterTests {
+    @Test func tenGoodRowsGoInAndThreeBadOnesAreReported() async throws {
+        try await withStore { store, _ in
+            let summary = try await importer(store, .members).run(path: fixture("members-10-good-3-bad.csv"))
+            #expect(summary.rowsRead == 13)
+            #expect(summary.inserted == 10)
+            #expect(summary.rejected == 3)
+            #expect(summary.failed)
+            let errors = summary.errors.map { "\($0.row)|\($0.column)" }
+            #expect(errors == ["12|phone", "13|member_no", "14|joined_on"])
+            #expect(summary.errors[0].reason.contains("11 digits"))
+            #expect(summary.errors[2].reason.contains("2024-13-45"))
+            #expect(try await store.statistics().tables["members"] == 10)
+
+            let again = try await importer(store, .members).run(path: fixture("members-10-good-3-bad.csv"))
+            #expect(again.inserted == 0)
+            #expect(again.updated == 0)
+            #expect(again.unchanged == 10)
+            #expect(again.rejected == 3)
+            #expect(try await store.statistics().tables["members"] == 10)
+        }
+    }
+
+    @Test func importedValuesAreNormalised() async throws {
+        try await withStore { store, _ in
+            _ = try await importer(store, .members).run(path: fixture("members-10-good-3-bad.csv"))
+            let wang = try #require(try await store.memberProfile(memberNo: "A0001", timelineLimit: 5))
+            #expect(wang.member.phone == .valid("+8613812345678"))
+            #expect(wang.member.email == .valid("wang.wei@qq.com"))
+            #expect(wang.member.tags == ["爱辣", "商务宴请"])
+            #expect(wang.member.level == .gold)
+            #expect(wang.member.joinedAt == Date(timeIntervalSince1970: 1_682_870_400))  // 2023-05-01 00:00 +08:00
+            let zhao = try #require(try await store.memberProfile(memberNo: "A0008", timelineLimit: 5))
+            #expect(zhao.member.phone.value == "+85291234567")
+            #expect(zhao.member.timezone == "Asia/Hong_Kong")
+        }
+    }
+
+    @Test func changedRowsAreUpdated() async throws {
+        try await withStore { store, directory in
+            _ = try await importer(store, .members).run(path: fixture("members-10-good-3-bad.csv"))
+            let path = directory.appendingPathComponent("changed.csv").path
+            try "member_no,name,phone\nA0001,王伟,13812345679\nA0002,李娜,+86 139 0000 1111\n".write(toFile: path, atomically: true, encoding: .utf8)
+            let summary = try await importer(store, .members).run(path: path)
+            #expect(summary.updated == 2)  // A0002 loses email/level/etc. columns → defaults
+            #expect(try await store.memberProfile(memberNo: "A0001", timelineLimit: 1)?.member.phone.value == "+8613812345679")
+        }
+    }
+
+    @Test func dryRunWritesNothing() async throws {
+        try await withStore { store, _ in
+            let summary = try await importer(store, .members).run(path: fixture("members-10-good-3-bad.csv"), dryRun: true)
+            #expect(summary.inserted == 10)
+            #expect(summary.rejected == 3)
+            #expect(try await store.statistics().tables["members"] == 0)
+        }
+    }
+
+    @Test func invalidContactsCanBeKeptMarkedInvalid() async throws {
+        try await withStore { store, _ in
+            let summary = try await importer(store, .members, acceptInvalidContacts: true).run(path: fixture("members-10-good-3-bad.csv"))
+            #expect(summary.inserted == 11)
+            let sun = try #require(try await store.memberProfile(memberNo: "A0011", timelineLimit: 1))
+            #expect(sun.member.phone.status == .invalid)
+            #expect(sun.member.phone.value == "1381234")
+            #expect(sun.member.phone.reason?.contains("11 digits") == true)
+            #expect(try await store.statistics().invalidContacts["phone"] == 1)
+        }
+    }
+
+    @Test func byteOrderMarkIsTolerated() async throws {
+        try await withStore { store, _ in
+            let summary = try await importer(store, .members).run(path: fixture("members-bom.csv"))
+            #expect(summary.inserted == 1)
+            #expect(summary.rejected == 0)
+        }
+    }
+
+    @Test func gb18030IsRefusedWithTheCommandToConvert() async throws {
+        try await withStore { store, _ in
+            let error = await #expect(throws: ImportFileError.self) {
+                try await importer(store, .members).run(path: fixture("members-gb18030.csv"))
+            }
+            #expect(error?.description.contains("GB18030") == true)
+            #expect(error?.description.contains("iconv -f GB18030 -t UTF-8") == true)
+            #expect(error?.line == 2)
+            let members = try await store.statistics().tables["members"]
+            #expect(members == 0)
+        }
+    }
+
+    @Test func missingRequiredColumnIsAFileError() async throws {
+        try await withStore { store, directory in
+            let path = directory.appendingPathComponent("no-name.csv").path
+            try "member_no,phone\nX1,13812345678\n".write(toFile: path, atomically: true, encoding: .utf8)
+            let error = await #expect(throws: ImportFileError.self) { try await importer(store, .members).run(path: path) }
+            #expect(error?.description.contains("missing column name") == true)
+        }
+    }
+
+    @Test func ordersFromJSONLinesCheckReferences() async throws {
+        try await withStore { store, _ in
+            _ = try await importer(store, .branches).run(path: fixture("reference.csv"))
+            _ = try await importer(store, .menu).run(path: fixture("menu.csv"))
+            _ = try await importer(store, .members).run(path: fixture("members-10-good-3-bad.csv"))
+            let summary = try await importer(store, .orders).run(path: fixture("orders.jsonl"))
+            #expect(summary.inserted == 2)
+            let errors = summary.errors.map { "\($0.row)|\($0.column)" }
+            #expect(errors == ["3|member_no", "4|scheduled_at", "5|(line)", "6|items"])
+            let wang = try #require(try await store.memberProfile(memberNo: "A0001", timelineLimit: 5))
+            #expect(wang.recentOrders.first?.amountFen == 2 * 6800 + 2800)
+            let again = try await importer(store, .orders).run(path: fixture("orders.jsonl"))
+            #expect(again.unchanged == 2)
+            #expect(again.inserted == 0)
+        }
+    }
+
+    @Test func csvRowWithWrongFieldCountIsRejected() async throws {
+        try await withStore { store, directory in
+            let path = directory.appendingPathComponent("short.csv").path
+            try "member_no,name,phone\nX1,甲,13812345678\nX2,乙\n".write(toFile: path, atomically: true, encoding: .utf8)
+            let summary = try await importer(store, .members).run(path: path)
+            #expect(summary.inserted == 1)
+            #expect(summary.errors.first?.row == 3)
+        }
+    }
+}

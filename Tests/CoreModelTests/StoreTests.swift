@@ -1,0 +1,94 @@
+import CoreModel
+import Foundation
+import Testing
+
+struct StoreTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func message(_ key: String, lane: Lane = .transactional, priority: Int = 0, notBefore: Date? = nil) -> NewMessage {
+        NewMessage(idempotencyKey: key, channel: .sms, lane: lane, category: .service, priority: priority, address: "+8613812345678", payload: #"{"text":"您好"}"#, notBefore: notBefore)
+    }
+
+    @Test func migrationsAreNamedAndApplied() async throws {
+        try await withStore { store, _ in
+            let applied = try store.appliedMigrations()
+            #expect(applied == ["v1-records", "v1-outbox"])
+        }
+    }
+
+    @Test func idempotencyKeyPreventsASecondMessage() async throws {
+        try await withStore { store, _ in
+            let first = try await store.enqueue([message("order:1:confirm:sms")], now: now)
+            let second = try await store.enqueue([message("order:1:confirm:sms")], now: now)
+            guard case .enqueued(let id) = first[0], case .duplicate(let same) = second[0] else {
+                Issue.record("unexpected \(first) \(second)")
+                return
+            }
+            #expect(id == same)
+            #expect(try await store.statistics().tables["messages"] == 1)
+        }
+    }
+
+    @Test func leasingTakesDueMessagesByPriorityOnce() async throws {
+        try await withStore { store, _ in
+            _ = try await store.enqueue(
+                [
+                    message("a", priority: 0), message("b", priority: 5), message("later", notBefore: now.addingTimeInterval(60)),
+                    message("m", lane: .marketing),
+                ], now: now)
+            let leased = try await store.leaseDue(lane: .transactional, limit: 10, owner: "w1", leaseUntil: now.addingTimeInterval(30), now: now)
+            #expect(leased.map(\.idempotencyKey) == ["b", "a"])
+            #expect(leased.allSatisfy { $0.status == .sending && $0.attempts == 1 && $0.leaseOwner == "w1" })
+            let again = try await store.leaseDue(lane: .transactional, limit: 10, owner: "w2", leaseUntil: now.addingTimeInterval(30), now: now)
+            #expect(again.isEmpty)
+        }
+    }
+
+    @Test func eventsGoThroughTheStateMachineAndTheLease() async throws {
+        try await withStore { store, _ in
+            _ = try await store.enqueue([message("a")], now: now)
+            let leased = try await store.leaseDue(lane: .transactional, limit: 1, owner: "w1", leaseUntil: now.addingTimeInterval(30), now: now)
+            let id = try #require(leased.first?.id)
+            let wrongOwner = try await store.record([MessageEventRequest(messageId: id, event: .accepted(providerMessageId: "x"), leaseOwner: "w2")], now: now)
+            #expect(wrongOwner == [.leaseLost])
+            let results = try await store.record(
+                [
+                    MessageEventRequest(messageId: id, event: .accepted(providerMessageId: "gw-1"), leaseOwner: "w1"),
+                    MessageEventRequest(messageId: id, event: .receipt(.intermediate, detail: "ack")),
+                    MessageEventRequest(messageId: id, event: .receipt(.delivered, detail: nil)),
+                    MessageEventRequest(messageId: id, event: .cancelled(reason: "too late")),
+                    MessageEventRequest(messageId: 999, event: .released),
+                ], now: now)
+            #expect(results[0] == .applied(from: .sending, to: .submitted))
+            #expect(results[1] == .applied(from: .submitted, to: .submitted))
+            #expect(results[2] == .applied(from: .submitted, to: .delivered))
+            #expect(results[3] == .refused(.init(from: .delivered, event: "cancelled")))
+            #expect(results[4] == .notFound)
+            #expect(try await store.statistics().messagesByStatus == ["delivered": 1])
+            // enqueued, leased, accepted, intermediate, delivered
+            #expect(try await store.statistics().tables["message_events"] == 5)
+        }
+    }
+
+    @Test func expiredLeasesBecomeUnknownAndCanBeLeasedAgain() async throws {
+        try await withStore { store, _ in
+            _ = try await store.enqueue([message("a")], now: now)
+            _ = try await store.leaseDue(lane: .transactional, limit: 1, owner: "crashed", leaseUntil: now.addingTimeInterval(30), now: now)
+            #expect(try await store.reconcileExpiredLeases(now: now.addingTimeInterval(10)) == 0)
+            #expect(try await store.reconcileExpiredLeases(now: now.addingTimeInterval(31)) == 1)
+            let again = try await store.leaseDue(lane: .transactional, limit: 1, owner: "w2", leaseUntil: now.addingTimeInterval(90), now: now.addingTimeInterval(31))
+            #expect(again.first?.idempotencyKey == "a")
+            #expect(again.first?.attempts == 2)
+        }
+    }
+
+    @Test func transientFailureSchedulesTheNextAttempt() async throws {
+        try await withStore { store, _ in
+            _ = try await store.enqueue([message("a")], now: now)
+            let id = try #require(try await store.leaseDue(lane: .transactional, limit: 1, owner: "w", leaseUntil: now.addingTimeInterval(30), now: now).first?.id)
+            _ = try await store.record([.init(messageId: id, event: .transientFailure(reason: "503", retryAt: now.addingTimeInterval(20)), leaseOwner: "w")], now: now)
+            #expect(try await store.leaseDue(lane: .transactional, limit: 1, owner: "w", leaseUntil: now.addingTimeInterval(60), now: now.addingTimeInterval(19)).isEmpty)
+            #expect(try await store.leaseDue(lane: .transactional, limit: 1, owner: "w", leaseUntil: now.addingTimeInterval(60), now: now.addingTimeInterval(20)).count == 1)
+        }
+    }
+}
