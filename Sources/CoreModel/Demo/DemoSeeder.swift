@@ -96,19 +96,17 @@ public struct DemoSeeder: Sendable {
             let name = "鸿福楼\(street)\(vocabulary.branchSuffixes[index % vocabulary.branchSuffixes.count])"
             let landline = "+8621\(6000_0000 + random.below(3999_9999))"
             let fax = "+8621\(6000_0000 + random.below(3999_9999))"
-            try loader.insert(.branches, [
+            try loader.insert(.branches,
                 id, "B" + String(index + 1).leftPadded(to: 3), name, district, "上海市\(district)\(street)\(random.below(900) + 1)号",
-                landline, fax, 80 + random.below(320), state.anchor, state.anchor,
-            ])
+                landline, fax, 80 + random.below(320), state.anchor, state.anchor)
             var managers: [Int64] = []
             for role in ["branch_manager", "manager", "manager"] {
                 let staffId = state.nextStaffId
                 state.nextStaffId += 1
                 let staffName = random.pick(vocabulary.surnames) + random.pick(vocabulary.givenNames) + random.pick(vocabulary.givenNames)
-                try loader.insert(.staff, [
+                try loader.insert(.staff,
                     staffId, "S" + String(staffId).leftPadded(to: 4), staffName, role, id,
-                    "+86139\(String(random.below(1_0000_0000)).leftPadded(to: 8))", "staff\(staffId)@hongfulou.example",
-                ])
+                    "+86139\(String(random.below(1_0000_0000)).leftPadded(to: 8))", "staff\(staffId)@hongfulou.example")
                 if role == "manager" { managers.append(staffId) }
             }
             state.managersByBranch.append(managers)
@@ -119,7 +117,7 @@ public struct DemoSeeder: Sendable {
     private func writeMenu(_ loader: BulkLoader, _ state: inout GenerationState) throws {
         for (index, item) in SampleVocabulary.menu.enumerated() {
             let code = item.0 == "宴席" ? 900 + index : 101 + index
-            try loader.insert(.menuItems, [Int64(index + 1), code, item.1, item.2, item.0])
+            try loader.insert(.menuItems, Int64(index + 1), code, item.1, item.2, item.0)
             state.menuPrices.append(item.2)
             if item.0 == "宴席" { state.banquetItems.append(index) } else { state.regularItems.append(index) }
         }
@@ -166,7 +164,8 @@ public struct DemoSeeder: Sendable {
         if random.chance(10) { tags.append(random.pick(vocabulary.tags)) }
         let joinedAt = state.anchor - Int64(random.below(5 * 365)) * Self.day - Int64(random.below(86_400)) * 1000
 
-        // Orders first, so the member row carries last_order_at and points.
+        // Orders first (foreign keys are checked by construction while seeding),
+        // so the member row carries last_order_at and points.
         let orderCount = random.pick([(0, 15), (1, 20), (2, 18), (3, 15), (4, 10), (5, 8), (6, 5), (8, 4), (12, 3), (20, 2)])
         var lastOrder: Int64?
         var earned = 0
@@ -177,13 +176,6 @@ public struct DemoSeeder: Sendable {
         let managers = state.managersByBranch[branchIndex]
         let managerId = managers[random.below(managers.count)]
 
-        try loader.insert(.members, [
-            memberId, memberNo, name, phone.value, phone.status.rawValue, phone.reason, email.value, email.status.rawValue, email.reason,
-            fax.value, fax.status.rawValue, fax.reason, level.rawValue, 0, tags.joined(separator: ","), timezone, locale,
-            Int64(branchIndex + 1), managerId, joinedAt, joinedAt, state.anchor, nil as Int64?,
-        ])
-        try writeConsents(memberId, email: email.status == .valid, joinedAt: joinedAt, loader, &random)
-
         for orderedAt in orderTimes {
             let points = try writeOrder(memberId: memberId, homeBranch: branchIndex, orderedAt: orderedAt, loader, &random, &state)
             earned += points
@@ -193,28 +185,31 @@ public struct DemoSeeder: Sendable {
             // Older points expire soon, which the monthly points notice reports.
             let older = earned / 3
             if older > 0 {
-                try loader.insert(.pointsLedger, [memberId, older, "消费积分", nil as Int64?, state.anchor + Int64(15 + random.below(60)) * Self.day, state.anchor - 300 * Self.day])
+                try loader.insert(.pointsLedger, memberId, older, "消费积分", nil as Int64?, state.anchor + Int64(15 + random.below(60)) * Self.day, state.anchor - 300 * Self.day)
             }
-            try loader.insert(.pointsLedger, [memberId, earned - older, "消费积分", nil as Int64?, state.anchor + 330 * Self.day, state.anchor - 30 * Self.day])
+            try loader.insert(.pointsLedger, memberId, earned - older, "消费积分", nil as Int64?, state.anchor + 330 * Self.day, state.anchor - 30 * Self.day)
         }
-        if lastOrder != nil || earned > 0 {
-            try loader.updateMemberActivity(memberId: memberId, points: earned, lastOrderAt: lastOrder)
-        }
+        try loader.insert(.members,
+            memberId, memberNo, name, phone.value, phone.status.rawValue, phone.reason, email.value, email.status.rawValue, email.reason,
+            fax.value, fax.status.rawValue, fax.reason, level.rawValue, earned, tags.joined(separator: ","), timezone, locale,
+            Int64(branchIndex + 1), managerId, joinedAt, joinedAt, state.anchor, lastOrder)
+        try writeConsents(memberId, email: email.status == .valid, joinedAt: joinedAt, loader, &random)
+
     }
 
     private func writeConsents(_ memberId: Int64, email: Bool, joinedAt: Int64, _ loader: BulkLoader, _ random: inout SeededGenerator) throws {
         if random.chance(65) {
             let revoked = random.chance(8)
-            try loader.insert(.consents, [memberId, "sms", "marketing", revoked ? 0 : 1, revoked ? "sms_reply" : "signup", joinedAt + (revoked ? 90 * Self.day : 0)])
+            try loader.insert(.consents, memberId, "sms", "marketing", revoked ? 0 : 1, revoked ? "sms_reply" : "signup", joinedAt + (revoked ? 90 * Self.day : 0))
         }
         if random.chance(55) {
-            try loader.insert(.consents, [memberId, "sms", "survey", 1, "signup", joinedAt])
+            try loader.insert(.consents, memberId, "sms", "survey", 1, "signup", joinedAt)
         }
         if email, random.chance(50) {
-            try loader.insert(.consents, [memberId, "email", "marketing", 1, "web", joinedAt])
+            try loader.insert(.consents, memberId, "email", "marketing", 1, "web", joinedAt)
         }
         if random.chance(1) {
-            try loader.insert(.consents, [memberId, "voice", "service", 0, "agent", joinedAt + 30 * Self.day])
+            try loader.insert(.consents, memberId, "voice", "service", 0, "agent", joinedAt + 30 * Self.day)
         }
     }
 
@@ -270,12 +265,11 @@ public struct DemoSeeder: Sendable {
         let address: String? = kind == .delivery
             ? "上海市\(SampleVocabulary.districts[random.below(SampleVocabulary.districts.count)])\(SampleVocabulary.streets[random.below(SampleVocabulary.streets.count)])\(random.below(999) + 1)弄\(random.below(30) + 1)号\(random.below(30) + 1)01室"
             : nil
-        try loader.insert(.orders, [
+        try loader.insert(.orders,
             orderId, "SO" + String(orderId).leftPadded(to: 10), memberId, Int64(branch + 1), source.rawValue, kind.rawValue,
-            status.rawValue, orderedAt, scheduled, partySize, amount, address, orderedAt, orderedAt,
-        ])
+            status.rawValue, orderedAt, scheduled, partySize, amount, address)
         for (index, line) in lines.enumerated() {
-            try loader.insert(.orderItems, [orderId, index + 1, Int64(line.item + 1), line.quantity, state.menuPrices[line.item]])
+            try loader.insert(.orderItems, orderId, index + 1, Int64(line.item + 1), line.quantity, state.menuPrices[line.item])
         }
 
         var badExperience = false
@@ -284,7 +278,7 @@ public struct DemoSeeder: Sendable {
                 ? DeliveryOutcome.notDelivered
                 : random.pick([(DeliveryOutcome.onTime, 80), (.late30m, 8), (.late1h, 5), (.wrongAddress, 2), (.cold, 3), (.damaged, 2)])
             badExperience = outcome.isFailure
-            try loader.insert(.deliveryFeedback, [orderId, outcome.rawValue, nil as String?, scheduled! + Int64(random.below(120)) * 60_000])
+            try loader.insert(.deliveryFeedback, orderId, outcome.rawValue, nil as String?, scheduled! + Int64(random.below(120)) * 60_000)
         }
         if random.chance(badExperience ? 40 : 0.6) {
             let topic = random.pick(SampleVocabulary.complaintTopics)
@@ -292,11 +286,10 @@ public struct DemoSeeder: Sendable {
             let recent = openedAt > anchor - 7 * Self.day
             let complaintStatus: ComplaintStatus = recent && random.chance(60) ? random.pick([.open, .inProgress]) : random.pick([(ComplaintStatus.resolved, 70), (.closed, 30)])
             let resolved = complaintStatus.isOpen ? nil : min(openedAt + Int64(2 + random.below(72)) * Self.hour, anchor)
-            try loader.insert(.complaints, [
+            try loader.insert(.complaints,
                 "C" + String(state.nextComplaint).leftPadded(to: 8), memberId, orderId, random.pick(["phone", "ivr", "web", "email"]),
                 topic.department, complaintStatus.rawValue, topic.text, resolved == nil ? nil : random.pick(SampleVocabulary.resolutions),
-                min(openedAt, anchor), resolved, resolved == nil ? nil : 1 + random.below(5), min(openedAt, anchor),
-            ])
+                min(openedAt, anchor), resolved, resolved == nil ? nil : 1 + random.below(5))
             state.nextComplaint += 1
         }
         return status == .cancelled ? 0 : amount / 100

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+/// Runs the built `tidings` binary the way a user does.
+struct CommandLineTests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var binary: URL {
+        // The test bundle sits beside the product in .build/<config>/.
+        let me = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        var directory = me.deletingLastPathComponent()
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent("tidings")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: ".build/debug/tidings")
+    }
+
+    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var env = ProcessInfo.processInfo.environment
+        env["TIDINGS_CONFIG"] = nil
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func withDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        return try body(directory)
+    }
+
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("CoreModelTests/Fixtures")
+
+    @Test func importReportsBadRowsAndExitsOne() throws {
+        try Self.withDirectory { directory in
+            #expect(try Self.run(["init"], in: directory).status == 0)
+            let file = Self.fixtures.appendingPathComponent("members-10-good-3-bad.csv").path
+            let first = try Self.run(["import", "members", file], in: directory)
+            #expect(first.status == 1)
+            #expect(first.stderr.contains("members-10-good-3-bad.csv:12: column phone:"))
+            #expect(first.stderr.contains("members-10-good-3-bad.csv:13: column member_no: is required but empty"))
+            #expect(first.stderr.contains("members-10-good-3-bad.csv:14: column joined_on:"))
+            let summary = try Self.run(["import", "members", file, "--json"], in: directory)
+            #expect(summary.status == 1)
+            let json = try JSONSerialization.jsonObject(with: Data(summary.stdout.utf8)) as? [String: Any]
+            #expect(json?["inserted"] as? Int == 0)
+            #expect(json?["unchanged"] as? Int == 10)
+            #expect(json?["rejected"] as? Int == 3)
+            let stats = try Self.run(["db", "stats", "--json"], in: directory)
+            let tables = (try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])?["tables"] as? [String: Int]
+            #expect(tables?["members"] == 10)
+        }
+    }
+
+    @Test func brokenConfigFailsWithLineAndKeyPath() throws {
+        try Self.withDirectory { directory in
+            try "server:\n  bind: 127.0.0.1:8080\n  colour: blue\n".write(to: directory.appendingPathComponent("tidings.yaml"), atomically: true, encoding: .utf8)
+            let unknown = try Self.run(["config", "check"], in: directory)
+            #expect(unknown.status == 1)
+            #expect(unknown.stderr.contains("tidings.yaml:3:3: server.colour: unknown key 'colour'"))
+            try "gateways:\n  - name: a\n    kind: kannel\n    channels: [sms]\n    burst: lots\n".write(to: directory.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
+            let wrongType = try Self.run(["config", "check", "--config", "bad.yaml"], in: directory)
+            #expect(wrongType.status == 1)
+            #expect(wrongType.stderr.contains("bad.yaml:5:12: gateways[0].burst: expected a whole number, found 'lots'"))
+        }
+    }
+
+    @Test func configCheckPrintsEffectiveConfigWithSecretsMasked() throws {
+        try Self.withDirectory { directory in
+            _ = try Self.run(["init"], in: directory)
+            let check = try Self.run(["config", "check"], in: directory, environment: ["TIDINGS_ADMIN_TOKEN": "abc-very-secret"])
+            #expect(check.status == 0)
+            #expect(check.stdout.contains("max_in_flight: 64"))
+            #expect(check.stdout.contains("${TIDINGS_ADMIN_TOKEN} (set)"))
+            #expect(!check.stdout.contains("abc-very-secret"))
+            #expect(check.stderr.contains("TIDINGS_WEBHOOK_SECRET is not set"))
+        }
+    }
+
+    @Test func seedThenShowAMember() throws {
+        try Self.withDirectory { directory in
+            _ = try Self.run(["init"], in: directory)
+            let seed = try Self.run(["demo", "seed", "--members", "200", "--anchor", "2026-11-20"], in: directory)
+            #expect(seed.status == 0, "\(seed.stderr)")
+            #expect(seed.stdout.contains("members"))
+            let show = try Self.run(["member", "show", "M00000005"], in: directory)
+            #expect(show.status == 0)
+            #expect(show.stdout.contains("M00000005"))
+            #expect(show.stdout.contains("****"), "contacts are masked by default")
+            let missing = try Self.run(["member", "show", "NOPE"], in: directory)
+            #expect(missing.status == 1)
+            #expect(missing.stderr.contains("no member NOPE"))
+        }
+    }
+
+    @Test func everyCommandHasHelpWithExamples() throws {
+        try Self.withDirectory { directory in
+            for command in [["init"], ["import"], ["member", "show"], ["db", "stats"], ["demo", "seed"], ["config", "check"]] {
+                let help = try Self.run(command + ["--help"], in: directory)
+                #expect(help.status == 0)
+                #expect(help.stdout.contains("Example"), "\(command) --help has examples")
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import CoreModel
+import Foundation
+import Testing
+
+@testable import worker
+
+struct ConfigLoaderTests {
+    func load(_ yaml: String, environment: [String: String] = [:]) throws -> ConfigLoader.Loaded {
+        try ConfigLoader.parse(yaml, file: "tidings.yaml", environment: environment)
+    }
+
+    func failure(_ yaml: String) -> ConfigLoader.Located? {
+        do {
+            _ = try load(yaml)
+            return nil
+        } catch let error as ConfigLoader.Located {
+            return error
+        } catch {
+            Issue.record("unexpected error \(error)")
+            return nil
+        }
+    }
+
+    @Test func starterConfigIsValid() throws {
+        let loaded = try load(StarterConfig.text(databasePath: "x.sqlite"), environment: ["TIDINGS_ADMIN_TOKEN": "s3cret-token"])
+        #expect(loaded.config.database.path == "x.sqlite")
+        #expect(loaded.config.gateways.first?.name == "simulator")
+        #expect(loaded.config.gateways.first?.maxInFlight == 64)
+        #expect(loaded.config.server.adminToken?.value == "s3cret-token")
+        #expect(loaded.warnings.map(\.keyPath) == ["server.webhook_secret"])
+    }
+
+    @Test func emptyFileGivesDefaults() throws {
+        #expect(try load("").config.defaults.timezone == "Asia/Shanghai")
+    }
+
+    @Test func unknownKeyNamesPathAndLine() throws {
+        let error = try #require(failure("""
+            database:
+              path: a.sqlite
+            quiet_hours:
+              start: "21:00"
+              finish: "08:00"
+            """))
+        #expect(error.line == 5)
+        #expect(error.keyPath == "quiet_hours.finish")
+        #expect(error.message.contains("unknown key 'finish'"))
+        #expect(error.description.hasPrefix("tidings.yaml:5:"))
+    }
+
+    @Test func wrongTypeNamesPathAndLine() throws {
+        let error = try #require(failure("""
+            gateways:
+              - name: sim
+                kind: simulator
+                channels: [sms]
+                rate: fast
+            """))
+        #expect(error.line == 5)
+        #expect(error.keyPath == "gateways[0].rate")
+        #expect(error.message.contains("expected a number"))
+        #expect(error.message.contains("'fast'"))
+    }
+
+    @Test func unknownEnumValueNamesPath() throws {
+        let error = try #require(failure("""
+            gateways:
+              - name: sim
+                kind: simulator
+                channels: [sms, pigeon]
+            """))
+        #expect(error.keyPath == "gateways[0].channels[1]")
+        #expect(error.line == 4)
+    }
+
+    @Test func missingRequiredKey() throws {
+        let error = try #require(failure("""
+            gateways:
+              - name: sim
+                channels: [sms]
+            """))
+        #expect(error.keyPath == "gateways[0]")
+        #expect(error.message.contains("missing required key 'kind'"))
+        #expect(error.line == 2)
+    }
+
+    @Test func validationErrorsCarryLines() throws {
+        let error = try #require(failure("""
+            defaults:
+              timezone: Mars/Olympus
+            quiet_hours:
+              start: "25:00"
+            """))
+        #expect(error.line == 2)
+        #expect(error.keyPath == "defaults.timezone")
+        #expect(error.message.contains("quiet_hours.start"))
+    }
+
+    @Test func yamlSyntaxErrorHasLine() throws {
+        let error = try #require(failure("database:\n  path: [unclosed\n"))
+        #expect(error.line != nil)
+        #expect(error.message.contains("YAML syntax"))
+    }
+
+    @Test func secretsAreMaskedWhenPrinted() throws {
+        let loaded = try load("server:\n  admin_token: ${ADMIN}\n", environment: ["ADMIN": "very-secret-value"])
+        let data = try JSONEncoder().encode(loaded.config)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(!text.contains("very-secret-value"))
+        #expect(text.contains("${ADMIN} (set)"))
+        let plain = try load("server:\n  admin_token: hunter2\n")
+        #expect(plain.warnings.first?.message.contains("use ${ENV_VAR}") == true)
+        #expect(!String(describing: plain.config.server.adminToken!).contains("hunter2"))
+    }
+}
