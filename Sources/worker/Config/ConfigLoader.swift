@@ -87,7 +87,9 @@ enum ConfigLoader {
         @unknown default: ([], "\(error)")
         }
         let names = path.map { $0.intValue.map(String.init) ?? $0.stringValue }
-        let mark = node(at: names, in: root, preferKey: true)?.mark ?? node(at: Array(names.dropLast()), in: root)?.mark
+        // An unknown key points at itself; a bad value at the value.
+        let pointAtKey = message.hasPrefix("unknown key")
+        let mark = node(at: names, in: root, preferKey: pointAtKey)?.mark ?? node(at: Array(names.dropLast()), in: root)?.mark
         let issue = ConfigIssue(path: names, message: message)
         return Located(file: file, line: mark?.line, column: mark?.column, keyPath: issue.keyPath.isEmpty ? "(top level)" : issue.keyPath, message: message)
     }
