@@ -25,7 +25,8 @@ public struct DemoSeeder: Sendable {
     public struct Report: Sendable, Codable {
         public var rows: [String: Int]
         public var seconds: Double
-        public var sampleMemberNos: [String]
+        /// A member with several orders, feedback and a complaint: a good first look.
+        public var exampleMemberNo: String
     }
 
     public struct AlreadySeeded: Error, CustomStringConvertible {
@@ -51,8 +52,10 @@ public struct DemoSeeder: Sendable {
         let started = Date()
         var random = SeededGenerator(seed: options.seed)
         let anchor = options.anchor.unixMillis
+        var example: String?
         let counts = try store.bulkLoad { loader in
             var state = GenerationState(options: options, anchor: anchor)
+            defer { example = state.exampleMemberNo }
             try writeBranches(loader, &random, &state)
             try writeMenu(loader, &state)
             for memberIndex in 0..<options.members {
@@ -68,8 +71,7 @@ public struct DemoSeeder: Sendable {
         ]
         var rows: [String: Int] = [:]
         for (table, count) in counts { rows[names[table]!] = count }
-        let samples = (0..<min(options.members, 3)).map { Self.memberNo($0) }
-        return Report(rows: rows, seconds: Date().timeIntervalSince(started), sampleMemberNos: samples)
+        return Report(rows: rows, seconds: Date().timeIntervalSince(started), exampleMemberNo: example ?? Self.memberNo(0))
     }
 
     public static func memberNo(_ index: Int) -> String { "M" + String(index + 1).leftPadded(to: 8) }
@@ -85,6 +87,7 @@ public struct DemoSeeder: Sendable {
         var nextOrderId: Int64 = 1
         var nextComplaint = 1
         var nextStaffId: Int64 = 1
+        var exampleMemberNo: String?
     }
 
     private func writeBranches(_ loader: BulkLoader, _ random: inout SeededGenerator, _ state: inout GenerationState) throws {
@@ -176,6 +179,7 @@ public struct DemoSeeder: Sendable {
         let managers = state.managersByBranch[branchIndex]
         let managerId = managers[random.below(managers.count)]
 
+        let complaintsBefore = state.nextComplaint
         for orderedAt in orderTimes {
             let points = try writeOrder(memberId: memberId, homeBranch: branchIndex, orderedAt: orderedAt, loader, &random, &state)
             earned += points
@@ -194,6 +198,9 @@ public struct DemoSeeder: Sendable {
             fax.value, fax.status.rawValue, fax.reason, level.rawValue, earned, tags.joined(separator: ","), timezone, locale,
             Int64(branchIndex + 1), managerId, joinedAt, joinedAt, state.anchor, lastOrder)
         try writeConsents(memberId, email: email.status == .valid, joinedAt: joinedAt, loader, &random)
+        if state.exampleMemberNo == nil, orderTimes.count >= 5, state.nextComplaint > complaintsBefore, phone.status == .valid {
+            state.exampleMemberNo = memberNo
+        }
 
     }
 
@@ -222,6 +229,13 @@ public struct DemoSeeder: Sendable {
         return min(time, anchor - 60_000)
     }
 
+    /// A lunch (11:30–12:30) or dinner (17:30–19:30) half-hour slot, Shanghai time, `days` after `from`.
+    private func mealSlot(daysAfter from: Int64, _ days: Int, _ random: inout SeededGenerator) -> Int64 {
+        let dayStart = ((from + Self.shanghaiOffset) / Self.day + Int64(days)) * Self.day - Self.shanghaiOffset
+        let halfHours: Int64 = random.chance(35) ? 23 + Int64(random.below(3)) : 35 + Int64(random.below(5))
+        return dayStart + halfHours * Self.hour / 2
+    }
+
     /// Writes one order with its lines, feedback and maybe a complaint; returns points earned.
     private func writeOrder(
         memberId: Int64, homeBranch: Int, orderedAt: Int64, _ loader: BulkLoader, _ random: inout SeededGenerator, _ state: inout GenerationState
@@ -240,14 +254,14 @@ public struct DemoSeeder: Sendable {
             scheduled = orderedAt + 45 * 60_000
             status = orderedAt > anchor - Self.hour ? .dispatched : (random.chance(4) ? .cancelled : .delivered)
         case .reservation:
-            scheduled = ((orderedAt / Self.hour) + Int64(24 + random.below(24 * 14))) * Self.hour
+            scheduled = mealSlot(daysAfter: orderedAt, 1 + random.below(14), &random)
             partySize = 2 + random.below(8)
             status = scheduled! > anchor ? (random.chance(8) ? .moved : .booked) : (random.chance(7) ? .cancelled : .seated)
         case .dineIn:
             status = .completed
             partySize = 1 + random.below(6)
         case .banquet:
-            scheduled = ((orderedAt / Self.hour) + Int64(24 * (7 + random.below(50)))) * Self.hour
+            scheduled = mealSlot(daysAfter: orderedAt, 7 + random.below(50), &random)
             partySize = 10 * (1 + random.below(6))
             status = scheduled! > anchor ? .booked : (random.chance(5) ? .cancelled : .completed)
         }

@@ -24,6 +24,7 @@ struct DemoCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("The day the history ends (YYYY-MM-DD, Shanghai time; default: today).", valueName: "date")) var anchor: String?
         @Option(help: "How many branches.") var branches = 24
         @Flag(help: "Print the report as JSON.") var json = false
+        @Flag(help: "Then show an example member (orders, feedback, a complaint).") var showExample = false
 
         func validate() throws {
             guard (1...20_000_000).contains(members) else { throw ValidationError("--members must be between 1 and 20000000") }
@@ -50,7 +51,11 @@ struct DemoCommand: AsyncParsableCommand {
             var table = TextTable(["table", "rows"], rightAligned: [1])
             for (name, count) in report.rows.sorted(by: { $0.key < $1.key }) { table.add([name, "\(count)"]) }
             print(table.render())
-            print(String(format: "seeded %@ in %.1f s; try: tidings member show %@", config.database.path, report.seconds, report.sampleMemberNos.first ?? "M00000001"))
+            print(String(format: "seeded %@ in %.1f s; try: tidings member show %@", config.database.path, report.seconds, report.exampleMemberNo))
+            if showExample, let profile = try await store.memberProfile(memberNo: report.exampleMemberNo, timelineLimit: 12) {
+                print("")
+                print(MemberReport(profile: profile.masked(), timeZone: TimeZone(identifier: profile.member.timezone) ?? .current).render())
+            }
         }
 
         /// Midnight today in Shanghai, so a day's runs produce the same data.

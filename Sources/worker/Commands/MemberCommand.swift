@@ -34,11 +34,7 @@ struct MemberCommand: AsyncParsableCommand {
                 printError("no member \(memberNo)")
                 throw ExitCode.failure
             }
-            if !reveal {
-                profile.member.phone.value = profile.member.phone.value.map(Redaction.phone)
-                profile.member.email.value = profile.member.email.value.map(Redaction.email)
-                profile.member.fax.value = profile.member.fax.value.map(Redaction.phone)
-            }
+            if !reveal { profile = profile.masked() }
             if json { return try JSONOutput.print(profile) }
             print(MemberReport(profile: profile, timeZone: TimeZone(identifier: profile.member.timezone) ?? .current).render())
         }
@@ -115,5 +111,16 @@ struct MemberReport {
 
     private func indent(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+    }
+}
+
+extension MemberProfile {
+    /// The same profile with phone numbers and emails masked.
+    func masked() -> MemberProfile {
+        var copy = self
+        copy.member.phone.value = member.phone.value.map(Redaction.phone)
+        copy.member.email.value = member.email.value.map(Redaction.email)
+        copy.member.fax.value = member.fax.value.map(Redaction.phone)
+        return copy
     }
 }
