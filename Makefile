@@ -1,0 +1,36 @@
+# Tidings — see README.md. Every target installs the Debian packages it needs.
+SWIFT      ?= swift
+BUILD_DEPS := libcurl4-openssl-dev libsqlite3-dev pkg-config
+BENCH_DEPS := sqlite3 time bc
+DEMO_DIR   := demo
+TIDINGS    := .build/release/tidings
+
+.PHONY: all deps build demo test bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh $(BUILD_DEPS)
+
+build: deps
+	$(SWIFT) build -c release --product tidings
+
+# Seeds a sample restaurant group into demo/ and shows one member.
+demo: build
+	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
+	cd $(DEMO_DIR) && ../$(TIDINGS) init
+	cd $(DEMO_DIR) && ../$(TIDINGS) demo seed --members 2000 --show-example
+	@echo; echo "== importing examples/members.csv: 10 good rows, 3 bad ones (exit status 1 is expected) =="
+	cd $(DEMO_DIR) && ../$(TIDINGS) import members ../examples/members.csv || true
+	cd $(DEMO_DIR) && ../$(TIDINGS) db stats
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: build
+	@scripts/install-deps.sh $(BENCH_DEPS)
+	scripts/bench-seed.sh 1000000
+
+clean:
+	rm -rf .build $(DEMO_DIR)
