@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 /usr/bin/time -f "%e %M" -o "$work/time" "$bin" demo seed --members "$members" --anchor 2026-11-20 \
   --database "$work/seed.sqlite" --json > "$work/report.json"
 read -r seconds rss_kb < "$work/time"
-rows=$(grep -Eo '"[a-z_]+" : [0-9]+' "$work/report.json" | awk '{s+=$3} END {print s}')
+rows=$(grep -v '"seconds"' "$work/report.json" | grep -Eo '"[a-z_]+" : [0-9]+' | awk '{s+=$3} END {print s}')
 orders=$(grep -Eo '"orders" : [0-9]+' "$work/report.json" | awk '{print $3}')
 items=$(grep -Eo '"order_items" : [0-9]+' "$work/report.json" | awk '{print $3}')
 
