@@ -40,7 +40,7 @@ public struct PhoneNumberNormalizer: Sendable {
 
     public func normalize(_ input: String) -> Result<Normalized, Rejection> {
         func reject(_ reason: String) -> Result<Normalized, Rejection> { .failure(Rejection(input: input, reason: reason)) }
-        let trimmed = input.trimmingCharacters(in: .whitespaces)
+        let trimmed = input.trimmedWhitespace
         if trimmed.isEmpty { return reject("empty phone number") }
 
         var digits = ""
@@ -125,7 +125,7 @@ public struct PhoneNumberNormalizer: Sendable {
 
     /// A contact field for a member: valid E.164, or the raw text kept with the reason.
     public func contact(_ raw: String?) -> ContactField {
-        guard let raw, !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return .missing }
+        guard let raw, !raw.trimmedWhitespace.isEmpty else { return .missing }
         switch normalize(raw) {
         case .success(let number): return .valid(number.e164)
         case .failure(let rejection): return .invalid(raw, reason: rejection.reason)
@@ -134,7 +134,7 @@ public struct PhoneNumberNormalizer: Sendable {
 
     /// A fax number: like a phone number, but a mobile cannot receive faxes.
     public func faxContact(_ raw: String?) -> ContactField {
-        guard let raw, !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return .missing }
+        guard let raw, !raw.trimmedWhitespace.isEmpty else { return .missing }
         switch normalize(raw) {
         case .success(let number) where number.kind == .mobile:
             return .invalid(raw, reason: "a mobile number cannot receive faxes")

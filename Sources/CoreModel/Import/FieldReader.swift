@@ -8,7 +8,7 @@ struct FieldReader {
     let timeZone: TimeZone
 
     func text(_ column: String) -> String? {
-        guard let value = fields[column]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+        guard let value = fields[column]?.trimmedWhitespace, !value.isEmpty else { return nil }
         return value
     }
 

@@ -64,11 +64,11 @@ public struct RecordParser: Sendable {
         let zone = r.text("timezone") ?? timeZone.identifier
         guard TimeZone(identifier: zone) != nil else { throw RowError(row: r.row, column: "timezone", reason: "unknown time zone '\(zone)' (use an IANA name such as Asia/Shanghai)") }
         let locale = r.text("locale") ?? "zh-CN"
-        guard locale.range(of: #"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"#, options: .regularExpression) != nil else {
+        guard Self.isLocaleTag(locale) else {
             throw RowError(row: r.row, column: "locale", reason: "'\(locale)' is not a locale tag such as zh-CN or en-US")
         }
         let tags = (r.text("tags") ?? "").split(whereSeparator: { ",;|，".contains($0) })
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .map { $0.trimmedWhitespace }.filter { !$0.isEmpty }
         return Member(
             memberNo: memberNo, name: name, phone: phone, email: email, fax: fax,
             level: try r.choice("level", MemberLevel.self) ?? .regular, points: try r.integer("points", in: 0...1_000_000_000) ?? 0,
@@ -79,7 +79,7 @@ public struct RecordParser: Sendable {
         var items: [OrderLine] = []
         if let text = r.text("items") {
             for entry in text.split(whereSeparator: { ";|".contains($0) }) {
-                let parts = entry.trimmingCharacters(in: .whitespaces).lowercased().split(whereSeparator: { "x*×".contains($0) })
+                let parts = entry.trimmedWhitespace.lowercased().split(whereSeparator: { "x*×".contains($0) })
                 guard (1...2).contains(parts.count), let code = Int(parts[0]), code > 0,
                     let quantity = parts.count == 2 ? Int(parts[1]) : 1, (1...999).contains(quantity)
                 else { throw RowError(row: r.row, column: "items", reason: "'\(entry)' is not CODExQTY (e.g. 101x2;205)") }
@@ -118,6 +118,17 @@ public struct RecordParser: Sendable {
         DeliveryFeedback(
             orderNo: try r.required("order_no"), outcome: try r.requiredChoice("outcome", DeliveryOutcome.self),
             note: r.text("note"), recordedAt: try r.requiredDate("recorded_at"))
+    }
+
+    /// "zh-CN", "en-US", "zh-Hant-HK": a 2–3 letter language, then 2–8 character subtags.
+    static func isLocaleTag(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard let language = parts.first, (2...3).contains(language.count),
+            language.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) })
+        else { return false }
+        return parts.dropFirst().allSatisfy { part in
+            (2...8).contains(part.count) && part.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }
+        }
     }
 
     private func usable(_ field: ContactField, _ r: FieldReader, _ column: String) throws(RowError) -> ContactField {

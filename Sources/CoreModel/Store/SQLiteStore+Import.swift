@@ -31,28 +31,28 @@ extension SQLiteStore {
 
         mutating func branch(_ code: String, _ db: Database) throws -> Int64? {
             if let cached = branches[code] { return cached }
-            let id = try Int64.fetchOne(db, sql: "SELECT id FROM branches WHERE code = ?", arguments: [code])
+            let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM branches WHERE code = ?"), arguments: [code])
             branches[code] = id
             return id
         }
 
         mutating func member(_ no: String, _ db: Database) throws -> Int64? {
             if let cached = members[no] { return cached }
-            let id = try Int64.fetchOne(db, sql: "SELECT id FROM members WHERE member_no = ?", arguments: [no])
+            let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM members WHERE member_no = ?"), arguments: [no])
             members[no] = id
             return id
         }
 
         mutating func order(_ no: String, _ db: Database) throws -> Int64? {
             if let cached = orders[no] { return cached }
-            let id = try Int64.fetchOne(db, sql: "SELECT id FROM orders WHERE order_no = ?", arguments: [no])
+            let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM orders WHERE order_no = ?"), arguments: [no])
             orders[no] = id
             return id
         }
 
         mutating func menuItem(_ code: Int, _ db: Database) throws -> (id: Int64, price: Int)? {
             if let cached = menu[code] { return cached }
-            let row = try Row.fetchOne(db, sql: "SELECT id, price_fen FROM menu_items WHERE code = ?", arguments: [code])
+            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, price_fen FROM menu_items WHERE code = ?"), arguments: [code])
             let item = row.map { (id: $0["id"] as Int64, price: $0["price_fen"] as Int) }
             menu[code] = item
             return item
@@ -65,21 +65,22 @@ extension SQLiteStore {
         columns: [String], values: [DatabaseValueConvertible?], insertExtras: [String: DatabaseValueConvertible?] = [:],
         updateExtras: [String: DatabaseValueConvertible?] = [:]
     ) throws -> (RowOutcome, Int64) {
-        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM \(table) WHERE \(keyColumn) = ?", arguments: [key]) {
-            let assignments = (columns + updateExtras.keys.sorted()).map { "\($0) = ?" }.joined(separator: ", ")
+        // Statements are cached per connection: the SQL text is the same for every row of a table.
+        let find = try db.cachedStatement(sql: "SELECT id FROM \(table) WHERE \(keyColumn) = ?")
+        if let id = try Int64.fetchOne(find, arguments: [key]) {
+            let extraColumns = updateExtras.keys.sorted()
+            let assignments = (columns + extraColumns).map { "\($0) = ?" }.joined(separator: ", ")
             let tuple = columns.joined(separator: ", ")
             let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-            let extraValues = updateExtras.keys.sorted().map { updateExtras[$0]! }
-            try db.execute(
-                sql: "UPDATE \(table) SET \(assignments) WHERE id = ? AND (\(tuple)) IS NOT (\(marks))",
-                arguments: StatementArguments(values + extraValues + [id] + values))
+            let update = try db.cachedStatement(sql: "UPDATE \(table) SET \(assignments) WHERE id = ? AND (\(tuple)) IS NOT (\(marks))")
+            try update.execute(arguments: StatementArguments(values + extraColumns.map { updateExtras[$0]! } + [id] + values))
             return (db.changesCount > 0 ? .updated : .unchanged, id)
         }
-        let allColumns = [keyColumn] + columns + insertExtras.keys.sorted()
-        let allValues: [DatabaseValueConvertible?] = [key] + values + insertExtras.keys.sorted().map { insertExtras[$0]! }
-        try db.execute(
-            sql: "INSERT INTO \(table) (\(allColumns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: allColumns.count).joined(separator: ", ")))",
-            arguments: StatementArguments(allValues))
+        let extraColumns = insertExtras.keys.sorted()
+        let allColumns = [keyColumn] + columns + extraColumns
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO \(table) (\(allColumns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: allColumns.count).joined(separator: ", ")))")
+        try insert.execute(arguments: StatementArguments([key] + values + extraColumns.map { insertExtras[$0]! }))
         return (.inserted, db.lastInsertedRowID)
     }
 
@@ -105,7 +106,7 @@ extension SQLiteStore {
             guard let id = try lookups.branch(code, db) else { return .rejected(field: "branch_code", reason: "unknown branch '\(code)'") }
             branchId = id
         }
-        let (outcome, id) = try upsertRow(
+        return try upsertRow(
             db, table: "members", keyColumn: "member_no", key: member.memberNo,
             columns: [
                 "name", "phone", "phone_status", "phone_reason", "email", "email_status", "email_reason",
@@ -118,17 +119,8 @@ extension SQLiteStore {
                 member.level.rawValue, member.points, member.tags.joined(separator: ","), member.timezone, member.locale,
                 branchId, member.joinedAt?.unixMillis,
             ],
-            insertExtras: ["created_at": now, "updated_at": now], updateExtras: ["updated_at": now])
-        if outcome == .inserted {
-            // Service messages (confirmations, reminders) are part of the order
-            // contract; marketing needs an explicit grant.
-            for channel in Channel.allCases {
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO consents (member_id, channel, category, granted, source, changed_at) VALUES (?, ?, 'service', 1, 'import', ?)",
-                    arguments: [id, channel.rawValue, now])
-            }
-        }
-        return outcome
+            insertExtras: ["created_at": now, "updated_at": now], updateExtras: ["updated_at": now]
+        ).0
     }
 
     private static func upsert(_ order: Order, _ db: Database, _ now: Int64, _ lookups: inout ReferenceLookups) throws -> RowOutcome {
@@ -154,20 +146,19 @@ extension SQLiteStore {
                 order.orderedAt.unixMillis, order.scheduledAt?.unixMillis, order.partySize, amount, order.address,
             ],
             insertExtras: ["created_at": now, "updated_at": now], updateExtras: ["updated_at": now])
-        let existing = try Row.fetchAll(db, sql: "SELECT menu_item_id, quantity FROM order_items WHERE order_id = ? ORDER BY line", arguments: [orderId])
+        let existing = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT menu_item_id, quantity FROM order_items WHERE order_id = ? ORDER BY line"), arguments: [orderId])
             .map { (menuId: $0["menu_item_id"] as Int64, quantity: $0["quantity"] as Int) }
         let itemsChanged = existing.count != lines.count || zip(existing, lines).contains { $0.menuId != $1.menuId || $0.quantity != $1.quantity }
         if itemsChanged {
-            try db.execute(sql: "DELETE FROM order_items WHERE order_id = ?", arguments: [orderId])
+            try db.cachedStatement(sql: "DELETE FROM order_items WHERE order_id = ?").execute(arguments: [orderId])
+            let insertLine = try db.cachedStatement(sql: "INSERT INTO order_items (order_id, line, menu_item_id, quantity, price_fen) VALUES (?, ?, ?, ?, ?)")
             for (index, line) in lines.enumerated() {
-                try db.execute(
-                    sql: "INSERT INTO order_items (order_id, line, menu_item_id, quantity, price_fen) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [orderId, index + 1, line.menuId, line.quantity, line.price])
+                try insertLine.execute(arguments: [orderId, index + 1, line.menuId, line.quantity, line.price])
             }
         }
-        try db.execute(
-            sql: "UPDATE members SET last_order_at = ? WHERE id = ? AND (last_order_at IS NULL OR last_order_at < ?)",
-            arguments: [order.orderedAt.unixMillis, memberId, order.orderedAt.unixMillis])
+        try db.cachedStatement(sql: "UPDATE members SET last_order_at = ? WHERE id = ? AND (last_order_at IS NULL OR last_order_at < ?)")
+            .execute(arguments: [order.orderedAt.unixMillis, memberId, order.orderedAt.unixMillis])
         return outcome == .unchanged && itemsChanged ? .updated : outcome
     }
 
