@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -31,7 +34,13 @@ let package = Package(
         ),
         .target(
             name: "Channels",
-            dependencies: ["CoreModel", "CCurl", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "CoreModel", "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .target(name: "Scheduler", dependencies: ["CoreModel", "Channels"]),
         .target(name: "Campaigns", dependencies: ["CoreModel", "Scheduler"]),
@@ -45,7 +54,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CoreModelTests", dependencies: ["CoreModel"], exclude: ["Fixtures"]),
-        .testTarget(name: "ChannelsTests", dependencies: ["Channels"]),
+        .testTarget(
+            name: "ChannelsTests",
+            dependencies: ["Channels", "CoreModel", .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "WorkerTests", dependencies: ["worker", "CoreModel"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,184 @@
+import CCurl
+import Foundation
+
+/// Owns one CURL easy handle and everything attached to it for one transfer
+/// (header list, MIME tree, response buffers). Used only on the transport thread.
+final class EasyHandle {
+    let raw: UnsafeMutableRawPointer
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var recipientList: UnsafeMutablePointer<curl_slist>?
+    private var mime: OpaquePointer?
+    var responseBody: [UInt8] = []
+    var responseHeaders: [(name: String, value: String)] = []
+    var completion: ((Result<TransferOutcome, TransportError>) -> Void)?
+    var isSMTP = false
+
+    enum TransferOutcome {
+        case http(OutboundResponse)
+        case smtp(SMTPResponse)
+    }
+
+    init?() {
+        guard let raw = curl_easy_init() else { return nil }
+        self.raw = raw
+    }
+
+    deinit {
+        releaseAttachments()
+        curl_easy_cleanup(raw)
+    }
+
+    /// Clears the previous transfer so the handle (and its connection) can be reused.
+    func reset() {
+        releaseAttachments()
+        curl_easy_reset(raw)
+        responseBody.removeAll(keepingCapacity: true)
+        responseHeaders.removeAll(keepingCapacity: true)
+        completion = nil
+        isSMTP = false
+    }
+
+    private func releaseAttachments() {
+        if let headerList { curl_slist_free_all(headerList) }
+        if let recipientList { curl_slist_free_all(recipientList) }
+        if let mime { curl_mime_free(mime) }
+        headerList = nil
+        recipientList = nil
+        mime = nil
+    }
+
+    func configure(_ request: OutboundRequest) {
+        commonOptions(timeoutMs: request.timeoutMs, connectTimeoutMs: request.connectTimeoutMs)
+        _ = tidings_easy_setopt_string(raw, CURLOPT_URL, request.url)
+        _ = tidings_easy_setopt_string(raw, CURLOPT_PROTOCOLS_STR, "http,https")
+        switch request.method {
+        case .get: _ = tidings_easy_setopt_long(raw, CURLOPT_HTTPGET, 1)
+        case .post: _ = tidings_easy_setopt_long(raw, CURLOPT_POST, 1)
+        case .put, .delete: _ = tidings_easy_setopt_string(raw, CURLOPT_CUSTOMREQUEST, request.method.rawValue)
+        }
+        if request.method != .get {
+            _ = tidings_easy_setopt_off_t(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
+            request.body.withUnsafeBufferPointer { buffer in
+                // COPYPOSTFIELDS: curl keeps its own copy; an empty body still needs a valid pointer.
+                _ = tidings_easy_setopt_pointer(raw, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!))
+            }
+        }
+        var list: UnsafeMutablePointer<curl_slist>? = curl_slist_append(nil, "Expect:")
+        for header in request.headers { list = curl_slist_append(list, "\(header.name): \(header.value)") }
+        headerList = list
+        _ = tidings_easy_setopt_slist(raw, CURLOPT_HTTPHEADER, list)
+        if let basicAuth = request.basicAuth {
+            _ = tidings_easy_setopt_long(raw, CURLOPT_HTTPAUTH, 1)  // CURLAUTH_BASIC (a macro that does not import)
+            _ = tidings_easy_setopt_string(raw, CURLOPT_USERPWD, basicAuth)
+        }
+        _ = tidings_easy_setopt_data_callback(raw, CURLOPT_HEADERFUNCTION, headerCallback)
+        _ = tidings_easy_setopt_pointer(raw, CURLOPT_HEADERDATA, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    func configure(_ request: SMTPRequest) {
+        isSMTP = true
+        commonOptions(timeoutMs: request.timeoutMs, connectTimeoutMs: min(request.timeoutMs, 5000))
+        _ = tidings_easy_setopt_string(raw, CURLOPT_URL, request.url)
+        _ = tidings_easy_setopt_string(raw, CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+        _ = tidings_easy_setopt_string(raw, CURLOPT_MAIL_FROM, "<\(request.from)>")
+        var recipients: UnsafeMutablePointer<curl_slist>?
+        for recipient in request.recipients { recipients = curl_slist_append(recipients, "<\(recipient)>") }
+        recipientList = recipients
+        _ = tidings_easy_setopt_slist(raw, CURLOPT_MAIL_RCPT, recipients)
+        if let username = request.username { _ = tidings_easy_setopt_string(raw, CURLOPT_USERNAME, username) }
+        if let password = request.password { _ = tidings_easy_setopt_string(raw, CURLOPT_PASSWORD, password) }
+        var headers: UnsafeMutablePointer<curl_slist>?
+        for header in request.headers { headers = curl_slist_append(headers, header) }
+        headerList = headers
+        _ = tidings_easy_setopt_slist(raw, CURLOPT_HTTPHEADER, headers)
+
+        // As in curl's smtp-mime example: a multipart/mixed root holding one
+        // multipart/alternative part (text + html), then any attachments.
+        let root = curl_mime_init(raw)
+        mime = root
+        let alternative = curl_mime_init(raw)
+        addParts(request.alternatives, to: alternative)
+        let holder = curl_mime_addpart(root)
+        curl_mime_subparts(holder, alternative)
+        curl_mime_type(holder, "multipart/alternative")
+        addParts(request.attachments, to: root)
+        _ = tidings_easy_setopt_mime(raw, CURLOPT_MIMEPOST, root)
+    }
+
+    private func addParts(_ parts: [SMTPRequest.Part], to mime: OpaquePointer?) {
+        for part in parts {
+            let handle = curl_mime_addpart(mime)
+            part.data.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { chars in
+                    _ = curl_mime_data(handle, chars.baseAddress, part.data.count)
+                }
+            }
+            curl_mime_type(handle, part.contentType)
+            if let encoding = part.encoding { curl_mime_encoder(handle, encoding) }
+            if let filename = part.filename { curl_mime_filename(handle, filename) }
+        }
+    }
+
+    private func commonOptions(timeoutMs: Int, connectTimeoutMs: Int) {
+        _ = tidings_easy_setopt_long(raw, CURLOPT_NOSIGNAL, 1)
+        _ = tidings_easy_setopt_long(raw, CURLOPT_TIMEOUT_MS, timeoutMs)
+        _ = tidings_easy_setopt_long(raw, CURLOPT_CONNECTTIMEOUT_MS, connectTimeoutMs)
+        _ = tidings_easy_setopt_long(raw, CURLOPT_TCP_NODELAY, 1)
+        _ = tidings_easy_setopt_data_callback(raw, CURLOPT_WRITEFUNCTION, writeCallback)
+        _ = tidings_easy_setopt_pointer(raw, CURLOPT_WRITEDATA, Unmanaged.passUnretained(self).toOpaque())
+        _ = tidings_easy_setopt_pointer(raw, CURLOPT_PRIVATE, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    /// Reads the finished transfer's status into an outcome.
+    func outcome(code: CURLcode) -> Result<TransferOutcome, TransportError> {
+        var status = 0
+        _ = tidings_easy_getinfo_long(raw, CURLINFO_RESPONSE_CODE, &status)
+        if isSMTP {
+            if code == CURLE_OK { return .success(.smtp(SMTPResponse(code: status == 0 ? 250 : status))) }
+            return .failure(TransportError(kind: Self.kind(code), curlCode: Int(code.rawValue), message: Self.message(code), replyCode: status == 0 ? nil : status))
+        }
+        guard code == CURLE_OK else {
+            return .failure(TransportError(kind: Self.kind(code), curlCode: Int(code.rawValue), message: Self.message(code), replyCode: nil))
+        }
+        return .success(.http(OutboundResponse(status: status, headers: responseHeaders, body: responseBody)))
+    }
+
+    private static func kind(_ code: CURLcode) -> TransportError.Kind {
+        switch code {
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING: .connect
+        case CURLE_OPERATION_TIMEDOUT: .timeout
+        case CURLE_UNSUPPORTED_PROTOCOL: .refusedByPolicy
+        default: .protocolError
+        }
+    }
+
+    private static func message(_ code: CURLcode) -> String {
+        guard let text = curl_easy_strerror(code) else { return "curl error \(code.rawValue)" }
+        return String(cString: text)
+    }
+}
+
+private func writeCallback(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+    let length = size * count
+    guard let data, let context else { return length }
+    let handle = Unmanaged<EasyHandle>.fromOpaque(context).takeUnretainedValue()
+    data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+        handle.responseBody.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
+    }
+    return length
+}
+
+private func headerCallback(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
+    let length = size * count
+    guard let data, let context else { return length }
+    let handle = Unmanaged<EasyHandle>.fromOpaque(context).takeUnretainedValue()
+    let line = data.withMemoryRebound(to: UInt8.self, capacity: length) { String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self) }
+    if line.hasPrefix("HTTP/") {
+        handle.responseHeaders.removeAll()  // a new response (after 100-continue or a redirect)
+    } else if let colon = line.firstIndex(of: ":") {
+        let name = String(line[..<colon])
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        handle.responseHeaders.append((name, value))
+    }
+    return length
+}

@@ -1,0 +1,104 @@
+/// One outbound HTTP request, as plain Sendable values handed to the curl thread.
+public struct OutboundRequest: Sendable {
+    public enum Method: String, Sendable { case get = "GET", post = "POST", put = "PUT", delete = "DELETE" }
+
+    public var method: Method
+    public var url: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    /// Whole transfer, milliseconds.
+    public var timeoutMs: Int
+    public var connectTimeoutMs: Int
+    /// HTTP basic auth "user:password", if any.
+    public var basicAuth: String?
+
+    public init(
+        method: Method = .get, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
+        timeoutMs: Int = 10_000, connectTimeoutMs: Int = 3_000, basicAuth: String? = nil
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeoutMs = timeoutMs
+        self.connectTimeoutMs = connectTimeoutMs
+        self.basicAuth = basicAuth
+    }
+}
+
+public struct OutboundResponse: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public var text: String { String(decoding: body, as: UTF8.self) }
+
+    public func header(_ name: String) -> String? {
+        headers.last { $0.name.lowercased() == name.lowercased() }?.value
+    }
+}
+
+/// An email handed to curl's SMTP client: envelope plus MIME parts that curl
+/// builds with curl_mime on the transport thread.
+public struct SMTPRequest: Sendable {
+    public struct Part: Sendable {
+        public var contentType: String
+        public var data: [UInt8]
+        /// "quoted-printable", "base64", "8bit"…
+        public var encoding: String?
+        public var filename: String?
+
+        public init(contentType: String, data: [UInt8], encoding: String? = nil, filename: String? = nil) {
+            self.contentType = contentType
+            self.data = data
+            self.encoding = encoding
+            self.filename = filename
+        }
+    }
+
+    public var url: String
+    public var from: String
+    public var recipients: [String]
+    /// Message headers (Subject, From, To, Message-ID, List-Unsubscribe…).
+    public var headers: [String]
+    /// Alternative bodies (text, html): sent as multipart/alternative.
+    public var alternatives: [Part]
+    /// Attachments (fax PDFs): with them the message becomes multipart/mixed.
+    public var attachments: [Part]
+    public var username: String?
+    public var password: String?
+    public var timeoutMs: Int
+
+    public init(
+        url: String, from: String, recipients: [String], headers: [String], alternatives: [Part], attachments: [Part] = [],
+        username: String? = nil, password: String? = nil, timeoutMs: Int = 15_000
+    ) {
+        self.url = url
+        self.from = from
+        self.recipients = recipients
+        self.headers = headers
+        self.alternatives = alternatives
+        self.attachments = attachments
+        self.username = username
+        self.password = password
+        self.timeoutMs = timeoutMs
+    }
+}
+
+public struct SMTPResponse: Sendable {
+    /// The last SMTP reply code (250 accepted, 4xx transient, 5xx permanent).
+    public var code: Int
+}
+
+/// A transfer that did not produce a response: connection refused, timeout,
+/// DNS, TLS… with curl's code and message.
+public struct TransportError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable { case connect, timeout, refusedByPolicy, protocolError, other }
+    public var kind: Kind
+    public var curlCode: Int
+    public var message: String
+    /// For SMTP: the reply code the server gave before failing (550, 451…).
+    public var replyCode: Int?
+
+    public var description: String { "\(message) (curl \(curlCode)\(replyCode.map { ", reply \($0)" } ?? ""))" }
+}
