@@ -1,6 +1,8 @@
 # Tidings — see README.md. Every target installs the Debian packages it needs.
 SWIFT      ?= swift
 BUILD_DEPS := libcurl4-openssl-dev libsqlite3-dev pkg-config
+# Real peers the adapter tests talk to (started by scripts/, on loopback).
+TEST_DEPS  := kannel kannel-extras
 BENCH_DEPS := sqlite3 time bc
 DEMO_DIR   := demo
 TIDINGS    := .build/release/tidings
@@ -25,6 +27,7 @@ demo: build
 	cd $(DEMO_DIR) && ../$(TIDINGS) db stats
 
 test: deps
+	@scripts/install-deps.sh $(TEST_DEPS)
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

@@ -84,9 +84,11 @@ echo $! > "$dir/smsbox.pid"
 setsid timeout "$lifetime" /usr/lib/kannel/test/fakesmsc -H 127.0.0.1 -r "$fake" -m 0 "x y text z" > "$dir/fakesmsc.out" 2> "$dir/fakesmsc.log" &
 echo $! > "$dir/fakesmsc.pid"
 for _ in $(seq 1 100); do
-  if (exec 3<>/dev/tcp/127.0.0.1/$sendsms) 2>/dev/null && grep -q "" "$dir/fakesmsc.log" 2>/dev/null; then
-    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$sendsms/cgi-bin/sendsms" || true)
-    [ "$code" != "000" ] && { echo "ready sendsms=http://127.0.0.1:$sendsms/cgi-bin/sendsms"; exit 0; }
+  if grep -q "" "$dir/fakesmsc.log" 2>/dev/null && status=$(
+    exec 3<>/dev/tcp/127.0.0.1/$sendsms && printf 'GET /cgi-bin/sendsms HTTP/1.0\r\n\r\n' >&3 && read -r -t 2 line <&3 && echo "$line"
+  ) 2>/dev/null && [[ $status == HTTP/* ]]; then
+    echo "ready sendsms=http://127.0.0.1:$sendsms/cgi-bin/sendsms"
+    exit 0
   fi
   sleep 0.1
 done

@@ -1,0 +1,51 @@
+import Channels
+import Foundation
+import Hummingbird
+import Synchronization
+
+/// Records what the webhooks hand over.
+final class RecordingSink: ReceiptSink {
+    private let state = Mutex<(receipts: [Receipt], inbound: [InboundMessage])>(([], []))
+
+    func accept(_ receipts: [Receipt]) async throws { state.withLock { $0.receipts += receipts } }
+    func accept(_ inbound: InboundMessage) async throws { state.withLock { $0.inbound.append(inbound) } }
+
+    var receipts: [Receipt] { state.withLock { $0.receipts } }
+    var inbound: [InboundMessage] { state.withLock { $0.inbound } }
+
+    /// Polls until `condition` holds or `seconds` pass.
+    func wait(seconds: Double = 10, until condition: (RecordingSink) -> Bool) async -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition(self) { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return condition(self)
+    }
+}
+
+/// Runs the webhook routes on a live loopback server for the body's duration.
+func withWebhookServer<T: Sendable>(
+    routes: WebhookRoutes, _ body: @Sendable (_ baseURL: String) async throws -> T
+) async throws -> T {
+    let port = LocalPorts.block(1)
+    let router = Router()
+    routes.register(on: router)
+    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
+    return try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask {
+            try await app.runService(gracefulShutdownSignals: [])
+            return nil
+        }
+        let base = "http://127.0.0.1:\(port)"
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        for _ in 0..<100 {
+            if (try? await transport.send(OutboundRequest(url: base + "/ready", timeoutMs: 500))) != nil { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let result = try await body(base)
+        group.cancelAll()
+        return result
+    }
+}
