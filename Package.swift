@@ -51,13 +51,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .testTarget(name: "CoreModelTests", dependencies: ["CoreModel"], exclude: ["Fixtures"]),
-        .testTarget(
-            name: "ChannelsTests",
-            dependencies: ["Channels", "CoreModel", .product(name: "HummingbirdTesting", package: "hummingbird")]),
-        .testTarget(name: "WorkerTests", dependencies: ["worker", "CoreModel"]),
+        .target(
+            name: "TestSupport",
+            dependencies: ["Channels", "CoreModel", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tests/TestSupport"),
+        .testTarget(name: "ChannelsTests", dependencies: ["Channels", "CoreModel", "TestSupport"]),
+        .testTarget(name: "WorkerTests", dependencies: ["worker", "CoreModel", "Channels", "Scheduler", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Channels
+import TestSupport
 import CoreModel
 import Foundation
 import Testing

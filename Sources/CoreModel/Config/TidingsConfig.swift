@@ -127,8 +127,10 @@ public struct TidingsConfig: Sendable, Codable {
         public var maxInFlight: Int
         public var timeoutMs: Int
         public var credentials: [String: Secret]
+        /// Adapter settings (Kannel: from, smsc, method; SMTP: from; Aliyun: sign_name…).
+        public var options: [String: String]
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case name, kind, channels, url, rate, burst, maxInFlight = "max_in_flight", timeoutMs = "timeout_ms", credentials
+            case name, kind, channels, url, rate, burst, maxInFlight = "max_in_flight", timeoutMs = "timeout_ms", credentials, options
         }
         public static let kinds = ["kannel", "http", "twilio", "aliyun", "smtp", "fax-http", "simulator"]
 
@@ -144,24 +146,50 @@ public struct TidingsConfig: Sendable, Codable {
             maxInFlight = try c.decodeIfPresent(Int.self, forKey: .maxInFlight) ?? 32
             timeoutMs = try c.decodeIfPresent(Int.self, forKey: .timeoutMs) ?? 10_000
             credentials = try c.decodeIfPresent([String: Secret].self, forKey: .credentials) ?? [:]
+            options = try c.decodeIfPresent([String: String].self, forKey: .options) ?? [:]
+        }
+
+        public init(
+            name: String, kind: String, channels: [Channel], url: String?, rate: Double = 100, burst: Int = 50, maxInFlight: Int = 32,
+            timeoutMs: Int = 10_000, credentials: [String: Secret] = [:], options: [String: String] = [:]
+        ) {
+            self.name = name
+            self.kind = kind
+            self.channels = channels
+            self.url = url
+            self.rate = rate
+            self.burst = burst
+            self.maxInFlight = maxInFlight
+            self.timeoutMs = timeoutMs
+            self.credentials = credentials
+            self.options = options
         }
     }
 
     public struct ServerSettings: Sendable, Codable {
         /// host:port for webhooks, the admin API and /metrics.
         public var bind: String
+        /// How providers reach our webhooks (default http://BIND).
+        public var publicURL: String?
         public var adminToken: Secret?
         public var webhookSecret: Secret?
-        enum CodingKeys: String, CodingKey, CaseIterable { case bind, adminToken = "admin_token", webhookSecret = "webhook_secret" }
-        public init(bind: String, adminToken: Secret?, webhookSecret: Secret?) {
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case bind, publicURL = "public_url", adminToken = "admin_token", webhookSecret = "webhook_secret"
+        }
+        public init(bind: String, publicURL: String? = nil, adminToken: Secret?, webhookSecret: Secret?) {
             self.bind = bind
+            self.publicURL = publicURL
             self.adminToken = adminToken
             self.webhookSecret = webhookSecret
         }
+
+        /// The base URL providers call back.
+        public var callbackBase: String { (publicURL ?? "http://\(bind)").trimmingCharacters(in: CharacterSet(charactersIn: "/")) }
         public init(from decoder: Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
             let c = try decoder.container(keyedBy: CodingKeys.self)
             bind = try c.decodeIfPresent(String.self, forKey: .bind) ?? TidingsConfig.defaults.server.bind
+            publicURL = try c.decodeIfPresent(String.self, forKey: .publicURL)
             adminToken = try c.decodeIfPresent(Secret.self, forKey: .adminToken)
             webhookSecret = try c.decodeIfPresent(Secret.self, forKey: .webhookSecret)
         }

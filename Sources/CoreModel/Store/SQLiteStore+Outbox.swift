@@ -19,13 +19,13 @@ extension SQLiteStore {
                 try db.execute(
                     sql: """
                         INSERT INTO messages (idempotency_key, channel, lane, category, priority, member_id, address, template, locale,
-                          payload, not_before, expires_at, max_attempts, next_attempt_at, status, created_at, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)
+                          payload, not_before, expires_at, max_attempts, next_attempt_at, status, created_at, updated_at, gateway)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)
                         """,
                     arguments: [
                         message.idempotencyKey, message.channel.rawValue, message.lane.rawValue, message.category.rawValue,
                         message.priority, memberId, message.address, message.template, message.locale, message.payload,
-                        due, message.expiresAt?.unixMillis, message.maxAttempts, due, at, at,
+                        due, message.expiresAt?.unixMillis, message.maxAttempts, due, at, at, message.gateway,
                     ])
                 let id = db.lastInsertedRowID
                 try Self.appendEvent(db, messageId: id, at: at, event: "enqueued", from: .queued, to: .queued, reason: message.idempotencyKey)
@@ -52,7 +52,7 @@ extension SQLiteStore {
                 UPDATE messages SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
                 WHERE id = ?
                 RETURNING id, idempotency_key, channel, lane, category, member_id, address, payload, attempts, max_attempts,
-                  expires_at, status, lease_owner, lease_until
+                  expires_at, status, lease_owner, lease_until, gateway
                 """)
             var leased: [OutboxMessage] = []
             leased.reserveCapacity(candidates.count)
@@ -70,26 +70,29 @@ extension SQLiteStore {
     public func record(_ events: [MessageEventRequest], now: Date) async throws -> [MessageTransitionResult] {
         try await pool.write { db in
             let at = now.unixMillis
-            return try events.map { request in
-                guard let row = try Row.fetchOne(
-                    db, sql: "SELECT status, lease_owner FROM messages WHERE id = ?", arguments: [request.messageId])
-                else { return .notFound }
-                guard let status = MessageStatus(rawValue: row["status"]) else { return .notFound }
-                if let owner = request.leaseOwner, (row["lease_owner"] as String?) != owner || status != .sending {
-                    return .leaseLost
-                }
-                switch MessageStateMachine.apply(request.event, to: status) {
-                case .failure(let refusal):
-                    return .refused(refusal)
-                case .success(.recordOnly):
-                    try Self.appendEvent(db, messageId: request.messageId, at: at, event: request.event.name, from: status, to: status, reason: request.event.reason)
-                    return .applied(from: status, to: status)
-                case .success(.transition(let next)):
-                    try Self.write(request.event, to: next, messageId: request.messageId, at: at, db)
-                    try Self.appendEvent(db, messageId: request.messageId, at: at, event: request.event.name, from: status, to: next, reason: request.event.reason)
-                    return .applied(from: status, to: next)
-                }
-            }
+            return try events.map { try Self.apply($0.event, to: $0.messageId, leaseOwner: $0.leaseOwner, at: at, db) }
+        }
+    }
+
+    /// One event through the state machine, with its event row.
+    static func apply(_ event: MessageEvent, to messageId: Int64, leaseOwner: String?, at: Int64, _ db: Database) throws -> MessageTransitionResult {
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT status, lease_owner FROM messages WHERE id = ?"), arguments: [messageId])
+        else { return .notFound }
+        guard let status = MessageStatus(rawValue: row["status"]) else { return .notFound }
+        if let owner = leaseOwner, (row["lease_owner"] as String?) != owner || status != .sending {
+            return .leaseLost
+        }
+        switch MessageStateMachine.apply(event, to: status) {
+        case .failure(let refusal):
+            return .refused(refusal)
+        case .success(.recordOnly):
+            try appendEvent(db, messageId: messageId, at: at, event: event.name, from: status, to: status, reason: event.reason)
+            return .applied(from: status, to: status)
+        case .success(.transition(let next)):
+            try write(event, to: next, messageId: messageId, at: at, db)
+            try appendEvent(db, messageId: messageId, at: at, event: event.name, from: status, to: next, reason: event.reason)
+            return .applied(from: status, to: next)
         }
     }
 
@@ -136,8 +139,9 @@ extension SQLiteStore {
             values.append(at)
         }
         values.append(messageId)
-        try db.execute(
-            sql: "UPDATE messages SET \(assignments.joined(separator: ", ")) WHERE id = ?", arguments: StatementArguments(values))
+        // A handful of distinct statements (one per event kind): cached.
+        try db.cachedStatement(sql: "UPDATE messages SET \(assignments.joined(separator: ", ")) WHERE id = ?")
+            .execute(arguments: StatementArguments(values))
     }
 
     static func appendEvent(_ db: Database, messageId: Int64, at: Int64, event: String, from: MessageStatus, to: MessageStatus, reason: String?) throws {
@@ -159,6 +163,6 @@ extension SQLiteStore {
             category: try decode("category"), memberId: row["member_id"], address: row["address"], payload: row["payload"],
             attempts: row["attempts"], maxAttempts: row["max_attempts"],
             expiresAt: (row["expires_at"] as Int64?).map(Date.init(unixMillis:)), status: try decode("status"),
-            leaseOwner: row["lease_owner"], leaseUntil: (row["lease_until"] as Int64?).map(Date.init(unixMillis:)))
+            leaseOwner: row["lease_owner"], leaseUntil: (row["lease_until"] as Int64?).map(Date.init(unixMillis:)), gateway: row["gateway"])
     }
 }

@@ -23,6 +23,21 @@ public protocol Store: Sendable {
     /// Moves `sending` messages whose lease ran out to `unknown`. Returns how many.
     func reconcileExpiredLeases(now: Date) async throws -> Int
 
+    /// Applies delivery receipts in one transaction (matched by our id, else by
+    /// gateway and provider id); flags contacts the provider says are invalid.
+    func applyReceipts(_ receipts: [ReceiptRecord]) async throws -> [MessageTransitionResult]
+
+    /// Stores replies and opt-outs; an opt-out revokes marketing consent on that channel.
+    func recordInbound(_ messages: [InboundRecord]) async throws -> [InboundResult]
+
+    /// Marks the contact a message went to as bounced (hard bounce, no such number).
+    func flagAddress(messageId: Int64, reason: String, at: Date) async throws
+
+    /// Records which gateway a leased message went to, with its cost.
+    func noteSubmission(messageId: Int64, gateway: String, segments: Int?, costMicros: Int?) async throws
+
+    func messageState(id: Int64) async throws -> MessageState?
+
     func memberProfile(memberNo: String, timelineLimit: Int) async throws -> MemberProfile?
     func statistics() async throws -> StoreStatistics
 }
@@ -72,12 +87,15 @@ public struct NewMessage: Sendable, Hashable {
     public var notBefore: Date?
     public var expiresAt: Date?
     public var maxAttempts: Int
+    /// Send through this gateway rather than the channel's first.
+    public var gateway: String?
 
     public init(
         idempotencyKey: String, channel: Channel, lane: Lane, category: ConsentCategory, priority: Int = 0,
         memberNo: String? = nil, address: String, template: String? = nil, locale: String? = nil,
-        payload: String, notBefore: Date? = nil, expiresAt: Date? = nil, maxAttempts: Int = 5
+        payload: String, notBefore: Date? = nil, expiresAt: Date? = nil, maxAttempts: Int = 5, gateway: String? = nil
     ) {
+        self.gateway = gateway
         self.idempotencyKey = idempotencyKey
         self.channel = channel
         self.lane = lane
@@ -115,6 +133,8 @@ public struct OutboxMessage: Sendable, Hashable {
     public var status: MessageStatus
     public var leaseOwner: String?
     public var leaseUntil: Date?
+    /// The gateway asked for at enqueue, or used by the last attempt.
+    public var gateway: String?
 }
 
 public struct MessageEventRequest: Sendable, Hashable {

@@ -4,8 +4,8 @@ import Glibc
 #endif
 
 /// Free loopback ports for the peers a test starts.
-enum LocalPorts {
-    static func isFree(_ port: Int) -> Bool {
+public enum LocalPorts {
+    public static func isFree(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
@@ -19,7 +19,7 @@ enum LocalPorts {
     }
 
     /// A run of `count` free consecutive ports.
-    static func block(_ count: Int) -> Int {
+    public static func block(_ count: Int) -> Int {
         for _ in 0..<200 {
             let base = Int.random(in: 20_000...60_000)
             if (base..<base + count).allSatisfy(isFree) { return base }
@@ -29,7 +29,7 @@ enum LocalPorts {
 }
 
 /// The repository root, for the project's scripts.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+public let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// Runs a command and returns its exit status and output.
 ///
@@ -38,7 +38,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 /// started with SIGALRM/SIGTERM blocked never stops. Output goes to a file,
 /// not a pipe, because daemons the command starts inherit the descriptor.
 @discardableResult
-func runCommand(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+public func runCommand(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
     let log = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-command-\(UUID().uuidString).log")
     defer { try? FileManager.default.removeItem(at: log) }
     var attributes = posix_spawnattr_t()

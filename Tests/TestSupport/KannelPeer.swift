@@ -2,13 +2,13 @@ import Foundation
 
 /// A private Kannel (bearerbox + smsbox + fakesmsc) started by the project's
 /// own script, on free loopback ports; stopped by `stop()` or after 5 minutes.
-struct KannelPeer {
-    let directory: URL
-    let basePort: Int
-    let sendsmsURL: String
-    static let password = "tidings-test"
+public struct KannelPeer {
+    public let directory: URL
+    public let basePort: Int
+    public let sendsmsURL: String
+    public static let password = "tidings-test"
 
-    static func start(moURL: String) throws -> KannelPeer {
+    public static func start(moURL: String) throws -> KannelPeer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-kannel-\(UUID().uuidString)")
         let base = LocalPorts.block(5)
         let script = repositoryRoot.appendingPathComponent("scripts/kannel/start.sh").path
@@ -19,19 +19,19 @@ struct KannelPeer {
         return KannelPeer(directory: directory, basePort: base, sendsmsURL: String(line.dropFirst("ready sendsms=".count)))
     }
 
-    func stop() {
+    public func stop() {
         _ = try? runCommand([repositoryRoot.appendingPathComponent("scripts/kannel/stop.sh").path, directory.path])
         try? FileManager.default.removeItem(at: directory)
     }
 
-    func injectMO(from: String, to: String, text: String) throws {
+    public func injectMO(from: String, to: String, text: String) throws {
         let script = repositoryRoot.appendingPathComponent("scripts/kannel/inject-mo.sh").path
         let (status, output) = try runCommand([script, directory.path, String(basePort), from, to, text])
         guard status == 0 else { throw PeerError(message: "MO injection failed: \(output)") }
     }
 
     /// Texts the fake SMSC received, decoded from its UCS-2 or plain-text log lines.
-    func receivedTexts() -> [(to: String, text: String)] {
+    public func receivedTexts() -> [(to: String, text: String)] {
         guard let log = try? String(contentsOf: directory.appendingPathComponent("fakesmsc.log"), encoding: .utf8) else { return [] }
         return log.split(separator: "\n").compactMap { line in
             guard let start = line.range(of: "Got message "), let open = line[start.upperBound...].firstIndex(of: "<"),
@@ -50,9 +50,10 @@ struct KannelPeer {
     }
 }
 
-struct PeerError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
+public struct PeerError: Error, CustomStringConvertible {
+    public let message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
 }
 
 extension String {

@@ -4,17 +4,19 @@ import Hummingbird
 import Synchronization
 
 /// Records what the webhooks hand over.
-final class RecordingSink: ReceiptSink {
+public final class RecordingSink: ReceiptSink {
     private let state = Mutex<(receipts: [Receipt], inbound: [InboundMessage])>(([], []))
 
-    func accept(_ receipts: [Receipt]) async throws { state.withLock { $0.receipts += receipts } }
-    func accept(_ inbound: InboundMessage) async throws { state.withLock { $0.inbound.append(inbound) } }
+    public init() {}
 
-    var receipts: [Receipt] { state.withLock { $0.receipts } }
-    var inbound: [InboundMessage] { state.withLock { $0.inbound } }
+    public func accept(_ receipts: [Receipt]) async throws { state.withLock { $0.receipts += receipts } }
+    public func accept(_ inbound: InboundMessage) async throws { state.withLock { $0.inbound.append(inbound) } }
+
+    public var receipts: [Receipt] { state.withLock { $0.receipts } }
+    public var inbound: [InboundMessage] { state.withLock { $0.inbound } }
 
     /// Polls until `condition` holds or `seconds` pass.
-    func wait(seconds: Double = 10, until condition: (RecordingSink) -> Bool) async -> Bool {
+    public func wait(seconds: Double = 10, until condition: (RecordingSink) -> Bool) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if condition(self) { return true }
@@ -25,7 +27,7 @@ final class RecordingSink: ReceiptSink {
 }
 
 /// Runs the webhook routes on a live loopback server for the body's duration.
-func withWebhookServer<T: Sendable>(
+public func withWebhookServer<T: Sendable>(
     routes: WebhookRoutes, _ body: @Sendable (_ baseURL: String) async throws -> T
 ) async throws -> T {
     let port = LocalPorts.block(1)

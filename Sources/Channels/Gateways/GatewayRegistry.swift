@@ -1,0 +1,81 @@
+import CoreModel
+import Foundation
+
+/// Named gateways built from tidings.yaml, and per channel the order to try
+/// them in (config order: the first is preferred, the rest are failover).
+public struct GatewayRegistry: Sendable {
+    public let gateways: [String: any Gateway]
+    public let order: [Channel: [String]]
+    public let settings: [String: TidingsConfig.GatewaySettings]
+
+    public struct BuildError: Error, CustomStringConvertible {
+        public var issues: [ConfigIssue]
+        public var description: String { issues.map(\.description).joined(separator: "\n") }
+    }
+
+    public init(gateways: [any Gateway], settings: [TidingsConfig.GatewaySettings] = []) {
+        var byName: [String: any Gateway] = [:]
+        var order: [Channel: [String]] = [:]
+        for gateway in gateways {
+            byName[gateway.name] = gateway
+            for channel in Channel.allCases where gateway.channels.contains(channel) { order[channel, default: []].append(gateway.name) }
+        }
+        self.gateways = byName
+        self.order = order
+        self.settings = Dictionary(settings.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func candidates(for channel: Channel) -> [any Gateway] {
+        (order[channel] ?? []).compactMap { gateways[$0] }
+    }
+
+    public static func build(config: TidingsConfig, transport: CurlTransport, signer: WebhookSigner) throws(BuildError) -> GatewayRegistry {
+        var built: [any Gateway] = []
+        var issues: [ConfigIssue] = []
+        for (index, settings) in config.gateways.enumerated() {
+            let path = ["gateways", String(index)]
+            func option(_ key: String) -> String? { settings.options[key] }
+            func secret(_ key: String) -> String? {
+                guard let secret = settings.credentials[key] else {
+                    issues.append(.init(path: path + ["credentials"], message: "\(settings.kind) gateway needs credentials.\(key)"))
+                    return nil
+                }
+                guard let value = secret.value else {
+                    issues.append(.init(path: path + ["credentials", key], message: "environment variable \(secret.variable ?? "?") is not set"))
+                    return nil
+                }
+                return value
+            }
+            func url() -> String? {
+                guard let url = settings.url else {
+                    issues.append(.init(path: path, message: "\(settings.kind) gateway needs a url"))
+                    return nil
+                }
+                return url
+            }
+            switch settings.kind {
+            case "kannel":
+                let allowed: Set<String> = ["from", "smsc", "method"]
+                for key in settings.options.keys where !allowed.contains(key) {
+                    issues.append(.init(path: path + ["options", key], message: "unknown option for kannel (allowed: from, smsc, method)"))
+                }
+                guard let url = url(), let username = secret("username"), let password = secret("password") else { continue }
+                let method = option("method")?.lowercased() ?? "get"
+                guard method == "get" || method == "post" else {
+                    issues.append(.init(path: path + ["options", "method"], message: "must be get or post"))
+                    continue
+                }
+                built.append(KannelGateway(
+                    settings: .init(
+                        name: settings.name, sendsmsURL: url, username: username, password: password, from: option("from"),
+                        dlrURL: "\(config.server.callbackBase)/webhooks/kannel/\(settings.name)/dlr", smsc: option("smsc"),
+                        usePOST: method == "post", timeoutMs: settings.timeoutMs),
+                    transport: transport, signer: signer))
+            default:
+                issues.append(.init(path: path + ["kind"], message: "gateway kind '\(settings.kind)' is not available yet in this build"))
+            }
+        }
+        guard issues.isEmpty else { throw BuildError(issues: issues) }
+        return GatewayRegistry(gateways: built, settings: config.gateways)
+    }
+}

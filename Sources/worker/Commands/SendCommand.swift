@@ -1,0 +1,160 @@
+import ArgumentParser
+import Channels
+import CoreModel
+import Foundation
+import Logging
+import Scheduler
+
+extension Channel: ExpressibleByArgument {}
+
+struct SendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send",
+        abstract: "Send one message through the outbox.",
+        discussion: """
+            The message becomes an outbox row first (transactional lane), like every
+            message Tidings sends. Without --wait it is left for `tidings run`; with
+            --wait this command sends it, receives the receipt on the webhook server
+            (server.bind) and exits 0 when delivered, 1 when it failed, 3 when no final
+            status came within --timeout.
+
+            Examples:
+              tidings send --channel sms --to 13812345678 --text "您的订单已确认" --wait
+              tidings send --channel sms --to +8613812345678 --template order-confirmation --var order_no=SO123 --wait
+              tidings send --channel email --to li@example.com --text "Table for 4 at 19:00" --gateway smtp
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "sms, voice, fax or email.") var channel: Channel
+    @Option(help: "Phone number (E.164 or national), email address or fax number.") var to: String
+    @Option(help: "The message text.") var text: String?
+    @Option(help: "A template under templates/NAME/CHANNEL.LOCALE.mustache.") var template: String?
+    @Option(name: .customLong("var"), help: ArgumentHelp("A template variable, key=value (repeatable).", valueName: "key=value")) var variables: [String] = []
+    @Option(help: "Email subject.") var subject: String?
+    @Option(help: "Send through this gateway instead of the channel's first.") var gateway: String?
+    @Option(help: "Link the message to this member (timeline, consent, bounces).") var member: String?
+    @Option(help: "Idempotency key (default: a new one); the same key never sends twice.") var key: String?
+    @Flag(help: "Send now and wait for the final status.") var wait = false
+    @Option(help: "Seconds to wait for the final status with --wait.") var timeout: Double = 60
+
+    func validate() throws {
+        guard (text == nil) != (template == nil) else { throw ValidationError("give exactly one of --text or --template") }
+        for variable in variables where !variable.contains("=") { throw ValidationError("--var '\(variable)' is not key=value") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+    }
+
+    func run() async throws {
+        let config = try global.loadConfig()
+        let store = try global.openStore(config)
+        let address = try normalizedAddress(config)
+        let content = try messageContent(config)
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        var signer = WebhookSigner(secret: config.server.webhookSecret?.value ?? "unset")
+        var server: WebServer.Setup?
+        if wait {
+            let setup = try WebServer.setup(config: config, store: store)
+            signer = setup.signer
+            server = setup
+        }
+        let registry: GatewayRegistry
+        do { registry = try GatewayRegistry.build(config: config, transport: transport, signer: signer) } catch {
+            printError("config: \(error)")
+            throw ExitCode.failure
+        }
+        if let gateway, registry.gateways[gateway] == nil { throw ValidationError("no gateway named '\(gateway)' in the config") }
+        let idempotencyKey = key ?? "cli:\(UUID().uuidString.lowercased())"
+        let result = try await store.enqueue(
+            [NewMessage(
+                idempotencyKey: idempotencyKey, channel: channel, lane: .transactional, category: .service, priority: 10, memberNo: member,
+                address: address, template: template, locale: config.defaults.locale, payload: content.json(), maxAttempts: 3, gateway: gateway)],
+            now: Date())
+        let id: Int64
+        switch result[0] {
+        case .enqueued(let messageId):
+            id = messageId
+            print("message \(id) queued (\(channel.rawValue) to \(Redaction.address(address)), key \(idempotencyKey))")
+        case .duplicate(let messageId):
+            id = messageId
+            print("message \(id) already exists for key \(idempotencyKey); not sent again")
+        }
+        guard wait, let server else { return }
+        let status = try await sendAndWait(id: id, store: store, registry: registry, server: server)
+        print("message \(id): \(status.status.rawValue)\(status.reason.map { " (\($0))" } ?? "")\(status.gateway.map { " via \($0)" } ?? "")")
+        switch status.status {
+        case .delivered: return
+        case .failed, .expired, .suppressed, .cancelled: throw ExitCode.failure
+        default: throw ExitCode(3)
+        }
+    }
+
+    private func sendAndWait(id: Int64, store: SQLiteStore, registry: GatewayRegistry, server: WebServer.Setup) async throws -> MessageState {
+        let app = WebServer.application(server, logger: Logger(label: "tidings.send"))
+        let sender = OutboxSender(store: store, registry: registry, owner: "cli-\(ProcessInfo.processInfo.processIdentifier)")
+        return try await withThrowingTaskGroup(of: MessageState?.self) { group in
+            group.addTask {
+                try await app.runService(gracefulShutdownSignals: [])
+                return nil
+            }
+            group.addTask {
+                let deadline = Date().addingTimeInterval(timeout)
+                var last: MessageStatus?
+                while true {
+                    try await sender.sendDue(lane: .transactional, limit: 10)
+                    guard let state = try await store.messageState(id: id) else { throw ValidationError("message \(id) vanished") }
+                    if state.status != last {
+                        print("  \(state.status.rawValue)\(state.reason.map { ": \($0)" } ?? "")")
+                        last = state.status
+                    }
+                    if state.status.isFinal || Date() >= deadline { return state }
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+            }
+            let state = try await group.first { $0 != nil }!!
+            group.cancelAll()
+            return state
+        }
+    }
+
+    private func normalizedAddress(_ config: TidingsConfig) throws -> String {
+        switch channel {
+        case .email:
+            switch EmailAddressValidator.normalize(to) {
+            case .success(let address): return address
+            case .failure(let rejection): throw ValidationError("--to '\(to)': \(rejection.reason)")
+            }
+        case .sms, .voice, .fax:
+            switch PhoneNumberNormalizer(defaultRegion: config.defaults.region).normalize(to) {
+            case .success(let number):
+                if channel == .fax, number.kind == .mobile { throw ValidationError("--to '\(to)': a mobile number cannot receive faxes") }
+                return number.e164
+            case .failure(let rejection): throw ValidationError("--to '\(to)': \(rejection.reason)")
+            }
+        }
+    }
+
+    private func messageContent(_ config: TidingsConfig) throws -> MessageContent {
+        var body = text ?? ""
+        if let template {
+            let path = "templates/\(template)/\(channel.rawValue).\(config.defaults.locale).mustache"
+            guard let raw = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("no template file \(path)") }
+            var values: [String: String] = [:]
+            for variable in variables {
+                let parts = variable.split(separator: "=", maxSplits: 1)
+                values[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+            }
+            body = raw
+            for (key, value) in values { body = body.replacingOccurrences(of: "{{\(key)}}", with: value) }
+            if let missing = body.range(of: #"\{\{[^}]*\}\}"#, options: .regularExpression) {
+                throw ValidationError("\(path): no value for \(body[missing]) (pass --var)")
+            }
+            body = body.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        switch channel {
+        case .sms: return MessageContent(text: body)
+        case .email: return MessageContent(text: body, subject: subject ?? config.brand.name)
+        case .voice: return MessageContent(voice: .init(say: body, language: config.defaults.locale))
+        case .fax: return MessageContent(fax: .init(title: subject ?? config.brand.name, lines: body.components(separatedBy: "\n")))
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Channels
+import CoreModel
+import Foundation
+import Hummingbird
+import Logging
+import Scheduler
+
+/// The worker's HTTP server: provider webhooks and /health. (The admin API,
+/// console and /metrics join it with the scheduler.)
+enum WebServer {
+    struct Setup: Sendable {
+        var host: String
+        var port: Int
+        var signer: WebhookSigner
+        var sink: any ReceiptSink
+    }
+
+    static func setup(config: TidingsConfig, store: any Store) throws -> Setup {
+        guard let secret = config.server.webhookSecret?.value else {
+            throw ValidationError("server.webhook_secret is required to receive receipts (set \(config.server.webhookSecret?.variable ?? "it") in the environment)")
+        }
+        guard let (host, port) = TidingsConfig.hostPort(config.server.bind) else { throw ValidationError("server.bind '\(config.server.bind)' is not host:port") }
+        return Setup(host: host, port: port, signer: WebhookSigner(secret: secret), sink: ReceiptApplier(store: store))
+    }
+
+    static func router(_ setup: Setup) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/health") { _, _ in "ok\n" }
+        WebhookRoutes(signer: setup.signer, sink: setup.sink).register(on: router)
+        return router
+    }
+
+    static func application(_ setup: Setup, logger: Logger) -> some ApplicationProtocol {
+        var logger = logger
+        logger.logLevel = .warning
+        return Application(router: router(setup), configuration: .init(address: .hostname(setup.host, port: setup.port)), logger: logger)
+    }
+}
