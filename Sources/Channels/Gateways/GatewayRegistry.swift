@@ -71,6 +71,23 @@ public struct GatewayRegistry: Sendable {
                         dlrURL: "\(config.server.callbackBase)/webhooks/kannel/\(settings.name)/dlr", smsc: option("smsc"),
                         usePOST: method == "post", timeoutMs: settings.timeoutMs),
                     transport: transport, signer: signer))
+            case "smtp":
+                let allowed: Set<String> = ["from", "from_name"]
+                for key in settings.options.keys where !allowed.contains(key) {
+                    issues.append(.init(path: path + ["options", key], message: "unknown option for smtp (allowed: from, from_name)"))
+                }
+                guard let url = url() else { continue }
+                guard let from = option("from"), case .success(let fromAddress) = EmailAddressValidator.normalize(from) else {
+                    issues.append(.init(path: path + ["options", "from"], message: "smtp gateway needs options.from, a valid email address"))
+                    continue
+                }
+                built.append(SMTPGateway(
+                    settings: .init(
+                        name: settings.name, url: url, fromAddress: fromAddress, fromName: option("from_name") ?? config.brand.name,
+                        unsubscribeURL: "\(config.server.callbackBase)/webhooks/email/\(settings.name)/unsubscribe",
+                        username: settings.credentials["username"]?.value, password: settings.credentials["password"]?.value,
+                        timeoutMs: settings.timeoutMs),
+                    transport: transport, signer: signer))
             default:
                 issues.append(.init(path: path + ["kind"], message: "gateway kind '\(settings.kind)' is not available yet in this build"))
             }

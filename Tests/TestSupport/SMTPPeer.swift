@@ -1,0 +1,42 @@
+import Foundation
+
+/// A real SMTP server (aiosmtpd, scripts/smtp/server.py) on a free loopback
+/// port, storing what it accepts; stops after 5 minutes on its own.
+public struct SMTPPeer {
+    public let directory: URL
+    public let url: String
+    private let pid: pid_t
+
+    public static var python: String? {
+        let venv = repositoryRoot.appendingPathComponent(".build/test-venv/bin/python").path
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
+    }
+
+    public static var isAvailable: Bool { python != nil }
+
+    public static func start() throws -> SMTPPeer {
+        guard let python else { throw PeerError(message: "no .build/test-venv: run scripts/smtp/setup-venv.sh (make test does)") }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-smtp-\(UUID().uuidString)")
+        let port = LocalPorts.block(1)
+        let pid = try spawnDetached([python, repositoryRoot.appendingPathComponent("scripts/smtp/server.py").path, directory.path, String(port), "300"])
+        let ready = directory.appendingPathComponent("ready")
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: ready.path) { usleep(25_000) }
+        guard FileManager.default.fileExists(atPath: ready.path) else { throw PeerError(message: "aiosmtpd did not start") }
+        return SMTPPeer(directory: directory, url: "smtp://127.0.0.1:\(port)", pid: pid)
+    }
+
+    public func stop() {
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The raw messages stored so far, oldest first.
+    public func messages() -> [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return files.filter { $0.hasSuffix(".eml") }.sorted().compactMap {
+            try? String(contentsOf: directory.appendingPathComponent($0), encoding: .utf8)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Channels
+import CoreModel
+import Foundation
+import Scheduler
+import TestSupport
+import Testing
+
+@testable import worker
+
+/// Email from the outbox through a real SMTP server (aiosmtpd): a 550
+/// recipient fails the message and flags the member's email; a 451 retries.
+@Suite(.serialized, .enabled(if: SMTPPeer.isAvailable, "needs .build/test-venv with aiosmtpd (make test sets it up)"))
+struct SMTPEndToEndTests {
+    @Test func bouncesFlagTheMemberAndBusyServersRetry() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-smtp-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteStore(path: directory.appendingPathComponent("s.sqlite").path)
+        let members = directory.appendingPathComponent("m.csv").path
+        try "member_no,name,phone,email\nE1,李娜,13900000001,bounce-550@example.com\nE2,张敏,13900000002,busy-451@example.com\nE3,陈静,13900000003,chen@example.com\n"
+            .write(toFile: members, atomically: true, encoding: .utf8)
+        _ = try await Importer(
+            store: store, parser: RecordParser(kind: .members, phones: PhoneNumberNormalizer(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        ).run(path: members)
+
+        let peer = try SMTPPeer.start()
+        defer { peer.stop() }
+        let config = try ConfigLoader.parse(
+            """
+            gateways:
+              - name: mail
+                kind: smtp
+                channels: [email]
+                url: \(peer.url)
+                options: {from: news@hongfulou.example, from_name: 鸿福楼}
+            """, file: "s.yaml", environment: [:]
+        ).config
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        let registry = try GatewayRegistry.build(config: config, transport: transport, signer: WebhookSigner(secret: "s"))
+        var ids: [String: Int64] = [:]
+        for (member, address) in [("E1", "bounce-550@example.com"), ("E2", "busy-451@example.com"), ("E3", "chen@example.com")] {
+            let result = try await store.enqueue(
+                [NewMessage(
+                    idempotencyKey: "order:\(member):confirm:email", channel: .email, lane: .transactional, category: .service, memberNo: member,
+                    address: address, payload: MessageContent(text: "您的订单已确认", subject: "订单确认").json())],
+                now: Date())
+            if case .enqueued(let id) = result[0] { ids[member] = id }
+        }
+        let sender = OutboxSender(store: store, registry: registry, owner: "t")
+        #expect(try await sender.sendDue(lane: .transactional) == 3)
+
+        let bounced = try await store.messageState(id: ids["E1"]!)
+        #expect(bounced?.status == .failed)
+        #expect(bounced?.reason?.contains("550") == true)
+        let li = try await store.memberProfile(memberNo: "E1", timelineLimit: 5)
+        #expect(li?.member.email.status == .bounced)
+        #expect(li?.member.email.reason?.contains("550") == true)
+
+        let busy = try await store.messageState(id: ids["E2"]!)
+        #expect(busy?.status == .retrying)
+        #expect(busy?.reason?.contains("451") == true)
+        let zhang = try await store.memberProfile(memberNo: "E2", timelineLimit: 5)
+        #expect(zhang?.member.email.status == .valid)
+
+        #expect(try await store.messageState(id: ids["E3"]!)?.status == .submitted)
+        #expect(peer.messages().count == 1)
+    }
+}
