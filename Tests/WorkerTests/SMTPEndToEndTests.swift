@@ -67,3 +67,80 @@ struct SMTPEndToEndTests {
         #expect(peer.messages().count == 1)
     }
 }
+
+@Suite(.serialized, .enabled(if: SMTPPeer.isAvailable, "needs .build/test-venv with aiosmtpd (make test sets it up)"))
+struct OneClickUnsubscribeTests {
+    @Test func oneClickPostRevokesEmailMarketingAndAGetDoesNot() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-unsub-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteStore(path: directory.appendingPathComponent("u.sqlite").path)
+        let members = directory.appendingPathComponent("m.csv").path
+        try "member_no,name,email\nU1,周芳,zhou@example.com\n".write(toFile: members, atomically: true, encoding: .utf8)
+        _ = try await Importer(
+            store: store, parser: RecordParser(kind: .members, phones: PhoneNumberNormalizer(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        ).run(path: members)
+        let peer = try SMTPPeer.start()
+        defer { peer.stop() }
+        let port = LocalPorts.block(1)
+        let config = try ConfigLoader.parse(
+            """
+            server: {bind: "127.0.0.1:\(port)", webhook_secret: "${HOOK}"}
+            gateways:
+              - {name: mail, kind: smtp, channels: [email], url: "\(peer.url)", options: {from: news@hongfulou.example}}
+            """, file: "u.yaml", environment: ["HOOK": "unsub-secret"]
+        ).config
+        let setup = try WebServer.setup(config: config, store: store)
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        let registry = try GatewayRegistry.build(config: config, transport: transport, signer: setup.signer)
+        let app = WebServer.application(setup, logger: .init(label: "t"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            _ = try await store.enqueue(
+                [NewMessage(
+                    idempotencyKey: "campaign:winter:U1:email", channel: .email, lane: .marketing, category: .marketing, memberNo: "U1",
+                    address: "zhou@example.com", payload: MessageContent(text: "冬至家宴八折", subject: "冬至").json())],
+                now: Date())
+            _ = try await OutboxSender(store: store, registry: registry, owner: "t").sendDue(lane: .marketing)
+            let mail = try #require(peer.messages().first)
+            let header = try #require(SMTPGatewayHeader.value("List-Unsubscribe", in: mail))
+            let link = try #require(header.split(separator: ",").first?.trimmingCharacters(in: CharacterSet(charactersIn: " <>")))
+            #expect(link.hasPrefix("http://127.0.0.1:\(port)/webhooks/email/mail/unsubscribe?id="))
+
+            for _ in 0..<50 where (try? await transport.send(OutboundRequest(url: "http://127.0.0.1:\(port)/health", timeoutMs: 300))) == nil {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let page = try await transport.send(OutboundRequest(url: link))
+            #expect(page.status == 200)
+            #expect(page.text.contains("<form method=\"post\""))
+            #expect(try await store.memberProfile(memberNo: "U1", timelineLimit: 5)?.consents.isEmpty == true, "a GET changes nothing")
+
+            let forged = try await transport.send(OutboundRequest(
+                method: .post, url: link.replacingOccurrences(of: "token=", with: "token=0"), body: Array("List-Unsubscribe=One-Click".utf8)))
+            #expect(forged.status == 403)
+            #expect(try await store.memberProfile(memberNo: "U1", timelineLimit: 5)?.consents.isEmpty == true, "a forged POST changes nothing")
+
+            let oneClick = try await transport.send(OutboundRequest(
+                method: .post, url: link, headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                body: Array("List-Unsubscribe=One-Click".utf8)))
+            #expect(oneClick.status == 200)
+            let consent = try await store.memberProfile(memberNo: "U1", timelineLimit: 5)?.consents.first
+            #expect(consent?.channel == "email")
+            #expect(consent?.category == "marketing")
+            #expect(consent?.granted == false)
+            #expect(consent?.source == "unsubscribe_link")
+            group.cancelAll()
+        }
+    }
+}
+
+/// Reads one unfolded header of a raw message.
+enum SMTPGatewayHeader {
+    static func value(_ name: String, in message: String) -> String? {
+        let head = message.components(separatedBy: "\r\n\r\n").first ?? message
+        let unfolded = head.replacingOccurrences(of: "\r\n ", with: " ")
+        return unfolded.components(separatedBy: "\r\n").first { $0.lowercased().hasPrefix(name.lowercased() + ":") }
+            .map { String($0.dropFirst(name.count + 1)).trimmingCharacters(in: .whitespaces) }
+    }
+}

@@ -36,6 +36,46 @@ public struct WebhookRoutes: Sendable {
                 try await sink.accept(inbound)
             }
         }
+        registerEmail(on: router)
+    }
+
+    /// RFC 8058 one-click unsubscribe: the mail client POSTs
+    /// `List-Unsubscribe=One-Click` to the URL in the List-Unsubscribe header.
+    /// A GET (someone clicking the link) only shows a confirmation form, so
+    /// link scanners cannot unsubscribe anyone.
+    func registerEmail<Context: RequestContext>(on router: Router<Context>) {
+        let signer = signer, sink = sink, maxBytes = maxBytes
+        router.post("/webhooks/email/{gateway}/unsubscribe") { request, context -> Response in
+            try await Self.handle {
+                let gateway = try context.parameters.require("gateway")
+                var query = try Self.query(request, maxBytes)
+                let body = try await request.body.collect(upTo: maxBytes)
+                for (key, value) in FormEncoding.decode(String(buffer: body)[...]) { query[key] = value }
+                let id = try EmailWebhooks.verify(query: query, gateway: gateway, signer: signer)
+                guard query["List-Unsubscribe"] == "One-Click" || query["confirm"] == "yes" else {
+                    throw WebhookRejection(.malformed, "body must be List-Unsubscribe=One-Click")
+                }
+                try await sink.accept(InboundMessage(
+                    channel: .email, kind: .unsubscribe, from: "", to: nil, body: "List-Unsubscribe=One-Click", gateway: gateway,
+                    providerMessageId: "unsubscribe:\(id)", inReplyTo: id))
+            }
+        }
+        router.get("/webhooks/email/{gateway}/unsubscribe") { request, context -> Response in
+            let gateway = try context.parameters.require("gateway")
+            let query = (try? Self.query(request, maxBytes)) ?? [:]
+            guard (try? EmailWebhooks.verify(query: query, gateway: gateway, signer: signer)) != nil else {
+                return Response(status: .forbidden, body: ResponseBody(byteBuffer: ByteBuffer(string: "invalid link\n")))
+            }
+            let action = "?id=\(FormEncoding.escape(query["id"] ?? ""))&token=\(FormEncoding.escape(query["token"] ?? ""))"
+            let page = """
+                <!doctype html><html><head><meta charset="utf-8"><title>退订 Unsubscribe</title></head><body>
+                <form method="post" action="\(action)"><input type="hidden" name="confirm" value="yes">
+                <p>不再接收营销邮件？ Stop marketing email?</p><button type="submit">退订 Unsubscribe</button></form></body></html>
+                """
+            var headers = HTTPFields()
+            headers[.contentType] = "text/html; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
+        }
     }
 
     static func query(_ request: Request, _ maxBytes: Int) throws(WebhookRejection) -> [String: String] {
@@ -49,6 +89,8 @@ public struct WebhookRoutes: Sendable {
         do {
             try await work()
             return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n")))
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            return Response(status: .contentTooLarge, body: ResponseBody(byteBuffer: ByteBuffer(string: "body too large\n")))
         } catch let rejection as WebhookRejection {
             return Response(
                 status: .init(code: rejection.status.rawValue),

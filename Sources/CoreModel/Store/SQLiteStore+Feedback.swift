@@ -42,9 +42,18 @@ extension SQLiteStore {
         try await pool.write { db in
             try messages.map { message in
                 let at = message.receivedAt.unixMillis
-                let member = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT id, member_no FROM members WHERE \(message.channel == .email ? "email" : "phone") = ? ORDER BY id LIMIT 1"),
-                    arguments: [message.from])
+                // The message answered tells us the member best; else the sender's address.
+                var member: Row?
+                if let replyTo = message.inReplyTo {
+                    member = try Row.fetchOne(
+                        db.cachedStatement(sql: "SELECT m.id, m.member_no FROM messages x JOIN members m ON m.id = x.member_id WHERE x.id = ?"),
+                        arguments: [replyTo])
+                }
+                if member == nil {
+                    member = try Row.fetchOne(
+                        db.cachedStatement(sql: "SELECT id, member_no FROM members WHERE \(message.channel == .email ? "email" : "phone") = ? ORDER BY id LIMIT 1"),
+                        arguments: [message.from])
+                }
                 let memberId = member?["id"] as Int64?
                 try db.cachedStatement(sql: """
                     INSERT INTO inbound_messages (channel, kind, from_address, to_address, body, member_id, message_id, gateway, provider_message_id, received_at)
