@@ -2,7 +2,7 @@
 SWIFT      ?= swift
 BUILD_DEPS := libcurl4-openssl-dev libsqlite3-dev pkg-config
 # Real peers the adapter tests talk to (started by scripts/, on loopback).
-TEST_DEPS  := kannel kannel-extras python3 python3-venv
+TEST_DEPS  := kannel kannel-extras python3-aiosmtpd
 BENCH_DEPS := sqlite3 time bc
 DEMO_DIR   := demo
 TIDINGS    := .build/release/tidings
@@ -28,7 +28,6 @@ demo: build
 
 test: deps
 	@scripts/install-deps.sh $(TEST_DEPS)
-	@scripts/smtp/setup-venv.sh
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

@@ -6,7 +6,7 @@ import Testing
 
 /// Email through a real SMTP server (aiosmtpd from PyPI, started by
 /// scripts/smtp/server.py).
-@Suite(.serialized, .enabled(if: SMTPPeer.isAvailable, "needs .build/test-venv with aiosmtpd (make test sets it up)"))
+@Suite(.serialized, .enabled(if: SMTPPeer.isAvailable, "needs Debian's python3-aiosmtpd (make test installs it)"))
 struct SMTPGatewayTests {
     let signer = WebhookSigner(secret: "smtp-test")
 

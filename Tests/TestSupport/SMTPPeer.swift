@@ -7,15 +7,17 @@ public struct SMTPPeer {
     public let url: String
     private let pid: pid_t
 
+    /// Debian's python3 with its python3-aiosmtpd package (make test installs it).
     public static var python: String? {
-        let venv = repositoryRoot.appendingPathComponent(".build/test-venv/bin/python").path
-        return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
+        let system = "/usr/bin/python3"
+        let module = "/usr/lib/python3/dist-packages/aiosmtpd"
+        return FileManager.default.isExecutableFile(atPath: system) && FileManager.default.fileExists(atPath: module) ? system : nil
     }
 
     public static var isAvailable: Bool { python != nil }
 
     public static func start() throws -> SMTPPeer {
-        guard let python else { throw PeerError(message: "no .build/test-venv: run scripts/smtp/setup-venv.sh (make test does)") }
+        guard let python else { throw PeerError(message: "needs Debian's python3-aiosmtpd (make test installs it)") }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-smtp-\(UUID().uuidString)")
         let port = LocalPorts.block(1)
         let pid = try spawnDetached([python, repositoryRoot.appendingPathComponent("scripts/smtp/server.py").path, directory.path, String(port), "300"])

@@ -9,7 +9,7 @@ import Testing
 
 /// Email from the outbox through a real SMTP server (aiosmtpd): a 550
 /// recipient fails the message and flags the member's email; a 451 retries.
-@Suite(.serialized, .enabled(if: SMTPPeer.isAvailable, "needs .build/test-venv with aiosmtpd (make test sets it up)"))
+@Suite(.serialized, .enabled(if: SMTPPeer.isAvailable, "needs Debian's python3-aiosmtpd (make test installs it)"))
 struct SMTPEndToEndTests {
     @Test func bouncesFlagTheMemberAndBusyServersRetry() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-smtp-e2e-\(UUID().uuidString)")
@@ -68,7 +68,7 @@ struct SMTPEndToEndTests {
     }
 }
 
-@Suite(.serialized, .enabled(if: SMTPPeer.isAvailable, "needs .build/test-venv with aiosmtpd (make test sets it up)"))
+@Suite(.serialized, .enabled(if: SMTPPeer.isAvailable, "needs Debian's python3-aiosmtpd (make test installs it)"))
 struct OneClickUnsubscribeTests {
     @Test func oneClickPostRevokesEmailMarketingAndAGetDoesNot() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-unsub-\(UUID().uuidString)")

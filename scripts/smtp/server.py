@@ -1,5 +1,5 @@
-#!/usr/bin/env python3
-"""A real SMTP server (aiosmtpd) for the email adapter's tests and the demo.
+#!/usr/bin/python3
+"""A real SMTP server (aiosmtpd, Debian's python3-aiosmtpd) for the email adapter's tests.
 
     server.py DIR PORT [LIFETIME]
 
