@@ -1,0 +1,13 @@
+import ArgumentParser
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks that print figures against a ceiling measured in the same run.",
+        discussion: """
+            Examples:
+              tidings bench dlr --messages 300000 --seconds 10
+            See docs/PERFORMANCE.md for the figures and the machine.
+            """,
+        subcommands: [DLRBench.self])
+}
