@@ -29,7 +29,7 @@ public enum TwilioSignature {
         guard let components = URLComponents(string: url),
             let claimed = components.queryItems?.first(where: { $0.name == "bodySHA256" })?.value
         else { return false }
-        let actual = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        let actual = Hex.encode(SHA256.hash(data: body))
         return constantTimeEqual(claimed, actual) && isValid(signature: signature, authToken: authToken, url: url, parameters: [])
     }
 }
