@@ -28,11 +28,13 @@ public final class RecordingSink: ReceiptSink {
 
 /// Runs the webhook routes on a live loopback server for the body's duration.
 public func withWebhookServer<T: Sendable>(
-    routes: WebhookRoutes, _ body: @Sendable (_ baseURL: String) async throws -> T
+    routes: WebhookRoutes, extra: (Router<BasicRequestContext>) -> Void = { _ in }, _ body: @Sendable (_ baseURL: String) async throws -> T
 ) async throws -> T {
     let port = LocalPorts.block(1)
     let router = Router()
+    router.get("/ready") { _, _ in "ok" }
     routes.register(on: router)
+    extra(router)
     let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
     return try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask {
@@ -43,7 +45,7 @@ public func withWebhookServer<T: Sendable>(
         let transport = CurlTransport()
         defer { transport.shutdown() }
         for _ in 0..<100 {
-            if (try? await transport.send(OutboundRequest(url: base + "/ready", timeoutMs: 500))) != nil { break }
+            if (try? await transport.send(OutboundRequest(url: base + "/ready", timeoutMs: 500)))?.status == 200 { break }
             try await Task.sleep(for: .milliseconds(50))
         }
         let result = try await body(base)

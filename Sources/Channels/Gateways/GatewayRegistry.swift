@@ -71,6 +71,12 @@ public struct GatewayRegistry: Sendable {
                         dlrURL: "\(config.server.callbackBase)/webhooks/kannel/\(settings.name)/dlr", smsc: option("smsc"),
                         usePOST: method == "post", timeoutMs: settings.timeoutMs),
                     transport: transport, signer: signer))
+            case "simulator":
+                guard let url = url() else { continue }
+                built.append(SimulatorGateway(
+                    name: settings.name, channels: Set(settings.channels), baseURL: url.trimmingCharacters(in: CharacterSet(charactersIn: "/")),
+                    callbackURL: settings.options["callbacks"] == "off" ? nil : "\(config.server.callbackBase)/webhooks/simulator/\(settings.name)/status",
+                    transport: transport, signer: signer, timeoutMs: settings.timeoutMs))
             case "smtp":
                 let allowed: Set<String> = ["from", "from_name"]
                 for key in settings.options.keys where !allowed.contains(key) {

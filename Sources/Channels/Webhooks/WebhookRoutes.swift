@@ -36,6 +36,15 @@ public struct WebhookRoutes: Sendable {
                 try await sink.accept(inbound)
             }
         }
+        router.post("/webhooks/simulator/{gateway}/status") { request, context -> Response in
+            try await Self.handle {
+                let gateway = try context.parameters.require("gateway")
+                let body = try await request.body.collect(upTo: maxBytes)
+                let receipt = try SimulatorWebhooks.receipt(
+                    query: try Self.query(request, maxBytes), body: Array(buffer: body), gateway: gateway, signer: signer)
+                try await sink.accept([receipt])
+            }
+        }
         registerEmail(on: router)
     }
 

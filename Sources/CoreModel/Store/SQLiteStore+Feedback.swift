@@ -85,6 +85,23 @@ extension SQLiteStore {
         try await pool.write { db in try Self.flagAddress(messageId: messageId, reason: reason, at: at.unixMillis, db) }
     }
 
+    public func recordSendResults(_ results: [SendResult], owner: String, now: Date) async throws -> [MessageTransitionResult] {
+        try await pool.write { db in
+            let at = now.unixMillis
+            return try results.map { result in
+                if let gateway = result.gateway {
+                    try db.cachedStatement(sql: "UPDATE messages SET gateway = ?, segments = COALESCE(?, segments), cost_micros = COALESCE(?, cost_micros) WHERE id = ? AND lease_owner = ?")
+                        .execute(arguments: [gateway, result.segments, result.costMicros, result.messageId, owner])
+                }
+                let applied = try Self.apply(result.event, to: result.messageId, leaseOwner: owner, at: at, db)
+                if let reason = result.invalidAddressReason, case .applied = applied {
+                    try Self.flagAddress(messageId: result.messageId, reason: reason, at: at, db)
+                }
+                return applied
+            }
+        }
+    }
+
     public func noteSubmission(messageId: Int64, gateway: String, segments: Int?, costMicros: Int?) async throws {
         try await pool.write { db in
             try db.cachedStatement(sql: "UPDATE messages SET gateway = ?, segments = COALESCE(?, segments), cost_micros = COALESCE(?, cost_micros) WHERE id = ?")

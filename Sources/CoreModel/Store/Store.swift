@@ -33,6 +33,10 @@ public protocol Store: Sendable {
     /// Marks the contact a message went to as bounced (hard bounce, no such number).
     func flagAddress(messageId: Int64, reason: String, at: Date) async throws
 
+    /// Records the outcome of a batch of gateway calls in one transaction:
+    /// gateway, segments and cost, the event, and any address to flag.
+    func recordSendResults(_ results: [SendResult], owner: String, now: Date) async throws -> [MessageTransitionResult]
+
     /// Records which gateway a leased message went to, with its cost.
     func noteSubmission(messageId: Int64, gateway: String, segments: Int?, costMicros: Int?) async throws
 
@@ -109,6 +113,26 @@ public struct NewMessage: Sendable, Hashable {
         self.notBefore = notBefore
         self.expiresAt = expiresAt
         self.maxAttempts = maxAttempts
+    }
+}
+
+/// What one gateway call did to one leased message.
+public struct SendResult: Sendable, Hashable {
+    public var messageId: Int64
+    public var gateway: String?
+    public var segments: Int?
+    public var costMicros: Int?
+    public var event: MessageEvent
+    /// The provider says the address does not exist: flag the member's contact.
+    public var invalidAddressReason: String?
+
+    public init(messageId: Int64, gateway: String?, segments: Int? = nil, costMicros: Int? = nil, event: MessageEvent, invalidAddressReason: String? = nil) {
+        self.messageId = messageId
+        self.gateway = gateway
+        self.segments = segments
+        self.costMicros = costMicros
+        self.event = event
+        self.invalidAddressReason = invalidAddressReason
     }
 }
 

@@ -1,0 +1,62 @@
+import CoreModel
+import Foundation
+
+/// Sends to the built-in provider simulator over HTTP/JSON, with the message's
+/// idempotency key, so a resend after a crash is recognised by the provider.
+public struct SimulatorGateway: Gateway {
+    public let name: String
+    public let channels: Set<Channel>
+    /// e.g. http://127.0.0.1:8787
+    public let baseURL: String
+    /// Our status webhook, e.g. http://127.0.0.1:8080/webhooks/simulator/NAME/status
+    public let callbackURL: String?
+    public let transport: CurlTransport
+    public let signer: WebhookSigner
+    public let timeoutMs: Int
+
+    public init(
+        name: String, channels: Set<Channel>, baseURL: String, callbackURL: String?, transport: CurlTransport, signer: WebhookSigner, timeoutMs: Int = 5000
+    ) {
+        self.name = name
+        self.channels = channels
+        self.baseURL = baseURL
+        self.callbackURL = callbackURL
+        self.transport = transport
+        self.signer = signer
+        self.timeoutMs = timeoutMs
+    }
+
+    struct Body: Encodable {
+        var channel: String
+        var to: String
+        var text: String?
+        var callback: String?
+    }
+
+    struct Answer: Decodable { var id: String }
+
+    public func send(_ message: OutboundMessage) async throws(GatewayError) -> Submission {
+        let text = message.content.text ?? message.content.voice?.say ?? message.content.fax?.lines.joined(separator: "\n")
+        let callback = callbackURL.map { "\($0)?id=\(message.id)&token=\(signer.token(gateway: name, messageId: message.id))" }
+        let body: Data
+        do { body = try JSONEncoder().encode(Body(channel: message.channel.rawValue, to: message.to, text: text, callback: callback)) } catch {
+            throw .permanent(reason: "cannot encode message: \(error)")
+        }
+        let request = OutboundRequest(
+            method: .post, url: "\(baseURL)/sim/messages",
+            headers: [("Content-Type", "application/json"), ("Idempotency-Key", message.idempotencyKey)], body: Array(body), timeoutMs: timeoutMs)
+        let response: OutboundResponse
+        do { response = try await transport.send(request) } catch { throw GatewayError.from(error) }
+        switch response.status {
+        case 200...299:
+            guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body)) else {
+                throw .transient(reason: "simulator answered without an id", retryAfter: nil)
+            }
+            let segments = message.channel == .sms ? SMSSegmenter.count(message.content.text ?? "").segments : 1
+            return Submission(providerMessageId: answer.id, segments: segments)
+        case 429: throw .throttled(reason: "simulator: 429", retryAfter: GatewayError.retryAfter(response))
+        case 400...499: throw .permanent(reason: "simulator HTTP \(response.status): \(response.text)")
+        default: throw .transient(reason: "simulator HTTP \(response.status)", retryAfter: GatewayError.retryAfter(response))
+        }
+    }
+}

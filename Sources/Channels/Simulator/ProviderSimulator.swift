@@ -1,0 +1,125 @@
+import CoreModel
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Synchronization
+
+/// A provider inside the worker, for the demo, tests and benchmarks: accepts
+/// messages over HTTP like an SMS/voice/fax/email API, honours idempotency
+/// keys (a repeated key returns the first answer and is not counted again),
+/// fails on purpose at configured rates, and reports delivery to the
+/// message's callback URL after a delay. `GET /sim/stats` counts unique messages.
+public final class ProviderSimulator: Sendable {
+    public struct Behaviour: Sendable {
+        /// Added to every answer.
+        public var latencyMs: Int = 0
+        /// Share of requests answered 503.
+        public var serverErrorRate: Double = 0
+        /// Share answered 429 with Retry-After.
+        public var throttleRate: Double = 0
+        public var retryAfterSeconds: Int = 1
+        /// Share of accepted messages reported failed instead of delivered.
+        public var undeliveredRate: Double = 0
+        /// Delay before the delivery callback; nil sends none.
+        public var callbackDelayMs: Int? = 200
+
+        public init() {}
+    }
+
+    public struct Stats: Sendable, Codable, Equatable {
+        public var requests = 0
+        public var unique = 0
+        public var duplicates = 0
+        public var rejected = 0
+        public var callbacksSent = 0
+    }
+
+    private struct State {
+        var stats = Stats()
+        var answers: [String: String] = [:]
+        var random = SeededGenerator(seed: 7)
+    }
+
+    private let state = Mutex(State())
+    public let behaviour: Behaviour
+    private let transport: CurlTransport?
+
+    /// `transport` sends the delivery callbacks (none without it).
+    public init(behaviour: Behaviour = Behaviour(), transport: CurlTransport?) {
+        self.behaviour = behaviour
+        self.transport = transport
+    }
+
+    public var stats: Stats { state.withLock { $0.stats } }
+
+    struct Submitted: Decodable {
+        var channel: String
+        var to: String
+        var text: String?
+        var callback: String?
+    }
+
+    public func register<Context: RequestContext>(on router: Router<Context>) {
+        router.post("/sim/messages") { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 256 * 1024)
+            return await self.submit(body: body, key: request.headers[HTTPField.Name("Idempotency-Key")!])
+        }
+        router.get("/sim/stats") { _, _ -> Response in
+            let data = try JSONEncoder().encode(self.stats)
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        }
+    }
+
+    private func submit(body: ByteBuffer, key: String?) async -> Response {
+        if behaviour.latencyMs > 0 { try? await Task.sleep(for: .milliseconds(behaviour.latencyMs)) }
+        guard let message = try? JSONDecoder().decode(Submitted.self, from: Data(buffer: body)), !message.to.isEmpty else {
+            state.withLock { $0.stats.rejected += 1 }
+            return Self.json(.badRequest, #"{"error":"malformed message"}"#)
+        }
+        enum Decision { case fail503, throttle, answer(id: String, new: Bool, delivered: Bool) }
+        let decision: Decision = state.withLock { state in
+            state.stats.requests += 1
+            if let key, let id = state.answers[key] {
+                state.stats.duplicates += 1
+                return .answer(id: id, new: false, delivered: true)
+            }
+            let roll = Double(state.random.next() % 1_000_000) / 1_000_000
+            if roll < behaviour.serverErrorRate { return .fail503 }
+            if roll < behaviour.serverErrorRate + behaviour.throttleRate { return .throttle }
+            state.stats.unique += 1
+            let id = "sim-\(state.stats.unique)"
+            if let key { state.answers[key] = id }
+            let delivered = Double(state.random.next() % 1_000_000) / 1_000_000 >= behaviour.undeliveredRate
+            return .answer(id: id, new: true, delivered: delivered)
+        }
+        switch decision {
+        case .fail503:
+            return Self.json(.serviceUnavailable, #"{"error":"simulated outage"}"#)
+        case .throttle:
+            var headers = HTTPFields()
+            headers[.retryAfter] = String(behaviour.retryAfterSeconds)
+            headers[.contentType] = "application/json"
+            return Response(status: .tooManyRequests, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"error":"slow down"}"#)))
+        case .answer(let id, let new, let delivered):
+            if new, let callback = message.callback, let delay = behaviour.callbackDelayMs, let transport {
+                Task {
+                    try? await Task.sleep(for: .milliseconds(delay))
+                    let status = delivered ? "delivered" : "failed"
+                    let body = #"{"id":"\#(id)","status":"\#(status)"}"#
+                    _ = try? await transport.send(OutboundRequest(
+                        method: .post, url: callback, headers: [("Content-Type", "application/json")], body: Array(body.utf8)))
+                    self.state.withLock { $0.stats.callbacksSent += 1 }
+                }
+            }
+            return Self.json(.ok, #"{"id":"\#(id)"}"#)
+        }
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}
