@@ -6,8 +6,9 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Benchmarks that print figures against a ceiling measured in the same run.",
         discussion: """
             Examples:
+              tidings bench dispatch --messages 100000
               tidings bench dlr --messages 300000 --seconds 10
             See docs/PERFORMANCE.md for the figures and the machine.
             """,
-        subcommands: [DLRBench.self])
+        subcommands: [DispatchBench.self, DLRBench.self])
 }
