@@ -42,15 +42,8 @@ public func runCommand(_ arguments: [String], environment: [String: String] = [:
     let log = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-command-\(UUID().uuidString).log")
     defer { try? FileManager.default.removeItem(at: log) }
     var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
+    defaultSignalAttributes(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
-    var empty = sigset_t()
-    sigemptyset(&empty)
-    posix_spawnattr_setsigmask(&attributes, &empty)
-    var all = sigset_t()
-    sigfillset(&all)
-    posix_spawnattr_setsigdefault(&attributes, &all)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -78,15 +71,8 @@ public func runCommand(_ arguments: [String], environment: [String: String] = [:
 /// discarded; returns its pid (the caller stops and reaps it).
 public func spawnDetached(_ arguments: [String]) throws -> pid_t {
     var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
+    defaultSignalAttributes(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
-    var empty = sigset_t()
-    sigemptyset(&empty)
-    posix_spawnattr_setsigmask(&attributes, &empty)
-    var all = sigset_t()
-    sigfillset(&all)
-    posix_spawnattr_setsigdefault(&attributes, &all)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -99,4 +85,16 @@ public func spawnDetached(_ arguments: [String]) throws -> pid_t {
     let result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
     guard result == 0 else { throw PeerError(message: "cannot start \(arguments[0]): \(result)") }
     return pid
+}
+
+/// Spawn attributes with no blocked signals and default handlers.
+private func defaultSignalAttributes(_ attributes: inout posix_spawnattr_t) {
+    posix_spawnattr_init(&attributes)
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    var all = sigset_t()
+    sigfillset(&all)
+    posix_spawnattr_setsigdefault(&attributes, &all)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 }

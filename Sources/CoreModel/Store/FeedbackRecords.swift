@@ -1,6 +1,6 @@
 import Foundation
 
-/// A delivery receipt as the store applies it.
+/// A delivery report, parsed from a provider's webhook and applied by the store.
 public struct ReceiptRecord: Sendable, Hashable {
     public var messageId: Int64?
     public var gateway: String
@@ -12,8 +12,8 @@ public struct ReceiptRecord: Sendable, Hashable {
     public var receivedAt: Date
 
     public init(
-        messageId: Int64?, gateway: String, providerMessageId: String?, outcome: ReceiptOutcome, detail: String?, addressInvalid: Bool,
-        receivedAt: Date
+        messageId: Int64?, gateway: String, providerMessageId: String? = nil, outcome: ReceiptOutcome, detail: String? = nil,
+        addressInvalid: Bool = false, receivedAt: Date = Date()
     ) {
         self.messageId = messageId
         self.gateway = gateway
@@ -25,7 +25,7 @@ public struct ReceiptRecord: Sendable, Hashable {
     }
 }
 
-/// Something a member sent, as the store records it.
+/// Something a member sent: an SMS reply, keypad digits, an unsubscribe.
 public struct InboundRecord: Sendable, Hashable {
     public enum Kind: String, Sendable { case reply, dtmf, optout, bounce, unsubscribe }
 
@@ -40,8 +40,8 @@ public struct InboundRecord: Sendable, Hashable {
     public var receivedAt: Date
 
     public init(
-        channel: Channel, kind: Kind, from: String, to: String?, body: String, gateway: String, providerMessageId: String?,
-        inReplyTo: Int64?, receivedAt: Date
+        channel: Channel, kind: Kind, from: String, to: String?, body: String, gateway: String, providerMessageId: String? = nil,
+        inReplyTo: Int64? = nil, receivedAt: Date = Date()
     ) {
         self.channel = channel
         self.kind = kind
@@ -70,4 +70,12 @@ public struct MessageState: Sendable, Hashable {
     public var gateway: String?
     public var providerMessageId: String?
     public var attempts: Int
+}
+
+extension InboundRecord {
+    /// Replies that mean "stop marketing to me": T, TD, 退订, STOP, UNSUBSCRIBE…
+    public static func isOptOut(_ text: String) -> Bool {
+        let word = text.trimmedWhitespace.uppercased()
+        return ["T", "TD", "N", "STOP", "UNSUBSCRIBE", "退订", "退", "取消订阅", "退订回T"].contains(word)
+    }
 }

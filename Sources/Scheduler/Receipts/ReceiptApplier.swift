@@ -19,13 +19,8 @@ public actor ReceiptApplier: ReceiptSink {
     }
 
     public func accept(_ receipts: [Receipt]) async throws {
-        let records = receipts.map {
-            ReceiptRecord(
-                messageId: $0.messageId, gateway: $0.gateway, providerMessageId: $0.providerMessageId, outcome: $0.outcome,
-                detail: $0.detail, addressInvalid: $0.addressInvalid, receivedAt: $0.receivedAt)
-        }
         try await withCheckedThrowingContinuation { continuation in
-            pending.append((records, continuation))
+            pending.append((receipts, continuation))
             if !writing {
                 writing = true
                 Task { await self.drain() }
@@ -34,12 +29,7 @@ public actor ReceiptApplier: ReceiptSink {
     }
 
     public func accept(_ inbound: InboundMessage) async throws {
-        _ = try await store.recordInbound([
-            InboundRecord(
-                channel: inbound.channel, kind: InboundRecord.Kind(rawValue: inbound.kind.rawValue) ?? .reply, from: inbound.from,
-                to: inbound.to, body: inbound.body, gateway: inbound.gateway, providerMessageId: inbound.providerMessageId,
-                inReplyTo: inbound.inReplyTo, receivedAt: inbound.receivedAt)
-        ])
+        _ = try await store.recordInbound([inbound])
     }
 
     private func drain() async {
