@@ -53,6 +53,10 @@ struct KannelEndToEndTests {
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            // Kannel does not retry a DLR it could not deliver: wait until the webhook server listens.
+            for _ in 0..<100 where (try? await transport.send(OutboundRequest(url: "http://127.0.0.1:\(port)/health", timeoutMs: 300)))?.status != 200 {
+                try await Task.sleep(for: .milliseconds(50))
+            }
             let text = "【鸿福楼】王先生，您预订的12月24日18:30四位包间已确认。回T退订"
             let enqueued = try await store.enqueue(
                 [NewMessage(

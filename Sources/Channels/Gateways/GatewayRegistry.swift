@@ -71,6 +71,21 @@ public struct GatewayRegistry: Sendable {
                         dlrURL: "\(config.server.callbackBase)/webhooks/kannel/\(settings.name)/dlr", smsc: option("smsc"),
                         usePOST: method == "post", timeoutMs: settings.timeoutMs),
                     transport: transport, signer: signer))
+            case "aliyun":
+                let allowed: Set<String> = ["sign_name", "template", "region"]
+                for key in settings.options.keys where !allowed.contains(key) {
+                    issues.append(.init(path: path + ["options", key], message: "unknown option for aliyun (allowed: sign_name, template, region)"))
+                }
+                guard let url = url(), let keyId = secret("access_key_id"), let keySecret = secret("access_key_secret") else { continue }
+                guard let signName = option("sign_name") else {
+                    issues.append(.init(path: path + ["options", "sign_name"], message: "aliyun gateway needs options.sign_name (the approved 签名)"))
+                    continue
+                }
+                built.append(AliyunSMSGateway(
+                    settings: .init(
+                        name: settings.name, endpoint: url, accessKeyId: keyId, accessKeySecret: keySecret, signName: signName,
+                        defaultTemplate: option("template"), regionId: option("region") ?? "cn-hangzhou", timeoutMs: settings.timeoutMs),
+                    transport: transport))
             case "simulator":
                 guard let url = url() else { continue }
                 built.append(SimulatorGateway(

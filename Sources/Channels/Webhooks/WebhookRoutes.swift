@@ -45,7 +45,33 @@ public struct WebhookRoutes: Sendable {
                 try await sink.accept([receipt])
             }
         }
+        router.post("/webhooks/aliyun/{gateway}/report") { request, context -> Response in
+            try await Self.aliyunAnswer {
+                let gateway = try context.parameters.require("gateway")
+                let body = try await request.body.collect(upTo: maxBytes * 64)
+                let receipts = try AliyunWebhooks.receipts(query: try Self.query(request, maxBytes), body: Array(buffer: body), gateway: gateway, signer: signer)
+                try await sink.accept(receipts)
+            }
+        }
+        router.post("/webhooks/aliyun/{gateway}/reply") { request, context -> Response in
+            try await Self.aliyunAnswer {
+                let gateway = try context.parameters.require("gateway")
+                let body = try await request.body.collect(upTo: maxBytes * 64)
+                for message in try AliyunWebhooks.inbound(query: try Self.query(request, maxBytes), body: Array(buffer: body), gateway: gateway, signer: signer) {
+                    try await sink.accept(message)
+                }
+            }
+        }
         registerEmail(on: router)
+    }
+
+    /// Aliyun expects `{"code":0,"msg":"成功"}`; anything else makes it retry.
+    static func aliyunAnswer(_ work: () async throws -> Void) async throws -> Response {
+        let response = try await handle(work)
+        guard response.status == .ok else { return response }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"code":0,"msg":"成功"}"#)))
     }
 
     /// RFC 8058 one-click unsubscribe: the mail client POSTs

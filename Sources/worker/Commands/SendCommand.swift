@@ -79,7 +79,7 @@ struct SendCommand: AsyncParsableCommand {
             print("message \(id) already exists for key \(idempotencyKey); not sent again")
         }
         guard wait, let server else { return }
-        let status = try await sendAndWait(id: id, store: store, registry: registry, server: server)
+        let status = try await sendAndWait(id: id, store: store, registry: registry, server: server, transport: transport)
         print("message \(id): \(status.status.rawValue)\(status.reason.map { " (\($0))" } ?? "")\(status.gateway.map { " via \($0)" } ?? "")")
         switch status.status {
         case .delivered: return
@@ -88,7 +88,9 @@ struct SendCommand: AsyncParsableCommand {
         }
     }
 
-    private func sendAndWait(id: Int64, store: SQLiteStore, registry: GatewayRegistry, server: WebServer.Setup) async throws -> MessageState {
+    private func sendAndWait(
+        id: Int64, store: SQLiteStore, registry: GatewayRegistry, server: WebServer.Setup, transport: CurlTransport
+    ) async throws -> MessageState {
         let app = WebServer.application(server, logger: Logger(label: "tidings.send"))
         let sender = OutboxSender(store: store, registry: registry, owner: "cli-\(ProcessInfo.processInfo.processIdentifier)")
         return try await withThrowingTaskGroup(of: MessageState?.self) { group in
@@ -97,6 +99,11 @@ struct SendCommand: AsyncParsableCommand {
                 return nil
             }
             group.addTask {
+                // Providers do not always retry a callback: send only once the webhook server listens.
+                let health = "http://\(server.host.contains(":") ? "[\(server.host)]" : server.host):\(server.port)/health"
+                for _ in 0..<100 where (try? await transport.send(OutboundRequest(url: health, timeoutMs: 300)))?.status != 200 {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
                 let deadline = Date().addingTimeInterval(timeout)
                 var last: MessageStatus?
                 while true {

@@ -1,0 +1,51 @@
+import CoreModel
+import Foundation
+
+/// Aliyun's HTTP push callbacks (SmsReport, SmsUp): JSON arrays, unsigned,
+/// so the URL we register carries a per-gateway token.
+public enum AliyunWebhooks {
+    struct Report: Decodable {
+        var success: Bool
+        var err_code: String?
+        var err_msg: String?
+        var biz_id: String?
+        var out_id: String?
+    }
+
+    struct Up: Decodable {
+        var phone_number: String
+        var content: String
+        var dest_code: String?
+        var sequence_id: Int64?
+    }
+
+    /// Numbers in SmsReport are masked by Aliyun; the report is matched on OutId (our id) or BizId.
+    public static func receipts(query: [String: String], body: [UInt8], gateway: String, signer: WebhookSigner, now: Date = Date()) throws(WebhookRejection) -> [Receipt] {
+        try authenticate(query, gateway: gateway, signer: signer)
+        guard let reports = try? JSONDecoder().decode([Report].self, from: Data(body)) else { throw WebhookRejection(.malformed, "body is not an SmsReport array") }
+        return reports.map { report in
+            let words = (report.err_code ?? "") + " " + (report.err_msg ?? "")
+            let invalid = ["MOBILE_NOT_ON_SERVICE", "MOBILE_NUMBER_ILLEGAL", "USER_NOT_EXIST", "IS_CLOSE"].contains { words.contains($0) }
+            return Receipt(
+                messageId: report.out_id.flatMap { Int64($0) }, gateway: gateway, providerMessageId: report.biz_id,
+                outcome: report.success ? .delivered : .failed, detail: [report.err_code, report.err_msg].compactMap { $0 }.joined(separator: " "),
+                addressInvalid: !report.success && invalid, receivedAt: now)
+        }
+    }
+
+    public static func inbound(query: [String: String], body: [UInt8], gateway: String, signer: WebhookSigner, now: Date = Date()) throws(WebhookRejection) -> [InboundMessage] {
+        try authenticate(query, gateway: gateway, signer: signer)
+        guard let ups = try? JSONDecoder().decode([Up].self, from: Data(body)) else { throw WebhookRejection(.malformed, "body is not an SmsUp array") }
+        return ups.map { up in
+            let from = (try? PhoneNumberNormalizer().normalize(up.phone_number).get().e164) ?? up.phone_number
+            return InboundMessage(
+                channel: .sms, kind: InboundMessage.isOptOut(up.content) ? .optout : .reply, from: from, to: up.dest_code, body: up.content,
+                gateway: gateway, providerMessageId: up.sequence_id.map { "up:\($0)" }, receivedAt: now)
+        }
+    }
+
+    static func authenticate(_ query: [String: String], gateway: String, signer: WebhookSigner) throws(WebhookRejection) {
+        guard let token = query["token"] else { throw WebhookRejection(.unauthenticated, "missing token") }
+        guard signer.verifyInbound(token, gateway: gateway) else { throw WebhookRejection(.forbidden, "bad token") }
+    }
+}
