@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the built `tidings` binary the way a user does.
@@ -119,6 +120,42 @@ struct CommandLineTests {
                 #expect(help.status == 0)
                 #expect(help.stdout.contains("Example"), "\(command) --help has examples")
             }
+        }
+    }
+}
+
+/// `tidings send --wait` end to end with `tidings simulator` in another process.
+struct SendCommandTests {
+    @Test func sendWaitsForTheDeliveryReport() throws {
+        try CommandLineTests.withDirectory { directory in
+            let simulatorPort = LocalPorts.block(1)
+            let serverPort = LocalPorts.block(1)
+            let simulator = Process()
+            simulator.executableURL = CommandLineTests.binary
+            simulator.arguments = ["simulator", "--bind", "127.0.0.1:\(simulatorPort)", "--lifetime", "60", "--callback-delay-ms", "100"]
+            simulator.standardOutput = FileHandle.nullDevice
+            try simulator.run()
+            defer { simulator.terminate() }
+            try """
+                server: {bind: "127.0.0.1:\(serverPort)", webhook_secret: "${HOOK}"}
+                gateways:
+                  - {name: sim, kind: simulator, channels: [sms, email], url: "http://127.0.0.1:\(simulatorPort)"}
+                """.write(to: directory.appendingPathComponent("tidings.yaml"), atomically: true, encoding: .utf8)
+            _ = try CommandLineTests.run(["init"], in: directory)
+            let send = try CommandLineTests.run(
+                ["send", "--channel", "sms", "--to", "138 1234 5678", "--text", "您的订单已确认", "--key", "order:1:confirm:sms", "--wait", "--timeout", "20"],
+                in: directory, environment: ["HOOK": "cli-secret"])
+            #expect(send.status == 0, "\(send.stdout)\(send.stderr)")
+            #expect(send.stdout.contains("message 1: delivered (delivered) via sim"))
+            #expect(send.stdout.contains("+86138****5678"), "the number is masked")
+            #expect(!send.stdout.contains("13812345678"))
+            let again = try CommandLineTests.run(
+                ["send", "--channel", "sms", "--to", "13812345678", "--text", "您的订单已确认", "--key", "order:1:confirm:sms"],
+                in: directory, environment: ["HOOK": "cli-secret"])
+            #expect(again.stdout.contains("already exists"), "the same key is not sent twice")
+            let bad = try CommandLineTests.run(["send", "--channel", "sms", "--to", "12345", "--text", "x"], in: directory)
+            #expect(bad.status != 0)
+            #expect(bad.stderr.contains("--to '12345'"))
         }
     }
 }

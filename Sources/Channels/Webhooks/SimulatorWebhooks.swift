@@ -21,6 +21,6 @@ public enum SimulatorWebhooks {
         case "accepted", "sent": outcome = .intermediate
         default: throw WebhookRejection(.malformed, "unknown status '\(parsed.status)'")
         }
-        return Receipt(messageId: id, gateway: gateway, providerMessageId: parsed.id, outcome: outcome, detail: parsed.status, receivedAt: now)
+        return Receipt(messageId: id, gateway: gateway, providerMessageId: parsed.id, outcome: outcome, detail: outcome == .delivered ? nil : parsed.status, receivedAt: now)
     }
 }

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Channels
+import CoreModel
+import Foundation
+import Hummingbird
+import Logging
+
+struct SimulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulator",
+        abstract: "Run the built-in provider simulator (SMS, voice, fax and email semantics) on loopback.",
+        discussion: """
+            Accepts POST /sim/messages like a provider API, honours Idempotency-Key
+            headers, fails on purpose at the given rates, and reports delivery to
+            each message's callback URL. GET /sim/stats counts unique messages.
+            Point a gateway of kind `simulator` at it.
+
+            Examples:
+              tidings simulator --bind 127.0.0.1:8787
+              tidings simulator --error-rate 0.1 --throttle-rate 0.05 --latency-ms 20 --undelivered-rate 0.02
+            """)
+
+    @Option(help: "host:port to listen on (loopback).") var bind = "127.0.0.1:8787"
+    @Option(help: "Milliseconds added to every answer.") var latencyMs = 0
+    @Option(help: "Share of requests answered 503.") var errorRate = 0.0
+    @Option(help: "Share of requests answered 429 with Retry-After.") var throttleRate = 0.0
+    @Option(help: "Retry-After seconds on a 429.") var retryAfter = 1
+    @Option(help: "Share of accepted messages reported failed.") var undeliveredRate = 0.0
+    @Option(help: "Milliseconds before the delivery callback (negative: no callbacks).") var callbackDelayMs = 200
+    @Option(help: "Stop after this many seconds (0: run until interrupted).") var lifetime = 0.0
+
+    func validate() throws {
+        for (name, rate) in [("--error-rate", errorRate), ("--throttle-rate", throttleRate), ("--undelivered-rate", undeliveredRate)]
+        where !(0...1).contains(rate) {
+            throw ValidationError("\(name) must be between 0 and 1")
+        }
+        guard TidingsConfig.hostPort(bind) != nil else { throw ValidationError("--bind '\(bind)' is not host:port") }
+    }
+
+    func run() async throws {
+        let (host, port) = TidingsConfig.hostPort(bind)!
+        var behaviour = ProviderSimulator.Behaviour()
+        behaviour.latencyMs = latencyMs
+        behaviour.serverErrorRate = errorRate
+        behaviour.throttleRate = throttleRate
+        behaviour.retryAfterSeconds = retryAfter
+        behaviour.undeliveredRate = undeliveredRate
+        behaviour.callbackDelayMs = callbackDelayMs < 0 ? nil : callbackDelayMs
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        let simulator = ProviderSimulator(behaviour: behaviour, transport: transport)
+        let router = Router()
+        router.get("/health") { _, _ in "ok\n" }
+        simulator.register(on: router)
+        var logger = Logger(label: "tidings.simulator")
+        logger.logLevel = .warning
+        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
+        print("simulator listening on http://\(bind)")
+        if lifetime > 0 {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await app.runService() }
+                group.addTask { try await Task.sleep(for: .seconds(lifetime)) }
+                try await group.next()
+                group.cancelAll()
+            }
+        } else {
+            try await app.runService()
+        }
+    }
+}
