@@ -25,6 +25,15 @@ public struct GatewayRegistry: Sendable {
         self.settings = Dictionary(settings.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// Auth tokens of the Twilio gateways, for checking their callbacks.
+    public static func twilioTokens(_ config: TidingsConfig) -> [String: String] {
+        var tokens: [String: String] = [:]
+        for gateway in config.gateways where gateway.kind == "twilio" {
+            if let token = gateway.credentials["auth_token"]?.value { tokens[gateway.name] = token }
+        }
+        return tokens
+    }
+
     public func candidates(for channel: Channel) -> [any Gateway] {
         (order[channel] ?? []).compactMap { gateways[$0] }
     }
@@ -85,6 +94,20 @@ public struct GatewayRegistry: Sendable {
                     settings: .init(
                         name: settings.name, endpoint: url, accessKeyId: keyId, accessKeySecret: keySecret, signName: signName,
                         defaultTemplate: option("template"), regionId: option("region") ?? "cn-hangzhou", timeoutMs: settings.timeoutMs),
+                    transport: transport))
+            case "twilio":
+                for key in settings.options.keys where key != "from" {
+                    issues.append(.init(path: path + ["options", key], message: "unknown option for twilio (allowed: from)"))
+                }
+                guard let url = url(), let sid = secret("account_sid"), let token = secret("auth_token") else { continue }
+                guard let from = option("from") else {
+                    issues.append(.init(path: path + ["options", "from"], message: "twilio gateway needs options.from (the calling/sending number)"))
+                    continue
+                }
+                built.append(TwilioGateway(
+                    settings: .init(
+                        name: settings.name, apiBase: url.trimmingCharacters(in: CharacterSet(charactersIn: "/")), accountSid: sid, authToken: token,
+                        from: from, callbackBase: "\(config.server.callbackBase)/webhooks/twilio/\(settings.name)", timeoutMs: settings.timeoutMs),
                     transport: transport))
             case "simulator":
                 guard let url = url() else { continue }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// The provider callbacks, as Hummingbird routes. Each route authenticates
@@ -12,6 +13,10 @@ public struct WebhookRoutes: Sendable {
 
     public var signer: WebhookSigner
     public var sink: any ReceiptSink
+    /// Twilio auth tokens by gateway name (their callbacks are signed with it).
+    public var twilioTokens: [String: String] = [:]
+    /// The base URL providers call (server.public_url): Twilio signs the URL it called.
+    public var publicBase: String?
     /// Longest query string or body accepted.
     public var maxBytes = 16 * 1024
 
@@ -62,7 +67,45 @@ public struct WebhookRoutes: Sendable {
                 }
             }
         }
+        registerTwilio(on: router)
         registerEmail(on: router)
+    }
+
+    func registerTwilio<Context: RequestContext>(on router: Router<Context>) {
+        let sink = sink, maxBytes = maxBytes, tokens = twilioTokens, publicBase = publicBase
+        @Sendable func verifiedForm(_ request: Request, _ gateway: String) async throws -> (query: [String: String], form: [String: String]) {
+            guard let token = tokens[gateway] else { throw WebhookRejection(.forbidden, "no Twilio gateway named \(gateway)") }
+            let body = try await request.body.collect(upTo: maxBytes)
+            let raw = String(buffer: body)
+            let pairs = raw.split(separator: "&").map { pair -> (String, String) in
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                func unescape(_ part: Substring) -> String { part.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part) }
+                return (unescape(parts[0]), parts.count > 1 ? unescape(parts[1]) : "")
+            }
+            let base = publicBase ?? "http://\(request.head.authority ?? "127.0.0.1")"
+            let url = base + request.uri.path + (request.uri.query.map { "?\($0)" } ?? "")
+            try TwilioWebhooks.verify(signature: request.headers[HTTPField.Name("X-Twilio-Signature")!], authToken: token, url: url, form: pairs)
+            return (try Self.query(request, maxBytes), Dictionary(pairs, uniquingKeysWith: { _, last in last }))
+        }
+        router.post("/webhooks/twilio/{gateway}/status") { request, context -> Response in
+            try await Self.handle {
+                let gateway = try context.parameters.require("gateway")
+                let (query, form) = try await verifiedForm(request, gateway)
+                try await sink.accept([try TwilioWebhooks.receipt(query: query, form: form, gateway: gateway)])
+            }
+        }
+        router.post("/webhooks/twilio/{gateway}/gather") { request, context -> Response in
+            let response = try await Self.handle {
+                let gateway = try context.parameters.require("gateway")
+                let (query, form) = try await verifiedForm(request, gateway)
+                try await sink.accept(try TwilioWebhooks.gather(query: query, form: form, gateway: gateway))
+            }
+            guard response.status == .ok else { return response }
+            var headers = HTTPFields()
+            headers[.contentType] = "text/xml; charset=utf-8"
+            let twiml = #"<?xml version="1.0" encoding="UTF-8"?><Response><Say language="zh-CN">谢谢，再见。</Say><Hangup/></Response>"#
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: twiml)))
+        }
     }
 
     /// Aliyun expects `{"code":0,"msg":"成功"}`; anything else makes it retry.

@@ -14,6 +14,8 @@ enum WebServer {
         var port: Int
         var signer: WebhookSigner
         var sink: any ReceiptSink
+        var twilioTokens: [String: String] = [:]
+        var publicBase: String?
     }
 
     static func setup(config: TidingsConfig, store: any Store) throws -> Setup {
@@ -21,13 +23,18 @@ enum WebServer {
             throw ValidationError("server.webhook_secret is required to receive receipts (set \(config.server.webhookSecret?.variable ?? "it") in the environment)")
         }
         guard let (host, port) = TidingsConfig.hostPort(config.server.bind) else { throw ValidationError("server.bind '\(config.server.bind)' is not host:port") }
-        return Setup(host: host, port: port, signer: WebhookSigner(secret: secret), sink: ReceiptApplier(store: store))
+        return Setup(
+            host: host, port: port, signer: WebhookSigner(secret: secret), sink: ReceiptApplier(store: store),
+            twilioTokens: GatewayRegistry.twilioTokens(config), publicBase: config.server.callbackBase)
     }
 
     static func router(_ setup: Setup) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/health") { _, _ in "ok\n" }
-        WebhookRoutes(signer: setup.signer, sink: setup.sink).register(on: router)
+        var routes = WebhookRoutes(signer: setup.signer, sink: setup.sink)
+        routes.twilioTokens = setup.twilioTokens
+        routes.publicBase = setup.publicBase
+        routes.register(on: router)
         return router
     }
 
