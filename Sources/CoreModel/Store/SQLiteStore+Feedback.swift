@@ -81,10 +81,6 @@ extension SQLiteStore {
         }
     }
 
-    public func flagAddress(messageId: Int64, reason: String, at: Date) async throws {
-        try await pool.write { db in try Self.flagAddress(messageId: messageId, reason: reason, at: at.unixMillis, db) }
-    }
-
     public func recordSendResults(_ results: [SendResult], owner: String, now: Date) async throws -> [MessageTransitionResult] {
         try await pool.write { db in
             let at = now.unixMillis
@@ -99,13 +95,6 @@ extension SQLiteStore {
                 }
                 return applied
             }
-        }
-    }
-
-    public func noteSubmission(messageId: Int64, gateway: String, segments: Int?, costMicros: Int?) async throws {
-        try await pool.write { db in
-            try db.cachedStatement(sql: "UPDATE messages SET gateway = ?, segments = COALESCE(?, segments), cost_micros = COALESCE(?, cost_micros) WHERE id = ?")
-                .execute(arguments: [gateway, segments, costMicros, messageId])
         }
     }
 

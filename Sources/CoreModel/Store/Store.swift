@@ -30,15 +30,9 @@ public protocol Store: Sendable {
     /// Stores replies and opt-outs; an opt-out revokes marketing consent on that channel.
     func recordInbound(_ messages: [InboundRecord]) async throws -> [InboundResult]
 
-    /// Marks the contact a message went to as bounced (hard bounce, no such number).
-    func flagAddress(messageId: Int64, reason: String, at: Date) async throws
-
     /// Records the outcome of a batch of gateway calls in one transaction:
     /// gateway, segments and cost, the event, and any address to flag.
     func recordSendResults(_ results: [SendResult], owner: String, now: Date) async throws -> [MessageTransitionResult]
-
-    /// Records which gateway a leased message went to, with its cost.
-    func noteSubmission(messageId: Int64, gateway: String, segments: Int?, costMicros: Int?) async throws
 
     func messageState(id: Int64) async throws -> MessageState?
 
