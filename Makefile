@@ -2,7 +2,7 @@
 SWIFT      ?= swift
 BUILD_DEPS := libcurl4-openssl-dev libsqlite3-dev pkg-config
 # Real peers the adapter tests talk to (started by scripts/, on loopback).
-TEST_DEPS  := kannel kannel-extras python3-aiosmtpd
+TEST_DEPS  := kannel kannel-extras python3-aiosmtpd poppler-utils poppler-data
 BENCH_DEPS := sqlite3 time bc
 DEMO_DIR   := demo
 TIDINGS    := .build/release/tidings
