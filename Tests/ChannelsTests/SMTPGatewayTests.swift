@@ -118,3 +118,32 @@ struct SMTPGatewayTests {
         #expect(MIMEHeader.encodedWord("Plain ASCII") == "Plain ASCII")
     }
 }
+
+@Suite(.serialized, .enabled(if: SMTPPeer.isAvailable, "needs Debian's python3-aiosmtpd (make test installs it)"))
+struct EmailToFaxTests {
+    @Test func faxGoesAsAPDFAttachmentToTheFaxDomain() async throws {
+        let peer = try SMTPPeer.start()
+        defer { peer.stop() }
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        let gateway = SMTPGateway(
+            settings: .init(
+                name: "efax", url: peer.url, fromAddress: "orders@hongfulou.example", fromName: "鸿福楼", unsubscribeURL: "http://127.0.0.1/u",
+                faxDomain: "fax.example.net"),
+            transport: transport, signer: WebhookSigner(secret: "f"), channels: [.fax])
+        let document = MessageContent.FaxDocument(title: "鸿福楼 宴会确认", lines: ["12月24日 18:30 十人宴席套餐 两桌", "合计：¥5376.00"])
+        _ = try await gateway.send(OutboundMessage(
+            id: 31, idempotencyKey: "banquet:B1:confirm:fax", channel: .fax, to: "+862163210002", content: MessageContent(fax: document),
+            category: .service))
+        let stored = try #require(peer.messages().first)
+        #expect(SMTPGatewayTests.header("To", in: stored) == "<862163210002@fax.example.net>")
+        #expect(SMTPGatewayTests.decodeWords(SMTPGatewayTests.header("Subject", in: stored) ?? "") == "鸿福楼 宴会确认")
+        #expect(stored.contains("Content-Type: application/pdf"))
+        #expect(stored.contains("filename=\"fax-31.pdf\""))
+        #expect(stored.contains("Content-Transfer-Encoding: base64"))
+        let base64 = stored.components(separatedBy: "filename=\"fax-31.pdf\"")[1].components(separatedBy: "\r\n\r\n")[1]
+            .components(separatedBy: "\r\n--")[0].replacingOccurrences(of: "\r\n", with: "")
+        let pdf = try #require(Data(base64Encoded: base64))
+        #expect(Array(pdf) == FaxDocumentPDF.render(document))
+    }
+}

@@ -116,9 +116,9 @@ public struct GatewayRegistry: Sendable {
                     callbackURL: settings.options["callbacks"] == "off" ? nil : "\(config.server.callbackBase)/webhooks/simulator/\(settings.name)/status",
                     transport: transport, signer: signer, timeoutMs: settings.timeoutMs))
             case "smtp":
-                let allowed: Set<String> = ["from", "from_name"]
+                let allowed: Set<String> = ["from", "from_name", "fax_domain"]
                 for key in settings.options.keys where !allowed.contains(key) {
-                    issues.append(.init(path: path + ["options", key], message: "unknown option for smtp (allowed: from, from_name)"))
+                    issues.append(.init(path: path + ["options", key], message: "unknown option for smtp (allowed: from, from_name, fax_domain)"))
                 }
                 guard let url = url() else { continue }
                 guard let from = option("from"), case .success(let fromAddress) = EmailAddressValidator.normalize(from) else {
@@ -130,8 +130,8 @@ public struct GatewayRegistry: Sendable {
                         name: settings.name, url: url, fromAddress: fromAddress, fromName: option("from_name") ?? config.brand.name,
                         unsubscribeURL: "\(config.server.callbackBase)/webhooks/email/\(settings.name)/unsubscribe",
                         username: settings.credentials["username"]?.value, password: settings.credentials["password"]?.value,
-                        timeoutMs: settings.timeoutMs),
-                    transport: transport, signer: signer))
+                        timeoutMs: settings.timeoutMs, faxDomain: option("fax_domain")),
+                    transport: transport, signer: signer, channels: Set(settings.channels).intersection([.email, .fax])))
             default:
                 issues.append(.init(path: path + ["kind"], message: "gateway kind '\(settings.kind)' is not available yet in this build"))
             }

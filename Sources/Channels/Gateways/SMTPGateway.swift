@@ -17,11 +17,14 @@ public struct SMTPGateway: Gateway {
         public var username: String?
         public var password: String?
         public var timeoutMs: Int
+        /// Email-to-fax: a fax to +862163210002 goes to 862163210002@faxDomain with the PDF attached.
+        public var faxDomain: String?
 
         public init(
             name: String, url: String, fromAddress: String, fromName: String, unsubscribeURL: String, username: String? = nil,
-            password: String? = nil, timeoutMs: Int = 15_000
+            password: String? = nil, timeoutMs: Int = 15_000, faxDomain: String? = nil
         ) {
+            self.faxDomain = faxDomain
             self.name = name
             self.url = url
             self.fromAddress = fromAddress
@@ -37,9 +40,10 @@ public struct SMTPGateway: Gateway {
     public let transport: CurlTransport
     public let signer: WebhookSigner
     public var name: String { settings.name }
-    public let channels: Set<Channel> = [.email]
+    public let channels: Set<Channel>
 
-    public init(settings: Settings, transport: CurlTransport, signer: WebhookSigner) {
+    public init(settings: Settings, transport: CurlTransport, signer: WebhookSigner, channels: Set<Channel> = [.email]) {
+        self.channels = channels
         self.settings = settings
         self.transport = transport
         self.signer = signer
@@ -70,12 +74,21 @@ public struct SMTPGateway: Gateway {
         let domain = settings.fromAddress.split(separator: "@").last.map(String.init) ?? "tidings.local"
         // The same on every attempt, so a retried message is one message to the recipient.
         let messageId = "<tidings.\(message.id)@\(domain)>"
-        let subject = message.content.subject ?? ""
-        let text = Self.crlf(message.content.text ?? "")
-        let html = Self.crlf(message.content.html ?? Self.html(fromText: message.content.text ?? ""))
+        var recipient = message.to
+        var subject = message.content.subject ?? ""
+        var plain = message.content.text ?? ""
+        var attachments: [SMTPRequest.Part] = []
+        if message.channel == .fax, let document = message.content.fax {
+            recipient = message.to.filter(\.isNumber) + "@" + (settings.faxDomain ?? domain)
+            subject = document.title
+            plain = plain.isEmpty ? document.title : plain
+            attachments.append(.init(contentType: "application/pdf", data: FaxDocumentPDF.render(document), encoding: "base64", filename: "fax-\(message.id).pdf"))
+        }
+        let text = Self.crlf(plain)
+        let html = Self.crlf(message.content.html ?? Self.html(fromText: plain))
         var headers = [
             "From: \(MIMEHeader.encodedWord(settings.fromName)) <\(settings.fromAddress)>",
-            "To: <\(message.to)>",
+            "To: <\(recipient)>",
             "Subject: \(MIMEHeader.encodedWord(subject))",
             "Date: \(MIMEHeader.date(date))",
             "Message-ID: \(messageId)",
@@ -90,11 +103,12 @@ public struct SMTPGateway: Gateway {
             headers.append("List-Unsubscribe-Post: List-Unsubscribe=One-Click")
         }
         let request = SMTPRequest(
-            url: settings.url, from: settings.fromAddress, recipients: [message.to], headers: headers,
+            url: settings.url, from: settings.fromAddress, recipients: [recipient], headers: headers,
             alternatives: [
                 .init(contentType: "text/plain; charset=UTF-8", data: Array(text.utf8), encoding: "quoted-printable"),
                 .init(contentType: "text/html; charset=UTF-8", data: Array(html.utf8), encoding: "quoted-printable"),
             ],
+            attachments: attachments,
             username: settings.username, password: settings.password, timeoutMs: settings.timeoutMs)
         return (request, messageId)
     }
