@@ -44,10 +44,7 @@ public func withWebhookServer<T: Sendable>(
         let base = "http://127.0.0.1:\(port)"
         let transport = CurlTransport()
         defer { transport.shutdown() }
-        for _ in 0..<100 {
-            if (try? await transport.send(OutboundRequest(url: base + "/ready", timeoutMs: 500)))?.status == 200 { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        await transport.waitUntilAnswering(base + "/ready")
         let result = try await body(base)
         group.cancelAll()
         return result

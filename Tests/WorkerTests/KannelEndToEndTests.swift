@@ -54,9 +54,7 @@ struct KannelEndToEndTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService(gracefulShutdownSignals: []) }
             // Kannel does not retry a DLR it could not deliver: wait until the webhook server listens.
-            for _ in 0..<100 where (try? await transport.send(OutboundRequest(url: "http://127.0.0.1:\(port)/health", timeoutMs: 300)))?.status != 200 {
-                try await Task.sleep(for: .milliseconds(50))
-            }
+            #expect(await transport.waitUntilAnswering("http://127.0.0.1:\(port)/health"))
             let text = "【鸿福楼】王先生，您预订的12月24日18:30四位包间已确认。回T退订"
             let enqueued = try await store.enqueue(
                 [NewMessage(
@@ -114,15 +112,7 @@ struct KannelEndToEndTests {
             let transport = CurlTransport()
             defer { transport.shutdown() }
             let base = "http://127.0.0.1:\(port)/webhooks/kannel/sms-cn/dlr"
-            var status = 0
-            for _ in 0..<50 {
-                if let response = try? await transport.send(OutboundRequest(url: "http://127.0.0.1:\(port)/health", timeoutMs: 500)) {
-                    status = response.status
-                    break
-                }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            #expect(status == 200)
+            #expect(await transport.waitUntilAnswering("http://127.0.0.1:\(port)/health"))
             let forged = try await transport.send(OutboundRequest(url: "\(base)?id=1&token=\(forger.token(gateway: "sms-cn", messageId: 1))&type=1"))
             #expect(forged.status == 403)
             let unsigned = try await transport.send(OutboundRequest(url: "\(base)?id=1&type=1"))

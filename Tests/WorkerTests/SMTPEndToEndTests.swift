@@ -108,9 +108,7 @@ struct OneClickUnsubscribeTests {
             let link = try #require(header.split(separator: ",").first?.trimmingCharacters(in: CharacterSet(charactersIn: " <>")))
             #expect(link.hasPrefix("http://127.0.0.1:\(port)/webhooks/email/mail/unsubscribe?id="))
 
-            for _ in 0..<50 where (try? await transport.send(OutboundRequest(url: "http://127.0.0.1:\(port)/health", timeoutMs: 300))) == nil {
-                try await Task.sleep(for: .milliseconds(50))
-            }
+            #expect(await transport.waitUntilAnswering("http://127.0.0.1:\(port)/health"))
             let page = try await transport.send(OutboundRequest(url: link))
             #expect(page.status == 200)
             #expect(page.text.contains("<form method=\"post\""))

@@ -66,6 +66,17 @@ public final class CurlTransport: Sendable {
         return try result.get()
     }
 
+    /// Polls `url` until it answers 200, for servers just started (providers do
+    /// not always retry a callback that found nobody listening). True when it answered.
+    @discardableResult
+    public func waitUntilAnswering(_ url: String, attempts: Int = 100) async -> Bool {
+        for _ in 0..<attempts {
+            if (try? await send(OutboundRequest(url: url, timeoutMs: 300)))?.status == 200 { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
     private func enqueue(_ job: Job) {
         let accepted = shared.withLock { state -> Bool in
             guard !state.stopping else { return false }

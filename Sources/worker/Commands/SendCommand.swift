@@ -101,9 +101,7 @@ struct SendCommand: AsyncParsableCommand {
             group.addTask {
                 // Providers do not always retry a callback: send only once the webhook server listens.
                 let health = "http://\(server.host.contains(":") ? "[\(server.host)]" : server.host):\(server.port)/health"
-                for _ in 0..<100 where (try? await transport.send(OutboundRequest(url: health, timeoutMs: 300)))?.status != 200 {
-                    try await Task.sleep(for: .milliseconds(50))
-                }
+                await transport.waitUntilAnswering(health)
                 let deadline = Date().addingTimeInterval(timeout)
                 var last: MessageStatus?
                 while true {
