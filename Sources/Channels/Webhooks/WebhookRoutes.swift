@@ -6,11 +6,6 @@ import Hummingbird
 /// (signature or per-message token), parses into typed values and hands them
 /// to the sink; a refused webhook gets 400/401/403/413 and changes nothing.
 public struct WebhookRoutes: Sendable {
-    public struct KannelEndpoint: Sendable {
-        public var gateway: String
-        public init(gateway: String) { self.gateway = gateway }
-    }
-
     public var signer: WebhookSigner
     public var sink: any ReceiptSink
     /// Twilio auth tokens by gateway name (their callbacks are signed with it).
