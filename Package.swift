@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -42,6 +44,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
         .target(name: "Scheduler", dependencies: ["CoreModel", "Channels"]),
@@ -56,7 +59,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "CoreModelTests", dependencies: ["CoreModel"], exclude: ["Fixtures"]),
+        .testTarget(name: "CoreModelTests", dependencies: ["CoreModel", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
         .target(
             name: "TestSupport",
             dependencies: ["Channels", "CoreModel", .product(name: "Hummingbird", package: "hummingbird")],

@@ -1,4 +1,5 @@
-import CoreModel
+@testable import CoreModel
+import GRDB
 import Foundation
 import Testing
 
@@ -9,10 +10,22 @@ struct StoreTests {
         NewMessage(idempotencyKey: key, channel: .sms, lane: lane, category: .service, priority: priority, address: "+8613812345678", payload: #"{"text":"您好"}"#, notBefore: notBefore)
     }
 
+    /// A lease must walk the partial due index in order and stop at its limit:
+    /// a sort over the backlog would make every lease cost O(backlog).
+    @Test func leasingReadsTheDueIndexWithoutSorting() async throws {
+        try await withStore { store, _ in
+            let plan = try await store.pool.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(SQLiteStore.dueSQL)", arguments: ["marketing", 0, 10]).map { $0["detail"] as String }.joined(separator: "\n")
+            }
+            #expect(plan.contains("USING INDEX messages_due"), "\(plan)")
+            #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
+        }
+    }
+
     @Test func migrationsAreNamedAndApplied() async throws {
         try await withStore { store, _ in
             let applied = try store.appliedMigrations()
-            #expect(applied == ["v1-records", "v1-outbox"])
+            #expect(applied == ["v1-records", "v1-outbox", "v2-outbox-partial-indexes"])
         }
     }
 
@@ -65,8 +78,8 @@ struct StoreTests {
             #expect(results[3] == .refused(.init(from: .delivered, event: "cancelled")))
             #expect(results[4] == .notFound)
             #expect(try await store.statistics().messagesByStatus == ["delivered": 1])
-            // enqueued, leased, accepted, intermediate, delivered
-            #expect(try await store.statistics().tables["message_events"] == 5)
+            // enqueued, accepted, intermediate, delivered (a lease writes no event row of its own)
+            #expect(try await store.statistics().tables["message_events"] == 4)
         }
     }
 

@@ -78,4 +78,66 @@ public protocol Gateway: Sendable {
     var name: String { get }
     var channels: Set<Channel> { get }
     func send(_ message: OutboundMessage) async throws(GatewayError) -> Submission
+    /// Many messages at once, results in the same order. The default sends
+    /// them one by one concurrently; HTTP adapters hand the whole batch to the
+    /// transport in one call, and providers with a batch API use it.
+    func send(batch messages: [OutboundMessage]) async -> [Result<Submission, GatewayError>]
+}
+
+extension Gateway {
+    public func send(batch messages: [OutboundMessage]) async -> [Result<Submission, GatewayError>] {
+        await withTaskGroup(of: (Int, Result<Submission, GatewayError>).self) { group in
+            for (index, message) in messages.enumerated() {
+                group.addTask {
+                    do throws(GatewayError) { return (index, .success(try await send(message))) } catch { return (index, .failure(error)) }
+                }
+            }
+            var results = [Result<Submission, GatewayError>](repeating: .failure(.transient(reason: "not sent", retryAfter: nil)), count: messages.count)
+            for await (index, result) in group { results[index] = result }
+            return results
+        }
+    }
+}
+
+/// An adapter whose send is one HTTP request in, one answer out: a batch goes
+/// to the transport in a single hand-off.
+public protocol HTTPRequestGateway: Gateway {
+    var transport: CurlTransport { get }
+    func request(for message: OutboundMessage) throws(GatewayError) -> OutboundRequest
+    func submission(for message: OutboundMessage, response: OutboundResponse) throws(GatewayError) -> Submission
+}
+
+extension HTTPRequestGateway {
+    public func send(_ message: OutboundMessage) async throws(GatewayError) -> Submission {
+        let request = try request(for: message)
+        let response: OutboundResponse
+        do { response = try await transport.send(request) } catch { throw GatewayError.from(error) }
+        return try submission(for: message, response: response)
+    }
+
+    public func send(batch messages: [OutboundMessage]) async -> [Result<Submission, GatewayError>] {
+        var results = [Result<Submission, GatewayError>?](repeating: nil, count: messages.count)
+        var requests: [OutboundRequest] = []
+        var sent: [Int] = []
+        requests.reserveCapacity(messages.count)
+        for (index, message) in messages.enumerated() {
+            do throws(GatewayError) {
+                requests.append(try request(for: message))
+                sent.append(index)
+            } catch {
+                results[index] = .failure(error)
+            }
+        }
+        for (index, response) in zip(sent, await transport.send(batch: requests)) {
+            switch response {
+            case .success(let response):
+                do throws(GatewayError) { results[index] = .success(try submission(for: messages[index], response: response)) } catch {
+                    results[index] = .failure(error)
+                }
+            case .failure(let error):
+                results[index] = .failure(GatewayError.from(error))
+            }
+        }
+        return results.map { $0! }
+    }
 }

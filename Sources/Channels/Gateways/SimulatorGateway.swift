@@ -3,7 +3,7 @@ import Foundation
 
 /// Sends to the built-in provider simulator over HTTP/JSON, with the message's
 /// idempotency key, so a resend after a crash is recognised by the provider.
-public struct SimulatorGateway: Gateway {
+public struct SimulatorGateway: HTTPRequestGateway {
     public let name: String
     public let channels: Set<Channel>
     /// e.g. http://127.0.0.1:8787
@@ -35,21 +35,25 @@ public struct SimulatorGateway: Gateway {
 
     struct Answer: Decodable { var id: String }
 
-    public func send(_ message: OutboundMessage) async throws(GatewayError) -> Submission {
+    private static let encoder = JSONEncoder()
+    private static let decoder = JSONDecoder()
+
+    public func request(for message: OutboundMessage) throws(GatewayError) -> OutboundRequest {
         let text = message.content.text ?? message.content.voice?.say ?? message.content.fax?.lines.joined(separator: "\n")
         let callback = callbackURL.map { "\($0)?id=\(message.id)&token=\(signer.token(gateway: name, messageId: message.id))" }
         let body: Data
-        do { body = try JSONEncoder().encode(Body(channel: message.channel.rawValue, to: message.to, text: text, callback: callback)) } catch {
+        do { body = try Self.encoder.encode(Body(channel: message.channel.rawValue, to: message.to, text: text, callback: callback)) } catch {
             throw .permanent(reason: "cannot encode message: \(error)")
         }
-        let request = OutboundRequest(
+        return OutboundRequest(
             method: .post, url: "\(baseURL)/sim/messages",
             headers: [("Content-Type", "application/json"), ("Idempotency-Key", message.idempotencyKey)], body: Array(body), timeoutMs: timeoutMs)
-        let response: OutboundResponse
-        do { response = try await transport.send(request) } catch { throw GatewayError.from(error) }
+    }
+
+    public func submission(for message: OutboundMessage, response: OutboundResponse) throws(GatewayError) -> Submission {
         switch response.status {
         case 200...299:
-            guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body)) else {
+            guard let answer = try? Self.decoder.decode(Answer.self, from: Data(response.body)) else {
                 throw .transient(reason: "simulator answered without an id", retryAfter: nil)
             }
             let segments = message.channel == .sms ? SMSSegmenter.count(message.content.text ?? "").segments : 1

@@ -1,4 +1,5 @@
 import CCurl
+import DequeModule
 import Foundation
 import Synchronization
 
@@ -9,7 +10,10 @@ public final class CurlTransport: Sendable {
     public struct Policy: Sendable {
         /// Refuse any host that is not 127.0.0.0/8, ::1 or localhost.
         public var loopbackOnly: Bool
-        /// Cap on simultaneous connections per host (0 = unlimited).
+        /// Cap on simultaneous connections per host (0 = unlimited). Transfers
+        /// beyond it wait in the transport's own per-host queue, not inside
+        /// curl: curl 7.88's remove-handle walks its pending list, which made
+        /// thousands of queued transfers quadratic.
         public var maxConnectionsPerHost: Int
 
         public init(loopbackOnly: Bool = true, maxConnectionsPerHost: Int = 0) {
@@ -18,9 +22,15 @@ public final class CurlTransport: Sendable {
         }
     }
 
-    private enum Job: Sendable {
+    private enum Work: Sendable {
         case http(OutboundRequest, @Sendable (Result<OutboundResponse, TransportError>) -> Void)
         case smtp(SMTPRequest, @Sendable (Result<SMTPResponse, TransportError>) -> Void)
+    }
+
+    private struct Job: Sendable {
+        /// Host (and port) the transfer goes to: the unit of the connection cap.
+        var host: String
+        var work: Work
     }
 
     private struct Shared {
@@ -30,6 +40,7 @@ public final class CurlTransport: Sendable {
     }
 
     private let shared = Mutex(Shared())
+    private let destinations = Mutex([String: String]())
     private let multi: MultiHandle
     public let policy: Policy
 
@@ -51,17 +62,54 @@ public final class CurlTransport: Sendable {
     public var inFlight: Int { shared.withLock { $0.inFlight } }
 
     public func send(_ request: OutboundRequest) async throws(TransportError) -> OutboundResponse {
-        if let refusal = refuse(request.url) { throw refusal }
+        let host = try destination(request.url)
         let result: Result<OutboundResponse, TransportError> = await withCheckedContinuation { continuation in
-            enqueue(.http(request) { continuation.resume(returning: $0) })
+            enqueue(Job(host: host, work: .http(request) { continuation.resume(returning: $0) }))
         }
         return try result.get()
     }
 
+    /// Many requests with one hand-off to the curl thread and one resumption
+    /// when the last finishes; results in the order of `requests`.
+    public func send(batch requests: [OutboundRequest]) async -> [Result<OutboundResponse, TransportError>] {
+        guard !requests.isEmpty else { return [] }
+        final class Collector: @unchecked Sendable {
+            // Written only by the curl thread (one completion at a time), read after the last.
+            var results: [Result<OutboundResponse, TransportError>?]
+            var remaining: Int
+            init(count: Int) {
+                results = Array(repeating: nil, count: count)
+                remaining = count
+            }
+        }
+        let collector = Collector(count: requests.count)
+        let lock = Mutex(())
+        return await withCheckedContinuation { continuation in
+            var jobs: [Job] = []
+            jobs.reserveCapacity(requests.count)
+            for (index, request) in requests.enumerated() {
+                let done: @Sendable (Result<OutboundResponse, TransportError>) -> Void = { result in
+                    let finished = lock.withLock { _ -> Bool in
+                        collector.results[index] = result
+                        collector.remaining -= 1
+                        return collector.remaining == 0
+                    }
+                    if finished { continuation.resume(returning: collector.results.map { $0! }) }
+                }
+                do throws(TransportError) {
+                    jobs.append(Job(host: try destination(request.url), work: .http(request, done)))
+                } catch {
+                    done(.failure(error))
+                }
+            }
+            enqueue(jobs)
+        }
+    }
+
     public func send(_ request: SMTPRequest) async throws(TransportError) -> SMTPResponse {
-        if let refusal = refuse(request.url) { throw refusal }
+        let host = try destination(request.url)
         let result: Result<SMTPResponse, TransportError> = await withCheckedContinuation { continuation in
-            enqueue(.smtp(request) { continuation.resume(returning: $0) })
+            enqueue(Job(host: host, work: .smtp(request) { continuation.resume(returning: $0) }))
         }
         return try result.get()
     }
@@ -77,38 +125,105 @@ public final class CurlTransport: Sendable {
         return false
     }
 
-    private func enqueue(_ job: Job) {
-        let accepted = shared.withLock { state -> Bool in
-            guard !state.stopping else { return false }
-            state.pending.append(job)
-            return true
+    private func enqueue(_ job: Job) { enqueue([job]) }
+
+    private func enqueue(_ jobs: [Job]) {
+        guard !jobs.isEmpty else { return }
+        // Wake the curl thread only when the queue was empty: otherwise a wakeup is already on its way.
+        let outcome = shared.withLock { state -> (accepted: Bool, wake: Bool) in
+            guard !state.stopping else { return (false, false) }
+            let wasEmpty = state.pending.isEmpty
+            state.pending.append(contentsOf: jobs)
+            return (true, wasEmpty)
         }
-        guard accepted else {
-            let error = TransportError(kind: .other, curlCode: -1, message: "transport is shutting down", replyCode: nil)
-            switch job {
-            case .http(_, let done): done(.failure(error))
-            case .smtp(_, let done): done(.failure(error))
+        guard outcome.accepted else {
+            for job in jobs {
+                finish(job, .failure(TransportError(kind: .other, curlCode: -1, message: "transport is shutting down", replyCode: nil)), counted: false)
             }
             return
         }
-        multi.wakeup()
+        if outcome.wake { multi.wakeup() }
     }
 
-    private func refuse(_ url: String) -> TransportError? {
-        guard policy.loopbackOnly else { return nil }
-        guard let host = URLComponents(string: url)?.host?.lowercased() else {
-            return TransportError(kind: .refusedByPolicy, curlCode: -1, message: "not a URL: \(url)", replyCode: nil)
+    /// The host[:port] of `url`, or why the policy refuses it; remembered per
+    /// "scheme://authority" since a gateway sends every request to the same few.
+    private func destination(_ url: String) throws(TransportError) -> String {
+        let utf8 = url.utf8
+        var slashes = 0
+        let end = utf8.firstIndex { byte in
+            if byte == UInt8(ascii: "/") { slashes += 1 }
+            return slashes == 3 || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")
+        } ?? utf8.endIndex
+        let origin = String(url[..<end])
+        if let known = destinations.withLock({ $0[origin] }) { return known }
+        let host = try parseDestination(origin)
+        destinations.withLock { known in
+            if known.count > 1024 { known.removeAll() }
+            known[origin] = host
         }
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        if bare == "localhost" || bare == "::1" || bare.hasPrefix("127.") { return nil }
-        return TransportError(
-            kind: .refusedByPolicy, curlCode: -1, message: "outbound traffic is limited to loopback; \(host) refused", replyCode: nil)
+        return host
+    }
+
+    private func parseDestination(_ url: String) throws(TransportError) -> String {
+        guard let components = URLComponents(string: url), let host = components.host?.lowercased(), !host.isEmpty else {
+            throw TransportError(kind: .refusedByPolicy, curlCode: -1, message: "not a URL: \(url)", replyCode: nil)
+        }
+        if policy.loopbackOnly {
+            let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            guard bare == "localhost" || bare == "::1" || bare.hasPrefix("127.") else {
+                throw TransportError(
+                    kind: .refusedByPolicy, curlCode: -1, message: "outbound traffic is limited to loopback; \(host) refused", replyCode: nil)
+            }
+        }
+        return components.port.map { "\(host):\($0)" } ?? host
+    }
+
+    /// Per-host admission: at most `maxConnectionsPerHost` transfers of a host
+    /// inside curl at once; the rest wait here in arrival order.
+    private struct Admission {
+        let limit: Int
+        var waiting: [String: Deque<Job>] = [:]
+        var running: [String: Int] = [:]
+
+        mutating func offer(_ job: Job) -> Job? {
+            guard limit > 0 else { return job }
+            if running[job.host, default: 0] < limit {
+                running[job.host, default: 0] += 1
+                return job
+            }
+            waiting[job.host, default: []].append(job)
+            return nil
+        }
+
+        /// A transfer to `host` finished; the next one waiting for it, if any.
+        mutating func finished(host: String) -> Job? {
+            guard limit > 0 else { return nil }
+            if let next = waiting[host]?.popFirst() { return next }
+            running[host, default: 1] -= 1
+            return nil
+        }
     }
 
     /// The transport thread: add new transfers, drive curl, finish completed ones.
     private func loop() {
         var idle: [EasyHandle] = []
-        var active: [UnsafeMutableRawPointer: EasyHandle] = [:]
+        var active: [UnsafeMutableRawPointer: (handle: EasyHandle, job: Job)] = [:]
+        var admission = Admission(limit: policy.maxConnectionsPerHost)
+
+        func start(_ job: Job) {
+            guard let handle = idle.popLast() ?? EasyHandle() else {
+                finish(job, .failure(TransportError(kind: .other, curlCode: -1, message: "curl_easy_init failed", replyCode: nil)))
+                if let next = admission.finished(host: job.host) { start(next) }
+                return
+            }
+            switch job.work {
+            case .http(let request, _): handle.configure(request)
+            case .smtp(let request, _): handle.configure(request)
+            }
+            active[handle.raw] = (handle, job)
+            multi.add(handle)
+        }
+
         while true {
             let (jobs, stopping) = shared.withLock { state -> ([Job], Bool) in
                 let jobs = state.pending
@@ -116,79 +231,63 @@ public final class CurlTransport: Sendable {
                 state.inFlight += jobs.count
                 return (jobs, state.stopping)
             }
-            for job in jobs {
-                guard let handle = idle.popLast() ?? EasyHandle() else {
-                    fail(job, TransportError(kind: .other, curlCode: -1, message: "curl_easy_init failed", replyCode: nil))
-                    continue
-                }
-                switch job {
-                case .http(let request, let done):
-                    handle.configure(request)
-                    handle.completion = { result in
-                        done(result.map { if case .http(let response) = $0 { response } else { OutboundResponse(status: 0, headers: [], body: []) } })
-                    }
-                case .smtp(let request, let done):
-                    handle.configure(request)
-                    handle.completion = { result in
-                        done(result.map { if case .smtp(let response) = $0 { response } else { SMTPResponse(code: 0) } })
-                    }
-                }
-                active[handle.raw] = handle
-                multi.add(handle)
-            }
+            for job in jobs { if let admitted = admission.offer(job) { start(admitted) } }
             if stopping && active.isEmpty { break }
-            multi.perform()
             for (easy, code) in multi.completed() {
-                guard let handle = active.removeValue(forKey: easy) else { continue }
+                guard let (handle, job) = active.removeValue(forKey: easy) else { continue }
                 multi.remove(handle)
-                let completion = handle.completion
                 let outcome = handle.outcome(code: code)
                 handle.reset()
                 idle.append(handle)
-                shared.withLock { $0.inFlight -= 1 }
-                completion?(outcome)
+                finish(job, outcome)
+                if let next = admission.finished(host: job.host) { start(next) }
             }
-            multi.poll(timeoutMs: active.isEmpty ? 1000 : 100)
+            // Adding a transfer sets curl's timer to 0, so new ones start without waiting.
+            multi.run(maxWaitMs: 1000)
         }
     }
 
-    private func fail(_ job: Job, _ error: TransportError) {
-        shared.withLock { $0.inFlight -= 1 }
-        switch job {
-        case .http(_, let done): done(.failure(error))
-        case .smtp(_, let done): done(.failure(error))
+    private func finish(_ job: Job, _ outcome: Result<EasyHandle.TransferOutcome, TransportError>, counted: Bool = true) {
+        if counted { shared.withLock { $0.inFlight -= 1 } }
+        switch job.work {
+        case .http(_, let done):
+            done(outcome.map { if case .http(let response) = $0 { response } else { OutboundResponse(status: 0) } })
+        case .smtp(_, let done):
+            done(outcome.map { if case .smtp(let response) = $0 { response } else { SMTPResponse(code: 0) } })
         }
     }
 }
 
-/// Owns the CURLM handle. `wakeup` is the only call made from other threads
-/// (curl_multi_wakeup is documented as thread-safe).
+/// Owns the CURLM handle and the epoll set that drives it (curl's socket
+/// interface: only transfers whose sockets are ready are visited). `wakeup` is
+/// the only call made from other threads (an eventfd write).
 final class MultiHandle: @unchecked Sendable {
     private let raw: UnsafeMutableRawPointer
+    private let loop: UnsafeMutablePointer<tidings_loop>
 
     init(maxConnectionsPerHost: Int) {
         raw = curl_multi_init()
         if maxConnectionsPerHost > 0 { _ = tidings_multi_setopt_long(raw, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnectionsPerHost) }
         _ = tidings_multi_setopt_long(raw, CURLMOPT_MAXCONNECTS, 512)
+        loop = .allocate(capacity: 1)
+        loop.initialize(to: tidings_loop(epfd: -1, wakefd: -1, deadline_ms: -1))
+        if tidings_loop_init(raw, loop) != 0 { fatalError("cannot create the curl event loop (epoll/eventfd): errno \(errno)") }
     }
 
-    deinit { curl_multi_cleanup(raw) }
+    deinit {
+        curl_multi_cleanup(raw)
+        tidings_loop_close(loop)
+        loop.deallocate()
+    }
 
-    func wakeup() { curl_multi_wakeup(raw) }
+    func wakeup() { tidings_loop_wakeup(loop) }
 
     func add(_ handle: EasyHandle) { curl_multi_add_handle(raw, handle.raw) }
 
     func remove(_ handle: EasyHandle) { curl_multi_remove_handle(raw, handle.raw) }
 
-    func perform() {
-        var running: Int32 = 0
-        curl_multi_perform(raw, &running)
-    }
-
-    func poll(timeoutMs: Int32) {
-        var ready: Int32 = 0
-        curl_multi_poll(raw, nil, 0, timeoutMs, &ready)
-    }
+    /// Waits for socket activity, curl's timer or a wakeup, and lets curl act.
+    func run(maxWaitMs: Int32) { tidings_loop_run_once(raw, loop, maxWaitMs) }
 
     func completed() -> [(UnsafeMutableRawPointer, CURLcode)] {
         var done: [(UnsafeMutableRawPointer, CURLcode)] = []

@@ -9,8 +9,7 @@ final class EasyHandle {
     private var recipientList: UnsafeMutablePointer<curl_slist>?
     private var mime: OpaquePointer?
     var responseBody: [UInt8] = []
-    var responseHeaders: [(name: String, value: String)] = []
-    var completion: ((Result<TransferOutcome, TransportError>) -> Void)?
+    var responseHeaders: [UInt8] = []
     var isSMTP = false
 
     enum TransferOutcome {
@@ -34,7 +33,6 @@ final class EasyHandle {
         curl_easy_reset(raw)
         responseBody.removeAll(keepingCapacity: true)
         responseHeaders.removeAll(keepingCapacity: true)
-        completion = nil
         isSMTP = false
     }
 
@@ -140,7 +138,7 @@ final class EasyHandle {
         guard code == CURLE_OK else {
             return .failure(TransportError(kind: Self.kind(code), curlCode: Int(code.rawValue), message: Self.message(code), replyCode: nil))
         }
-        return .success(.http(OutboundResponse(status: status, headers: responseHeaders, body: responseBody)))
+        return .success(.http(OutboundResponse(status: status, rawHeaders: responseHeaders, body: responseBody)))
     }
 
     private static func kind(_ code: CURLcode) -> TransportError.Kind {
@@ -172,13 +170,13 @@ private func headerCallback(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _
     let length = size * count
     guard let data, let context else { return length }
     let handle = Unmanaged<EasyHandle>.fromOpaque(context).takeUnretainedValue()
-    let line = data.withMemoryRebound(to: UInt8.self, capacity: length) { String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self) }
-    if line.hasPrefix("HTTP/") {
-        handle.responseHeaders.removeAll()  // a new response (after 100-continue or a redirect)
-    } else if let colon = line.firstIndex(of: ":") {
-        let name = String(line[..<colon])
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
-        handle.responseHeaders.append((name, value))
+    data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+        let line = UnsafeBufferPointer(start: bytes, count: length)
+        if line.starts(with: "HTTP/".utf8) {
+            handle.responseHeaders.removeAll(keepingCapacity: true)  // a new response (after 100-continue or a redirect)
+        } else {
+            handle.responseHeaders.append(contentsOf: line)
+        }
     }
     return length
 }

@@ -28,10 +28,25 @@ public struct OutboundRequest: Sendable {
 
 public struct OutboundResponse: Sendable {
     public var status: Int
-    public var headers: [(name: String, value: String)]
+    /// The final response's header lines as received ("Name: value\r\n"…);
+    /// split only when someone asks, since most answers are read for the body alone.
+    public var rawHeaders: [UInt8]
     public var body: [UInt8]
 
+    public init(status: Int, rawHeaders: [UInt8] = [], body: [UInt8] = []) {
+        self.status = status
+        self.rawHeaders = rawHeaders
+        self.body = body
+    }
+
     public var text: String { String(decoding: body, as: UTF8.self) }
+
+    public var headers: [(name: String, value: String)] {
+        String(decoding: rawHeaders, as: UTF8.self).split(whereSeparator: \.isNewline).compactMap { line in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }
+    }
 
     public func header(_ name: String) -> String? {
         headers.last { $0.name.lowercased() == name.lowercased() }?.value

@@ -56,12 +56,18 @@ public struct MessageContent: Sendable, Codable, Hashable {
     }
 
     public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
+        String(decoding: (try? Self.encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
     public static func decode(_ json: String) -> MessageContent? {
-        try? JSONDecoder().decode(MessageContent.self, from: Data(json.utf8))
+        try? decoder.decode(MessageContent.self, from: Data(json.utf8))
     }
+
+    // Configured once and shared (both are Sendable): one per call showed up when sending thousands a second.
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+    private static let decoder = JSONDecoder()
 }

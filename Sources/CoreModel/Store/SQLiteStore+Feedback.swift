@@ -84,7 +84,16 @@ extension SQLiteStore {
     public func recordSendResults(_ results: [SendResult], owner: String, now: Date) async throws -> [MessageTransitionResult] {
         try await pool.write { db in
             let at = now.unixMillis
-            return try results.map { result in
+            var outcomes = [MessageTransitionResult?](repeating: nil, count: results.count)
+            let accepted = results.indices.filter { if case .accepted = results[$0].event, results[$0].gateway != nil { true } else { false } }
+            for start in stride(from: 0, to: accepted.count, by: Self.acceptedChunk) {
+                let chunk = Array(accepted[start..<min(start + Self.acceptedChunk, accepted.count)])
+                for index in try Self.recordAccepted(chunk.map { results[$0] }, owner: owner, at: at, db) {
+                    outcomes[chunk[index]] = .applied(from: .sending, to: .submitted)
+                }
+            }
+            // Everything else (failures, and acceptances whose lease moved on) one by one through the state machine.
+            for (index, result) in results.enumerated() where outcomes[index] == nil {
                 if let gateway = result.gateway {
                     try db.cachedStatement(sql: "UPDATE messages SET gateway = ?, segments = COALESCE(?, segments), cost_micros = COALESCE(?, cost_micros) WHERE id = ? AND lease_owner = ?")
                         .execute(arguments: [gateway, result.segments, result.costMicros, result.messageId, owner])
@@ -93,9 +102,61 @@ extension SQLiteStore {
                 if let reason = result.invalidAddressReason, case .applied = applied {
                     try Self.flagAddress(messageId: result.messageId, reason: reason, at: at, db)
                 }
-                return applied
+                outcomes[index] = applied
             }
+            return outcomes.map { $0 ?? .notFound }
         }
+    }
+
+    static let acceptedChunk = 500
+
+    /// The common case in bulk: gateway acceptances of messages still leased by
+    /// `owner`, as one UPDATE … FROM (VALUES …) plus one multi-row event
+    /// INSERT per chunk. Writes exactly what the state machine's
+    /// sending → submitted transition writes; returns the indexes (into
+    /// `results`) it applied — the rest go through the general path.
+    static func recordAccepted(_ results: [SendResult], owner: String, at: Int64, _ db: Database) throws -> [Int] {
+        precondition(MessageStateMachine.apply(.accepted(providerMessageId: nil), to: .sending) == .success(.transition(to: .submitted)))
+        func statement(_ sql: String) throws -> Statement {
+            results.count == acceptedChunk ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+        }
+        // Numbered placeholders throughout: ?1 and ?2 are `at` and `owner`, then six per row.
+        let rows = Self.placeholders(rows: results.count, columns: 6, from: 3)
+        var values: [(any DatabaseValueConvertible)?] = [at, owner]
+        values.reserveCapacity(2 + results.count * 6)
+        for result in results {
+            guard case .accepted(let providerId) = result.event else { continue }
+            values += [result.messageId, result.gateway, result.segments, result.costMicros, providerId, result.event.reason]
+        }
+        let update = try statement("""
+            WITH batch(id, gateway, segments, cost, provider, reason) AS (VALUES \(rows))
+            UPDATE messages SET status = 'submitted', status_reason = batch.reason, updated_at = ?1,
+              provider_message_id = COALESCE(batch.provider, messages.provider_message_id), submitted_at = ?1,
+              lease_owner = NULL, lease_until = NULL, gateway = batch.gateway,
+              segments = COALESCE(batch.segments, messages.segments), cost_micros = COALESCE(batch.cost, messages.cost_micros)
+            FROM batch WHERE messages.id = batch.id AND messages.status = 'sending' AND messages.lease_owner = ?2
+            RETURNING messages.id
+            """)
+        let applied = Set(try Int64.fetchAll(update, arguments: StatementArguments(values)))
+        let indexes = results.indices.filter { applied.contains(results[$0].messageId) }
+        guard !indexes.isEmpty else { return [] }
+        let eventRows = (0..<indexes.count).map { "(?\(2 + 2 * $0), ?1, 'accepted', 'sending', 'submitted', ?\(3 + 2 * $0))" }.joined(separator: ", ")
+        var eventValues: [(any DatabaseValueConvertible)?] = [at]
+        for index in indexes { eventValues += [results[index].messageId, results[index].event.reason] }
+        try (indexes.count == acceptedChunk ? db.cachedStatement(sql: insertEvents(eventRows)) : db.makeStatement(sql: insertEvents(eventRows)))
+            .execute(arguments: StatementArguments(eventValues))
+        return indexes
+    }
+
+    /// "(?3, ?4), (?5, ?6)" for rows: 2, columns: 2, from: 3.
+    static func placeholders(rows: Int, columns: Int, from first: Int) -> String {
+        (0..<rows).map { row in
+            "(" + (0..<columns).map { "?\(first + row * columns + $0)" }.joined(separator: ", ") + ")"
+        }.joined(separator: ", ")
+    }
+
+    private static func insertEvents(_ rows: String) -> String {
+        "INSERT INTO message_events (message_id, at, event, from_status, to_status, reason) VALUES \(rows)"
     }
 
     public func messageState(id: Int64) async throws -> MessageState? {

@@ -5,65 +5,61 @@ extension SQLiteStore {
     public func enqueue(_ messages: [NewMessage], now: Date) async throws -> [EnqueueResult] {
         try await pool.write { db in
             let at = now.unixMillis
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO messages (idempotency_key, channel, lane, category, priority, member_id, address, template, locale,
+                  payload, not_before, expires_at, max_attempts, next_attempt_at, status, created_at, updated_at, gateway)
+                VALUES (?, ?, ?, ?, ?, (SELECT id FROM members WHERE member_no = ?), ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)
+                ON CONFLICT (idempotency_key) DO NOTHING
+                RETURNING id
+                """)
+            let existing = try db.cachedStatement(sql: "SELECT id FROM messages WHERE idempotency_key = ?")
             return try messages.map { message in
-                if let existing = try Int64.fetchOne(
-                    db, sql: "SELECT id FROM messages WHERE idempotency_key = ?", arguments: [message.idempotencyKey])
-                {
-                    return .duplicate(messageId: existing)
-                }
-                var memberId: Int64?
-                if let memberNo = message.memberNo {
-                    memberId = try Int64.fetchOne(db, sql: "SELECT id FROM members WHERE member_no = ?", arguments: [memberNo])
-                }
                 let due = max(message.notBefore?.unixMillis ?? at, at)
-                try db.execute(
-                    sql: """
-                        INSERT INTO messages (idempotency_key, channel, lane, category, priority, member_id, address, template, locale,
-                          payload, not_before, expires_at, max_attempts, next_attempt_at, status, created_at, updated_at, gateway)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)
-                        """,
-                    arguments: [
-                        message.idempotencyKey, message.channel.rawValue, message.lane.rawValue, message.category.rawValue,
-                        message.priority, memberId, message.address, message.template, message.locale, message.payload,
-                        due, message.expiresAt?.unixMillis, message.maxAttempts, due, at, at, message.gateway,
-                    ])
-                let id = db.lastInsertedRowID
+                let arguments: StatementArguments = [
+                    message.idempotencyKey, message.channel.rawValue, message.lane.rawValue, message.category.rawValue,
+                    message.priority, message.memberNo, message.address, message.template, message.locale, message.payload,
+                    due, message.expiresAt?.unixMillis, message.maxAttempts, due, at, at, message.gateway,
+                ]
+                guard let id = try Int64.fetchOne(insert, arguments: arguments) else {
+                    guard let id = try Int64.fetchOne(existing, arguments: [message.idempotencyKey]) else {
+                        throw DatabaseError(message: "message \(message.idempotencyKey) neither inserted nor found")
+                    }
+                    return .duplicate(messageId: id)
+                }
                 try Self.appendEvent(db, messageId: id, at: at, event: "enqueued", from: .queued, to: .queued, reason: message.idempotencyKey)
                 return .enqueued(messageId: id)
             }
         }
     }
 
+    /// The next `?3` due messages of lane `?1` at time `?2`, in the order of the partial index (no sort).
+    static let dueSQL = """
+        SELECT id FROM messages
+        WHERE lane = ?1 AND \(Schema.leasable) AND next_attempt_at <= ?2
+        ORDER BY priority DESC, next_attempt_at, id LIMIT ?3
+        """
+
+    /// One statement per batch, whatever its size: the due rows are claimed and
+    /// returned (in PostgreSQL the inner SELECT becomes FOR UPDATE SKIP LOCKED).
+    /// A lease writes no event row: the attempt's outcome (accepted, failure,
+    /// lease expired) is the event, and `attempts`/`lease_owner` are on the row —
+    /// a row per lease doubled the event writes for nothing a reader uses.
     public func leaseDue(lane: Lane, limit: Int, owner: String, leaseUntil: Date, now: Date) async throws -> [OutboxMessage] {
         try await pool.write { db in
             let at = now.unixMillis
-            let leasable = MessageStatus.leasable.map(\.rawValue)
-            // SQLite has one writer at a time; in PostgreSQL this SELECT becomes
-            // FOR UPDATE SKIP LOCKED.
-            let candidates = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, status FROM messages
-                    WHERE lane = ? AND status IN (?, ?, ?, ?) AND next_attempt_at <= ?
-                    ORDER BY priority DESC, next_attempt_at, id LIMIT ?
-                    """,
-                arguments: [lane.rawValue] + StatementArguments(leasable) + [at, limit])
-            let lease = try db.cachedStatement(sql: """
-                UPDATE messages SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
-                WHERE id = ?
+            let claim = try db.cachedStatement(sql: """
+                UPDATE messages SET status = 'sending', lease_owner = ?4, lease_until = ?5, attempts = attempts + 1, updated_at = ?2
+                WHERE id IN (\(Self.dueSQL))
                 RETURNING id, idempotency_key, channel, lane, category, member_id, address, payload, attempts, max_attempts,
-                  expires_at, status, lease_owner, lease_until, gateway
+                  expires_at, status, lease_owner, lease_until, gateway, priority, next_attempt_at
                 """)
-            var leased: [OutboxMessage] = []
-            leased.reserveCapacity(candidates.count)
-            for candidate in candidates {
-                let id: Int64 = candidate["id"]
-                let previous = MessageStatus(rawValue: candidate["status"]) ?? .queued
-                guard let row = try Row.fetchOne(lease, arguments: [owner, leaseUntil.unixMillis, at, id]) else { continue }
-                leased.append(try Self.outboxMessage(row))
-                try Self.appendEvent(db, messageId: id, at: at, event: "leased", from: previous, to: .sending, reason: "leased by \(owner)")
-            }
-            return leased
+            let rows = try Row.fetchCursor(claim, arguments: [lane.rawValue, at, limit, owner, leaseUntil.unixMillis])
+            // RETURNING comes in no particular order: put the batch back in due order.
+            var leased: [(message: OutboxMessage, priority: Int, due: Int64)] = []
+            leased.reserveCapacity(limit)
+            while let row = try rows.next() { leased.append((try Self.outboxMessage(row), row[15], row[16])) }
+            leased.sort { ($1.priority, $0.due, $0.message.id) < ($0.priority, $1.due, $1.message.id) }
+            return leased.map(\.message)
         }
     }
 
@@ -150,19 +146,20 @@ extension SQLiteStore {
         ).execute(arguments: [messageId, at, event, from.rawValue, to.rawValue, reason])
     }
 
+    /// Columns in the order of the claim's RETURNING list.
     private static func outboxMessage(_ row: Row) throws -> OutboxMessage {
-        func decode<T: RawRepresentable>(_ column: String) throws -> T where T.RawValue == String {
-            let raw: String = row[column]
+        func decode<T: RawRepresentable>(_ index: Int, _ column: String) throws -> T where T.RawValue == String {
+            let raw: String = row[index]
             guard let value = T(rawValue: raw) else {
                 throw DatabaseError(message: "messages.\(column) holds unknown value '\(raw)'")
             }
             return value
         }
         return OutboxMessage(
-            id: row["id"], idempotencyKey: row["idempotency_key"], channel: try decode("channel"), lane: try decode("lane"),
-            category: try decode("category"), memberId: row["member_id"], address: row["address"], payload: row["payload"],
-            attempts: row["attempts"], maxAttempts: row["max_attempts"],
-            expiresAt: (row["expires_at"] as Int64?).map(Date.init(unixMillis:)), status: try decode("status"),
-            leaseOwner: row["lease_owner"], leaseUntil: (row["lease_until"] as Int64?).map(Date.init(unixMillis:)), gateway: row["gateway"])
+            id: row[0], idempotencyKey: row[1], channel: try decode(2, "channel"), lane: try decode(3, "lane"),
+            category: try decode(4, "category"), memberId: row[5], address: row[6], payload: row[7],
+            attempts: row[8], maxAttempts: row[9],
+            expiresAt: (row[10] as Int64?).map(Date.init(unixMillis:)), status: try decode(11, "status"),
+            leaseOwner: row[12], leaseUntil: (row[13] as Int64?).map(Date.init(unixMillis:)), gateway: row[14])
     }
 }

@@ -11,8 +11,27 @@ enum Schema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-records", migrate: createRecords)
         migrator.registerMigration("v1-outbox", migrate: createOutbox)
+        migrator.registerMigration("v2-outbox-partial-indexes", migrate: partialOutboxIndexes)
         return migrator
     }
+
+    /// The due index holds only leasable rows, in exactly the order leasing
+    /// takes them (lane, priority, due time, id), so a lease walks the index
+    /// and stops at its limit instead of sorting the whole backlog; the lease
+    /// index holds only rows being sent. Rows that are submitted or final —
+    /// nearly all of them, in time — cost neither index anything.
+    /// `Schema.leasable` is the condition the queries must repeat verbatim for
+    /// SQLite to use the partial index.
+    private static func partialOutboxIndexes(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP INDEX messages_due;
+            CREATE INDEX messages_due ON messages(lane, priority DESC, next_attempt_at) WHERE \(leasable);
+            DROP INDEX messages_lease;
+            CREATE INDEX messages_lease ON messages(lease_until) WHERE status = 'sending';
+            """)
+    }
+
+    static let leasable = "(status = 'queued' OR status = 'retrying' OR status = 'deferred' OR status = 'unknown')"
 
     private static func createRecords(_ db: Database) throws {
         try db.execute(sql: """

@@ -20,46 +20,66 @@ public struct OutboxSender: Sendable {
         self.clock = clock
     }
 
-    /// Sends what is due in `lane` now, all leased messages concurrently, and
-    /// records every outcome in one transaction; returns how many were leased.
+    /// Sends what is due in `lane` now — each gateway's share of the batch in
+    /// one call to it — and records every outcome in one transaction; returns
+    /// how many were leased.
     @discardableResult
     public func sendDue(lane: Lane, limit: Int = 100) async throws -> Int {
         let now = clock.now()
         let leased = try await store.leaseDue(lane: lane, limit: limit, owner: owner, leaseUntil: now.addingTimeInterval(leaseSeconds), now: now)
         guard !leased.isEmpty else { return 0 }
-        let results = await withTaskGroup(of: SendResult.self) { group in
-            for message in leased { group.addTask { await send(message) } }
-            var results: [SendResult] = []
-            results.reserveCapacity(leased.count)
-            for await result in group { results.append(result) }
-            return results
+        var results: [SendResult] = []
+        results.reserveCapacity(leased.count)
+        var byGateway: [String: (gateway: any Gateway, messages: [(outbox: OutboxMessage, outbound: OutboundMessage)])] = [:]
+        for message in leased {
+            switch prepare(message, now: now) {
+            case .settled(let result): results.append(result)
+            case .send(let gateway, let outbound): byGateway[gateway.name, default: (gateway, [])].messages.append((message, outbound))
+            }
         }
+        let sent = await withTaskGroup(of: [SendResult].self) { group in
+            for (gateway, messages) in byGateway.values {
+                group.addTask {
+                    let outcomes = await gateway.send(batch: messages.map(\.outbound))
+                    return zip(messages, outcomes).map { message, outcome in
+                        switch outcome {
+                        case .success(let submission):
+                            SendResult(
+                                messageId: message.outbox.id, gateway: gateway.name, segments: submission.segments, costMicros: submission.costMicros,
+                                event: .accepted(providerMessageId: submission.providerMessageId))
+                        case .failure(let error):
+                            failure(error, message: message.outbox, gateway: gateway.name)
+                        }
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0 += $1 }
+        }
+        results += sent
         _ = try await store.recordSendResults(results, owner: owner, now: clock.now())
         return leased.count
     }
 
-    private func send(_ message: OutboxMessage) async -> SendResult {
-        if let expires = message.expiresAt, expires <= clock.now() {
-            return SendResult(messageId: message.id, gateway: nil, event: .expired(reason: "expired before sending"))
+    private enum Preparation {
+        case settled(SendResult)
+        case send(any Gateway, OutboundMessage)
+    }
+
+    /// Decides, without sending, whether and where a leased message goes.
+    private func prepare(_ message: OutboxMessage, now: Date) -> Preparation {
+        if let expires = message.expiresAt, expires <= now {
+            return .settled(SendResult(messageId: message.id, gateway: nil, event: .expired(reason: "expired before sending")))
         }
         guard let content = MessageContent.decode(message.payload) else {
-            return SendResult(messageId: message.id, gateway: nil, event: .permanentFailure(reason: "payload is not valid message content"))
+            return .settled(SendResult(messageId: message.id, gateway: nil, event: .permanentFailure(reason: "payload is not valid message content")))
         }
         let preferred = message.gateway.flatMap { registry.gateways[$0] }
         guard let gateway = preferred ?? registry.candidates(for: message.channel).first else {
-            return SendResult(messageId: message.id, gateway: nil, event: .permanentFailure(reason: "no gateway configured for \(message.channel.rawValue)"))
+            return .settled(SendResult(messageId: message.id, gateway: nil, event: .permanentFailure(reason: "no gateway configured for \(message.channel.rawValue)")))
         }
-        let outbound = OutboundMessage(
+        return .send(gateway, OutboundMessage(
             id: message.id, idempotencyKey: message.idempotencyKey, channel: message.channel, to: message.address, content: content,
-            category: message.category)
-        do throws(GatewayError) {
-            let submission = try await gateway.send(outbound)
-            return SendResult(
-                messageId: message.id, gateway: gateway.name, segments: submission.segments, costMicros: submission.costMicros,
-                event: .accepted(providerMessageId: submission.providerMessageId))
-        } catch {
-            return failure(error, message: message, gateway: gateway.name)
-        }
+            category: message.category))
     }
 
     private func failure(_ error: GatewayError, message: OutboxMessage, gateway: String) -> SendResult {

@@ -21,6 +21,8 @@ struct DispatchBench: AsyncParsableCommand {
     @Option(help: "Connections to the provider (curl) and for wrk.") var connections = 64
     @Option(help: "Seconds of the wrk run.") var seconds = 10
     @Option(help: "Port for the simulator.") var port = 18_432
+    @Flag(help: "Measure the outbox alone: lease, a gateway that accepts at once without any I/O, record.") var storeOnly = false
+    @Flag(help: "Measure the curl transport alone (same requests, no database) instead of the dispatch.") var transportOnly = false
     @Option(help: "Sending loops running at once (each leases its own batch), so database work overlaps network work.") var loops = 3
 
     func run() async throws {
@@ -41,7 +43,7 @@ struct DispatchBench: AsyncParsableCommand {
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
         let base = "http://127.0.0.1:\(port)"
         let gateway = SimulatorGateway(name: "sim", channels: [.sms], baseURL: base, callbackURL: nil, transport: transport, signer: WebhookSigner(secret: "x"))
-        let registry = GatewayRegistry(gateways: [gateway])
+        let registry = GatewayRegistry(gateways: [storeOnly ? InstantGateway(name: "sim") as any Gateway : gateway])
 
         print("queueing \(messages) SMS…")
         let now = Date()
@@ -63,8 +65,31 @@ struct DispatchBench: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService(gracefulShutdownSignals: []) }
             try await Task.sleep(for: .milliseconds(500))
+            let serverCPUBefore = DispatchBench.cpuSeconds()
             let ceiling = try DLRBench.wrk(["-t1", "-c\(connections)", "-d\(seconds)s", "-s", body.path, "\(base)/sim/messages"])
+            let serverCPU = (DispatchBench.cpuSeconds() - serverCPUBefore) / (ceiling.requestsPerSecond * Double(seconds))
+            print(String(format: "ceiling   wrk POST /sim/messages, %d connections: %.0f req/s; the simulator used %.0f µs of CPU per request",
+                connections, ceiling.requestsPerSecond, serverCPU * 1_000_000))
+            if transportOnly {
+                // Where the time goes: the same requests through the curl transport alone, no database.
+                let request = try gateway.request(for: OutboundMessage(
+                    id: 1, idempotencyKey: "t", channel: .sms, to: "+8613800000000", content: MessageContent(text: "【鸿福楼】冬至家宴八折，回T退订"), category: .marketing))
+                let cpuStart = DispatchBench.cpuSeconds()
+                let begun = Date()
+                var done = 0
+                while done < messages {
+                    let answers = await transport.send(batch: Array(repeating: request, count: min(batch, messages - done)))
+                    done += answers.count
+                }
+                let took = Date().timeIntervalSince(begun)
+                print(String(format: "transport %d POSTs through the curl transport alone: %.0f req/s, %.0f µs CPU per request incl. the simulator (%.0f %% of wrk)",
+                    done, Double(done) / took, (DispatchBench.cpuSeconds() - cpuStart) / Double(done) * 1_000_000, 100 * Double(done) / took / ceiling.requestsPerSecond))
+                group.cancelAll()
+                return
+            }
+            try await Task.sleep(for: .milliseconds(300))  // wrk's last answers
             let uniqueBefore = simulator.stats.unique
+            let cpuBefore = DispatchBench.cpuSeconds()
             let started = Date()
             let sent = try await withThrowingTaskGroup(of: Int.self) { loopsGroup in
                 for loop in 0..<loops {
@@ -81,14 +106,36 @@ struct DispatchBench: AsyncParsableCommand {
                 return try await loopsGroup.reduce(0, +)
             }
             let elapsed = Date().timeIntervalSince(started)
+            let cpu = DispatchBench.cpuSeconds() - cpuBefore
             let statuses = try await store.statistics().messagesByStatus
             group.cancelAll()
             let rate = Double(sent) / elapsed
-            print(String(format: "ceiling   wrk POST /sim/messages, %d connections: %.0f req/s", connections, ceiling.requestsPerSecond))
             print(String(format: "dispatch  %d SMS leased, sent over curl (%d connections) and recorded in %.1f s = %.0f msgs/s; statuses %@",
                 sent, connections, elapsed, rate, statuses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))
+            print(String(format: "cpu       %.0f µs per message (user+system, this process incl. the simulator), %.0f %% of %d cores busy", cpu / Double(sent) * 1_000_000,
+                100 * cpu / elapsed / Double(ProcessInfo.processInfo.activeProcessorCount), ProcessInfo.processInfo.activeProcessorCount))
             print(String(format: "ratio     %.0f %% of wrk; target >= 50 %%: %@; simulator counted %d unique", 100 * rate / ceiling.requestsPerSecond,
                 rate >= ceiling.requestsPerSecond / 2 ? "met" : "MISSED", simulator.stats.unique - uniqueBefore))
         }
+    }
+
+    /// Accepts everything at once: the outbox's own cost, without the network.
+    struct InstantGateway: Gateway {
+        let name: String
+        var channels: Set<Channel> { [.sms] }
+        func send(_ message: OutboundMessage) async throws(GatewayError) -> Submission {
+            Submission(providerMessageId: "i-\(message.id)", segments: SMSSegmenter.count(message.content.text ?? "").segments)
+        }
+        func send(batch messages: [OutboundMessage]) async -> [Result<Submission, GatewayError>] {
+            messages.map { message in .success(Submission(providerMessageId: "i-\(message.id)", segments: SMSSegmenter.count(message.content.text ?? "").segments)) }
+        }
+    }
+
+    /// CPU time this process used so far (all threads).
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1_000_000 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }
