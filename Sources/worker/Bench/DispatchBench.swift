@@ -21,6 +21,8 @@ struct DispatchBench: AsyncParsableCommand {
     @Option(help: "Connections to the provider (curl) and for wrk.") var connections = 64
     @Option(help: "Seconds of the wrk run.") var seconds = 10
     @Option(help: "Port for the simulator.") var port = 18_432
+    @Flag(inversion: .prefixedNo, help: "Run the simulator as its own process, as a provider would be (else inside this one).") var separateSimulator = true
+    @Flag(inversion: .prefixedNo, help: "wrk sends a unique Idempotency-Key per request, as the dispatcher does (the simulator stores each).") var uniqueKeys = true
     @Flag(help: "Measure the outbox alone: lease, a gateway that accepts at once without any I/O, record.") var storeOnly = false
     @Flag(help: "Measure the curl transport alone (same requests, no database) instead of the dispatch.") var transportOnly = false
     @Option(help: "Sending loops running at once (each leases its own batch), so database work overlaps network work.") var loops = 3
@@ -60,14 +62,41 @@ struct DispatchBench: AsyncParsableCommand {
             wrk.method = "POST"
             wrk.headers["Content-Type"] = "application/json"
             wrk.body = '{"channel":"sms","to":"+8613800000000","text":"【鸿福楼】冬至家宴八折，回T退订"}'
+            \(uniqueKeys ? """
+                local counter = 0
+                request = function()
+                  counter = counter + 1
+                  wrk.headers["Idempotency-Key"] = "wrk:" .. counter
+                  return wrk.format()
+                end
+                """ : "")
             """.write(to: body, atomically: true, encoding: .utf8)
 
+        var spawned: Process?
+        if separateSimulator {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            process.arguments = ["simulator", "--bind", "127.0.0.1:\(port)", "--callback-delay-ms=-1", "--lifetime", "600"]
+            try process.run()
+            spawned = process
+        }
+        let child = spawned
+        defer { child?.terminate() }
+        @Sendable func uniqueCount() async -> Int {
+            guard separateSimulator else { return simulator.stats.unique }
+            guard let answer = try? await transport.send(OutboundRequest(url: "\(base)/sim/stats")),
+                let stats = try? JSONDecoder().decode(ProviderSimulator.Stats.self, from: Data(answer.body))
+            else { return -1 }
+            return stats.unique
+        }
+
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
-            try await Task.sleep(for: .milliseconds(500))
-            let serverCPUBefore = DispatchBench.cpuSeconds()
+            if !separateSimulator { group.addTask { try await app.runService(gracefulShutdownSignals: []) } }
+            guard await transport.waitUntilAnswering("\(base)/sim/stats") else { throw ValidationError("the simulator did not start on port \(port)") }
+            @Sendable func simulatorCPU() -> Double { child.map { DispatchBench.cpuSeconds(pid: $0.processIdentifier) } ?? DispatchBench.cpuSeconds() }
+            let serverCPUBefore = simulatorCPU()
             let ceiling = try DLRBench.wrk(["-t1", "-c\(connections)", "-d\(seconds)s", "-s", body.path, "\(base)/sim/messages"])
-            let serverCPU = (DispatchBench.cpuSeconds() - serverCPUBefore) / (ceiling.requestsPerSecond * Double(seconds))
+            let serverCPU = (simulatorCPU() - serverCPUBefore) / (ceiling.requestsPerSecond * Double(seconds))
             print(String(format: "ceiling   wrk POST /sim/messages, %d connections: %.0f req/s; the simulator used %.0f µs of CPU per request",
                 connections, ceiling.requestsPerSecond, serverCPU * 1_000_000))
             if transportOnly {
@@ -88,8 +117,9 @@ struct DispatchBench: AsyncParsableCommand {
                 return
             }
             try await Task.sleep(for: .milliseconds(300))  // wrk's last answers
-            let uniqueBefore = simulator.stats.unique
+            let uniqueBefore = await uniqueCount()
             let cpuBefore = DispatchBench.cpuSeconds()
+            let simulatorBefore = separateSimulator ? simulatorCPU() : 0
             let started = Date()
             let sent = try await withThrowingTaskGroup(of: Int.self) { loopsGroup in
                 for loop in 0..<loops {
@@ -107,15 +137,17 @@ struct DispatchBench: AsyncParsableCommand {
             }
             let elapsed = Date().timeIntervalSince(started)
             let cpu = DispatchBench.cpuSeconds() - cpuBefore
+            let simulatorUsed = separateSimulator ? simulatorCPU() - simulatorBefore : 0
             let statuses = try await store.statistics().messagesByStatus
             group.cancelAll()
             let rate = Double(sent) / elapsed
             print(String(format: "dispatch  %d SMS leased, sent over curl (%d connections) and recorded in %.1f s = %.0f msgs/s; statuses %@",
                 sent, connections, elapsed, rate, statuses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))
-            print(String(format: "cpu       %.0f µs per message (user+system, this process incl. the simulator), %.0f %% of %d cores busy", cpu / Double(sent) * 1_000_000,
-                100 * cpu / elapsed / Double(ProcessInfo.processInfo.activeProcessorCount), ProcessInfo.processInfo.activeProcessorCount))
+            print(String(format: "cpu       per message: tidings %.0f µs%@ (user+system); %.0f %% of %d cores busy", cpu / Double(sent) * 1_000_000,
+                separateSimulator ? String(format: ", simulator %.0f µs", simulatorUsed / Double(sent) * 1_000_000) : " incl. the simulator",
+                100 * (cpu + simulatorUsed) / elapsed / Double(ProcessInfo.processInfo.activeProcessorCount), ProcessInfo.processInfo.activeProcessorCount))
             print(String(format: "ratio     %.0f %% of wrk; target >= 50 %%: %@; simulator counted %d unique", 100 * rate / ceiling.requestsPerSecond,
-                rate >= ceiling.requestsPerSecond / 2 ? "met" : "MISSED", simulator.stats.unique - uniqueBefore))
+                rate >= ceiling.requestsPerSecond / 2 ? "met" : "MISSED", await uniqueCount() - uniqueBefore))
         }
     }
 
@@ -129,6 +161,17 @@ struct DispatchBench: AsyncParsableCommand {
         func send(batch messages: [OutboundMessage]) async -> [Result<Submission, GatewayError>] {
             messages.map { message in .success(Submission(providerMessageId: "i-\(message.id)", segments: SMSSegmenter.count(message.content.text ?? "").segments)) }
         }
+    }
+
+    /// CPU seconds (user + system) of another process so far, from /proc.
+    static func cpuSeconds(pid: Int32) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return 0 }
+        // Fields after "(comm)": state is field 3; utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// CPU time this process used so far (all threads).
