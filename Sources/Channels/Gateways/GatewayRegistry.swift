@@ -34,6 +34,17 @@ public struct GatewayRegistry: Sendable {
         return tokens
     }
 
+    /// Receipt mappings of the `http` gateways, for their webhook.
+    public static func httpReceipts(_ config: TidingsConfig) -> [String: HTTPMappedGateway.ReceiptMapping] {
+        var mappings: [String: HTTPMappedGateway.ReceiptMapping] = [:]
+        for gateway in config.gateways where gateway.kind == "http" {
+            if case .success(let mapping) = HTTPMappedGateway.Mapping.parse(options: gateway.options, credentials: Set(gateway.credentials.keys)) {
+                mappings[gateway.name] = mapping.receipt
+            }
+        }
+        return mappings
+    }
+
     public func candidates(for channel: Channel) -> [any Gateway] {
         (order[channel] ?? []).compactMap { gateways[$0] }
     }
@@ -109,6 +120,19 @@ public struct GatewayRegistry: Sendable {
                         name: settings.name, apiBase: url.trimmingCharacters(in: CharacterSet(charactersIn: "/")), accountSid: sid, authToken: token,
                         from: from, callbackBase: "\(config.server.callbackBase)/webhooks/twilio/\(settings.name)", timeoutMs: settings.timeoutMs),
                     transport: transport))
+            case "http":
+                guard let url = url() else { continue }
+                var credentials: [String: String] = [:]
+                for key in settings.credentials.keys { if let value = secret(key) { credentials[key] = value } }
+                switch HTTPMappedGateway.Mapping.parse(options: settings.options, credentials: Set(settings.credentials.keys)) {
+                case .failure(let problems):
+                    issues += problems.list.map { ConfigIssue(path: path + ["options", $0.key], message: $0.message) }
+                case .success(let mapping):
+                    built.append(HTTPMappedGateway(
+                        name: settings.name, channels: Set(settings.channels), url: url, mapping: mapping, credentials: credentials,
+                        callbackURL: "\(config.server.callbackBase)/webhooks/http/\(settings.name)/receipt?token=\(signer.inboundToken(gateway: settings.name))",
+                        transport: transport, timeoutMs: settings.timeoutMs))
+                }
             case "simulator":
                 guard let url = url() else { continue }
                 built.append(SimulatorGateway(

@@ -26,28 +26,17 @@ public struct SimulatorGateway: HTTPRequestGateway {
         self.timeoutMs = timeoutMs
     }
 
-    struct Body: Encodable {
-        var channel: String
-        var to: String
-        var text: String?
-        var callback: String?
-    }
-
     struct Answer: Decodable { var id: String }
 
-    private static let encoder = JSONEncoder()
     private static let decoder = JSONDecoder()
 
     public func request(for message: OutboundMessage) throws(GatewayError) -> OutboundRequest {
         let text = message.content.text ?? message.content.voice?.say ?? message.content.fax?.lines.joined(separator: "\n")
         let callback = callbackURL.map { "\($0)?id=\(message.id)&token=\(signer.token(gateway: name, messageId: message.id))" }
-        let body: Data
-        do { body = try Self.encoder.encode(Body(channel: message.channel.rawValue, to: message.to, text: text, callback: callback)) } catch {
-            throw .permanent(reason: "cannot encode message: \(error)")
-        }
+        let body = JSONText.object(["channel": message.channel.rawValue, "to": message.to, "text": text, "callback": callback])
         return OutboundRequest(
             method: .post, url: "\(baseURL)/sim/messages",
-            headers: [("Content-Type", "application/json"), ("Idempotency-Key", message.idempotencyKey)], body: Array(body), timeoutMs: timeoutMs)
+            headers: [("Content-Type", "application/json"), ("Idempotency-Key", message.idempotencyKey)], body: Array(body.utf8), timeoutMs: timeoutMs)
     }
 
     public func submission(for message: OutboundMessage, response: OutboundResponse) throws(GatewayError) -> Submission {

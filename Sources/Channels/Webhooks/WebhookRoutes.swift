@@ -10,6 +10,8 @@ public struct WebhookRoutes: Sendable {
     public var sink: any ReceiptSink
     /// Twilio auth tokens by gateway name (their callbacks are signed with it).
     public var twilioTokens: [String: String] = [:]
+    /// How each `http` gateway's receipts look, by gateway name.
+    public var httpReceipts: [String: HTTPMappedGateway.ReceiptMapping] = [:]
     /// The base URL providers call (server.public_url): Twilio signs the URL it called.
     public var publicBase: String?
     /// Longest query string or body accepted.
@@ -60,6 +62,16 @@ public struct WebhookRoutes: Sendable {
                 for message in try AliyunWebhooks.inbound(query: try Self.query(request, maxBytes), body: Array(buffer: body), gateway: gateway, signer: signer) {
                     try await sink.accept(message)
                 }
+            }
+        }
+        let httpReceipts = httpReceipts
+        router.post("/webhooks/http/{gateway}/receipt") { request, context -> Response in
+            try await Self.handle {
+                let gateway = try context.parameters.require("gateway")
+                guard let mapping = httpReceipts[gateway] else { throw WebhookRejection(.forbidden, "no http gateway named \(gateway)") }
+                let body = try await request.body.collect(upTo: maxBytes * 64)
+                try await sink.accept(try HTTPMappedWebhooks.receipts(
+                    query: try Self.query(request, maxBytes), body: Array(buffer: body), gateway: gateway, mapping: mapping, signer: signer))
             }
         }
         registerTwilio(on: router)

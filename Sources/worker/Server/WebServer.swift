@@ -15,6 +15,7 @@ enum WebServer {
         var signer: WebhookSigner
         var sink: any ReceiptSink
         var twilioTokens: [String: String] = [:]
+        var httpReceipts: [String: HTTPMappedGateway.ReceiptMapping] = [:]
         var publicBase: String?
     }
 
@@ -25,7 +26,7 @@ enum WebServer {
         guard let (host, port) = TidingsConfig.hostPort(config.server.bind) else { throw ValidationError("server.bind '\(config.server.bind)' is not host:port") }
         return Setup(
             host: host, port: port, signer: WebhookSigner(secret: secret), sink: ReceiptApplier(store: store),
-            twilioTokens: GatewayRegistry.twilioTokens(config), publicBase: config.server.callbackBase)
+            twilioTokens: GatewayRegistry.twilioTokens(config), httpReceipts: GatewayRegistry.httpReceipts(config), publicBase: config.server.callbackBase)
     }
 
     static func router(_ setup: Setup) -> Router<BasicRequestContext> {
@@ -33,6 +34,7 @@ enum WebServer {
         router.get("/health") { _, _ in "ok\n" }
         var routes = WebhookRoutes(signer: setup.signer, sink: setup.sink)
         routes.twilioTokens = setup.twilioTokens
+        routes.httpReceipts = setup.httpReceipts
         routes.publicBase = setup.publicBase
         routes.register(on: router)
         return router
