@@ -2,7 +2,9 @@ import CoreModel
 import Foundation
 
 /// Named gateways built from tidings.yaml, and per channel the order to try
-/// them in (config order: the first is preferred, the rest are failover).
+/// them in: config order (the first preferred, the rest failover), or — when
+/// gateways of a channel have weights — a weighted pick first, then the rest
+/// in config order.
 public struct GatewayRegistry: Sendable {
     public let gateways: [String: any Gateway]
     public let order: [Channel: [String]]
@@ -43,6 +45,34 @@ public struct GatewayRegistry: Sendable {
             }
         }
         return mappings
+    }
+
+    /// The gateways to try for a message, in order. With weights the first is
+    /// picked by the message id (spread in proportion to the weights; the same
+    /// message keeps its pick on every attempt), the others follow as failover.
+    public func candidates(for channel: Channel, messageId: Int64) -> [any Gateway] {
+        let names = order[channel] ?? []
+        let weighted = names.compactMap { name in settings[name].flatMap { $0.weight > 0 ? (name, $0.weight) : nil } }
+        let total = weighted.reduce(0) { $0 + $1.1 }
+        guard total > 0 else { return names.compactMap { gateways[$0] } }
+        var point = Int(Self.mix(UInt64(bitPattern: messageId)) % UInt64(total))
+        var first = weighted[0].0
+        for (name, weight) in weighted {
+            if point < weight {
+                first = name
+                break
+            }
+            point -= weight
+        }
+        return ([first] + names.filter { $0 != first }).compactMap { gateways[$0] }
+    }
+
+    /// SplitMix64's finaliser: consecutive ids land far apart.
+    static func mix(_ value: UInt64) -> UInt64 {
+        var z = value &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     public func candidates(for channel: Channel) -> [any Gateway] {

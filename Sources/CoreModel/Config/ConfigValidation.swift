@@ -51,6 +51,7 @@ extension TidingsConfig {
             if gateway.rate <= 0 { issues.append(.init(path: base + ["rate"], message: "must be above 0 messages per second")) }
             if gateway.burst < 1 { issues.append(.init(path: base + ["burst"], message: "must be at least 1")) }
             if gateway.maxInFlight < 1 { issues.append(.init(path: base + ["max_in_flight"], message: "must be at least 1")) }
+            if gateway.weight < 0 { issues.append(.init(path: base + ["weight"], message: "must be 0 (order only) or more")) }
             if gateway.timeoutMs < 100 { issues.append(.init(path: base + ["timeout_ms"], message: "must be at least 100 ms")) }
             if let url = gateway.url, URL(string: url)?.host == nil {
                 issues.append(.init(path: base + ["url"], message: "'\(url)' is not a URL with a host"))

@@ -126,11 +126,15 @@ public struct TidingsConfig: Sendable, Codable {
         public var burst: Int
         public var maxInFlight: Int
         public var timeoutMs: Int
+        /// Share of its channels' traffic when several gateways carry a
+        /// channel (split); 0 = only by config order (first preferred, the
+        /// rest failover). Failover follows config order either way.
+        public var weight: Int
         public var credentials: [String: Secret]
         /// Adapter settings (Kannel: from, smsc, method; SMTP: from; Aliyun: sign_name…).
         public var options: [String: String]
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case name, kind, channels, url, rate, burst, maxInFlight = "max_in_flight", timeoutMs = "timeout_ms", credentials, options
+            case name, kind, channels, url, rate, burst, maxInFlight = "max_in_flight", timeoutMs = "timeout_ms", weight, credentials, options
         }
         public static let kinds = ["kannel", "http", "twilio", "aliyun", "smtp", "fax-http", "simulator"]
 
@@ -145,14 +149,16 @@ public struct TidingsConfig: Sendable, Codable {
             burst = try c.decodeIfPresent(Int.self, forKey: .burst) ?? 50
             maxInFlight = try c.decodeIfPresent(Int.self, forKey: .maxInFlight) ?? 32
             timeoutMs = try c.decodeIfPresent(Int.self, forKey: .timeoutMs) ?? 10_000
+            weight = try c.decodeIfPresent(Int.self, forKey: .weight) ?? 0
             credentials = try c.decodeIfPresent([String: Secret].self, forKey: .credentials) ?? [:]
             options = try c.decodeIfPresent([String: String].self, forKey: .options) ?? [:]
         }
 
         public init(
             name: String, kind: String, channels: [Channel], url: String?, rate: Double = 100, burst: Int = 50, maxInFlight: Int = 32,
-            timeoutMs: Int = 10_000, credentials: [String: Secret] = [:], options: [String: String] = [:]
+            timeoutMs: Int = 10_000, weight: Int = 0, credentials: [String: Secret] = [:], options: [String: String] = [:]
         ) {
+            self.weight = weight
             self.name = name
             self.kind = kind
             self.channels = channels

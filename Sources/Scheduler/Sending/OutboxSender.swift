@@ -74,7 +74,7 @@ public struct OutboxSender: Sendable {
             return .settled(SendResult(messageId: message.id, gateway: nil, event: .permanentFailure(reason: "payload is not valid message content")))
         }
         let preferred = message.gateway.flatMap { registry.gateways[$0] }
-        guard let gateway = preferred ?? registry.candidates(for: message.channel).first else {
+        guard let gateway = preferred ?? registry.candidates(for: message.channel, messageId: message.id).first else {
             return .settled(SendResult(messageId: message.id, gateway: nil, event: .permanentFailure(reason: "no gateway configured for \(message.channel.rawValue)")))
         }
         return .send(gateway, OutboundMessage(
