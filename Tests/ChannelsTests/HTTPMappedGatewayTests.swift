@@ -159,3 +159,43 @@ struct HTTPMappedGatewayTests {
         }
     }
 }
+
+/// An HTTP fax API: multipart upload of the rendered PDF plus fields, the
+/// provider's job id back, fax status through the mapped receipt webhook.
+struct HTTPFaxGatewayTests {
+    @Test func faxIsUploadedAsMultipartWithThePDF() async throws {
+        let received = HTTPMappedGatewayTests.Received()
+        let extra: (Router<BasicRequestContext>) -> Void = { router in
+            router.post("/fax/send") { request, _ -> Response in
+                let type = request.headers[.contentType] ?? ""
+                let body = try await request.body.collect(upTo: 1 << 20)
+                received.bodies.withLock { $0.append(type + "\n" + String(decoding: Array(buffer: body), as: UTF8.self)) }
+                return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"ok":true,"job":{"id":"FX-9"}}"#)))
+            }
+        }
+        try await withWebhookServer(routes: WebhookRoutes(signer: WebhookSigner(secret: "x"), sink: RecordingSink()), extra: extra) { base in
+            let transport = CurlTransport()
+            defer { transport.shutdown() }
+            let mapping = try HTTPMappedGateway.Mapping.parse(
+                options: [
+                    "content_type": "multipart", "body": "to={{to}}&title={{subject}}&notify={{callback}}", "file_field": "document",
+                    "id_field": "job.id", "success": "ok=true", "receipt.ref_field": "ref", "receipt.status_field": "status",
+                ], credentials: []
+            ).get()
+            let gateway = HTTPMappedGateway(
+                name: "faxco", channels: [.fax], url: "\(base)/fax/send", mapping: mapping, credentials: [:], callbackURL: "http://127.0.0.1:1/cb?token=T",
+                transport: transport)
+            let document = MessageContent.FaxDocument(title: "鸿福楼 订单确认", lines: ["订单 SO9：宫保鸡丁 ×2", "送达 18:30"])
+            let submission = try await gateway.send(OutboundMessage(
+                id: 41, idempotencyKey: "order:SO9:fax", channel: .fax, to: "+862155550000", content: MessageContent(fax: document), category: .service))
+            #expect(submission.providerMessageId == "FX-9")
+            let sent = try #require(received.bodies.withLock { $0.first })
+            #expect(sent.hasPrefix("multipart/form-data; boundary="))
+            #expect(sent.contains("name=\"to\"\r\n\r\n+862155550000\r\n"))
+            #expect(sent.contains("name=\"title\"\r\n\r\n鸿福楼 订单确认\r\n"))
+            #expect(sent.contains("name=\"document\"; filename=\"fax-41.pdf\"\r\nContent-Type: application/pdf"))
+            let pdf = String(decoding: FaxDocumentPDF.render(document), as: UTF8.self)
+            #expect(sent.contains(pdf), "the rendered fax PDF is the uploaded file")
+        }
+    }
+}

@@ -1,8 +1,9 @@
 import CoreModel
 import Foundation
 
-/// Any provider with a simple JSON or form API, described in tidings.yaml
-/// instead of code:
+/// Any provider with a simple JSON, form or multipart API (an HTTP fax
+/// service: `content_type: multipart`, the fax PDF as `file_field`),
+/// described in tidings.yaml instead of code:
 ///
 /// ```yaml
 /// - name: acme
@@ -31,12 +32,15 @@ import Foundation
 /// refused in headers if they contain a line break.
 public struct HTTPMappedGateway: HTTPRequestGateway {
     public struct Mapping: Sendable {
-        public enum ContentType: String, Sendable { case json, form }
+        /// multipart: form fields from `body` (name=value&…) plus, for a fax,
+        /// the rendered PDF as the file field `file_field` — an HTTP fax API.
+        public enum ContentType: String, Sendable { case json, form, multipart }
 
         public var method: OutboundRequest.Method
         public var contentType: ContentType
         public var body: String
         public var headers: [(name: String, value: String)]
+        public var fileField: String
         public var idField: String?
         public var success: Condition?
         public var throttled: Condition?
@@ -45,7 +49,7 @@ public struct HTTPMappedGateway: HTTPRequestGateway {
 
         /// Options understood, for the unknown-key check (besides `header.*`).
         public static let keys: Set<String> = [
-            "method", "content_type", "body", "id_field", "success", "throttled", "invalid_address",
+            "method", "content_type", "body", "file_field", "id_field", "success", "throttled", "invalid_address",
             "receipt.id_field", "receipt.ref_field", "receipt.status_field", "receipt.detail_field",
             "receipt.delivered", "receipt.failed", "receipt.invalid",
         ]
@@ -85,7 +89,8 @@ public struct HTTPMappedGateway: HTTPRequestGateway {
                 method = .post
             }
             let contentType = ContentType(rawValue: options["content_type"]?.lowercased() ?? "json")
-            if contentType == nil { problems.append(("content_type", "must be json or form")) }
+            if contentType == nil { problems.append(("content_type", "must be json, form or multipart")) }
+            if contentType == .multipart, method == .get { problems.append(("content_type", "multipart needs method post")) }
             let body = options["body"] ?? ""
             if body.isEmpty { problems.append(("body", "http gateway needs options.body, the request body (or query string for get) with placeholders")) }
             placeholdersCheck("body", body)
@@ -101,7 +106,8 @@ public struct HTTPMappedGateway: HTTPRequestGateway {
                 failed: Set((options["receipt.failed"] ?? "failed").split(separator: "|").map(String.init)),
                 invalid: Set((options["receipt.invalid"] ?? "").split(separator: "|").map(String.init)))
             let mapping = Mapping(
-                method: method, contentType: contentType ?? .json, body: body, headers: headers, idField: options["id_field"],
+                method: method, contentType: contentType ?? .json, body: body, headers: headers, fileField: options["file_field"] ?? "file",
+                idField: options["id_field"],
                 success: condition("success"), throttled: condition("throttled"), invalidAddress: condition("invalid_address"), receipt: receipt)
             return problems.isEmpty ? .success(mapping) : .failure(Problems(list: problems))
         }
@@ -171,19 +177,35 @@ public struct HTTPMappedGateway: HTTPRequestGateway {
 
     public func request(for message: OutboundMessage) throws(GatewayError) -> OutboundRequest {
         let values = values(for: message)
+        if mapping.contentType == .multipart {
+            // Fields are rendered raw (curl_mime frames them); the template's "name=value&…" only names them.
+            var parts = mapping.body.split(separator: "&").map { pair -> OutboundRequest.FormPart in
+                let field = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                return .init(name: String(field[0]), value: field.count > 1 ? Template.render(String(field[1]), values: values) { $0 } : "")
+            }
+            if let fax = message.content.fax {
+                parts.append(.init(name: mapping.fileField, data: FaxDocumentPDF.render(fax), filename: "fax-\(message.id).pdf", contentType: "application/pdf"))
+            }
+            return OutboundRequest(method: .post, url: url, headers: try renderedHeaders(values), timeoutMs: timeoutMs, formParts: parts)
+        }
         let inJSON = mapping.contentType == .json && mapping.method == .post
         let body = Template.render(mapping.body, values: values) { inJSON ? JSONText.escaped($0) : FormEncoding.escape($0) }
-        var headers: [(name: String, value: String)] = [("Idempotency-Key", message.idempotencyKey)]
-        for header in mapping.headers {
-            let value = Template.render(header.value, values: values) { $0 }
-            guard !value.contains(where: \.isNewline) else { throw .permanent(reason: "header \(header.name) would contain a line break") }
-            headers.append((header.name, value))
-        }
+        var headers = try renderedHeaders(values)
         if mapping.method == .get {
             return OutboundRequest(method: .get, url: url + (url.contains("?") ? "&" : "?") + body, headers: headers, timeoutMs: timeoutMs)
         }
         headers.append(("Content-Type", mapping.contentType == .json ? "application/json; charset=utf-8" : "application/x-www-form-urlencoded; charset=utf-8"))
         return OutboundRequest(method: .post, url: url, headers: headers, body: Array(body.utf8), timeoutMs: timeoutMs)
+    }
+
+    private func renderedHeaders(_ values: [String: String]) throws(GatewayError) -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = [("Idempotency-Key", values["idempotency_key"] ?? "")]
+        for header in mapping.headers {
+            let value = Template.render(header.value, values: values) { $0 }
+            guard !value.contains(where: \.isNewline) else { throw .permanent(reason: "header \(header.name) would contain a line break") }
+            headers.append((header.name, value))
+        }
+        return headers
     }
 
     public func submission(for message: OutboundMessage, response: OutboundResponse) throws(GatewayError) -> Submission {

@@ -54,7 +54,20 @@ final class EasyHandle {
         case .post: _ = tidings_easy_setopt_long(raw, CURLOPT_POST, 1)
         case .put, .delete: _ = tidings_easy_setopt_string(raw, CURLOPT_CUSTOMREQUEST, request.method.rawValue)
         }
-        if request.method != .get {
+        if let parts = request.formParts, request.method == .post {
+            let form = curl_mime_init(raw)
+            mime = form
+            for part in parts {
+                let field = curl_mime_addpart(form)
+                curl_mime_name(field, part.name)
+                part.data.withUnsafeBufferPointer { buffer in
+                    buffer.withMemoryRebound(to: CChar.self) { chars in _ = curl_mime_data(field, chars.baseAddress, part.data.count) }
+                }
+                if let filename = part.filename { curl_mime_filename(field, filename) }
+                if let type = part.contentType { curl_mime_type(field, type) }
+            }
+            _ = tidings_easy_setopt_mime(raw, CURLOPT_MIMEPOST, form)
+        } else if request.method != .get {
             _ = tidings_easy_setopt_off_t(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
             request.body.withUnsafeBufferPointer { buffer in
                 // COPYPOSTFIELDS: curl keeps its own copy; an empty body still needs a valid pointer.

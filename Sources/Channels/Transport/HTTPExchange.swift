@@ -11,11 +11,31 @@ public struct OutboundRequest: Sendable {
     public var connectTimeoutMs: Int
     /// HTTP basic auth "user:password", if any.
     public var basicAuth: String?
+    /// multipart/form-data parts (built with curl_mime); when set, `body` is ignored.
+    public var formParts: [FormPart]?
+
+    /// One field or file of a multipart/form-data body.
+    public struct FormPart: Sendable, Hashable {
+        public var name: String
+        public var data: [UInt8]
+        public var filename: String?
+        public var contentType: String?
+
+        public init(name: String, data: [UInt8], filename: String? = nil, contentType: String? = nil) {
+            self.name = name
+            self.data = data
+            self.filename = filename
+            self.contentType = contentType
+        }
+
+        public init(name: String, value: String) { self.init(name: name, data: Array(value.utf8)) }
+    }
 
     public init(
         method: Method = .get, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
-        timeoutMs: Int = 10_000, connectTimeoutMs: Int = 3_000, basicAuth: String? = nil
+        timeoutMs: Int = 10_000, connectTimeoutMs: Int = 3_000, basicAuth: String? = nil, formParts: [FormPart]? = nil
     ) {
+        self.formParts = formParts
         self.method = method
         self.url = url
         self.headers = headers

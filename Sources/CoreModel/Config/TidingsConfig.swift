@@ -117,7 +117,7 @@ public struct TidingsConfig: Sendable, Codable {
 
     public struct GatewaySettings: Sendable, Codable {
         public var name: String
-        /// kannel, http, twilio, aliyun, smtp, fax-http, simulator.
+        /// kannel, http (also HTTP fax APIs: content_type multipart), twilio, aliyun, smtp (also email-to-fax), simulator.
         public var kind: String
         public var channels: [Channel]
         public var url: String?
@@ -136,7 +136,7 @@ public struct TidingsConfig: Sendable, Codable {
         enum CodingKeys: String, CodingKey, CaseIterable {
             case name, kind, channels, url, rate, burst, maxInFlight = "max_in_flight", timeoutMs = "timeout_ms", weight, credentials, options
         }
-        public static let kinds = ["kannel", "http", "twilio", "aliyun", "smtp", "fax-http", "simulator"]
+        public static let kinds = ["kannel", "http", "twilio", "aliyun", "smtp", "simulator"]
 
         public init(from decoder: Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
