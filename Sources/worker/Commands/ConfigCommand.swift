@@ -1,4 +1,5 @@
 import ArgumentParser
+import Channels
 import CoreModel
 import Foundation
 import Yams
@@ -28,10 +29,22 @@ struct ConfigCommand: AsyncParsableCommand {
                 printError(error.description)
                 throw ExitCode.failure
             }
+            // The gateways are built (nothing is sent) so their options are checked too.
+            let transport = CurlTransport()
+            defer { transport.shutdown() }
+            do {
+                _ = try GatewayRegistry.build(
+                    config: config, transport: transport, signer: WebhookSigner(secret: config.server.webhookSecret?.value ?? "unset"))
+            } catch {
+                for issue in error.issues { printError("\(global.configPathDescription): \(issue)") }
+                throw ExitCode.failure
+            }
             if json {
                 try JSONOutput.print(config)
             } else {
-                print(try YAMLEncoder().encode(config), terminator: "")
+                let encoder = YAMLEncoder()
+                encoder.options.allowUnicode = true
+                print(try encoder.encode(config), terminator: "")
             }
         }
     }

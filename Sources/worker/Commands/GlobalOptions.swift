@@ -10,6 +10,11 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Database file; overrides database.path in the config.", valueName: "path"))
     var database: String?
 
+    /// The config file in use, for messages.
+    var configPathDescription: String {
+        config ?? ProcessInfo.processInfo.environment["TIDINGS_CONFIG"] ?? (FileManager.default.fileExists(atPath: "tidings.yaml") ? "tidings.yaml" : "built-in defaults")
+    }
+
     /// The effective config; warnings go to stderr.
     func loadConfig(showWarnings: Bool = false) throws -> TidingsConfig {
         let loaded = try ConfigLoader.load(path: config)
