@@ -28,6 +28,29 @@ struct SimulatorTests {
         OutboundMessage(id: id, idempotencyKey: key, channel: .sms, to: "+8613812345678", content: MessageContent(text: "您好"), category: .service)
     }
 
+    /// The answer is lost (the client times out) but the provider took the
+    /// message: the resend with the same key is a duplicate with the same id.
+    @Test func aLostAnswerIsRecognisedOnTheResend() async throws {
+        var behaviour = ProviderSimulator.Behaviour()
+        behaviour.lostAnswerRate = 1
+        behaviour.hangMs = 1_500
+        behaviour.callbackDelayMs = nil
+        try await withSimulator(behaviour, sink: RecordingSink()) { gateway, simulator in
+            let transport = CurlTransport()
+            defer { transport.shutdown() }
+            let impatient = SimulatorGateway(
+                name: "sim", channels: [.sms], baseURL: gateway.baseURL, callbackURL: nil, transport: transport, signer: signer, timeoutMs: 300)
+            await #expect(throws: GatewayError.self) { try await impatient.send(message(5, key: "order:5:confirm:sms")) }
+            let patient = SimulatorGateway(
+                name: "sim", channels: [.sms], baseURL: impatient.baseURL, callbackURL: nil, transport: transport, signer: signer, timeoutMs: 5_000)
+            let resent = try await patient.send(message(5, key: "order:5:confirm:sms"))
+            #expect(resent.providerMessageId == "sim-1")
+            #expect(simulator.stats.unique == 1)
+            #expect(simulator.stats.duplicates == 1)
+            #expect(simulator.stats.lostAnswers == 1)
+        }
+    }
+
     @Test func idempotencyKeysAreHonouredAndDeliveryIsReported() async throws {
         let sink = RecordingSink()
         try await withSimulator(ProviderSimulator.Behaviour(), sink: sink) { gateway, simulator in

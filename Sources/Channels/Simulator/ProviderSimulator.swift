@@ -22,6 +22,11 @@ public final class ProviderSimulator: Sendable {
         public var undeliveredRate: Double = 0
         /// Delay before the delivery callback; nil sends none.
         public var callbackDelayMs: Int? = 200
+        /// Share of messages accepted but answered only after `hangMs` — the
+        /// answer a client gives up on: a resend with the same key must be
+        /// recognised as a duplicate, not counted twice.
+        public var lostAnswerRate: Double = 0
+        public var hangMs: Int = 30_000
 
         public init() {}
     }
@@ -32,6 +37,8 @@ public final class ProviderSimulator: Sendable {
         public var duplicates = 0
         public var rejected = 0
         public var callbacksSent = 0
+        /// Accepted, but the answer held back past the client's patience.
+        public var lostAnswers = 0
     }
 
     private struct State {
@@ -78,12 +85,12 @@ public final class ProviderSimulator: Sendable {
             state.withLock { $0.stats.rejected += 1 }
             return Self.json(.badRequest, #"{"error":"malformed message"}"#)
         }
-        enum Decision { case fail503, throttle, answer(id: String, new: Bool, delivered: Bool) }
+        enum Decision { case fail503, throttle, answer(id: String, new: Bool, delivered: Bool, hang: Bool) }
         let decision: Decision = state.withLock { state in
             state.stats.requests += 1
             if let key, let id = state.answers[key] {
                 state.stats.duplicates += 1
-                return .answer(id: id, new: false, delivered: true)
+                return .answer(id: id, new: false, delivered: true, hang: false)
             }
             let roll = Double(state.random.next() % 1_000_000) / 1_000_000
             if roll < behaviour.serverErrorRate { return .fail503 }
@@ -92,7 +99,9 @@ public final class ProviderSimulator: Sendable {
             let id = "sim-\(state.stats.unique)"
             if let key { state.answers[key] = id }
             let delivered = Double(state.random.next() % 1_000_000) / 1_000_000 >= behaviour.undeliveredRate
-            return .answer(id: id, new: true, delivered: delivered)
+            let hang = Double(state.random.next() % 1_000_000) / 1_000_000 < behaviour.lostAnswerRate
+            if hang { state.stats.lostAnswers += 1 }
+            return .answer(id: id, new: true, delivered: delivered, hang: hang)
         }
         switch decision {
         case .fail503:
@@ -102,7 +111,7 @@ public final class ProviderSimulator: Sendable {
             headers[.retryAfter] = String(behaviour.retryAfterSeconds)
             headers[.contentType] = "application/json"
             return Response(status: .tooManyRequests, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"error":"slow down"}"#)))
-        case .answer(let id, let new, let delivered):
+        case .answer(let id, let new, let delivered, let hang):
             if new, let callback = message.callback, let delay = behaviour.callbackDelayMs, let transport {
                 Task {
                     try? await Task.sleep(for: .milliseconds(delay))
@@ -113,6 +122,7 @@ public final class ProviderSimulator: Sendable {
                     self.state.withLock { $0.stats.callbacksSent += 1 }
                 }
             }
+            if hang { try? await Task.sleep(for: .milliseconds(behaviour.hangMs)) }
             return Self.json(.ok, #"{"id":"\#(id)"}"#)
         }
     }

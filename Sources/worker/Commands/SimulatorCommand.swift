@@ -27,10 +27,12 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "Retry-After seconds on a 429.") var retryAfter = 1
     @Option(help: "Share of accepted messages reported failed.") var undeliveredRate = 0.0
     @Option(help: "Milliseconds before the delivery callback (negative: no callbacks).") var callbackDelayMs = 200
+    @Option(help: "Share of messages accepted but answered only after --hang-ms (the client times out; its resend must be a duplicate).") var lostAnswerRate = 0.0
+    @Option(help: "How long a lost answer is held back, milliseconds.") var hangMs = 30_000
     @Option(help: "Stop after this many seconds (0: run until interrupted).") var lifetime = 0.0
 
     func validate() throws {
-        for (name, rate) in [("--error-rate", errorRate), ("--throttle-rate", throttleRate), ("--undelivered-rate", undeliveredRate)]
+        for (name, rate) in [("--error-rate", errorRate), ("--throttle-rate", throttleRate), ("--undelivered-rate", undeliveredRate), ("--lost-answer-rate", lostAnswerRate)]
         where !(0...1).contains(rate) {
             throw ValidationError("\(name) must be between 0 and 1")
         }
@@ -46,6 +48,8 @@ struct SimulatorCommand: AsyncParsableCommand {
         behaviour.retryAfterSeconds = retryAfter
         behaviour.undeliveredRate = undeliveredRate
         behaviour.callbackDelayMs = callbackDelayMs < 0 ? nil : callbackDelayMs
+        behaviour.lostAnswerRate = lostAnswerRate
+        behaviour.hangMs = hangMs
         let transport = CurlTransport()
         defer { transport.shutdown() }
         let simulator = ProviderSimulator(behaviour: behaviour, transport: transport)
