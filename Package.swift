@@ -48,7 +48,10 @@ let package = Package(
             ]
         ),
         .target(name: "Scheduler", dependencies: ["CoreModel", "Channels"]),
-        .target(name: "Campaigns", dependencies: ["CoreModel", "Scheduler"]),
+        .target(
+            name: "Campaigns",
+            dependencies: ["CoreModel", "Scheduler", .product(name: "Mustache", package: "swift-mustache")]
+        ),
         .executableTarget(
             name: "worker",
             dependencies: [
@@ -65,6 +68,7 @@ let package = Package(
             dependencies: ["Channels", "CoreModel", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/TestSupport"),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "CoreModel", "TestSupport"]),
+        .testTarget(name: "CampaignsTests", dependencies: ["Campaigns", "CoreModel"]),
         .testTarget(name: "WorkerTests", dependencies: ["worker", "CoreModel", "Channels", "Scheduler", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Campaigns
 import Channels
 import CoreModel
 import Foundation
@@ -20,7 +21,8 @@ struct SendCommand: AsyncParsableCommand {
 
             Examples:
               tidings send --channel sms --to 13812345678 --text "您的订单已确认" --wait
-              tidings send --channel sms --to +8613812345678 --template order-confirmation --var order_no=SO123 --wait
+              tidings send --channel sms --to +8613812345678 --template order-confirmation \\
+                --var member_name=李女士 --var branch_name=天河店 --var order_no=SO123 --var amount=368.00 --wait
               tidings send --channel email --to li@example.com --text "Table for 4 at 19:00" --gateway smtp
             """)
 
@@ -28,9 +30,9 @@ struct SendCommand: AsyncParsableCommand {
     @Option(help: "sms, voice, fax or email.") var channel: Channel
     @Option(help: "Phone number (E.164 or national), email address or fax number.") var to: String
     @Option(help: "The message text.") var text: String?
-    @Option(help: "A template under templates/NAME/CHANNEL.LOCALE.mustache.") var template: String?
+    @Option(help: "A template under templates/NAME/ (CHANNEL.LOCALE.mustache; see README, Templates).") var template: String?
     @Option(name: .customLong("var"), help: ArgumentHelp("A template variable, key=value (repeatable).", valueName: "key=value")) var variables: [String] = []
-    @Option(help: "Email subject.") var subject: String?
+    @Option(help: "Email subject or fax title (replaces a template's).") var subject: String?
     @Option(help: "Send through this gateway instead of the channel's first.") var gateway: String?
     @Option(help: "Link the message to this member (timeline, consent, bounces).") var member: String?
     @Option(help: "Idempotency key (default: a new one); the same key never sends twice.") var key: String?
@@ -39,7 +41,7 @@ struct SendCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (text == nil) != (template == nil) else { throw ValidationError("give exactly one of --text or --template") }
-        for variable in variables where !variable.contains("=") { throw ValidationError("--var '\(variable)' is not key=value") }
+        for variable in variables where !variable.contains("=") || variable.hasPrefix("=") { throw ValidationError("--var '\(variable)' is not key=value") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
     }
 
@@ -139,22 +141,27 @@ struct SendCommand: AsyncParsableCommand {
     }
 
     private func messageContent(_ config: TidingsConfig) throws -> MessageContent {
-        var body = text ?? ""
         if let template {
-            let path = "templates/\(template)/\(channel.rawValue).\(config.defaults.locale).mustache"
-            guard let raw = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("no template file \(path)") }
             var values: [String: String] = [:]
             for variable in variables {
-                let parts = variable.split(separator: "=", maxSplits: 1)
+                let parts = variable.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 values[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
             }
-            body = raw
-            for (key, value) in values { body = body.replacingOccurrences(of: "{{\(key)}}", with: value) }
-            if let missing = body.range(of: #"\{\{[^}]*\}\}"#, options: .regularExpression) {
-                throw ValidationError("\(path): no value for \(body[missing]) (pass --var)")
+            var content: MessageContent
+            do {
+                content = try TemplateLibrary(directory: URL(fileURLWithPath: "templates"))
+                    .render(name: template, channel: channel, locale: config.defaults.locale, values: values)
+            } catch {
+                throw ValidationError(error.code == .missingValue ? "\(error) (give it with --var)" : error.description)
             }
-            body = body.trimmingCharacters(in: .whitespacesAndNewlines)
+            // An explicit --subject still wins, as it does with --text.
+            if let subject {
+                if channel == .email { content.subject = subject }
+                if channel == .fax { content.fax?.title = subject }
+            }
+            return content
         }
+        let body = text ?? ""
         switch channel {
         case .sms: return MessageContent(text: body)
         case .email: return MessageContent(text: body, subject: subject ?? config.brand.name)
