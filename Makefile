@@ -3,7 +3,7 @@ SWIFT      ?= swift
 BUILD_DEPS := libcurl4-openssl-dev libsqlite3-dev pkg-config
 # Real peers the adapter tests talk to (started by scripts/, on loopback).
 TEST_DEPS  := kannel kannel-extras python3-aiosmtpd poppler-utils poppler-data
-BENCH_DEPS := sqlite3 time bc
+BENCH_DEPS := sqlite3 time bc wrk
 DEMO_DIR   := demo
 TIDINGS    := .build/release/tidings
 
@@ -34,6 +34,8 @@ test: deps
 bench: build
 	@scripts/install-deps.sh $(BENCH_DEPS)
 	scripts/bench-seed.sh 1000000
+	$(TIDINGS) bench dispatch --messages 100000
+	$(TIDINGS) bench dlr --messages 300000 --seconds 10
 
 clean:
 	rm -rf .build $(DEMO_DIR)
