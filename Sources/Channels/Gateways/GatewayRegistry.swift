@@ -75,10 +75,6 @@ public struct GatewayRegistry: Sendable {
         return z ^ (z >> 31)
     }
 
-    public func candidates(for channel: Channel) -> [any Gateway] {
-        (order[channel] ?? []).compactMap { gateways[$0] }
-    }
-
     public static func build(config: TidingsConfig, transport: CurlTransport, signer: WebhookSigner) throws(BuildError) -> GatewayRegistry {
         var built: [any Gateway] = []
         var issues: [ConfigIssue] = []

@@ -28,6 +28,13 @@ public struct WebhookSigner: Sendable {
         constantTimeEqual(token, inboundToken(gateway: gateway))
     }
 
+    /// The `token` query parameter of a gateway-wide callback (MO, pushed
+    /// receipts of providers that cannot sign): missing → 401, wrong → 403.
+    public func authenticateInbound(_ query: [String: String], gateway: String) throws(WebhookRejection) {
+        guard let token = query["token"] else { throw WebhookRejection(.unauthenticated, "missing token") }
+        guard verifyInbound(token, gateway: gateway) else { throw WebhookRejection(.forbidden, "bad token") }
+    }
+
     private func token(for text: String) -> String {
         Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key).prefix(16))
     }

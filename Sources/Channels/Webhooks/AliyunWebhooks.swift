@@ -21,7 +21,7 @@ public enum AliyunWebhooks {
 
     /// Numbers in SmsReport are masked by Aliyun; the report is matched on OutId (our id) or BizId.
     public static func receipts(query: [String: String], body: [UInt8], gateway: String, signer: WebhookSigner, now: Date = Date()) throws(WebhookRejection) -> [Receipt] {
-        try authenticate(query, gateway: gateway, signer: signer)
+        try signer.authenticateInbound(query, gateway: gateway)
         guard let reports = try? JSONDecoder().decode([Report].self, from: Data(body)) else { throw WebhookRejection(.malformed, "body is not an SmsReport array") }
         return reports.map { report in
             let words = (report.err_code ?? "") + " " + (report.err_msg ?? "")
@@ -34,7 +34,7 @@ public enum AliyunWebhooks {
     }
 
     public static func inbound(query: [String: String], body: [UInt8], gateway: String, signer: WebhookSigner, now: Date = Date()) throws(WebhookRejection) -> [InboundMessage] {
-        try authenticate(query, gateway: gateway, signer: signer)
+        try signer.authenticateInbound(query, gateway: gateway)
         guard let ups = try? JSONDecoder().decode([Up].self, from: Data(body)) else { throw WebhookRejection(.malformed, "body is not an SmsUp array") }
         return ups.map { up in
             let from = (try? PhoneNumberNormalizer().normalize(up.phone_number).get().e164) ?? up.phone_number
@@ -42,10 +42,5 @@ public enum AliyunWebhooks {
                 channel: .sms, kind: InboundMessage.isOptOut(up.content) ? .optout : .reply, from: from, to: up.dest_code, body: up.content,
                 gateway: gateway, providerMessageId: up.sequence_id.map { "up:\($0)" }, receivedAt: now)
         }
-    }
-
-    static func authenticate(_ query: [String: String], gateway: String, signer: WebhookSigner) throws(WebhookRejection) {
-        guard let token = query["token"] else { throw WebhookRejection(.unauthenticated, "missing token") }
-        guard signer.verifyInbound(token, gateway: gateway) else { throw WebhookRejection(.forbidden, "bad token") }
     }
 }

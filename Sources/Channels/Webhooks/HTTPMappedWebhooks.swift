@@ -8,7 +8,7 @@ public enum HTTPMappedWebhooks {
     public static func receipts(
         query: [String: String], body: [UInt8], gateway: String, mapping: HTTPMappedGateway.ReceiptMapping, signer: WebhookSigner, now: Date = Date()
     ) throws(WebhookRejection) -> [Receipt] {
-        try AliyunWebhooks.authenticate(query, gateway: gateway, signer: signer)
+        try signer.authenticateInbound(query, gateway: gateway)
         let records: [Any]
         let first = body.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }
         if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {

@@ -27,8 +27,7 @@ public enum KannelWebhooks {
 
     /// `?token=…&from=%p&to=%P&text=%b` (smsbox with mo-recode: UTF-8 text).
     public static func inbound(query: [String: String], gateway: String, signer: WebhookSigner, now: Date = Date()) throws(WebhookRejection) -> InboundMessage {
-        guard let token = query["token"] else { throw WebhookRejection(.unauthenticated, "missing token") }
-        guard signer.verifyInbound(token, gateway: gateway) else { throw WebhookRejection(.forbidden, "bad inbound token") }
+        try signer.authenticateInbound(query, gateway: gateway)
         guard let from = query["from"], !from.isEmpty else { throw WebhookRejection(.malformed, "missing from") }
         guard let text = query["text"] else { throw WebhookRejection(.malformed, "missing text") }
         guard text.utf8.count <= 2000 else { throw WebhookRejection(.tooLarge, "text longer than 2000 bytes") }
