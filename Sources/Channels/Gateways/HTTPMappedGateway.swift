@@ -38,8 +38,11 @@ public struct HTTPMappedGateway: HTTPRequestGateway {
 
         public var method: OutboundRequest.Method
         public var contentType: ContentType
-        public var body: String
-        public var headers: [(name: String, value: String)]
+        /// The body (or query string for get), parsed once.
+        public var body: PlaceholderTemplate
+        /// For multipart: the body's "name=value&…" as fields, split once.
+        public var formFields: [(name: String, value: PlaceholderTemplate)]
+        public var headers: [(name: String, value: PlaceholderTemplate)]
         public var fileField: String
         public var idField: String?
         public var success: Condition?
@@ -66,11 +69,13 @@ public struct HTTPMappedGateway: HTTPRequestGateway {
             for key in options.keys where !keys.contains(key) && !key.hasPrefix("header.") {
                 problems.append((key, "unknown option for http (allowed: \(keys.sorted().joined(separator: ", ")), header.NAME)"))
             }
-            func placeholdersCheck(_ key: String, _ template: String) {
-                for name in Template.names(in: template) where !placeholders.contains(name) {
+            func checked(_ key: String, _ text: String) -> PlaceholderTemplate {
+                let template = PlaceholderTemplate(text)
+                for name in template.names where !placeholders.contains(name) {
                     if name.hasPrefix("credentials."), credentials.contains(String(name.dropFirst("credentials.".count))) { continue }
                     problems.append((key, "unknown placeholder {{\(name)}} (use \(placeholders.sorted().map { "{{\($0)}}" }.joined(separator: " ")) or {{credentials.NAME}})"))
                 }
+                return template
             }
             func condition(_ key: String) -> Condition? {
                 guard let text = options[key] else { return nil }
@@ -91,13 +96,17 @@ public struct HTTPMappedGateway: HTTPRequestGateway {
             let contentType = ContentType(rawValue: options["content_type"]?.lowercased() ?? "json")
             if contentType == nil { problems.append(("content_type", "must be json, form or multipart")) }
             if contentType == .multipart, method == .get { problems.append(("content_type", "multipart needs method post")) }
-            let body = options["body"] ?? ""
-            if body.isEmpty { problems.append(("body", "http gateway needs options.body, the request body (or query string for get) with placeholders")) }
-            placeholdersCheck("body", body)
-            var headers: [(name: String, value: String)] = []
+            let bodyText = options["body"] ?? ""
+            if bodyText.isEmpty { problems.append(("body", "http gateway needs options.body, the request body (or query string for get) with placeholders")) }
+            let body = checked("body", bodyText)
+            // Multipart fields are rendered raw (curl_mime frames them); "name=value&…" only names them.
+            let formFields = bodyText.split(separator: "&").map { pair in
+                let field = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                return (name: String(field[0]), value: PlaceholderTemplate(field.count > 1 ? String(field[1]) : ""))
+            }
+            var headers: [(name: String, value: PlaceholderTemplate)] = []
             for (key, value) in options.sorted(by: { $0.key < $1.key }) where key.hasPrefix("header.") {
-                placeholdersCheck(key, value)
-                headers.append((String(key.dropFirst("header.".count)), value))
+                headers.append((String(key.dropFirst("header.".count)), checked(key, value)))
             }
             let receipt = ReceiptMapping(
                 idField: options["receipt.id_field"], refField: options["receipt.ref_field"], statusField: options["receipt.status_field"] ?? "status",
@@ -106,7 +115,7 @@ public struct HTTPMappedGateway: HTTPRequestGateway {
                 failed: Set((options["receipt.failed"] ?? "failed").split(separator: "|").map(String.init)),
                 invalid: Set((options["receipt.invalid"] ?? "").split(separator: "|").map(String.init)))
             let mapping = Mapping(
-                method: method, contentType: contentType ?? .json, body: body, headers: headers, fileField: options["file_field"] ?? "file",
+                method: method, contentType: contentType ?? .json, body: body, formFields: formFields, headers: headers, fileField: options["file_field"] ?? "file",
                 idField: options["id_field"],
                 success: condition("success"), throttled: condition("throttled"), invalidAddress: condition("invalid_address"), receipt: receipt)
             return problems.isEmpty ? .success(mapping) : .failure(Problems(list: problems))
@@ -178,18 +187,14 @@ public struct HTTPMappedGateway: HTTPRequestGateway {
     public func request(for message: OutboundMessage) throws(GatewayError) -> OutboundRequest {
         let values = values(for: message)
         if mapping.contentType == .multipart {
-            // Fields are rendered raw (curl_mime frames them); the template's "name=value&…" only names them.
-            var parts = mapping.body.split(separator: "&").map { pair -> OutboundRequest.FormPart in
-                let field = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                return .init(name: String(field[0]), value: field.count > 1 ? Template.render(String(field[1]), values: values) { $0 } : "")
-            }
+            var parts = mapping.formFields.map { OutboundRequest.FormPart(name: $0.name, value: $0.value.render(values) { $0 }) }
             if let fax = message.content.fax {
                 parts.append(.init(name: mapping.fileField, data: FaxDocumentPDF.render(fax), filename: "fax-\(message.id).pdf", contentType: "application/pdf"))
             }
             return OutboundRequest(method: .post, url: url, headers: try renderedHeaders(values), timeoutMs: timeoutMs, formParts: parts)
         }
         let inJSON = mapping.contentType == .json && mapping.method == .post
-        let body = Template.render(mapping.body, values: values) { inJSON ? JSONText.escaped($0) : FormEncoding.escape($0) }
+        let body = mapping.body.render(values) { inJSON ? JSONText.escaped($0) : FormEncoding.escape($0) }
         var headers = try renderedHeaders(values)
         if mapping.method == .get {
             return OutboundRequest(method: .get, url: url + (url.contains("?") ? "&" : "?") + body, headers: headers, timeoutMs: timeoutMs)
@@ -201,7 +206,7 @@ public struct HTTPMappedGateway: HTTPRequestGateway {
     private func renderedHeaders(_ values: [String: String]) throws(GatewayError) -> [(name: String, value: String)] {
         var headers: [(name: String, value: String)] = [("Idempotency-Key", values["idempotency_key"] ?? "")]
         for header in mapping.headers {
-            let value = Template.render(header.value, values: values) { $0 }
+            let value = header.value.render(values) { $0 }
             guard !value.contains(where: \.isNewline) else { throw .permanent(reason: "header \(header.name) would contain a line break") }
             headers.append((header.name, value))
         }
@@ -229,28 +234,42 @@ public struct HTTPMappedGateway: HTTPRequestGateway {
     }
 }
 
-/// `{{name}}` placeholders of the http adapter's templates (a closed set,
-/// checked when the config loads — not a template language).
-enum Template {
-    static func names(in template: String) -> [String] {
-        var names: [String] = []
-        var rest = template[...]
-        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
-            names.append(rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces))
-            rest = rest[close.upperBound...]
-        }
-        return names
+/// A text with `{{name}}` placeholders, as the http adapter's options write
+/// them (a closed set, checked when the config loads — not a template
+/// language). Split once; rendering only joins.
+public struct PlaceholderTemplate: Sendable {
+    private enum Piece: Sendable {
+        case text(String)
+        case placeholder(String)
     }
 
-    static func render(_ template: String, values: [String: String], escape: (String) -> String) -> String {
-        var out = ""
+    private let pieces: [Piece]
+
+    public init(_ template: String) {
+        var pieces: [Piece] = []
         var rest = template[...]
         while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
-            out += rest[..<open.lowerBound]
-            out += escape(values[rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)] ?? "")
+            if open.lowerBound > rest.startIndex { pieces.append(.text(String(rest[..<open.lowerBound]))) }
+            pieces.append(.placeholder(rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)))
             rest = rest[close.upperBound...]
         }
-        return out + rest
+        if !rest.isEmpty { pieces.append(.text(String(rest))) }
+        self.pieces = pieces
+    }
+
+    /// The placeholders used, in order.
+    public var names: [String] {
+        pieces.compactMap { if case .placeholder(let name) = $0 { name } else { nil } }
+    }
+
+    /// The text with each placeholder's value, escaped; an unknown one is empty.
+    public func render(_ values: [String: String], escape: (String) -> String) -> String {
+        pieces.reduce(into: "") { out, piece in
+            switch piece {
+            case .text(let text): out += text
+            case .placeholder(let name): out += escape(values[name] ?? "")
+            }
+        }
     }
 }
 
