@@ -73,28 +73,27 @@ public final class CurlTransport: Sendable {
     /// when the last finishes; results in the order of `requests`.
     public func send(batch requests: [OutboundRequest]) async -> [Result<OutboundResponse, TransportError>] {
         guard !requests.isEmpty else { return [] }
-        final class Collector: @unchecked Sendable {
-            // Written only by the curl thread (one completion at a time), read after the last.
-            var results: [Result<OutboundResponse, TransportError>?]
-            var remaining: Int
-            init(count: Int) {
-                results = Array(repeating: nil, count: count)
-                remaining = count
+        /// Results as they come (from the curl thread, or at once for a refused URL); the last one completes the batch.
+        final class Collector: Sendable {
+            private let state: Mutex<(results: [Result<OutboundResponse, TransportError>?], remaining: Int)>
+            init(count: Int) { state = Mutex((Array(repeating: nil, count: count), count)) }
+
+            /// All results in order once `index` was the last outstanding one, else nil.
+            func record(_ result: Result<OutboundResponse, TransportError>, at index: Int) -> [Result<OutboundResponse, TransportError>]? {
+                state.withLock { state in
+                    state.results[index] = result
+                    state.remaining -= 1
+                    return state.remaining == 0 ? state.results.map { $0! } : nil
+                }
             }
         }
         let collector = Collector(count: requests.count)
-        let lock = Mutex(())
         return await withCheckedContinuation { continuation in
             var jobs: [Job] = []
             jobs.reserveCapacity(requests.count)
             for (index, request) in requests.enumerated() {
                 let done: @Sendable (Result<OutboundResponse, TransportError>) -> Void = { result in
-                    let finished = lock.withLock { _ -> Bool in
-                        collector.results[index] = result
-                        collector.remaining -= 1
-                        return collector.remaining == 0
-                    }
-                    if finished { continuation.resume(returning: collector.results.map { $0! }) }
+                    if let all = collector.record(result, at: index) { continuation.resume(returning: all) }
                 }
                 do throws(TransportError) {
                     jobs.append(Job(host: try destination(request.url), work: .http(request, done)))

@@ -117,8 +117,9 @@ extension SQLiteStore {
     /// `results`) it applied — the rest go through the general path.
     static func recordAccepted(_ results: [SendResult], owner: String, at: Int64, _ db: Database) throws -> [Int] {
         precondition(MessageStateMachine.apply(.accepted(providerMessageId: nil), to: .sending) == .success(.transition(to: .submitted)))
-        func statement(_ sql: String) throws -> Statement {
-            results.count == acceptedChunk ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+        // A full chunk's statements recur and are cached; a shorter remainder is prepared once.
+        func statement(_ sql: String, rows: Int) throws -> Statement {
+            rows == acceptedChunk ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
         }
         // Numbered placeholders throughout: ?1 and ?2 are `at` and `owner`, then six per row.
         let rows = Self.placeholders(rows: results.count, columns: 6, from: 3)
@@ -136,15 +137,14 @@ extension SQLiteStore {
               segments = COALESCE(batch.segments, messages.segments), cost_micros = COALESCE(batch.cost, messages.cost_micros)
             FROM batch WHERE messages.id = batch.id AND messages.status = 'sending' AND messages.lease_owner = ?2
             RETURNING messages.id
-            """)
+            """, rows: results.count)
         let applied = Set(try Int64.fetchAll(update, arguments: StatementArguments(values)))
         let indexes = results.indices.filter { applied.contains(results[$0].messageId) }
         guard !indexes.isEmpty else { return [] }
         let eventRows = (0..<indexes.count).map { "(?\(2 + 2 * $0), ?1, 'accepted', 'sending', 'submitted', ?\(3 + 2 * $0))" }.joined(separator: ", ")
         var eventValues: [(any DatabaseValueConvertible)?] = [at]
         for index in indexes { eventValues += [results[index].messageId, results[index].event.reason] }
-        try (indexes.count == acceptedChunk ? db.cachedStatement(sql: insertEvents(eventRows)) : db.makeStatement(sql: insertEvents(eventRows)))
-            .execute(arguments: StatementArguments(eventValues))
+        try statement(insertEvents(eventRows), rows: indexes.count).execute(arguments: StatementArguments(eventValues))
         return indexes
     }
 
