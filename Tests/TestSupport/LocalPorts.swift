@@ -41,26 +41,9 @@ public let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComp
 public func runCommand(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
     let log = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-command-\(UUID().uuidString).log")
     defer { try? FileManager.default.removeItem(at: log) }
-    var attributes = posix_spawnattr_t()
-    defaultSignalAttributes(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_adddup2(&actions, 1, 2)
     var env = ProcessInfo.processInfo.environment
     for (key, value) in environment { env[key] = value }
-    let argv = (["/usr/bin/env"] + arguments).map { strdup($0) } + [nil]
-    let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer {
-        argv.forEach { free($0) }
-        envp.forEach { free($0) }
-    }
-    var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, "/usr/bin/env", &actions, &attributes, argv, envp)
-    guard spawned == 0 else { throw PeerError(message: "posix_spawn failed: \(spawned)") }
+    let pid = try spawn(["/usr/bin/env"] + arguments, output: log.path, environment: env)
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     let exitStatus: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
@@ -70,6 +53,13 @@ public func runCommand(_ arguments: [String], environment: [String: String] = [:
 /// Starts a long-running program with default signal handling and its output
 /// discarded; returns its pid (the caller stops and reaps it).
 public func spawnDetached(_ arguments: [String]) throws -> pid_t {
+    try spawn(arguments, output: nil, environment: nil)
+}
+
+/// posix_spawn of `arguments[0]` with an empty signal mask and default
+/// handlers, stdin from /dev/null, stdout and stderr into `output` (nil:
+/// discarded), and `environment` (nil: ours).
+private func spawn(_ arguments: [String], output: String?, environment: [String: String]?) throws -> pid_t {
     var attributes = posix_spawnattr_t()
     defaultSignalAttributes(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
@@ -77,12 +67,21 @@ public func spawnDetached(_ arguments: [String]) throws -> pid_t {
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    if let output {
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    } else {
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    }
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
     let argv = arguments.map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
+    let envp = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+    defer {
+        argv.forEach { free($0) }
+        envp?.forEach { free($0) }
+    }
     var pid: pid_t = 0
-    let result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
+    let result = envp.map { posix_spawn(&pid, arguments[0], &actions, &attributes, argv, $0) }
+        ?? posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
     guard result == 0 else { throw PeerError(message: "cannot start \(arguments[0]): \(result)") }
     return pid
 }
