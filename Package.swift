@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
         .systemLibrary(
@@ -45,6 +47,9 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]
         ),
         .target(name: "Scheduler", dependencies: ["CoreModel", "Channels"]),
@@ -65,7 +70,9 @@ let package = Package(
         .testTarget(name: "CoreModelTests", dependencies: ["CoreModel", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
         .target(
             name: "TestSupport",
-            dependencies: ["Channels", "CoreModel", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Channels", "CoreModel", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdCore", package: "hummingbird"),
+            ],
             path: "Tests/TestSupport"),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "CoreModel", "TestSupport"]),
         .testTarget(name: "CampaignsTests", dependencies: ["Campaigns", "CoreModel"]),

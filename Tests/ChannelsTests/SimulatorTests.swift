@@ -16,7 +16,7 @@ struct SimulatorTests {
         defer { transport.shutdown() }
         let simulator = ProviderSimulator(behaviour: behaviour, transport: transport)
         let routes = WebhookRoutes(signer: signer, sink: sink)
-        return try await withWebhookServer(routes: routes, extra: { simulator.register(on: $0) }) { base in
+        return try await withWebhookServer(routes: routes, server: simulator.server, extra: { simulator.register(on: $0) }) { base in
             let gateway = SimulatorGateway(
                 name: "sim", channels: [.sms, .voice, .fax, .email], baseURL: base, callbackURL: "\(base)/webhooks/simulator/sim/status",
                 transport: transport, signer: signer)
@@ -24,8 +24,8 @@ struct SimulatorTests {
         }
     }
 
-    func message(_ id: Int64, key: String) -> OutboundMessage {
-        OutboundMessage(id: id, idempotencyKey: key, channel: .sms, to: "+8613812345678", content: MessageContent(text: "您好"), category: .service)
+    func message(_ id: Int64, key: String, category: ConsentCategory = .service) -> OutboundMessage {
+        OutboundMessage(id: id, idempotencyKey: key, channel: .sms, to: "+8613812345678", content: MessageContent(text: "您好"), category: category)
     }
 
     /// The answer is lost (the client times out) but the provider took the
@@ -90,5 +90,73 @@ struct SimulatorTests {
         } catch {
             guard case .transient = error else { Issue.record("got \(error)"); return }
         }
+    }
+
+    /// A dropped connection takes nothing: the client sees a transient error
+    /// and the simulator counts no message.
+    @Test func droppedConnectionsAreTransientAndTakeNothing() async throws {
+        var refusing = ProviderSimulator.Behaviour()
+        refusing.refuseRate = 1
+        try await withSimulator(refusing, sink: RecordingSink()) { gateway, simulator in
+            do {
+                _ = try await gateway.send(message(1, key: "a"))
+                Issue.record("a dropped connection was taken as an answer")
+            } catch let error as GatewayError {
+                guard case .transient = error else { Issue.record("got \(error)"); return }
+            }
+            #expect(simulator.stats.refused >= 1)
+            #expect(simulator.stats.unique == 0)
+        }
+    }
+
+    /// Survey calls are answered with one of the question's keys, survey SMS
+    /// with a score, marketing SMS with 退订 — each linked to our message.
+    @Test func surveysAreAnsweredAndMarketingOptedOut() async throws {
+        var answering = ProviderSimulator.Behaviour()
+        answering.answerRate = 1
+        answering.optOutRate = 1
+        answering.callbackDelayMs = 10
+        let sink = RecordingSink()
+        try await withSimulator(answering, sink: sink) { gateway, simulator in
+            let call = OutboundMessage(
+                id: 7, idempotencyKey: "survey:7:voice", channel: .voice, to: "+8613812345678",
+                content: MessageContent(voice: .init(say: "请评分", gatherDigits: "12", gatherPrompt: "满意请按1")), category: .survey)
+            _ = try await gateway.send(call)
+            _ = try await gateway.send(message(8, key: "survey:8:sms", category: .survey))
+            _ = try await gateway.send(message(9, key: "promo:9:sms", category: .marketing))
+            _ = try await gateway.send(message(10, key: "order:10:sms", category: .service))
+            #expect(await sink.wait { $0.inbound.count == 3 && $0.receipts.count == 4 })
+            let byMessage = Dictionary(uniqueKeysWithValues: sink.inbound.map { ($0.inReplyTo ?? 0, $0) })
+            #expect(byMessage[7]?.kind == .dtmf && ["1", "2"].contains(byMessage[7]?.body))
+            #expect(byMessage[7]?.channel == .voice)
+            #expect(byMessage[8]?.kind == .reply && ["1", "2", "3", "4", "5"].contains(byMessage[8]?.body))
+            #expect(byMessage[9]?.kind == .optout && byMessage[9]?.body == "退订")
+            #expect(byMessage[10] == nil)
+            #expect(simulator.stats.answersSent == 3)
+        }
+    }
+
+    @Test func answerCallbacksAreAuthenticatedAndChecked() throws {
+        let token = signer.token(gateway: "sim", messageId: 4)
+        func parse(_ body: String, token: String? = nil) throws(WebhookRejection) -> SimulatorWebhooks.Callback {
+            var query = ["id": "4"]
+            query["token"] = token
+            return try SimulatorWebhooks.callback(query: query, body: Array(body.utf8), gateway: "sim", signer: signer)
+        }
+        guard case .inbound(let answer) = try parse(#"{"id":"sim-1","event":"dtmf","text":"2"}"#, token: token) else {
+            Issue.record("an answer was not read as inbound")
+            return
+        }
+        #expect(answer.inReplyTo == 4 && answer.body == "2" && answer.providerMessageId == "sim-1:dtmf")
+        func refusal(_ body: String, token: String?) -> WebhookRejection.Status? {
+            do { _ = try parse(body, token: token) } catch { return error.status }
+            return nil
+        }
+        let dtmf = #"{"id":"sim-1","event":"dtmf","text":"2"}"#
+        #expect(refusal(dtmf, token: nil) == .unauthenticated)
+        #expect(refusal(dtmf, token: signer.token(gateway: "sim", messageId: 5)) == .forbidden)
+        #expect(refusal(#"{"id":"sim-1","event":"dtmf","text":"x"}"#, token: token) == .malformed)
+        #expect(refusal(#"{"id":"sim-1","event":"fax","text":"2"}"#, token: token) == .malformed)
+        #expect(refusal(#"{"id":"sim-1","status":"delivered","event":"reply","text":"2"}"#, token: token) == .malformed)
     }
 }

@@ -104,4 +104,20 @@ struct StoreTests {
             #expect(try await store.leaseDue(lane: .transactional, limit: 1, owner: "w", leaseUntil: now.addingTimeInterval(60), now: now.addingTimeInterval(20)).count == 1)
         }
     }
+
+    /// An answer linked to our message (simulator, Twilio gather) takes its
+    /// sender from that message when the provider does not repeat it.
+    @Test func anAnswerLinkedToAMessageIsFiledUnderItsRecipient() async throws {
+        try await withStore { store, _ in
+            guard case .enqueued(let id) = try await store.enqueue([message("survey:1:sms")], now: now)[0] else { throw StoreTestFailure.notEnqueued }
+            let answer = InboundRecord(channel: .sms, kind: .reply, from: "", to: nil, body: "5", gateway: "sim", providerMessageId: "sim-1:reply", inReplyTo: id, receivedAt: now)
+            #expect(try await store.recordInbound([answer, answer]) == [.stored(memberNo: nil, consentRevoked: false), .duplicate])
+            let row = try await store.pool.read { try Row.fetchOne($0, sql: "SELECT from_address, message_id, body FROM inbound_messages") }
+            #expect(row?["from_address"] == "+8613812345678")
+            #expect(row?["message_id"] == id)
+            #expect(row?["body"] == "5")
+        }
+    }
 }
+
+enum StoreTestFailure: Error { case notEnqueued }

@@ -1,6 +1,7 @@
 import Channels
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Synchronization
 
 /// Records what the webhooks hand over.
@@ -28,14 +29,14 @@ public final class RecordingSink: ReceiptSink {
 
 /// Runs the webhook routes on a live loopback server for the body's duration.
 public func withWebhookServer<T: Sendable>(
-    routes: WebhookRoutes, extra: (Router<BasicRequestContext>) -> Void = { _ in }, _ body: @Sendable (_ baseURL: String) async throws -> T
+    routes: WebhookRoutes, server: HTTPServerBuilder = .http1(), extra: (Router<BasicRequestContext>) -> Void = { _ in }, _ body: @Sendable (_ baseURL: String) async throws -> T
 ) async throws -> T {
     let port = LocalPorts.block(1)
     let router = Router()
     router.get("/ready") { _, _ in "ok" }
     routes.register(on: router)
     extra(router)
-    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
+    let app = Application(router: router, server: server, configuration: .init(address: .hostname("127.0.0.1", port: port)))
     return try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask {
             try await app.runService(gracefulShutdownSignals: [])

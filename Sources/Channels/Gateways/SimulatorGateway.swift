@@ -33,7 +33,10 @@ public struct SimulatorGateway: HTTPRequestGateway {
     public func request(for message: OutboundMessage) throws(GatewayError) -> OutboundRequest {
         let text = message.content.text ?? message.content.voice?.say ?? message.content.fax?.lines.joined(separator: "\n")
         let callback = callbackURL.map { "\($0)?id=\(message.id)&token=\(signer.token(gateway: name, messageId: message.id))" }
-        let body = JSONText.object(["channel": message.channel.rawValue, "to": message.to, "text": text, "callback": callback])
+        let body = JSONText.object([
+            "channel": message.channel.rawValue, "to": message.to, "text": text, "callback": callback, "category": message.category.rawValue,
+            "gather": message.content.voice?.gatherDigits,
+        ])
         return OutboundRequest(
             method: .post, url: "\(baseURL)/sim/messages",
             headers: [("Content-Type", "application/json"), ("Idempotency-Key", message.idempotencyKey)], body: Array(body.utf8), timeoutMs: timeoutMs)

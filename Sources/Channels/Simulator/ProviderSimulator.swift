@@ -2,13 +2,16 @@ import CoreModel
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Synchronization
 
 /// A provider inside the worker, for the demo, tests and benchmarks: accepts
 /// messages over HTTP like an SMS/voice/fax/email API, honours idempotency
 /// keys (a repeated key returns the first answer and is not counted again),
 /// fails on purpose at configured rates, and reports delivery to the
-/// message's callback URL after a delay. `GET /sim/stats` counts unique messages.
+/// message's callback URL after a delay, answers surveys (keypad digits on a
+/// call with a question, a 1–5 reply to a survey SMS) and opts out of
+/// marketing SMS at configured rates. `GET /sim/stats` counts unique messages.
 public final class ProviderSimulator: Sendable {
     public struct Behaviour: Sendable {
         /// Added to every answer.
@@ -27,6 +30,14 @@ public final class ProviderSimulator: Sendable {
         /// recognised as a duplicate, not counted twice.
         public var lostAnswerRate: Double = 0
         public var hangMs: Int = 30_000
+        /// Share of requests whose connection is dropped before any answer
+        /// (a provider's front end refusing work): nothing is taken.
+        public var refuseRate: Double = 0
+        /// Share of delivered survey messages answered (voice: a key from the
+        /// question's digits; SMS: a score 1–5), sent after the delivery callback.
+        public var answerRate: Double = 0
+        /// Share of delivered marketing SMS answered "退订".
+        public var optOutRate: Double = 0
 
         public init() {}
     }
@@ -39,6 +50,10 @@ public final class ProviderSimulator: Sendable {
         public var callbacksSent = 0
         /// Accepted, but the answer held back past the client's patience.
         public var lostAnswers = 0
+        /// Requests whose connection was dropped unanswered.
+        public var refused = 0
+        /// Survey answers and opt-outs sent back.
+        public var answersSent = 0
     }
 
     private struct State {
@@ -64,6 +79,9 @@ public final class ProviderSimulator: Sendable {
         var to: String
         var text: String?
         var callback: String?
+        var category: String?
+        /// Keys the callee may press, for a call with a question.
+        var gather: String?
     }
 
     public func register<Context: RequestContext>(on router: Router<Context>) {
@@ -85,12 +103,12 @@ public final class ProviderSimulator: Sendable {
             state.withLock { $0.stats.rejected += 1 }
             return Self.json(.badRequest, #"{"error":"malformed message"}"#)
         }
-        enum Decision { case fail503, throttle, answer(id: String, new: Bool, delivered: Bool, hang: Bool) }
+        enum Decision { case fail503, throttle, answer(id: String, new: Bool, delivered: Bool, hang: Bool, reply: Reply?) }
         let decision: Decision = state.withLock { state in
             state.stats.requests += 1
             if let key, let id = state.answers[key] {
                 state.stats.duplicates += 1
-                return .answer(id: id, new: false, delivered: true, hang: false)
+                return .answer(id: id, new: false, delivered: true, hang: false, reply: nil)
             }
             let roll = Double(state.random.next() % 1_000_000) / 1_000_000
             if roll < behaviour.serverErrorRate { return .fail503 }
@@ -101,7 +119,8 @@ public final class ProviderSimulator: Sendable {
             let delivered = Double(state.random.next() % 1_000_000) / 1_000_000 >= behaviour.undeliveredRate
             let hang = Double(state.random.next() % 1_000_000) / 1_000_000 < behaviour.lostAnswerRate
             if hang { state.stats.lostAnswers += 1 }
-            return .answer(id: id, new: true, delivered: delivered, hang: hang)
+            let reply = delivered ? Self.reply(to: message, behaviour: behaviour, random: &state.random) : nil
+            return .answer(id: id, new: true, delivered: delivered, hang: hang, reply: reply)
         }
         switch decision {
         case .fail503:
@@ -111,19 +130,68 @@ public final class ProviderSimulator: Sendable {
             headers[.retryAfter] = String(behaviour.retryAfterSeconds)
             headers[.contentType] = "application/json"
             return Response(status: .tooManyRequests, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"error":"slow down"}"#)))
-        case .answer(let id, let new, let delivered, let hang):
+        case .answer(let id, let new, let delivered, let hang, let reply):
             if new, let callback = message.callback, let delay = behaviour.callbackDelayMs, let transport {
                 Task {
                     try? await Task.sleep(for: .milliseconds(delay))
                     let status = delivered ? "delivered" : "failed"
-                    let body = #"{"id":"\#(id)","status":"\#(status)"}"#
-                    _ = try? await transport.send(OutboundRequest(
-                        method: .post, url: callback, headers: [("Content-Type", "application/json")], body: Array(body.utf8)))
+                    _ = try? await transport.send(Self.callback(callback, #"{"id":"\#(id)","status":"\#(status)"}"#))
                     self.state.withLock { $0.stats.callbacksSent += 1 }
+                    guard let reply else { return }
+                    try? await Task.sleep(for: .milliseconds(delay))
+                    let body = JSONText.object(["id": id, "event": reply.event, "text": reply.text])
+                    if let answer = try? await transport.send(Self.callback(callback, body)), answer.status == 200 {
+                        self.state.withLock { $0.stats.answersSent += 1 }
+                    }
                 }
             }
             if hang { try? await Task.sleep(for: .milliseconds(behaviour.hangMs)) }
             return Self.json(.ok, #"{"id":"\#(id)"}"#)
+        }
+    }
+
+    /// What the recipient sends back after delivery: `dtmf` (keys pressed
+    /// during the call) or `reply` (an SMS).
+    struct Reply: Sendable {
+        var event: String
+        var text: String
+    }
+
+    private static func reply(to message: Submitted, behaviour: Behaviour, random: inout SeededGenerator) -> Reply? {
+        let roll = Double(random.next() % 1_000_000) / 1_000_000
+        switch (message.channel, message.category) {
+        case ("voice", _):
+            guard let keys = message.gather.map(Array.init), !keys.isEmpty, roll < behaviour.answerRate else { return nil }
+            return Reply(event: "dtmf", text: String(keys[Int(random.next() % UInt64(keys.count))]))
+        case ("sms", "survey"):
+            guard roll < behaviour.answerRate else { return nil }
+            // Most guests are content: scores lean towards 4 and 5.
+            let scores = ["5", "5", "5", "4", "4", "4", "3", "2", "1"]
+            return Reply(event: "reply", text: scores[Int(random.next() % UInt64(scores.count))])
+        case ("sms", "marketing"):
+            return roll < behaviour.optOutRate ? Reply(event: "reply", text: "退订") : nil
+        default:
+            return nil
+        }
+    }
+
+    private static func callback(_ url: String, _ body: String) -> OutboundRequest {
+        OutboundRequest(method: .post, url: url, headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+    }
+
+    /// An HTTP/1 server that drops `refuseRate` of requests' connections
+    /// before Hummingbird sees them; use it for the simulator's `Application`.
+    public var server: HTTPServerBuilder {
+        .http1(configuration: .init(additionalChannelHandlers: [ConnectionDropper(simulator: self)]))
+    }
+
+    /// Rolls for one request; true means drop its connection unanswered.
+    func refusesNextRequest() -> Bool {
+        guard behaviour.refuseRate > 0 else { return false }
+        return state.withLock { state in
+            guard Double(state.random.next() % 1_000_000) / 1_000_000 < behaviour.refuseRate else { return false }
+            state.stats.refused += 1
+            return true
         }
     }
 

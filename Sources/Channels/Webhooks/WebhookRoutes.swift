@@ -42,9 +42,10 @@ public struct WebhookRoutes: Sendable {
             try await Self.handle {
                 let gateway = try context.parameters.require("gateway")
                 let body = try await request.body.collect(upTo: maxBytes)
-                let receipt = try SimulatorWebhooks.receipt(
-                    query: try Self.query(request, maxBytes), body: Array(buffer: body), gateway: gateway, signer: signer)
-                try await sink.accept([receipt])
+                switch try SimulatorWebhooks.callback(query: try Self.query(request, maxBytes), body: Array(buffer: body), gateway: gateway, signer: signer) {
+                case .receipt(let receipt): try await sink.accept([receipt])
+                case .inbound(let answer): try await sink.accept(answer)
+                }
             }
         }
         router.post("/webhooks/aliyun/{gateway}/report") { request, context -> Response in

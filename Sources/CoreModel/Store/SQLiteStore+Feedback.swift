@@ -44,22 +44,26 @@ extension SQLiteStore {
                 let at = message.receivedAt.unixMillis
                 // The message answered tells us the member best; else the sender's address.
                 var member: Row?
-                if let replyTo = message.inReplyTo {
-                    member = try Row.fetchOne(
-                        db.cachedStatement(sql: "SELECT m.id, m.member_no FROM messages x JOIN members m ON m.id = x.member_id WHERE x.id = ?"),
-                        arguments: [replyTo])
+                var from = message.from
+                if let replyTo = message.inReplyTo, let answered = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT x.address, m.id, m.member_no FROM messages x LEFT JOIN members m ON m.id = x.member_id WHERE x.id = ?"),
+                    arguments: [replyTo])
+                {
+                    // A provider that links the answer to our message need not repeat who answered.
+                    if from.isEmpty { from = answered["address"] }
+                    if answered["id"] as Int64? != nil { member = answered }
                 }
                 if member == nil {
                     member = try Row.fetchOne(
                         db.cachedStatement(sql: "SELECT id, member_no FROM members WHERE \(message.channel == .email ? "email" : "phone") = ? ORDER BY id LIMIT 1"),
-                        arguments: [message.from])
+                        arguments: [from])
                 }
                 let memberId = member?["id"] as Int64?
                 try db.cachedStatement(sql: """
                     INSERT INTO inbound_messages (channel, kind, from_address, to_address, body, member_id, message_id, gateway, provider_message_id, received_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (gateway, provider_message_id) DO NOTHING
                     """).execute(arguments: [
-                        message.channel.rawValue, message.kind.rawValue, message.from, message.to, message.body, memberId, message.inReplyTo,
+                        message.channel.rawValue, message.kind.rawValue, from, message.to, message.body, memberId, message.inReplyTo,
                         message.gateway, message.providerMessageId, at,
                     ])
                 guard db.changesCount > 0 else { return .duplicate }

@@ -18,6 +18,7 @@ struct SimulatorCommand: AsyncParsableCommand {
             Examples:
               tidings simulator --bind 127.0.0.1:8787
               tidings simulator --error-rate 0.1 --throttle-rate 0.05 --latency-ms 20 --undelivered-rate 0.02
+              tidings simulator --refuse-rate 0.05 --answer-rate 0.6 --opt-out-rate 0.01
             """)
 
     @Option(help: "host:port to listen on (loopback).") var bind = "127.0.0.1:8787"
@@ -29,10 +30,16 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds before the delivery callback (negative: no callbacks).") var callbackDelayMs = 200
     @Option(help: "Share of messages accepted but answered only after --hang-ms (the client times out; its resend must be a duplicate).") var lostAnswerRate = 0.0
     @Option(help: "How long a lost answer is held back, milliseconds.") var hangMs = 30_000
+    @Option(help: "Share of requests whose connection is dropped unanswered (nothing taken).") var refuseRate = 0.0
+    @Option(help: "Share of delivered survey calls/SMS answered (keys pressed, or a 1-5 reply).") var answerRate = 0.0
+    @Option(help: "Share of delivered marketing SMS answered 退订.") var optOutRate = 0.0
     @Option(help: "Stop after this many seconds (0: run until interrupted).") var lifetime = 0.0
 
     func validate() throws {
-        for (name, rate) in [("--error-rate", errorRate), ("--throttle-rate", throttleRate), ("--undelivered-rate", undeliveredRate), ("--lost-answer-rate", lostAnswerRate)]
+        for (name, rate) in [
+            ("--error-rate", errorRate), ("--throttle-rate", throttleRate), ("--undelivered-rate", undeliveredRate), ("--lost-answer-rate", lostAnswerRate),
+            ("--refuse-rate", refuseRate), ("--answer-rate", answerRate), ("--opt-out-rate", optOutRate),
+        ]
         where !(0...1).contains(rate) {
             throw ValidationError("\(name) must be between 0 and 1")
         }
@@ -50,6 +57,9 @@ struct SimulatorCommand: AsyncParsableCommand {
         behaviour.callbackDelayMs = callbackDelayMs < 0 ? nil : callbackDelayMs
         behaviour.lostAnswerRate = lostAnswerRate
         behaviour.hangMs = hangMs
+        behaviour.refuseRate = refuseRate
+        behaviour.answerRate = answerRate
+        behaviour.optOutRate = optOutRate
         let transport = CurlTransport()
         defer { transport.shutdown() }
         let simulator = ProviderSimulator(behaviour: behaviour, transport: transport)
@@ -58,7 +68,7 @@ struct SimulatorCommand: AsyncParsableCommand {
         simulator.register(on: router)
         var logger = Logger(label: "tidings.simulator")
         logger.logLevel = .warning
-        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port)), logger: logger)
+        let app = Application(router: router, server: simulator.server, configuration: .init(address: .hostname(host, port: port)), logger: logger)
         print("simulator listening on http://\(bind)")
         if lifetime > 0 {
             try await withThrowingTaskGroup(of: Void.self) { group in
