@@ -1,3 +1,4 @@
+import Channels
 import CoreModel
 import Foundation
 import Testing
@@ -111,5 +112,30 @@ struct ConfigLoaderTests {
         let plain = try load("server:\n  admin_token: hunter2\n")
         #expect(plain.warnings.first?.message.contains("use ${ENV_VAR}") == true)
         #expect(!String(describing: plain.config.server.adminToken!).contains("hunter2"))
+    }
+
+    /// SendBatchSms takes at most 100 numbers: a larger batch_size is a config error by key path.
+    @Test func aliyunBatchSizeIsChecked() throws {
+        func build(_ batchSize: String) throws -> GatewayRegistry {
+            let config = try load("""
+                gateways:
+                  - name: ali
+                    kind: aliyun
+                    channels: [sms]
+                    url: http://127.0.0.1:9/aliyun
+                    credentials: {access_key_id: ALI_ID, access_key_secret: ALI_SECRET}
+                    options: {sign_name: 鸿福楼, template: SMS_1, batch_size: "\(batchSize)"}
+                """, environment: ["ALI_ID": "id", "ALI_SECRET": "secret"]).config
+            let transport = CurlTransport()
+            defer { transport.shutdown() }
+            return try GatewayRegistry.build(config: config, transport: transport, signer: WebhookSigner(secret: "s"))
+        }
+        let gateway = try #require(try build("100").gateways["ali"] as? AliyunSMSGateway)
+        #expect(gateway.settings.batchSize == 100)
+        for bad in ["101", "0", "ten"] {
+            #expect { try build(bad) } throws: { error in
+                (error as? GatewayRegistry.BuildError)?.issues.map { $0.path.joined(separator: ".") } == ["gateways.0.options.batch_size"]
+            }
+        }
     }
 }

@@ -86,6 +86,11 @@ public protocol Gateway: Sendable {
 
 extension Gateway {
     public func send(batch messages: [OutboundMessage]) async -> [Result<Submission, GatewayError>] {
+        await sendOneByOne(messages)
+    }
+
+    /// Each message through `send(_:)`, concurrently; results in order.
+    public func sendOneByOne(_ messages: [OutboundMessage]) async -> [Result<Submission, GatewayError>] {
         await withTaskGroup(of: (Int, Result<Submission, GatewayError>).self) { group in
             for (index, message) in messages.enumerated() {
                 group.addTask {

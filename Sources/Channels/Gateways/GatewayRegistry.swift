@@ -118,9 +118,14 @@ public struct GatewayRegistry: Sendable {
                         usePOST: method == "post", timeoutMs: settings.timeoutMs),
                     transport: transport, signer: signer))
             case "aliyun":
-                let allowed: Set<String> = ["sign_name", "template", "region"]
+                let allowed: Set<String> = ["sign_name", "template", "region", "batch_size"]
                 for key in settings.options.keys where !allowed.contains(key) {
-                    issues.append(.init(path: path + ["options", key], message: "unknown option for aliyun (allowed: sign_name, template, region)"))
+                    issues.append(.init(path: path + ["options", key], message: "unknown option for aliyun (allowed: sign_name, template, region, batch_size)"))
+                }
+                let batchSize = option("batch_size").map { Int($0) } ?? 1
+                guard let batchSize, (1...AliyunSMSGateway.Settings.maxBatch).contains(batchSize) else {
+                    issues.append(.init(path: path + ["options", "batch_size"], message: "batch_size must be a whole number from 1 to \(AliyunSMSGateway.Settings.maxBatch) (SendBatchSms's limit)"))
+                    continue
                 }
                 guard let url = url(), let keyId = secret("access_key_id"), let keySecret = secret("access_key_secret") else { continue }
                 guard let signName = option("sign_name") else {
@@ -130,7 +135,8 @@ public struct GatewayRegistry: Sendable {
                 built.append(AliyunSMSGateway(
                     settings: .init(
                         name: settings.name, endpoint: url, accessKeyId: keyId, accessKeySecret: keySecret, signName: signName,
-                        defaultTemplate: option("template"), regionId: option("region") ?? "cn-hangzhou", timeoutMs: settings.timeoutMs),
+                        defaultTemplate: option("template"), regionId: option("region") ?? "cn-hangzhou", timeoutMs: settings.timeoutMs,
+                        batchSize: batchSize),
                     transport: transport))
             case "twilio":
                 for key in settings.options.keys where key != "from" {
