@@ -1,4 +1,4 @@
-import Channels
+@testable import Channels
 import CoreModel
 import Foundation
 import Hummingbird
@@ -158,5 +158,13 @@ struct SimulatorTests {
         #expect(refusal(#"{"id":"sim-1","event":"dtmf","text":"x"}"#, token: token) == .malformed)
         #expect(refusal(#"{"id":"sim-1","event":"fax","text":"2"}"#, token: token) == .malformed)
         #expect(refusal(#"{"id":"sim-1","status":"delivered","event":"reply","text":"2"}"#, token: token) == .malformed)
+    }
+
+    @Test func answersAreReadWithOrWithoutTheFastPath() {
+        #expect(SimulatorGateway.answerId(Array(#"{"id":"sim-42"}"#.utf8)) == "sim-42")
+        #expect(SimulatorGateway.answerId(Array(#"{ "id" : "sim-43", "x": 1 }"#.utf8)) == "sim-43")
+        #expect(SimulatorGateway.answerId(Array(#"{"id":"a\"b"}"#.utf8)) == "a\"b")
+        #expect(SimulatorGateway.answerId(Array(#"{"id":""}"#.utf8)) == "")
+        #expect(SimulatorGateway.answerId(Array(#"{"error":"x"}"#.utf8)) == nil)
     }
 }

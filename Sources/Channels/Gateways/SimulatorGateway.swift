@@ -29,6 +29,19 @@ public struct SimulatorGateway: HTTPRequestGateway {
     struct Answer: Decodable { var id: String }
 
     private static let decoder = JSONDecoder()
+    private static let answerPrefix = Array(#"{"id":""#.utf8)
+
+    /// The simulator answers exactly `{"id":"sim-N"}`: that shape is read
+    /// directly (a JSONDecoder per answer was ~2 µs of a ~48 µs send), and
+    /// anything else goes through JSONDecoder.
+    static func answerId(_ body: [UInt8]) -> String? {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        if body.count > answerPrefix.count + 2, body.starts(with: answerPrefix), body[body.count - 2] == quote, body[body.count - 1] == UInt8(ascii: "}") {
+            let id = body[answerPrefix.count..<(body.count - 2)]
+            if !id.contains(quote), !id.contains(backslash) { return String(decoding: id, as: UTF8.self) }
+        }
+        return (try? decoder.decode(Answer.self, from: Data(body)))?.id
+    }
 
     public func request(for message: OutboundMessage) throws(GatewayError) -> OutboundRequest {
         let text = message.content.text ?? message.content.voice?.say ?? message.content.fax?.lines.joined(separator: "\n")
@@ -45,11 +58,11 @@ public struct SimulatorGateway: HTTPRequestGateway {
     public func submission(for message: OutboundMessage, response: OutboundResponse) throws(GatewayError) -> Submission {
         switch response.status {
         case 200...299:
-            guard let answer = try? Self.decoder.decode(Answer.self, from: Data(response.body)) else {
+            guard let id = Self.answerId(response.body) else {
                 throw .transient(reason: "simulator answered without an id", retryAfter: nil)
             }
             let segments = message.channel == .sms ? SMSSegmenter.count(message.content.text ?? "").segments : 1
-            return Submission(providerMessageId: answer.id, segments: segments)
+            return Submission(providerMessageId: id, segments: segments)
         case 429: throw .throttled(reason: "simulator: 429", retryAfter: GatewayError.retryAfter(response))
         case 400...499: throw .permanent(reason: "simulator HTTP \(response.status): \(response.text)")
         default: throw .transient(reason: "simulator HTTP \(response.status)", retryAfter: GatewayError.retryAfter(response))
