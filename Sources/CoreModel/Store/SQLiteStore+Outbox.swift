@@ -7,8 +7,9 @@ extension SQLiteStore {
             let at = now.unixMillis
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO messages (idempotency_key, channel, lane, category, priority, member_id, address, template, locale,
-                  payload, not_before, expires_at, max_attempts, next_attempt_at, status, created_at, updated_at, gateway)
-                VALUES (?, ?, ?, ?, ?, (SELECT id FROM members WHERE member_no = ?), ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)
+                  payload, not_before, expires_at, max_attempts, next_attempt_at, status, created_at, updated_at, gateway, order_id, bound_at)
+                VALUES (?, ?, ?, ?, ?, (SELECT id FROM members WHERE member_no = ?), ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?,
+                  (SELECT id FROM orders WHERE order_no = ?), ?)
                 ON CONFLICT (idempotency_key) DO NOTHING
                 RETURNING id
                 """)
@@ -19,6 +20,7 @@ extension SQLiteStore {
                     message.idempotencyKey, message.channel.rawValue, message.lane.rawValue, message.category.rawValue,
                     message.priority, message.memberNo, message.address, message.template, message.locale, message.payload,
                     due, message.expiresAt?.unixMillis, message.maxAttempts, due, at, at, message.gateway,
+                    message.orderNo, message.boundAt?.unixMillis,
                 ]
                 guard let id = try Int64.fetchOne(insert, arguments: arguments) else {
                     guard let id = try Int64.fetchOne(existing, arguments: [message.idempotencyKey]) else {

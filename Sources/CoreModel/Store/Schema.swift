@@ -12,6 +12,7 @@ enum Schema {
         migrator.registerMigration("v1-records", migrate: createRecords)
         migrator.registerMigration("v1-outbox", migrate: createOutbox)
         migrator.registerMigration("v2-outbox-partial-indexes", migrate: partialOutboxIndexes)
+        migrator.registerMigration("v3-message-binding", migrate: messageBinding)
         return migrator
     }
 
@@ -28,6 +29,16 @@ enum Schema {
             CREATE INDEX messages_due ON messages(lane, priority DESC, next_attempt_at) WHERE \(leasable);
             DROP INDEX messages_lease;
             CREATE INDEX messages_lease ON messages(lease_until) WHERE status = 'sending';
+            """)
+    }
+
+    /// A message bound to an order (confirmation, reservation reminder) keeps
+    /// the order's scheduled time it was written for: at send time a moved or
+    /// cancelled reservation drops it.
+    private static func messageBinding(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE messages ADD COLUMN bound_at INTEGER;
+            CREATE INDEX messages_order ON messages(order_id) WHERE order_id IS NOT NULL;
             """)
     }
 

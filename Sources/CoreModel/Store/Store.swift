@@ -87,13 +87,21 @@ public struct NewMessage: Sendable, Hashable {
     public var maxAttempts: Int
     /// Send through this gateway rather than the channel's first.
     public var gateway: String?
+    /// The order (reservation, delivery) the message is about: re-checked at send time.
+    public var orderNo: String?
+    /// The order's scheduled time the message was written for; if the order
+    /// moves, the message is dropped at send time.
+    public var boundAt: Date?
 
     public init(
         idempotencyKey: String, channel: Channel, lane: Lane, category: ConsentCategory, priority: Int = 0,
         memberNo: String? = nil, address: String, template: String? = nil, locale: String? = nil,
-        payload: String, notBefore: Date? = nil, expiresAt: Date? = nil, maxAttempts: Int = 5, gateway: String? = nil
+        payload: String, notBefore: Date? = nil, expiresAt: Date? = nil, maxAttempts: Int = 5, gateway: String? = nil,
+        orderNo: String? = nil, boundAt: Date? = nil
     ) {
         self.gateway = gateway
+        self.orderNo = orderNo
+        self.boundAt = boundAt
         self.idempotencyKey = idempotencyKey
         self.channel = channel
         self.lane = lane
