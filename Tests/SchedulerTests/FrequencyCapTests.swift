@@ -29,6 +29,7 @@ struct FrequencyCapTests {
     }
 
     @Test func aZeroLimitNeverFrees() {
-        #expect(FrequencyCap(limit: 0, days: 7).check(recentSendTimes: [], now: t0) == .capped(reason: "0 sent in the last 7 days (limit 0)", freeAt: .distantFuture))
+        let closed = FrequencyCap(limit: 0, days: 7)
+        #expect(closed.check(recentSendTimes: [], now: t0) == .capped(reason: "0 sent in the last 7 days (limit 0)", freeAt: .distantFuture))
     }
 }

@@ -80,7 +80,8 @@ struct SendPolicyTests {
         #expect(policy.decide(facts(lane: .transactional, category: .service), now: evening) == .send)
         #expect(policy.decide(facts(lane: .reminder, category: .service), now: evening) == .send)
 
-        let both = SendPolicy(rules: SendPolicyRules(quietHours: try QuietHours(start: "21:00", end: "08:00"), quietHoursLanes: [.marketing, .reminder]))
+        let both = SendPolicy(
+            rules: SendPolicyRules(quietHours: try QuietHours(start: "21:00", end: "08:00"), quietHoursLanes: [.marketing, .reminder]))
         #expect(both.decide(facts(lane: .reminder, category: .service), now: evening) == .deferUntil(morning, reason: "quiet_hours"))
         #expect(SendPolicy().decide(facts(), now: evening) == .send)
     }
