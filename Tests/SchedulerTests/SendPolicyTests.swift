@@ -78,11 +78,13 @@ struct SendPolicyTests {
         let morning = try instant("2026-03-11T00:00:00Z")
         #expect(policy.decide(facts(), now: evening) == .deferUntil(morning, reason: "quiet_hours"))
         #expect(policy.decide(facts(lane: .transactional, category: .service), now: evening) == .send)
-        #expect(policy.decide(facts(lane: .reminder, category: .service), now: evening) == .send)
+        // The default holds reminders too, as tidings.yaml's default does.
+        #expect(policy.decide(facts(lane: .reminder, category: .service), now: evening) == .deferUntil(morning, reason: "quiet_hours"))
 
-        let both = SendPolicy(
-            rules: SendPolicyRules(quietHours: try QuietHours(start: "21:00", end: "08:00"), quietHoursLanes: [.marketing, .reminder]))
-        #expect(both.decide(facts(lane: .reminder, category: .service), now: evening) == .deferUntil(morning, reason: "quiet_hours"))
+        let marketingOnly = SendPolicy(
+            rules: SendPolicyRules(quietHours: try QuietHours(start: "21:00", end: "08:00"), quietHoursLanes: [.marketing]))
+        #expect(marketingOnly.decide(facts(lane: .reminder, category: .service), now: evening) == .send)
+        #expect(marketingOnly.decide(facts(), now: evening) == .deferUntil(morning, reason: "quiet_hours"))
         #expect(SendPolicy().decide(facts(), now: evening) == .send)
     }
 

@@ -10,7 +10,8 @@ public struct SendPolicyRules: Sendable, Hashable {
     /// Categories without an entry are not capped.
     public var frequencyCaps: [ConsentCategory: FrequencyCap]
 
-    public static let defaultQuietHoursLanes: Set<Lane> = [.marketing]
+    /// The same lanes as tidings.yaml's default, so there is one default.
+    public static let defaultQuietHoursLanes = Set(TidingsConfig.defaults.quietHours.lanes)
     public static let defaultFrequencyCaps: [ConsentCategory: FrequencyCap] = [.marketing: FrequencyCap(limit: 2, days: 7)]
 
     public init(
