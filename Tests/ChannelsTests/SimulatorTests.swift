@@ -89,12 +89,13 @@ struct SimulatorTests {
             Issue.record("a refused connection was accepted")
         } catch {
             guard case .transient = error else { Issue.record("got \(error)"); return }
+            #expect(error.allowsFailover, "nothing was sent: the next gateway may take it")
         }
     }
 
-    /// A dropped connection takes nothing: the client sees a transient error
-    /// and the simulator counts no message.
-    @Test func droppedConnectionsAreTransientAndTakeNothing() async throws {
+    /// A dropped connection takes nothing, but the client cannot know that: it
+    /// sees no answer, and the simulator counts no message.
+    @Test func droppedConnectionsAreUnansweredAndTakeNothing() async throws {
         var refusing = ProviderSimulator.Behaviour()
         refusing.refuseRate = 1
         try await withSimulator(refusing, sink: RecordingSink()) { gateway, simulator in
@@ -102,7 +103,9 @@ struct SimulatorTests {
                 _ = try await gateway.send(message(1, key: "a"))
                 Issue.record("a dropped connection was taken as an answer")
             } catch let error as GatewayError {
-                guard case .transient = error else { Issue.record("got \(error)"); return }
+                // The request went out before the connection broke: only this gateway may be asked again.
+                guard case .unanswered = error else { Issue.record("got \(error)"); return }
+                #expect(!error.allowsFailover)
             }
             #expect(simulator.stats.refused >= 1)
             #expect(simulator.stats.unique == 0)

@@ -156,7 +156,8 @@ final class EasyHandle {
 
     private static func kind(_ code: CURLcode) -> TransportError.Kind {
         switch code {
-        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING: .connect
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST: .connect
+        case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING: .dropped
         case CURLE_OPERATION_TIMEDOUT: .timeout
         case CURLE_UNSUPPORTED_PROTOCOL: .refusedByPolicy
         default: .protocolError

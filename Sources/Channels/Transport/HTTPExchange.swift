@@ -128,7 +128,13 @@ public struct SMTPResponse: Sendable {
 /// A transfer that did not produce a response: connection refused, timeout,
 /// DNS, TLS… with curl's code and message.
 public struct TransportError: Error, Sendable, CustomStringConvertible {
-    public enum Kind: Sendable { case connect, timeout, refusedByPolicy, protocolError, other }
+    public enum Kind: Sendable {
+        /// No connection: nothing was sent.
+        case connect
+        /// The connection broke after the request went out, before an answer.
+        case dropped
+        case timeout, refusedByPolicy, protocolError, other
+    }
     public var kind: Kind
     public var curlCode: Int
     public var message: String

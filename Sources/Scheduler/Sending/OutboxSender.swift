@@ -84,6 +84,8 @@ public struct OutboxSender: Sendable {
 
     private func failure(_ error: GatewayError, message: OutboxMessage, gateway: String) -> SendResult {
         switch error {
+        case .unanswered(let reason):
+            return failure(.transient(reason: reason, retryAfter: nil), message: message, gateway: gateway)
         case .transient(let reason, let after), .throttled(let reason, let after):
             guard message.attempts < message.maxAttempts else {
                 return SendResult(messageId: message.id, gateway: gateway, event: .permanentFailure(reason: "gave up after \(message.attempts) attempts: \(reason)"))
