@@ -37,7 +37,7 @@ struct MessageStateMachineTests {
         .sending: [
             "released": "queued", "accepted": "submitted", "transient": "retrying", "permanent": "failed", "delivered": "delivered",
             "receipt-failed": "failed", "receipt-expired": "expired", "intermediate": "=", "suppressed": "suppressed",
-            "deferred": "deferred", "expired": "expired", "lease-expired": "unknown",
+            "deferred": "deferred", "expired": "expired", "lease-expired": "unknown", "cancelled": "cancelled",
         ],
         .submitted: ["delivered": "delivered", "receipt-failed": "failed", "receipt-expired": "expired", "intermediate": "=", "expired": "expired"],
         .delivered: ["intermediate": "="],

@@ -45,7 +45,7 @@ public enum MessageStateMachine {
         case (.expired, .queued), (.expired, .retrying), (.expired, .deferred), (.expired, .unknown),
             (.expired, .sending), (.expired, .submitted):
             return .transition(to: .expired)
-        case (.cancelled, .queued), (.cancelled, .retrying), (.cancelled, .deferred), (.cancelled, .unknown):
+        case (.cancelled, .queued), (.cancelled, .retrying), (.cancelled, .deferred), (.cancelled, .unknown), (.cancelled, .sending):
             return .transition(to: .cancelled)
         case (.leaseExpired, .sending):
             return .transition(to: .unknown)

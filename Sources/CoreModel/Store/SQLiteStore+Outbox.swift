@@ -88,7 +88,7 @@ extension SQLiteStore {
             try appendEvent(db, messageId: messageId, at: at, event: event.name, from: status, to: status, reason: event.reason)
             return .applied(from: status, to: status)
         case .success(.transition(let next)):
-            try write(event, to: next, messageId: messageId, at: at, db)
+            try write(event, from: status, to: next, messageId: messageId, at: at, db)
             try appendEvent(db, messageId: messageId, at: at, event: event.name, from: status, to: next, reason: event.reason)
             return .applied(from: status, to: next)
         }
@@ -109,7 +109,7 @@ extension SQLiteStore {
         }
     }
 
-    private static func write(_ event: MessageEvent, to next: MessageStatus, messageId: Int64, at: Int64, _ db: Database) throws {
+    private static func write(_ event: MessageEvent, from status: MessageStatus, to next: MessageStatus, messageId: Int64, at: Int64, _ db: Database) throws {
         var assignments = ["status = ?", "status_reason = ?", "updated_at = ?"]
         var values: [DatabaseValueConvertible?] = [next.rawValue, event.reason, at]
         switch event {
@@ -122,6 +122,8 @@ extension SQLiteStore {
         case .deferred(_, let until):
             assignments.append("next_attempt_at = ?")
             values.append(until.unixMillis)
+            // Held back at send time (quiet hours, gateway capacity): the lease's attempt was not made.
+            if status == .sending { assignments.append("attempts = MAX(attempts - 1, 0)") }
         case .released:
             // Handing back an unsent message does not use up an attempt.
             assignments += ["attempts = MAX(attempts - 1, 0)", "next_attempt_at = ?"]

@@ -16,6 +16,13 @@ public protocol Store: Sendable {
     /// Leases up to `limit` due messages of a lane (status becomes `sending`).
     func leaseDue(lane: Lane, limit: Int, owner: String, leaseUntil: Date, now: Date) async throws -> [OutboxMessage]
 
+    /// Facts for send-time policy, per leased message; `recentSince` names the
+    /// capped categories and how far back their sends count.
+    func sendContexts(for messages: [OutboxMessage], recentSince: [ConsentCategory: Date]) async throws -> [Int64: SendContext]
+
+    /// Due messages per lane, each counted up to `limit` (cheap on a huge backlog).
+    func dueCounts(upTo limit: Int, now: Date) async throws -> [Lane: Int]
+
     /// Applies events to messages in one transaction, each through the state
     /// machine; refused events are reported, not applied.
     func record(_ events: [MessageEventRequest], now: Date) async throws -> [MessageTransitionResult]
