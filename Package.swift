@@ -52,7 +52,14 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]
         ),
-        .target(name: "Scheduler", dependencies: ["CoreModel", "Channels"]),
+        .target(
+            name: "Scheduler",
+            dependencies: [
+                "CoreModel", "Channels",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "Campaigns",
             dependencies: ["CoreModel", "Scheduler", .product(name: "Mustache", package: "swift-mustache")]

@@ -52,8 +52,8 @@ struct KannelEndToEndTests {
                         address: "+8613812345678", payload: MessageContent(text: text).json())],
                     now: Date())
                 guard case .enqueued(let id) = enqueued[0] else { throw PeerError(message: "not enqueued") }
-                let sender = OutboxSender(store: store, registry: registry, owner: "test")
-                #expect(try await sender.sendDue(lane: .transactional) == 1)
+                let sender = Dispatcher(store: store, registry: registry, settings: DispatchSettings(owner: "test"))
+                #expect(try await sender.sendDue(lanes: [.transactional]) == 1)
 
                 var state = try await store.messageState(id: id)
                 for _ in 0..<100 where state?.status != .delivered {

@@ -38,8 +38,8 @@ struct SMTPEndToEndTests {
                     now: Date())
                 if case .enqueued(let id) = result[0] { ids[member] = id }
             }
-            let sender = OutboxSender(store: store, registry: registry, owner: "t")
-            #expect(try await sender.sendDue(lane: .transactional) == 3)
+            let sender = Dispatcher(store: store, registry: registry, settings: DispatchSettings(owner: "t"))
+            #expect(try await sender.sendDue(lanes: [.transactional]) == 3)
 
             let bounced = try await store.messageState(id: ids["E1"]!)
             #expect(bounced?.status == .failed)
@@ -86,7 +86,8 @@ struct OneClickUnsubscribeTests {
                         idempotencyKey: "campaign:winter:U1:email", channel: .email, lane: .marketing, category: .marketing, memberNo: "U1",
                         address: "zhou@example.com", payload: MessageContent(text: "冬至家宴八折", subject: "冬至").json())],
                     now: Date())
-                _ = try await OutboxSender(store: store, registry: registry, owner: "t").sendDue(lane: .marketing)
+                try await store.recordConsent(memberNo: "U1", channel: .email, category: .marketing, granted: true, source: "web", at: Date())
+                _ = try await Dispatcher(store: store, registry: registry, settings: DispatchSettings(owner: "t")).sendDue(lanes: [.marketing])
                 let mail = try #require(peer.messages().first)
                 let header = try #require(SMTPGatewayHeader.value("List-Unsubscribe", in: mail))
                 let link = try #require(header.split(separator: ",").first?.trimmingCharacters(in: CharacterSet(charactersIn: " <>")))
@@ -96,12 +97,13 @@ struct OneClickUnsubscribeTests {
                 let page = try await transport.send(OutboundRequest(url: link))
                 #expect(page.status == 200)
                 #expect(page.text.contains("<form method=\"post\""))
-                #expect(try await store.memberProfile(memberNo: "U1", timelineLimit: 5)?.consents.isEmpty == true, "a GET changes nothing")
+                let granted = try await store.memberProfile(memberNo: "U1", timelineLimit: 5)?.consents.map { "\($0.channel) \($0.category) \($0.granted)" }
+                #expect(granted == ["email marketing true"], "a GET changes nothing")
 
                 let forged = try await transport.send(OutboundRequest(
                     method: .post, url: link.replacingOccurrences(of: "token=", with: "token=0"), body: Array("List-Unsubscribe=One-Click".utf8)))
                 #expect(forged.status == 403)
-                #expect(try await store.memberProfile(memberNo: "U1", timelineLimit: 5)?.consents.isEmpty == true, "a forged POST changes nothing")
+                #expect(try await store.memberProfile(memberNo: "U1", timelineLimit: 5)?.consents.map(\.granted) == [true], "a forged POST changes nothing")
 
                 let oneClick = try await transport.send(OutboundRequest(
                     method: .post, url: link, headers: [("Content-Type", "application/x-www-form-urlencoded")],

@@ -41,6 +41,10 @@ public protocol Store: Sendable {
     /// gateway, segments and cost, the event, and any address to flag.
     func recordSendResults(_ results: [SendResult], owner: String, now: Date) async throws -> [MessageTransitionResult]
 
+    /// Grants or revokes one consent; false if the member is unknown.
+    @discardableResult
+    func recordConsent(memberNo: String, channel: Channel, category: ConsentCategory, granted: Bool, source: String, at: Date) async throws -> Bool
+
     func messageState(id: Int64) async throws -> MessageState?
 
     func memberProfile(memberNo: String, timelineLimit: Int) async throws -> MemberProfile?

@@ -94,7 +94,7 @@ struct SendCommand: AsyncParsableCommand {
         id: Int64, store: SQLiteStore, registry: GatewayRegistry, server: WebServer.Setup, transport: CurlTransport
     ) async throws -> MessageState {
         let app = WebServer.application(server, logger: Logger(label: "tidings.send"))
-        let sender = OutboxSender(store: store, registry: registry, owner: "cli-\(ProcessInfo.processInfo.processIdentifier)")
+        let dispatcher = Dispatcher(store: store, registry: registry, settings: DispatchSettings(owner: "cli-\(ProcessInfo.processInfo.processIdentifier)"))
         return try await withThrowingTaskGroup(of: MessageState?.self) { group in
             group.addTask {
                 try await app.runService(gracefulShutdownSignals: [])
@@ -107,7 +107,7 @@ struct SendCommand: AsyncParsableCommand {
                 let deadline = Date().addingTimeInterval(timeout)
                 var last: MessageStatus?
                 while true {
-                    try await sender.sendDue(lane: .transactional, limit: 10)
+                    try await dispatcher.sendDue(lanes: [.transactional], limit: 10)
                     guard let state = try await store.messageState(id: id) else { throw ValidationError("message \(id) vanished") }
                     if state.status != last {
                         print("  \(state.status.rawValue)\(state.reason.map { ": \($0)" } ?? "")")

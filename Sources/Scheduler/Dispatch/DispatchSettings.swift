@@ -1,0 +1,27 @@
+import CoreModel
+import Foundation
+
+/// How the dispatcher leases and retries; every default in one place.
+public struct DispatchSettings: Sendable {
+    /// Names this worker's leases (host:pid is a good choice).
+    public var owner: String
+    /// A lease longer than any send: expired leases are a crash's, reconciled on start.
+    public var leaseSeconds: Double = 120
+    /// Most messages leased in one batch.
+    public var maxBatch: Int = 256
+    /// How often to look for newly due messages when nothing wakes the loop.
+    public var pollInterval: Duration = .milliseconds(50)
+    public var lanes = LaneAllocator()
+    public var retry = RetryPolicy()
+    public var policy = SendPolicy()
+    public var breaker = CircuitBreaker.Configuration()
+    /// Longest a batch waits inside its lease for a busy gateway before deferring.
+    public var maxWaitForCapacity: TimeInterval = 2
+    /// Quiet hours for messages without a member's own time zone.
+    public var timeZone = TimeZone(identifier: TidingsConfig.defaults.defaults.timezone) ?? .gmt
+    public var randomSeed: UInt64 = UInt64.random(in: 1...UInt64.max)
+
+    public init(owner: String) {
+        self.owner = owner
+    }
+}
