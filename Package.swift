@@ -83,7 +83,7 @@ let package = Package(
             path: "Tests/TestSupport"),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "CoreModel", "TestSupport"]),
         .testTarget(name: "CampaignsTests", dependencies: ["Campaigns", "CoreModel"]),
-        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "CoreModel"]),
+        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "CoreModel", "Channels", "TestSupport"]),
         .testTarget(name: "WorkerTests", dependencies: ["worker", "CoreModel", "Channels", "Scheduler", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -70,6 +70,8 @@ public struct MessageState: Sendable, Hashable {
     public var gateway: String?
     public var providerMessageId: String?
     public var attempts: Int
+    /// When it is next due (retrying, deferred, queued).
+    public var nextAttemptAt: Date?
 }
 
 extension InboundRecord {

@@ -166,11 +166,12 @@ extension SQLiteStore {
     public func messageState(id: Int64) async throws -> MessageState? {
         try await pool.read { db in
             guard let row = try Row.fetchOne(
-                db, sql: "SELECT id, status, status_reason, gateway, provider_message_id, attempts FROM messages WHERE id = ?", arguments: [id])
+                db, sql: "SELECT id, status, status_reason, gateway, provider_message_id, attempts, next_attempt_at FROM messages WHERE id = ?", arguments: [id])
             else { return nil }
             return MessageState(
                 id: row["id"], status: MessageStatus(rawValue: row["status"]) ?? .unknown, reason: row["status_reason"], gateway: row["gateway"],
-                providerMessageId: row["provider_message_id"], attempts: row["attempts"])
+                providerMessageId: row["provider_message_id"], attempts: row["attempts"],
+                nextAttemptAt: (row["next_attempt_at"] as Int64?).map(Date.init(unixMillis:)))
         }
     }
 }

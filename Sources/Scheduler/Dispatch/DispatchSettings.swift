@@ -13,7 +13,8 @@ public struct DispatchSettings: Sendable {
     public var pollInterval: Duration = .milliseconds(50)
     public var lanes = LaneAllocator()
     public var retry = RetryPolicy()
-    public var policy = SendPolicy()
+    /// tidings.yaml's defaults: quiet hours 21:00–09:00 for marketing and reminders, 2 marketing per 7 days.
+    public var policy = SendPolicy(rules: (try? SendPolicyRules(quietHours: TidingsConfig.defaults.quietHours)) ?? SendPolicyRules())
     public var breaker = CircuitBreaker.Configuration()
     /// Longest a batch waits inside its lease for a busy gateway before deferring.
     public var maxWaitForCapacity: TimeInterval = 2
