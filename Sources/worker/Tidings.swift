@@ -14,7 +14,7 @@ struct Tidings: AsyncParsableCommand {
             """,
         subcommands: [
             InitCommand.self, ConfigCommand.self, ImportCommand.self, MemberCommand.self, DatabaseCommand.self,
-            SendCommand.self, SimulatorCommand.self, DemoCommand.self, BenchCommand.self, VersionCommand.self,
+            SendCommand.self, RunCommand.self, SimulatorCommand.self, DemoCommand.self, BenchCommand.self, VersionCommand.self,
         ]
     )
 }

@@ -1,7 +1,9 @@
 import Channels
 import CoreModel
+import Dispatch
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 import Synchronization
 
@@ -129,6 +131,7 @@ public final class Dispatcher: Service, Sendable {
             results = batch.map { SendResult(messageId: $0.id, gateway: nil, event: .released) }
         }
         results += await send(ready)
+        Self.count(results)
         do { _ = try await store.recordSendResults(results, owner: settings.owner, now: clock.now()) } catch {
             // The leases run out and the restart's reconciliation resends with the same keys.
             logger.error("recording a batch failed", metadata: ["error": "\(error)", "messages": "\(results.count)"])
@@ -176,7 +179,11 @@ public final class Dispatcher: Service, Sendable {
             let outcomes = await withTaskGroup(of: [(Attempt, String, Result<Submission, GatewayError>)].self) { group in
                 for (name, entry) in byGateway {
                     group.addTask {
+                        let started = DispatchTime.now()
                         let sent = await entry.gateway.send(batch: entry.attempts.map(\.outbound))
+                        // Each message of the call waited as long as the call took.
+                        Timer(label: "tidings_gateway_call_seconds", dimensions: [("gateway", name)], preferredDisplayUnit: .seconds)
+                            .recordNanoseconds(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds)
                         return zip(entry.attempts, sent).map { ($0, name, $1) }
                     }
                 }
@@ -223,6 +230,17 @@ public final class Dispatcher: Service, Sendable {
             return SendResult(messageId: attempt.message.id, gateway: nil, event: .permanentFailure(reason: "no gateway configured for \(attempt.message.channel.rawValue)"))
         }
         return SendResult(messageId: attempt.message.id, gateway: nil, event: .deferred(reason: lasting.map(\.reason).joined(separator: "; "), until: until))
+    }
+
+    /// `tidings_dispatch_outcomes_total{gateway, outcome}`, one increment per kind per batch.
+    static func count(_ results: [SendResult]) {
+        var counts: [String: [String: Int]] = [:]
+        for result in results { counts[result.gateway ?? "none", default: [:]][result.event.name, default: 0] += 1 }
+        for (gateway, outcomes) in counts {
+            for (outcome, count) in outcomes {
+                Counter(label: "tidings_dispatch_outcomes_total", dimensions: [("gateway", gateway), ("outcome", outcome)]).increment(by: count)
+            }
+        }
     }
 
     /// What a refusal says about the gateway's health (nil: nothing).

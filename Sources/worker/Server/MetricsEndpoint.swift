@@ -1,0 +1,41 @@
+import CoreModel
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Prometheus
+import Scheduler
+
+/// GET /metrics in Prometheus text format. Queue depth per lane and the
+/// breakers are read at scrape time; counters and histograms come from the
+/// dispatcher through swift-metrics. With server.admin_token set, a scrape
+/// needs `Authorization: Bearer TOKEN`.
+struct MetricsEndpoint: Sendable {
+    let registry: PrometheusCollectorRegistry
+    let store: any Store
+    let traffic: GatewayTraffic
+    let adminToken: String?
+    /// Queue depth is counted up to this many per lane.
+    static let depthLimit = 10_000_000
+
+    func register<Context: RequestContext>(on router: Router<Context>) {
+        router.get("/metrics") { request, _ -> Response in
+            if let adminToken, request.headers[.authorization] != "Bearer \(adminToken)" {
+                return Response(status: .unauthorized, body: ResponseBody(byteBuffer: ByteBuffer(string: "needs Authorization: Bearer <server.admin_token>\n")))
+            }
+            let due = try await store.dueCounts(upTo: Self.depthLimit, now: Date())
+            for (lane, count) in due {
+                registry.makeGauge(name: "tidings_queue_depth", labels: [("lane", lane.rawValue)]).set(Double(count))
+            }
+            let states = ["closed": 0.0, "half_open": 1, "open": 2]
+            for (gateway, state) in traffic.breakerStates() {
+                registry.makeGauge(name: "tidings_gateway_breaker_state", labels: [("gateway", gateway)]).set(states[state] ?? -1)
+            }
+            for (gateway, count) in traffic.inFlight() {
+                registry.makeGauge(name: "tidings_gateway_in_flight", labels: [("gateway", gateway)]).set(Double(count))
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
+    }
+}
