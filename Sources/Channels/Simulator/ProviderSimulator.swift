@@ -54,6 +54,10 @@ public final class ProviderSimulator: Sendable {
         public var refused = 0
         /// Survey answers and opt-outs sent back.
         public var answersSent = 0
+        /// Callbacks not taken at once (the worker was down), retried.
+        public var callbacksRetried = 0
+        /// Callbacks given up after about a minute of retries.
+        public var callbacksAbandoned = 0
     }
 
     private struct State {
@@ -135,12 +139,13 @@ public final class ProviderSimulator: Sendable {
                 Task {
                     try? await Task.sleep(for: .milliseconds(delay))
                     let status = delivered ? "delivered" : "failed"
-                    _ = try? await transport.send(Self.callback(callback, #"{"id":"\#(id)","status":"\#(status)"}"#))
-                    self.state.withLock { $0.stats.callbacksSent += 1 }
+                    if await self.deliver(Self.callback(callback, #"{"id":"\#(id)","status":"\#(status)"}"#), with: transport) {
+                        self.state.withLock { $0.stats.callbacksSent += 1 }
+                    }
                     guard let reply else { return }
                     try? await Task.sleep(for: .milliseconds(delay))
                     let body = JSONText.object(["id": id, "event": reply.event, "text": reply.text])
-                    if let answer = try? await transport.send(Self.callback(callback, body)), answer.status == 200 {
+                    if await self.deliver(Self.callback(callback, body), with: transport) {
                         self.state.withLock { $0.stats.answersSent += 1 }
                     }
                 }
@@ -173,6 +178,21 @@ public final class ProviderSimulator: Sendable {
         default:
             return nil
         }
+    }
+
+    /// Posts a callback until it is taken (2xx), as providers do: from 250 ms
+    /// apart, doubling up to 5 s, for about a minute — a worker restarting
+    /// after a crash still gets its receipts.
+    private func deliver(_ request: OutboundRequest, with transport: CurlTransport) async -> Bool {
+        var pause = 250
+        for attempt in 0..<16 {
+            if let answer = try? await transport.send(request), (200..<300).contains(answer.status) { return true }
+            if attempt == 0 { state.withLock { $0.stats.callbacksRetried += 1 } }
+            try? await Task.sleep(for: .milliseconds(pause))
+            pause = min(pause * 2, 5_000)
+        }
+        state.withLock { $0.stats.callbacksAbandoned += 1 }
+        return false
     }
 
     private static func callback(_ url: String, _ body: String) -> OutboundRequest {

@@ -95,13 +95,32 @@ extension SQLiteStore {
     }
 
     public func reconcileExpiredLeases(now: Date) async throws -> Int {
+        try await reconcile(sql: "SELECT id FROM messages WHERE status = 'sending' AND lease_until < ?", arguments: [now.unixMillis], now: now)
+    }
+
+    public func reconcileLeases(ownedBy owners: [String], now: Date) async throws -> Int {
+        guard !owners.isEmpty else { return 0 }
+        let marks = Array(repeating: "?", count: owners.count).joined(separator: ",")
+        return try await reconcile(
+            sql: "SELECT id FROM messages WHERE status = 'sending' AND lease_owner IN (\(marks))", arguments: StatementArguments(owners), now: now)
+    }
+
+    public func leaseOwners() async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT lease_owner FROM messages WHERE status = 'sending' AND lease_owner IS NOT NULL")
+        }
+    }
+
+    /// Leased messages whose sender is gone become `unknown` and due now: the
+    /// resend carries the same idempotency key.
+    private func reconcile(sql: String, arguments: StatementArguments, now: Date) async throws -> Int {
         try await pool.write { db in
             let at = now.unixMillis
-            let ids = try Int64.fetchAll(
-                db, sql: "SELECT id FROM messages WHERE status = 'sending' AND lease_until < ?", arguments: [at])
+            let ids = try Int64.fetchAll(db, sql: sql, arguments: arguments)
             for id in ids {
                 try db.execute(
-                    sql: "UPDATE messages SET status = 'unknown', status_reason = ?, lease_owner = NULL, lease_until = NULL, next_attempt_at = ?, updated_at = ? WHERE id = ?",
+                    // next_attempt_at stays: it was due when leased, so the resend goes ahead of later messages.
+                    sql: "UPDATE messages SET status = 'unknown', status_reason = ?, lease_owner = NULL, lease_until = NULL, next_attempt_at = MIN(next_attempt_at, ?), updated_at = ? WHERE id = ?",
                     arguments: [MessageEvent.leaseExpired.reason, at, at, id])
                 try Self.appendEvent(db, messageId: id, at: at, event: MessageEvent.leaseExpired.name, from: .sending, to: .unknown, reason: MessageEvent.leaseExpired.reason)
             }

@@ -30,6 +30,12 @@ public protocol Store: Sendable {
     /// Moves `sending` messages whose lease ran out to `unknown`. Returns how many.
     func reconcileExpiredLeases(now: Date) async throws -> Int
 
+    /// Moves `sending` messages leased by these owners (known to be dead) to `unknown`.
+    func reconcileLeases(ownedBy owners: [String], now: Date) async throws -> Int
+
+    /// Who holds leases now.
+    func leaseOwners() async throws -> [String]
+
     /// Applies delivery receipts in one transaction (matched by our id, else by
     /// gateway and provider id); flags contacts the provider says are invalid.
     func applyReceipts(_ receipts: [ReceiptRecord]) async throws -> [MessageTransitionResult]

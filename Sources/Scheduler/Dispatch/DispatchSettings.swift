@@ -25,4 +25,17 @@ public struct DispatchSettings: Sendable {
     public init(owner: String) {
         self.owner = owner
     }
+
+    /// This host's name and process id: the lease owner `leaseOwnerIsDead` can check.
+    public static func localOwner() -> String {
+        "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+    }
+
+    /// A lease owner named host:pid on this host whose process is gone (a
+    /// kill -9): its leases need not wait for expiry. Other owners are left to expiry.
+    public func leaseOwnerIsDead(_ other: String) -> Bool {
+        let host = ProcessInfo.processInfo.hostName
+        guard other != owner, other.hasPrefix(host + ":"), let pid = Int32(other.dropFirst(host.count + 1)), pid > 0 else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
+    }
 }

@@ -41,8 +41,10 @@ public final class Dispatcher: Service, Sendable {
     /// graceful shutdown: leasing stops, batches in flight finish, and
     /// messages not yet handed to a gateway are released.
     public func run() async throws {
-        let reconciled = try await store.reconcileExpiredLeases(now: clock.now())
-        if reconciled > 0 { logger.notice("reconciled expired leases", metadata: ["messages": "\(reconciled)"]) }
+        let now = clock.now()
+        let dead = try await store.leaseOwners().filter { settings.leaseOwnerIsDead($0) }
+        let reconciled = try await store.reconcileExpiredLeases(now: now) + store.reconcileLeases(ownedBy: dead, now: now)
+        if reconciled > 0 { logger.notice("reconciled leases left by a crash", metadata: ["messages": "\(reconciled)", "owners": "\(dead)"]) }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 while !stopping.load(ordering: .relaxed) {

@@ -4,7 +4,7 @@ import Foundation
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "Sample data for trying Tidings out.", subcommands: [Seed.self])
+        commandName: "demo", abstract: "Sample data for trying Tidings out.", subcommands: [Seed.self, Queue.self])
 
     struct Seed: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -63,6 +63,41 @@ struct DemoCommand: AsyncParsableCommand {
             let day: TimeInterval = 86_400
             let offset: TimeInterval = 8 * 3600
             return Date(timeIntervalSince1970: ((Date().timeIntervalSince1970 + offset) / day).rounded(.down) * day - offset)
+        }
+    }
+
+    struct Queue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Queue synthetic SMS through the outbox (load and crash tests).",
+            discussion: """
+                Keys are PREFIX:N, so queueing the same range again adds nothing.
+                Example:
+                  tidings demo queue --count 20000 --lane transactional --prefix crash
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "How many messages.") var count: Int
+        @Option(help: "Idempotency key prefix.") var prefix = "load"
+        @Option(help: "transactional, reminder or marketing (category service).") var lane: Lane = .transactional
+
+        func validate() throws {
+            guard (1...10_000_000).contains(count) else { throw ValidationError("--count must be between 1 and 10000000") }
+        }
+
+        func run() async throws {
+            let store = try global.openStore(try global.loadConfig())
+            let now = Date()
+            var added = 0
+            for start in stride(from: 0, to: count, by: 10_000) {
+                let results = try await store.enqueue(
+                    (start..<min(start + 10_000, count)).map { index in
+                        NewMessage(
+                            idempotencyKey: "\(prefix):\(index)", channel: .sms, lane: lane, category: .service,
+                            address: "+86139\(String(format: "%08d", index))", payload: MessageContent(text: "【鸿福楼】测试消息 \(index)").json())
+                    }, now: now)
+                added += results.filter { if case .enqueued = $0 { true } else { false } }.count
+            }
+            print("queued \(added) SMS (\(count - added) already there)")
         }
     }
 }

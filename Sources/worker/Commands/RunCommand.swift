@@ -48,7 +48,7 @@ struct RunCommand: AsyncParsableCommand {
             printError("config: \(error)")
             throw ExitCode.failure
         }
-        var settings = DispatchSettings(owner: "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)")
+        var settings = DispatchSettings(owner: DispatchSettings.localOwner())
         do { settings.policy = SendPolicy(rules: try SendPolicyRules(quietHours: config.quietHours)) } catch {
             throw ValidationError("config quiet_hours: \(error)")
         }

@@ -7,6 +7,7 @@ import Logging
 import Scheduler
 
 extension Channel: ExpressibleByArgument {}
+extension Lane: ExpressibleByArgument {}
 
 struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -94,7 +95,7 @@ struct SendCommand: AsyncParsableCommand {
         id: Int64, store: SQLiteStore, registry: GatewayRegistry, server: WebServer.Setup, transport: CurlTransport
     ) async throws -> MessageState {
         let app = WebServer.application(server, logger: Logger(label: "tidings.send"))
-        let dispatcher = Dispatcher(store: store, registry: registry, settings: DispatchSettings(owner: "cli-\(ProcessInfo.processInfo.processIdentifier)"))
+        let dispatcher = Dispatcher(store: store, registry: registry, settings: DispatchSettings(owner: DispatchSettings.localOwner()))
         return try await withThrowingTaskGroup(of: MessageState?.self) { group in
             group.addTask {
                 try await app.runService(gracefulShutdownSignals: [])
