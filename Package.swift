@@ -52,7 +52,14 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]
         ),
-        .target(name: "Scheduler", dependencies: ["CoreModel", "Channels"]),
+        .target(
+            name: "Scheduler",
+            dependencies: [
+                "CoreModel", "Channels",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "Campaigns",
             dependencies: ["CoreModel", "Scheduler", .product(name: "Mustache", package: "swift-mustache")]
@@ -76,6 +83,15 @@ let package = Package(
             path: "Tests/TestSupport"),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "CoreModel", "TestSupport"]),
         .testTarget(name: "CampaignsTests", dependencies: ["Campaigns", "CoreModel"]),
+        .testTarget(
+            name: "AutomationTests",
+            dependencies: [
+                "Scheduler", "Campaigns", "CoreModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(name: "WorkerTests", dependencies: ["worker", "CoreModel", "Channels", "Scheduler", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -10,26 +10,37 @@ extension TidingsConfig.AutomationSettings {
         check(intervalSeconds >= 1, ["interval_seconds"], "must be at least 1 second")
         for (key, rule) in rules {
             issues += Self.ruleIssues(rule, path: path + [key])
+            // Each automation's own values, after its rule: issues come out in file order.
+            switch key {
+            case "order_confirmation":
+                check(orderConfirmation.delaySeconds >= 0, [key, "delay_seconds"], "must be 0 or more seconds")
+                check(orderConfirmation.maxAgeHours >= 1, [key, "max_age_hours"], "must be at least 1 hour")
+            case "reservation_reminder":
+                check(reservationReminder.hoursBefore >= 1, [key, "hours_before"], "must be at least 1 hour")
+            case "late_delivery_apology":
+                let l = lateDeliveryApology
+                check(!l.enabled || !l.outcomes.isEmpty, [key, "outcomes"], "lists no outcome")
+                for (index, outcome) in l.outcomes.enumerated() where !outcome.isFailure {
+                    check(false, [key, "outcomes", String(index)], "'\(outcome.rawValue)' is not a failed delivery")
+                }
+                check(l.points >= 0, [key, "points"], "must be 0 (no credit) or more")
+                check(l.pointsValidDays >= 0, [key, "points_valid_days"], "must be 0 (never expire) or more days")
+                check(l.delaySeconds >= 0, [key, "delay_seconds"], "must be 0 or more seconds")
+                check(l.maxAgeHours >= 1, [key, "max_age_hours"], "must be at least 1 hour")
+            case "revisit_survey":
+                check(revisitSurvey.hoursAfter >= 0, [key, "hours_after"], "must be 0 or more hours")
+                check(revisitSurvey.maxAgeHours >= 1, [key, "max_age_hours"], "must be at least 1 hour")
+            case "points_expiry":
+                check((1...28).contains(pointsExpiry.dayOfMonth), [key, "day_of_month"], "must be 1-28 (a day every month has)")
+                check(pointsExpiry.daysAhead >= 1, [key, "days_ahead"], "must be at least 1 day")
+            case "win_back":
+                check(winBack.dormantDays >= 1, [key, "dormant_days"], "must be at least 1 day")
+                check(winBack.periodDays >= 1, [key, "period_days"], "must be at least 1 day")
+                check(winBack.offerDays >= 1, [key, "offer_days"], "must be at least 1 day")
+            default:
+                break
+            }
         }
-        let o = orderConfirmation, r = reservationReminder, l = lateDeliveryApology, s = revisitSurvey, p = pointsExpiry, w = winBack
-        check(o.delaySeconds >= 0, ["order_confirmation", "delay_seconds"], "must be 0 or more seconds")
-        check(o.maxAgeHours >= 1, ["order_confirmation", "max_age_hours"], "must be at least 1 hour")
-        check(r.hoursBefore >= 1, ["reservation_reminder", "hours_before"], "must be at least 1 hour")
-        check(l.points >= 0, ["late_delivery_apology", "points"], "must be 0 (no credit) or more")
-        check(l.pointsValidDays >= 0, ["late_delivery_apology", "points_valid_days"], "must be 0 (never expire) or more days")
-        check(l.delaySeconds >= 0, ["late_delivery_apology", "delay_seconds"], "must be 0 or more seconds")
-        check(l.maxAgeHours >= 1, ["late_delivery_apology", "max_age_hours"], "must be at least 1 hour")
-        check(!l.enabled || !l.outcomes.isEmpty, ["late_delivery_apology", "outcomes"], "lists no outcome")
-        for (index, outcome) in l.outcomes.enumerated() where !outcome.isFailure {
-            check(false, ["late_delivery_apology", "outcomes", String(index)], "'\(outcome.rawValue)' is not a failed delivery")
-        }
-        check(s.hoursAfter >= 0, ["revisit_survey", "hours_after"], "must be 0 or more hours")
-        check(s.maxAgeHours >= 1, ["revisit_survey", "max_age_hours"], "must be at least 1 hour")
-        check((1...28).contains(p.dayOfMonth), ["points_expiry", "day_of_month"], "must be 1-28 (a day every month has)")
-        check(p.daysAhead >= 1, ["points_expiry", "days_ahead"], "must be at least 1 day")
-        check(w.dormantDays >= 1, ["win_back", "dormant_days"], "must be at least 1 day")
-        check(w.periodDays >= 1, ["win_back", "period_days"], "must be at least 1 day")
-        check(w.offerDays >= 1, ["win_back", "offer_days"], "must be at least 1 day")
         return issues
     }
 

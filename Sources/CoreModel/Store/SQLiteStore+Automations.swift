@@ -15,16 +15,17 @@ extension SQLiteStore: AutomationStore {
         }
     }
 
-    /// Two index walks, united: what became due by time, and what was written lately.
+    /// Two index walks, united: what became due by time, and what was written lately. The
+    /// indexes are named: without statistics SQLite would walk every delivered order by status.
     public func reservationsDue(in window: ScanWindow) async throws -> [AutomationOrder] {
         try await pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     \(Self.orderSelect) WHERE o.id IN (
-                      SELECT id FROM orders WHERE \(Schema.booked) AND scheduled_at > ?1 AND scheduled_at <= ?2
+                      SELECT id FROM orders INDEXED BY orders_booked WHERE \(Schema.booked) AND scheduled_at > ?1 AND scheduled_at <= ?2
                       UNION
-                      SELECT id FROM orders WHERE updated_at >= ?3 AND \(Schema.booked) AND scheduled_at > ?4 AND scheduled_at <= ?2
+                      SELECT id FROM orders INDEXED BY orders_updated WHERE updated_at >= ?3 AND \(Schema.booked) AND scheduled_at > ?4 AND scheduled_at <= ?2
                     ) ORDER BY o.id
                     """,
                 arguments: Self.arguments(window)
@@ -38,10 +39,10 @@ extension SQLiteStore: AutomationStore {
                 db,
                 sql: """
                     \(Self.orderSelect) WHERE o.id IN (
-                      SELECT id FROM orders WHERE \(Schema.visited)
+                      SELECT id FROM orders INDEXED BY orders_visited WHERE \(Schema.visited)
                         AND COALESCE(scheduled_at, ordered_at) > ?1 AND COALESCE(scheduled_at, ordered_at) <= ?2
                       UNION
-                      SELECT id FROM orders WHERE updated_at >= ?3 AND \(Schema.visited)
+                      SELECT id FROM orders INDEXED BY orders_updated WHERE updated_at >= ?3 AND \(Schema.visited)
                         AND COALESCE(scheduled_at, ordered_at) > ?4 AND COALESCE(scheduled_at, ordered_at) <= ?2
                     ) ORDER BY o.id
                     """,
@@ -80,9 +81,9 @@ extension SQLiteStore: AutomationStore {
                     FROM complaints c JOIN members m ON m.id = c.member_id LEFT JOIN branches hb ON hb.id = m.branch_id
                       LEFT JOIN orders o ON o.id = c.order_id LEFT JOIN branches ob ON ob.id = o.branch_id
                     WHERE c.id IN (
-                      SELECT id FROM complaints WHERE \(Schema.resolved) AND resolved_at > ?1 AND resolved_at <= ?2
+                      SELECT id FROM complaints INDEXED BY complaints_resolved WHERE \(Schema.resolved) AND resolved_at > ?1 AND resolved_at <= ?2
                       UNION
-                      SELECT id FROM complaints WHERE updated_at >= ?3 AND \(Schema.resolved) AND resolved_at > ?4 AND resolved_at <= ?2
+                      SELECT id FROM complaints INDEXED BY complaints_updated WHERE updated_at >= ?3 AND \(Schema.resolved) AND resolved_at > ?4 AND resolved_at <= ?2
                     ) ORDER BY c.id
                     """,
                 arguments: Self.arguments(window)
@@ -126,9 +127,9 @@ extension SQLiteStore: AutomationStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT d.since + ?4 AS last_active_at, \(Self.memberColumns)
+                    SELECT d.since - ?4 AS last_active_at, \(Self.memberColumns)
                     FROM (
-                      SELECT id, COALESCE(last_order_at, joined_at, created_at) - ?4 AS since, updated_at
+                      SELECT id, COALESCE(last_order_at, joined_at, created_at) + ?4 AS since, updated_at
                       FROM members WHERE id > ?1
                     ) d JOIN members m ON m.id = d.id LEFT JOIN branches hb ON hb.id = m.branch_id
                     WHERE ?2 - d.since >= 0
