@@ -12,7 +12,8 @@ func withAutomationStore<T>(_ body: (SQLiteStore) async throws -> T) async throw
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let store = try SQLiteStore(path: directory.appendingPathComponent("test.sqlite").path)
-    try await store.load(.branches([Branch(code: "B1", name: "天河店", district: "天河区", address: "天河路1号", phone: nil, fax: nil, seats: 120)]))
+    let branch = Branch(code: "B1", name: "天河店", district: "天河区", address: "天河路1号", phone: nil, fax: nil, seats: 120)
+    try await store.load(.branches([branch]))
     return try await body(store)
 }
 
@@ -75,7 +76,9 @@ func shanghaiTime(_ text: String) -> Date {
     return formatter.date(from: text)!
 }
 
-func member(_ no: String, name: String = "李女士", phone: String? = "+8613812345678", email: String? = nil, points: Int = 0, locale: String = "zh-CN") -> Member {
+func member(
+    _ no: String, name: String = "李女士", phone: String? = "+8613812345678", email: String? = nil, points: Int = 0, locale: String = "zh-CN"
+) -> Member {
     Member(
         memberNo: no, name: name, phone: phone.map(ContactField.valid) ?? .missing, email: email.map(ContactField.valid) ?? .missing,
         points: points, locale: locale, branchCode: "B1")

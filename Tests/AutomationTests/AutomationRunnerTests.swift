@@ -14,7 +14,8 @@ struct AutomationRunnerTests {
             order("SO2", kind: .reservation, status: .booked, orderedAt: now, scheduledAt: now.adding(hours: 1), partySize: 2),
             order("SO3", member: "M2", status: .delivered, orderedAt: now.adding(days: -120)),
         ]))
-        let earned = PointsCredit(idempotencyKey: "earned", memberNo: "M1", orderNo: nil, points: 30, reason: "消费积分", expiresAt: now.adding(days: 10))
+        let earned = PointsCredit(
+            idempotencyKey: "earned", memberNo: "M1", orderNo: nil, points: 30, reason: "消费积分", expiresAt: now.adding(days: 10))
         _ = try await store.commit(AutomationBatch(credits: [earned]), now: now.adding(days: -300))
         try await store.load(.feedback([DeliveryFeedback(orderNo: "SO1", outcome: .late30m, note: nil, recordedAt: now)]))
         try await store.load(.complaints([

@@ -45,7 +45,8 @@ struct PointsExpiryTests {
     @Test func beforeTheDayOfTheMonthLastMonthIsStillDue() async throws {
         try await withAutomationStore { store in
             try await store.load(.members([member("M1", points: 0)]))
-            _ = try await store.commit(AutomationBatch(credits: [credit("earn-1", 60, expiring: "2026-06-20 00:00")]), now: shanghaiTime("2025-06-01 12:00"))
+            let earned = AutomationBatch(credits: [credit("earn-1", 60, expiring: "2026-06-20 00:00")])
+            _ = try await store.commit(earned, now: shanghaiTime("2025-06-01 12:00"))
             let fifth = automationConfig(enabled: [.pointsExpiry]) { $0.pointsExpiry.dayOfMonth = 5 }
             let runner = automationRunner(store, fifth)
             // On 3 June the May notice is the one due (first run); from 5 June, June's.

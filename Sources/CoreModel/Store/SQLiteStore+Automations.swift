@@ -25,7 +25,8 @@ extension SQLiteStore: AutomationStore {
                     \(Self.orderSelect) WHERE o.id IN (
                       SELECT id FROM orders INDEXED BY orders_booked WHERE \(Schema.booked) AND scheduled_at > ?1 AND scheduled_at <= ?2
                       UNION
-                      SELECT id FROM orders INDEXED BY orders_updated WHERE updated_at >= ?3 AND \(Schema.booked) AND scheduled_at > ?4 AND scheduled_at <= ?2
+                      SELECT id FROM orders INDEXED BY orders_updated WHERE updated_at >= ?3 AND \(Schema.booked)
+                        AND scheduled_at > ?4 AND scheduled_at <= ?2
                     ) ORDER BY o.id
                     """,
                 arguments: Self.arguments(window)
@@ -83,7 +84,8 @@ extension SQLiteStore: AutomationStore {
                     WHERE c.id IN (
                       SELECT id FROM complaints INDEXED BY complaints_resolved WHERE \(Schema.resolved) AND resolved_at > ?1 AND resolved_at <= ?2
                       UNION
-                      SELECT id FROM complaints INDEXED BY complaints_updated WHERE updated_at >= ?3 AND \(Schema.resolved) AND resolved_at > ?4 AND resolved_at <= ?2
+                      SELECT id FROM complaints INDEXED BY complaints_updated WHERE updated_at >= ?3 AND \(Schema.resolved)
+                        AND resolved_at > ?4 AND resolved_at <= ?2
                     ) ORDER BY c.id
                     """,
                 arguments: Self.arguments(window)

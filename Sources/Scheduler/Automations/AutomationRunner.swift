@@ -52,7 +52,8 @@ public struct AutomationRunner: Sendable {
                 throw CancellationError()
             } catch {
                 tally.error = "\(error)"
-                logger.error("automation failed; it runs again next scan", metadata: ["automation": "\(automation.name.rawValue)", "error": "\(error)"])
+                logger.error(
+                    "automation failed; it runs again next scan", metadata: ["automation": "\(automation.name.rawValue)", "error": "\(error)"])
             }
             report.tallies[automation.name] = tally
         }

@@ -24,7 +24,8 @@ struct RevisitSurvey: Automation {
                 let draft = draft(
                     key: AutomationKeys.orderSurvey(order.orderNo), member: order.member, branch: order.branchName, orderNo: order.orderNo,
                     expiresAt: order.visitedAt.addingTimeInterval(lag + maxAge))
-                produced.append(AutomationBatch(messages: context.composer.messages(for: order.member, rule: rule, draft: draft, automation: name, tally: &tally)))
+                let messages = context.composer.messages(for: order.member, rule: rule, draft: draft, automation: name, tally: &tally)
+                produced.append(AutomationBatch(messages: messages))
             }
         }
         if settings.afterComplaint {
@@ -33,7 +34,8 @@ struct RevisitSurvey: Automation {
                     key: AutomationKeys.complaintSurvey(complaint.complaintNo), member: complaint.member,
                     branch: complaint.branchName ?? context.config.brand.name, orderNo: nil,
                     expiresAt: complaint.resolvedAt.addingTimeInterval(lag + maxAge))
-                produced.append(AutomationBatch(messages: context.composer.messages(for: complaint.member, rule: rule, draft: draft, automation: name, tally: &tally)))
+                let messages = context.composer.messages(for: complaint.member, rule: rule, draft: draft, automation: name, tally: &tally)
+                produced.append(AutomationBatch(messages: messages))
             }
         }
         try await context.commit(produced, cursor: AutomationCursor(name: name.rawValue, position: now.unixMillis), now: now, tally: &tally)
