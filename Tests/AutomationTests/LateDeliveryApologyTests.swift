@@ -27,7 +27,7 @@ struct LateDeliveryApologyTests {
             #expect(row.key == "order:SO1:apology:sms")
             #expect(row.lane == "reminder" && row.category == "service")
             #expect(row.text == "【鸿福楼】李女士您好，很抱歉，您的订单SO1晚到了一个多小时。已赠送50积分表示歉意，如有问题请致电门店。")
-            #expect(row.orderNo == "SO1")
+            #expect(row.orderNo == nil)
             #expect(try await store.points(of: "M1") == 150)
             let credit = try store.ledger(key: "order:SO1:apology-points")
             #expect(credit.map(\.points) == [50])
@@ -50,7 +50,7 @@ struct LateDeliveryApologyTests {
         try await withAutomationStore { store in
             let now = currentMinute()
             try await store.load(.members([member("M1", points: 100)]))
-            try await store.load(.orders([order("SO1", status: .dispatched, orderedAt: now.adding(hours: -2))]))
+            try await store.load(.orders([order("SO1", status: .cancelled, orderedAt: now.adding(hours: -2))]))
             try await store.load(.feedback([DeliveryFeedback(orderNo: "SO1", outcome: .notDelivered, note: nil, recordedAt: now)]))
             let noPoints = automationConfig(enabled: [.lateDeliveryApology]) { $0.lateDeliveryApology.points = 0 }
             let report = try await automationRunner(store, noPoints).runOnce(now: now)

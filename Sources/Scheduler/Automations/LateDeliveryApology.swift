@@ -38,9 +38,11 @@ struct LateDeliveryApology: Automation {
                     points: settings.points, reason: Self.creditReason,
                     expiresAt: settings.pointsValidDays > 0 ? now.addingTimeInterval(TimeInterval(settings.pointsValidDays) * 86400) : nil))
             }
+            // Not bound to the order: an undelivered order is often cancelled, and the
+            // dispatcher drops a cancelled order's messages; the apology still stands.
             let draft = MessageDraft(
                 keyPrefix: AutomationKeys.lateDeliveryApology(order.orderNo), lane: .reminder, category: .service, priority: 5,
-                values: values, orderNo: order.orderNo,
+                values: values,
                 notBefore: feedback.recordedAt.addingTimeInterval(TimeInterval(settings.delaySeconds)),
                 expiresAt: feedback.recordedAt.addingTimeInterval(maxAge))
             return AutomationBatch(
