@@ -90,6 +90,15 @@ let package = Package(
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "CoreModel", "TestSupport"]),
         .testTarget(name: "CampaignsTests", dependencies: ["Campaigns", "CoreModel"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "CoreModel", "Channels", "TestSupport"]),
+        .testTarget(
+            name: "AutomationTests",
+            dependencies: [
+                "Scheduler", "Campaigns", "CoreModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(name: "WorkerTests", dependencies: ["worker", "CoreModel", "Channels", "Scheduler", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

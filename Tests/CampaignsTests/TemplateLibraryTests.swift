@@ -257,7 +257,7 @@ struct ShippedTemplateTests {
 
     static let sample = [
         "member_name": "李女士", "order_no": "SO20241221001", "branch_name": "鸿福楼天河店", "amount": "368.00",
-        "reserved_at": "12月21日 18:30", "party_size": "6", "points": "1280", "expires_on": "2024-12-31",
+        "reserved_at": "12月21日 18:30", "party_size": "6", "points": "1280", "expires_on": "2024-12-31", "problem": "晚到了一个多小时",
     ]
 
     static let shipped: [String: [Channel]] = [
@@ -266,6 +266,8 @@ struct ShippedTemplateTests {
         "revisit-survey": [.sms, .voice],
         "points-expiry": [.sms, .email],
         "promotion": [.sms, .email],
+        "late-delivery-apology": [.sms, .voice, .email],
+        "win-back": [.sms, .email],
     ]
 
     @Test func everyShippedTemplateRendersWithSampleValues() throws {
@@ -283,7 +285,7 @@ struct ShippedTemplateTests {
     }
 
     @Test func marketingAndSurveySMSCarryTheOptOut() throws {
-        for name in ["promotion", "revisit-survey"] {
+        for name in ["promotion", "revisit-survey", "win-back"] {
             let text = try Self.library.render(name: name, channel: .sms, locale: "zh-CN", values: Self.sample).text
             #expect(text?.hasSuffix("回T退订") == true, "\(name)")
         }

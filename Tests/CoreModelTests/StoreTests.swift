@@ -25,7 +25,7 @@ struct StoreTests {
     @Test func migrationsAreNamedAndApplied() async throws {
         try await withStore { store, _ in
             let applied = try store.appliedMigrations()
-            #expect(applied == ["v1-records", "v1-outbox", "v2-outbox-partial-indexes", "v3-message-binding"])
+            #expect(applied == ["v1-records", "v1-outbox", "v2-outbox-partial-indexes", "v3-message-binding", "v4-automations"])
         }
     }
 

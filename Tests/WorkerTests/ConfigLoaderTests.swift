@@ -31,6 +31,32 @@ struct ConfigLoaderTests {
         #expect(loaded.warnings.map(\.keyPath) == ["server.webhook_secret"])
     }
 
+    @Test func starterConfigSpellsOutTheAutomationDefaults() throws {
+        let loaded = try load(StarterConfig.text(databasePath: "x.sqlite"), environment: ["TIDINGS_ADMIN_TOKEN": "t"])
+        #expect(loaded.config.automations == TidingsConfig.defaults.automations)
+    }
+
+    @Test func automationMistakesNameTheirKeyPathAndLine() throws {
+        let unknown = try #require(failure("""
+            automations:
+              reservation_reminder:
+                hours_befor: 2
+            """))
+        #expect(unknown.keyPath == "automations.reservation_reminder.hours_befor")
+        #expect(unknown.line == 3)
+        let invalid = try #require(failure("""
+            automations:
+              order_confirmation: {enabled: true, channels: [sms], template: order-confirmation, delay_seconds: -30}
+              win_back:
+                template: ../promotion
+            """))
+        #expect(invalid.keyPath == "automations.order_confirmation.delay_seconds")
+        #expect(invalid.line == 2)
+        #expect(invalid.message.contains("automations.win_back.template: '../promotion' is not a template name"))
+        let channel = try #require(failure("automations:\n  revisit_survey:\n    channels: [sms, telegram]\n"))
+        #expect(channel.keyPath == "automations.revisit_survey.channels[1]")
+    }
+
     @Test func emptyFileGivesDefaults() throws {
         #expect(try load("").config.defaults.timezone == "Asia/Shanghai")
     }

@@ -65,6 +65,7 @@ extension TidingsConfig {
         }
         if let token = server.adminToken { issues.append(contentsOf: secretIssues(token, path: ["server", "admin_token"])) }
         if let secret = server.webhookSecret { issues.append(contentsOf: secretIssues(secret, path: ["server", "webhook_secret"])) }
+        issues.append(contentsOf: automations.issues(path: ["automations"]))
         return issues
     }
 

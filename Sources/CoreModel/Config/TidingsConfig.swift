@@ -8,9 +8,10 @@ public struct TidingsConfig: Sendable, Codable {
     public var quietHours: QuietHoursSettings
     public var gateways: [GatewaySettings]
     public var server: ServerSettings
+    public var automations: AutomationSettings
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case database, defaults, brand, quietHours = "quiet_hours", gateways, server
+        case database, defaults, brand, quietHours = "quiet_hours", gateways, server, automations
     }
 
     public static let defaults = TidingsConfig(
@@ -19,12 +20,25 @@ public struct TidingsConfig: Sendable, Codable {
         brand: .init(name: "鸿福楼", signature: "【鸿福楼】"),
         quietHours: .init(start: "21:00", end: "09:00", lanes: [.marketing, .reminder]),
         gateways: [],
-        server: .init(bind: "127.0.0.1:8080", adminToken: nil, webhookSecret: nil))
+        server: .init(bind: "127.0.0.1:8080", adminToken: nil, webhookSecret: nil),
+        automations: .init(
+            intervalSeconds: 30,
+            orderConfirmation: .init(enabled: true, channels: [.sms], template: "order-confirmation", delaySeconds: 0, maxAgeHours: 24),
+            reservationReminder: .init(enabled: true, channels: [.sms], template: "reservation-reminder", hoursBefore: 3),
+            lateDeliveryApology: .init(
+                enabled: true, channels: [.sms], template: "late-delivery-apology", outcomes: [.late30m, .late1h, .notDelivered],
+                points: 50, pointsValidDays: 365, delaySeconds: 0, maxAgeHours: 72),
+            revisitSurvey: .init(
+                enabled: true, channels: [.sms], template: "revisit-survey", hoursAfter: 24, afterDelivery: true, afterComplaint: true,
+                maxAgeHours: 24),
+            pointsExpiry: .init(enabled: true, channels: [.sms], template: "points-expiry", dayOfMonth: 1, daysAhead: 30),
+            winBack: .init(enabled: false, channels: [.sms], template: "win-back", dormantDays: 90, periodDays: 90, offerDays: 14)))
 
     public init(
         database: DatabaseSettings, defaults: RegionalDefaults, brand: Brand, quietHours: QuietHoursSettings,
-        gateways: [GatewaySettings], server: ServerSettings
+        gateways: [GatewaySettings], server: ServerSettings, automations: AutomationSettings = TidingsConfig.defaults.automations
     ) {
+        self.automations = automations
         self.database = database
         self.defaults = defaults
         self.brand = brand
@@ -43,6 +57,7 @@ public struct TidingsConfig: Sendable, Codable {
         quietHours = try c.decodeIfPresent(QuietHoursSettings.self, forKey: .quietHours) ?? d.quietHours
         gateways = try c.decodeIfPresent([GatewaySettings].self, forKey: .gateways) ?? d.gateways
         server = try c.decodeIfPresent(ServerSettings.self, forKey: .server) ?? d.server
+        automations = try c.decodeIfPresent(AutomationSettings.self, forKey: .automations) ?? d.automations
     }
 
     public struct DatabaseSettings: Sendable, Codable {

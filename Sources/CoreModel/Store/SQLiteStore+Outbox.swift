@@ -3,34 +3,36 @@ import GRDB
 
 extension SQLiteStore {
     public func enqueue(_ messages: [NewMessage], now: Date) async throws -> [EnqueueResult] {
-        try await pool.write { db in
-            let at = now.unixMillis
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO messages (idempotency_key, channel, lane, category, priority, member_id, address, template, locale,
-                  payload, not_before, expires_at, max_attempts, next_attempt_at, status, created_at, updated_at, gateway, order_id, bound_at)
-                VALUES (?, ?, ?, ?, ?, (SELECT id FROM members WHERE member_no = ?), ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?,
-                  (SELECT id FROM orders WHERE order_no = ?), ?)
-                ON CONFLICT (idempotency_key) DO NOTHING
-                RETURNING id
-                """)
-            let existing = try db.cachedStatement(sql: "SELECT id FROM messages WHERE idempotency_key = ?")
-            return try messages.map { message in
-                let due = max(message.notBefore?.unixMillis ?? at, at)
-                let arguments: StatementArguments = [
-                    message.idempotencyKey, message.channel.rawValue, message.lane.rawValue, message.category.rawValue,
-                    message.priority, message.memberNo, message.address, message.template, message.locale, message.payload,
-                    due, message.expiresAt?.unixMillis, message.maxAttempts, due, at, at, message.gateway,
-                    message.orderNo, message.boundAt?.unixMillis,
-                ]
-                guard let id = try Int64.fetchOne(insert, arguments: arguments) else {
-                    guard let id = try Int64.fetchOne(existing, arguments: [message.idempotencyKey]) else {
-                        throw DatabaseError(message: "message \(message.idempotencyKey) neither inserted nor found")
-                    }
-                    return .duplicate(messageId: id)
+        try await pool.write { db in try Self.insert(messages, at: now.unixMillis, db) }
+    }
+
+    /// The outbox rows of `messages`, inside the caller's transaction.
+    static func insert(_ messages: [NewMessage], at: Int64, _ db: Database) throws -> [EnqueueResult] {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO messages (idempotency_key, channel, lane, category, priority, member_id, address, template, locale,
+              payload, not_before, expires_at, max_attempts, next_attempt_at, status, created_at, updated_at, gateway, order_id, bound_at)
+            VALUES (?, ?, ?, ?, ?, (SELECT id FROM members WHERE member_no = ?), ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?,
+              (SELECT id FROM orders WHERE order_no = ?), ?)
+            ON CONFLICT (idempotency_key) DO NOTHING
+            RETURNING id
+            """)
+        let existing = try db.cachedStatement(sql: "SELECT id FROM messages WHERE idempotency_key = ?")
+        return try messages.map { message in
+            let due = max(message.notBefore?.unixMillis ?? at, at)
+            let arguments: StatementArguments = [
+                message.idempotencyKey, message.channel.rawValue, message.lane.rawValue, message.category.rawValue,
+                message.priority, message.memberNo, message.address, message.template, message.locale, message.payload,
+                due, message.expiresAt?.unixMillis, message.maxAttempts, due, at, at, message.gateway,
+                message.orderNo, message.boundAt?.unixMillis,
+            ]
+            guard let id = try Int64.fetchOne(insert, arguments: arguments) else {
+                guard let id = try Int64.fetchOne(existing, arguments: [message.idempotencyKey]) else {
+                    throw DatabaseError(message: "message \(message.idempotencyKey) neither inserted nor found")
                 }
-                try Self.appendEvent(db, messageId: id, at: at, event: "enqueued", from: .queued, to: .queued, reason: message.idempotencyKey)
-                return .enqueued(messageId: id)
+                return .duplicate(messageId: id)
             }
+            try appendEvent(db, messageId: id, at: at, event: "enqueued", from: .queued, to: .queued, reason: message.idempotencyKey)
+            return .enqueued(messageId: id)
         }
     }
 

@@ -13,6 +13,7 @@ enum Schema {
         migrator.registerMigration("v1-outbox", migrate: createOutbox)
         migrator.registerMigration("v2-outbox-partial-indexes", migrate: partialOutboxIndexes)
         migrator.registerMigration("v3-message-binding", migrate: messageBinding)
+        migrator.registerMigration("v4-automations", migrate: automations)
         return migrator
     }
 
@@ -41,6 +42,34 @@ enum Schema {
             CREATE INDEX messages_order ON messages(order_id) WHERE order_id IS NOT NULL;
             """)
     }
+
+    /// Where each automation has read up to (a row id, a scan time or a
+    /// month), written in the transaction that enqueues what it found. The
+    /// indexes serve the automations' scans: rows changed since a time, booked
+    /// reservations and finished visits by time, resolved complaints by time.
+    private static func automations(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE automation_cursors (
+              name TEXT PRIMARY KEY,
+              position INTEGER NOT NULL,
+              updated_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX orders_updated ON orders(updated_at);
+            CREATE INDEX orders_booked ON orders(scheduled_at) WHERE \(booked);
+            CREATE INDEX orders_visited ON orders(COALESCE(scheduled_at, ordered_at)) WHERE \(visited);
+            CREATE INDEX complaints_updated ON complaints(updated_at);
+            CREATE INDEX complaints_resolved ON complaints(resolved_at) WHERE \(resolved);
+            """)
+    }
+
+    /// Reservations and banquets still to come: what a reminder is for. Queries
+    /// repeat these conditions verbatim so SQLite uses the partial indexes.
+    static let booked = """
+        (kind = 'reservation' OR kind = 'banquet') AND (status = 'placed' OR status = 'confirmed' OR status = 'booked' OR status = 'moved')
+        """
+    /// Orders delivered or eaten: what a revisit survey asks about.
+    static let visited = "(status = 'delivered' OR status = 'completed')"
+    static let resolved = "(status = 'resolved' OR status = 'closed')"
 
     static let leasable = "(status = 'queued' OR status = 'retrying' OR status = 'deferred' OR status = 'unknown')"
 

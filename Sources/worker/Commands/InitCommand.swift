@@ -66,6 +66,46 @@ enum StarterConfig {
           bind: 127.0.0.1:8080
           admin_token: ${TIDINGS_ADMIN_TOKEN}
           webhook_secret: ${TIDINGS_WEBHOOK_SECRET}
+        automations:                 # sent with no one pressing a button; consent is checked at send time
+          interval_seconds: 30       # between two scans of the store
+          order_confirmation:
+            enabled: true
+            channels: [sms]          # one message per channel: sms, voice, fax, email
+            template: order-confirmation
+            delay_seconds: 0         # after the order was placed
+            max_age_hours: 24        # older orders (a history import) are not confirmed
+          reservation_reminder:
+            enabled: true
+            channels: [sms]
+            template: reservation-reminder
+            hours_before: 3
+          late_delivery_apology:
+            enabled: true
+            channels: [sms]
+            template: late-delivery-apology
+            outcomes: [late_30m, late_1h, not_delivered]
+            points: 50               # credited once per order; 0 for none
+            points_valid_days: 365
+          revisit_survey:
+            enabled: true
+            channels: [sms]
+            template: revisit-survey
+            hours_after: 24          # after delivery or the meal, and after a complaint is resolved
+            after_delivery: true
+            after_complaint: true
+          points_expiry:
+            enabled: true
+            channels: [sms]
+            template: points-expiry
+            day_of_month: 1          # monthly, from this day (defaults.timezone)
+            days_ahead: 30           # points expiring within this many days
+          win_back:
+            enabled: false
+            channels: [sms]
+            template: win-back
+            dormant_days: 90         # no order for this long
+            period_days: 90          # at most one win-back per member per period
+            offer_days: 14
 
         """
     }

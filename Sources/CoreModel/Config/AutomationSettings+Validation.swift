@@ -1,0 +1,64 @@
+import Foundation
+
+extension TidingsConfig.AutomationSettings {
+    /// Ranges and names a decoder cannot check, by key path under `path`.
+    func issues(path: [String]) -> [ConfigIssue] {
+        var issues: [ConfigIssue] = []
+        func check(_ ok: Bool, _ keys: [String], _ message: String) {
+            if !ok { issues.append(ConfigIssue(path: path + keys, message: message)) }
+        }
+        check(intervalSeconds >= 1, ["interval_seconds"], "must be at least 1 second")
+        for (key, rule) in rules {
+            issues += Self.ruleIssues(rule, path: path + [key])
+            // Each automation's own values, after its rule: issues come out in file order.
+            switch key {
+            case "order_confirmation":
+                check(orderConfirmation.delaySeconds >= 0, [key, "delay_seconds"], "must be 0 or more seconds")
+                check(orderConfirmation.maxAgeHours >= 1, [key, "max_age_hours"], "must be at least 1 hour")
+            case "reservation_reminder":
+                check(reservationReminder.hoursBefore >= 1, [key, "hours_before"], "must be at least 1 hour")
+            case "late_delivery_apology":
+                let l = lateDeliveryApology
+                check(!l.enabled || !l.outcomes.isEmpty, [key, "outcomes"], "lists no outcome")
+                for (index, outcome) in l.outcomes.enumerated() where !outcome.isFailure {
+                    check(false, [key, "outcomes", String(index)], "'\(outcome.rawValue)' is not a failed delivery")
+                }
+                check(l.points >= 0, [key, "points"], "must be 0 (no credit) or more")
+                check(l.pointsValidDays >= 0, [key, "points_valid_days"], "must be 0 (never expire) or more days")
+                check(l.delaySeconds >= 0, [key, "delay_seconds"], "must be 0 or more seconds")
+                check(l.maxAgeHours >= 1, [key, "max_age_hours"], "must be at least 1 hour")
+            case "revisit_survey":
+                check(revisitSurvey.hoursAfter >= 0, [key, "hours_after"], "must be 0 or more hours")
+                check(revisitSurvey.maxAgeHours >= 1, [key, "max_age_hours"], "must be at least 1 hour")
+            case "points_expiry":
+                check((1...28).contains(pointsExpiry.dayOfMonth), [key, "day_of_month"], "must be 1-28 (a day every month has)")
+                check(pointsExpiry.daysAhead >= 1, [key, "days_ahead"], "must be at least 1 day")
+            case "win_back":
+                check(winBack.dormantDays >= 1, [key, "dormant_days"], "must be at least 1 day")
+                check(winBack.periodDays >= 1, [key, "period_days"], "must be at least 1 day")
+                check(winBack.offerDays >= 1, [key, "offer_days"], "must be at least 1 day")
+            default:
+                break
+            }
+        }
+        return issues
+    }
+
+    private static let templateNameCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+    private static func ruleIssues(_ rule: TidingsConfig.AutomationRule, path: [String]) -> [ConfigIssue] {
+        var issues: [ConfigIssue] = []
+        // The name becomes a folder under templates/: nothing may climb out of it.
+        if rule.template.isEmpty || !rule.template.allSatisfy(templateNameCharacters.contains) {
+            issues.append(.init(path: path + ["template"], message: "'\(rule.template)' is not a template name (letters, digits, '-' and '_')"))
+        }
+        if rule.enabled && rule.channels.isEmpty {
+            issues.append(.init(path: path + ["channels"], message: "lists no channel"))
+        }
+        var seen = Set<Channel>()
+        for (index, channel) in rule.channels.enumerated() where !seen.insert(channel).inserted {
+            issues.append(.init(path: path + ["channels", String(index)], message: "'\(channel.rawValue)' is listed twice"))
+        }
+        return issues
+    }
+}

@@ -1,0 +1,27 @@
+import CoreModel
+import Foundation
+
+/// The idempotency keys of the automations' messages and credits: the same
+/// trigger always gives the same key, so a re-scan or a restart finds the
+/// message already in the outbox. A message key is `<prefix>:<channel>`.
+enum AutomationKeys {
+    static func orderConfirmation(_ orderNo: String) -> String { "order:\(orderNo):confirm" }
+
+    /// The scheduled time is part of the key: a moved reservation gets a new reminder.
+    static func reservationReminder(_ orderNo: String, scheduledAt: Date) -> String {
+        "reservation:\(orderNo):remind:\(Int64(scheduledAt.timeIntervalSince1970.rounded(.down)))"
+    }
+
+    static func lateDeliveryApology(_ orderNo: String) -> String { "order:\(orderNo):apology" }
+    static func apologyPoints(_ orderNo: String) -> String { "order:\(orderNo):apology-points" }
+    static func orderSurvey(_ orderNo: String) -> String { "order:\(orderNo):survey" }
+    static func complaintSurvey(_ complaintNo: String) -> String { "complaint:\(complaintNo):survey" }
+
+    /// `month` as `2026-06`: one notice per member per month.
+    static func pointsExpiry(_ memberNo: String, month: String) -> String { "member:\(memberNo):points-expiry:\(month)" }
+
+    /// `periodStart` as `2026-06-01`: one win-back per member per dormancy period.
+    static func winBack(_ memberNo: String, periodStart: String) -> String { "member:\(memberNo):win-back:\(periodStart)" }
+
+    static func message(_ prefix: String, _ channel: Channel) -> String { "\(prefix):\(channel.rawValue)" }
+}

@@ -1,0 +1,14 @@
+/// The automations, named as in tidings.yaml (`automations.<name>`); the name
+/// is also the automation's cursor in the store.
+public enum AutomationName: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
+    case orderConfirmation = "order_confirmation"
+    case reservationReminder = "reservation_reminder"
+    case lateDeliveryApology = "late_delivery_apology"
+    case revisitSurvey = "revisit_survey"
+    case pointsExpiry = "points_expiry"
+    case winBack = "win_back"
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
+    }
+}

@@ -1,0 +1,17 @@
+import CoreModel
+import Foundation
+
+/// One automation message before it has a channel, an address and a body:
+/// the composer makes a `NewMessage` of it for each channel of the rule.
+struct MessageDraft: Sendable {
+    /// The idempotency key without the channel (`order:SO1:confirm`).
+    var keyPrefix: String
+    var lane: Lane
+    var category: ConsentCategory
+    var priority: Int
+    var values: [String: String]
+    var orderNo: String?
+    var boundAt: Date?
+    var notBefore: Date?
+    var expiresAt: Date?
+}
