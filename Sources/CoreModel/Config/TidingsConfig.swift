@@ -9,9 +9,11 @@ public struct TidingsConfig: Sendable, Codable {
     public var gateways: [GatewaySettings]
     public var server: ServerSettings
     public var automations: AutomationSettings
+    /// The message templates' directory (templates/<name>/<channel>.<locale>.mustache).
+    public var templates: String
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case database, defaults, brand, quietHours = "quiet_hours", gateways, server, automations
+        case database, defaults, brand, quietHours = "quiet_hours", gateways, server, automations, templates
     }
 
     public static let defaults = TidingsConfig(
@@ -32,13 +34,16 @@ public struct TidingsConfig: Sendable, Codable {
                 enabled: true, channels: [.sms], template: "revisit-survey", hoursAfter: 24, afterDelivery: true, afterComplaint: true,
                 maxAgeHours: 24),
             pointsExpiry: .init(enabled: true, channels: [.sms], template: "points-expiry", dayOfMonth: 1, daysAhead: 30),
-            winBack: .init(enabled: false, channels: [.sms], template: "win-back", dormantDays: 90, periodDays: 90, offerDays: 14)))
+            winBack: .init(enabled: false, channels: [.sms], template: "win-back", dormantDays: 90, periodDays: 90, offerDays: 14)),
+        templates: "templates")
 
     public init(
         database: DatabaseSettings, defaults: RegionalDefaults, brand: Brand, quietHours: QuietHoursSettings,
-        gateways: [GatewaySettings], server: ServerSettings, automations: AutomationSettings = TidingsConfig.defaults.automations
+        gateways: [GatewaySettings], server: ServerSettings, automations: AutomationSettings = TidingsConfig.defaults.automations,
+        templates: String = TidingsConfig.defaults.templates
     ) {
         self.automations = automations
+        self.templates = templates
         self.database = database
         self.defaults = defaults
         self.brand = brand
@@ -58,6 +63,7 @@ public struct TidingsConfig: Sendable, Codable {
         gateways = try c.decodeIfPresent([GatewaySettings].self, forKey: .gateways) ?? d.gateways
         server = try c.decodeIfPresent(ServerSettings.self, forKey: .server) ?? d.server
         automations = try c.decodeIfPresent(AutomationSettings.self, forKey: .automations) ?? d.automations
+        templates = try c.decodeIfPresent(String.self, forKey: .templates) ?? d.templates
     }
 
     public struct DatabaseSettings: Sendable, Codable {

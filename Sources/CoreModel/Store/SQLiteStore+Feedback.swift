@@ -99,8 +99,15 @@ extension SQLiteStore {
             // Everything else (failures, and acceptances whose lease moved on) one by one through the state machine.
             for (index, result) in results.enumerated() where outcomes[index] == nil {
                 if let gateway = result.gateway {
-                    try db.cachedStatement(sql: "UPDATE messages SET gateway = ?, segments = COALESCE(?, segments), cost_micros = COALESCE(?, cost_micros) WHERE id = ? AND lease_owner = ?")
-                        .execute(arguments: [gateway, result.segments, result.costMicros, result.messageId, owner])
+                    // A fast receipt can settle the message before its acceptance is recorded: it still gets its gateway.
+                    var providerId: String?
+                    if case .accepted(let id) = result.event { providerId = id }
+                    try db.cachedStatement(sql: """
+                        UPDATE messages SET gateway = ?, segments = COALESCE(?, segments), cost_micros = COALESCE(?, cost_micros),
+                          provider_message_id = COALESCE(provider_message_id, ?)
+                        WHERE id = ? AND (lease_owner = ? OR (lease_owner IS NULL AND gateway IS NULL))
+                        """)
+                        .execute(arguments: [gateway, result.segments, result.costMicros, providerId, result.messageId, owner])
                 }
                 let applied = try Self.apply(result.event, to: result.messageId, leaseOwner: owner, at: at, db)
                 if let reason = result.invalidAddressReason, case .applied = applied {

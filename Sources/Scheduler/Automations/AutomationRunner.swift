@@ -37,10 +37,11 @@ public struct AutomationRunner: Sendable {
         try await runOnce(now: clock.now())
     }
 
-    /// One scan at `now`. Throws only when cancelled; every other failure is in the report.
-    public func runOnce(now: Date) async throws -> AutomationReport {
+    /// One scan at `now` of `only` those automations (all enabled by default).
+    /// Throws only when cancelled; every other failure is in the report.
+    public func runOnce(now: Date, only: Set<AutomationName>? = nil) async throws -> AutomationReport {
         var report = AutomationReport(at: now)
-        for automation in automations {
+        for automation in automations where only?.contains(automation.name) ?? true {
             try Task.checkCancellation()
             var tally = AutomationTally()
             do {

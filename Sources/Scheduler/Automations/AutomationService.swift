@@ -3,17 +3,23 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Runs the automations every `interval` until graceful shutdown. A scan in
-/// progress finishes (its writes are transactions either way); the wait
-/// between scans ends at once.
+/// Runs the automations until graceful shutdown: those that follow new rows
+/// by id (order confirmations, late-delivery apologies) every `eventInterval`,
+/// so a confirmation leaves within moments of its order; the window scans
+/// every `interval`. A scan in progress finishes (its writes are transactions
+/// either way); the wait between scans ends at once.
 public struct AutomationService: Service {
     public let runner: AutomationRunner
     public let interval: Duration
+    public let eventInterval: Duration
     let logger: Logger
+    /// Cheap to run often: one indexed read past an id cursor.
+    public static let eventDriven: Set<AutomationName> = [.orderConfirmation, .lateDeliveryApology]
 
-    public init(runner: AutomationRunner, interval: Duration, logger: Logger = Logger(label: "tidings.automations")) {
+    public init(runner: AutomationRunner, interval: Duration, eventInterval: Duration = .milliseconds(100), logger: Logger = Logger(label: "tidings.automations")) {
         self.runner = runner
         self.interval = interval
+        self.eventInterval = eventInterval
         self.logger = logger
     }
 
@@ -24,9 +30,18 @@ public struct AutomationService: Service {
 
     public func run() async throws {
         logger.info("automations started", metadata: ["enabled": "\(runner.enabled.map(\.rawValue).joined(separator: ","))"])
+        let windowScans = Set(AutomationName.allCases).subtracting(Self.eventDriven)
+        await withDiscardingTaskGroup { group in
+            group.addTask { await scan(only: Self.eventDriven, every: eventInterval) }
+            group.addTask { await scan(only: windowScans, every: interval) }
+        }
+        logger.info("automations stopped")
+    }
+
+    private func scan(only: Set<AutomationName>, every interval: Duration) async {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                let report = try await runner.runOnce()
+                let report = try await runner.runOnce(now: runner.clock.now(), only: only)
                 if report.enqueued > 0 || !report.failed.isEmpty {
                     logger.info("automations scanned", metadata: ["report": "\(report.description)"])
                 }
@@ -35,9 +50,7 @@ public struct AutomationService: Service {
             } catch {
                 logger.error("automation scan failed", metadata: ["error": "\(error)"])
             }
-            let interval = interval
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
-        logger.info("automations stopped")
     }
 }

@@ -16,6 +16,8 @@ struct InitCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Overwrite an existing config file.") var force = false
+    @Option(help: ArgumentHelp("Templates directory to write into the config (default: ./templates, else ../templates if there).", valueName: "path"))
+    var templates: String?
 
     func run() async throws {
         let path = global.config ?? ProcessInfo.processInfo.environment["TIDINGS_CONFIG"] ?? "tidings.yaml"
@@ -23,7 +25,8 @@ struct InitCommand: AsyncParsableCommand {
         if FileManager.default.fileExists(atPath: path) && !force {
             print("kept existing \(path) (use --force to overwrite)")
         } else {
-            try StarterConfig.text(databasePath: databasePath).write(toFile: path, atomically: true, encoding: .utf8)
+            let found = ["templates", "../templates"].first { FileManager.default.fileExists(atPath: $0) } ?? "templates"
+            try StarterConfig.text(databasePath: databasePath, templates: templates ?? found).write(toFile: path, atomically: true, encoding: .utf8)
             print("wrote \(path)")
         }
         let loaded = try ConfigLoader.load(path: path)
@@ -36,12 +39,13 @@ struct InitCommand: AsyncParsableCommand {
 }
 
 enum StarterConfig {
-    static func text(databasePath: String) -> String {
+    static func text(databasePath: String, templates: String = "templates") -> String {
         """
         # Tidings configuration. Secrets are read from environment variables
         # written as ${NAME}; they are never printed.
         database:
           path: \(databasePath)
+        templates: \(templates)           # templates/<name>/<channel>.<locale>.mustache
         defaults:
           region: CN                 # phone numbers without a country code are read as Chinese
           timezone: Asia/Shanghai    # for members without their own time zone, and import dates

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Campaigns
 import Channels
 import CoreModel
 import Foundation
@@ -12,10 +13,10 @@ import ServiceLifecycle
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the worker: dispatcher, webhooks, /health and /metrics, until SIGTERM or SIGINT.",
+        abstract: "Run the worker: automations, dispatcher, webhooks, /health and /metrics, until SIGTERM or SIGINT.",
         discussion: """
             One service group: the HTTP server (provider webhooks, /health, /metrics in
-            Prometheus format) and the dispatcher. On start, leases a crash left behind
+            Prometheus format), the dispatcher and the automations (config: automations). On start, leases a crash left behind
             are reconciled. On SIGTERM/SIGINT leasing stops, sends in flight finish
             (up to --grace seconds), messages not yet handed to a gateway are released,
             and the command exits 0.
@@ -61,10 +62,15 @@ struct RunCommand: AsyncParsableCommand {
         serverLogger.logLevel = .warning
         let app = Application(router: router, configuration: .init(address: .hostname(setup.host, port: setup.port)), logger: serverLogger)
 
-        // Shut down in reverse: the dispatcher finishes before the server stops taking receipts.
+        let automations = AutomationService(
+            runner: AutomationRunner(store: store, config: config, renderer: TemplateLibrary(directory: URL(fileURLWithPath: config.templates)), logger: logger),
+            settings: config.automations, logger: logger)
+
+        // Shut down in reverse: automations stop first, the dispatcher finishes before the server stops taking receipts.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: app, serviceName: "http"),
             .init(service: dispatcher, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "dispatcher"),
+            .init(service: automations, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "automations"),
         ]
         if lifetime > 0 { services.append(.init(service: Lifetime(seconds: lifetime), successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "lifetime")) }
         var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -150,7 +150,7 @@ struct SendCommand: AsyncParsableCommand {
             }
             var content: MessageContent
             do {
-                content = try TemplateLibrary(directory: URL(fileURLWithPath: "templates"))
+                content = try TemplateLibrary(directory: URL(fileURLWithPath: config.templates))
                     .render(name: template, channel: channel, locale: config.defaults.locale, values: values)
             } catch {
                 throw ValidationError(error.code == .missingValue ? "\(error) (give it with --var)" : error.description)
