@@ -72,6 +72,8 @@ public struct MessageState: Sendable, Hashable {
     public var attempts: Int
     /// When it is next due (retrying, deferred, queued).
     public var nextAttemptAt: Date?
+    /// When a gateway accepted it.
+    public var submittedAt: Date?
 }
 
 extension InboundRecord {

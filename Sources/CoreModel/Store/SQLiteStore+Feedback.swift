@@ -119,7 +119,7 @@ extension SQLiteStore {
         }
     }
 
-    static let acceptedChunk = 500
+    static let acceptedChunk = 512
 
     /// The common case in bulk: gateway acceptances of messages still leased by
     /// `owner`, as one UPDATE … FROM (VALUES …) plus one multi-row event
@@ -128,34 +128,37 @@ extension SQLiteStore {
     /// `results`) it applied — the rest go through the general path.
     static func recordAccepted(_ results: [SendResult], owner: String, at: Int64, _ db: Database) throws -> [Int] {
         precondition(MessageStateMachine.apply(.accepted(providerMessageId: nil), to: .sending) == .success(.transition(to: .submitted)))
-        // A full chunk's statements recur and are cached; a shorter remainder is prepared once.
-        func statement(_ sql: String, rows: Int) throws -> Statement {
-            rows == acceptedChunk ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
-        }
+        // Rows are padded with NULLs up to a multiple of 64, so a handful of statement shapes
+        // recur and stay cached (preparing one with ~3,000 numbered parameters costs more than running it).
+        let padded = min(acceptedChunk, (results.count + 63) / 64 * 64)
         // Numbered placeholders throughout: ?1 and ?2 are `at` and `owner`, then six per row.
-        let rows = Self.placeholders(rows: results.count, columns: 6, from: 3)
         var values: [(any DatabaseValueConvertible)?] = [at, owner]
-        values.reserveCapacity(2 + results.count * 6)
+        values.reserveCapacity(2 + padded * 6)
         for result in results {
             guard case .accepted(let providerId) = result.event else { continue }
             values += [result.messageId, result.gateway, result.segments, result.costMicros, providerId, result.event.reason]
         }
-        let update = try statement("""
-            WITH batch(id, gateway, segments, cost, provider, reason) AS (VALUES \(rows))
+        values += Array(repeating: nil, count: 2 + padded * 6 - values.count)
+        let update = try db.cachedStatement(sql: """
+            WITH batch(id, gateway, segments, cost, provider, reason) AS (VALUES \(Self.placeholders(rows: padded, columns: 6, from: 3)))
             UPDATE messages SET status = 'submitted', status_reason = batch.reason, updated_at = ?1,
               provider_message_id = COALESCE(batch.provider, messages.provider_message_id), submitted_at = ?1,
               lease_owner = NULL, lease_until = NULL, gateway = batch.gateway,
               segments = COALESCE(batch.segments, messages.segments), cost_micros = COALESCE(batch.cost, messages.cost_micros)
             FROM batch WHERE messages.id = batch.id AND messages.status = 'sending' AND messages.lease_owner = ?2
             RETURNING messages.id
-            """, rows: results.count)
+            """)
         let applied = Set(try Int64.fetchAll(update, arguments: StatementArguments(values)))
         let indexes = results.indices.filter { applied.contains(results[$0].messageId) }
         guard !indexes.isEmpty else { return [] }
-        let eventRows = (0..<indexes.count).map { "(?\(2 + 2 * $0), ?1, 'accepted', 'sending', 'submitted', ?\(3 + 2 * $0))" }.joined(separator: ", ")
         var eventValues: [(any DatabaseValueConvertible)?] = [at]
         for index in indexes { eventValues += [results[index].messageId, results[index].event.reason] }
-        try statement(insertEvents(eventRows), rows: indexes.count).execute(arguments: StatementArguments(eventValues))
+        eventValues += Array(repeating: nil, count: 1 + padded * 2 - eventValues.count)
+        try db.cachedStatement(sql: """
+            INSERT INTO message_events (message_id, at, event, from_status, to_status, reason)
+            SELECT column1, ?1, 'accepted', 'sending', 'submitted', column2 FROM (VALUES \(Self.placeholders(rows: padded, columns: 2, from: 2)))
+            WHERE column1 IS NOT NULL
+            """).execute(arguments: StatementArguments(eventValues))
         return indexes
     }
 
@@ -166,19 +169,30 @@ extension SQLiteStore {
         }.joined(separator: ", ")
     }
 
-    private static func insertEvents(_ rows: String) -> String {
-        "INSERT INTO message_events (message_id, at, event, from_status, to_status, reason) VALUES \(rows)"
-    }
+    static let stateColumns = "id, status, status_reason, gateway, provider_message_id, attempts, next_attempt_at, submitted_at, idempotency_key"
 
     public func messageState(id: Int64) async throws -> MessageState? {
         try await pool.read { db in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT id, status, status_reason, gateway, provider_message_id, attempts, next_attempt_at FROM messages WHERE id = ?", arguments: [id])
-            else { return nil }
-            return MessageState(
-                id: row["id"], status: MessageStatus(rawValue: row["status"]) ?? .unknown, reason: row["status_reason"], gateway: row["gateway"],
-                providerMessageId: row["provider_message_id"], attempts: row["attempts"],
-                nextAttemptAt: (row["next_attempt_at"] as Int64?).map(Date.init(unixMillis:)))
+            try Row.fetchOne(db, sql: "SELECT \(Self.stateColumns) FROM messages WHERE id = ?", arguments: [id]).map(Self.messageState)
         }
+    }
+
+    public func messageStates(idempotencyKeys keys: [String]) async throws -> [String: MessageState] {
+        try await pool.read { db in
+            let statement = try db.cachedStatement(sql: "SELECT \(Self.stateColumns) FROM messages WHERE idempotency_key = ?")
+            var states: [String: MessageState] = [:]
+            for key in keys {
+                if let row = try Row.fetchOne(statement, arguments: [key]) { states[key] = Self.messageState(row) }
+            }
+            return states
+        }
+    }
+
+    private static func messageState(_ row: Row) -> MessageState {
+        MessageState(
+            id: row["id"], status: MessageStatus(rawValue: row["status"]) ?? .unknown, reason: row["status_reason"], gateway: row["gateway"],
+            providerMessageId: row["provider_message_id"], attempts: row["attempts"],
+            nextAttemptAt: (row["next_attempt_at"] as Int64?).map(Date.init(unixMillis:)),
+            submittedAt: (row["submitted_at"] as Int64?).map(Date.init(unixMillis:)))
     }
 }

@@ -52,6 +52,7 @@ public protocol Store: Sendable {
     func recordConsent(memberNo: String, channel: Channel, category: ConsentCategory, granted: Bool, source: String, at: Date) async throws -> Bool
 
     func messageState(id: Int64) async throws -> MessageState?
+    func messageStates(idempotencyKeys: [String]) async throws -> [String: MessageState]
 
     func memberProfile(memberNo: String, timelineLimit: Int) async throws -> MemberProfile?
     func statistics() async throws -> StoreStatistics
