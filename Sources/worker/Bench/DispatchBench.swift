@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Scheduler
+import ServiceLifecycle
 
 /// Dispatch: N queued SMS leased from SQLite, sent to the provider simulator
 /// over loopback HTTP through the curl transport, and every outcome written
@@ -17,7 +18,8 @@ struct DispatchBench: AsyncParsableCommand {
         discussion: "Example: tidings bench dispatch --messages 100000")
 
     @Option(help: "Messages to dispatch.") var messages = 100_000
-    @Option(help: "Messages leased (and in flight) per batch.") var batch = 2000
+    @Option(help: "Most messages leased per batch (the dispatcher's max_batch).") var batch = 256
+    @Option(help: "Messages the gateway may have in flight (its max_in_flight).") var maxInFlight = 1024
     @Option(help: "Connections to the provider (curl) and for wrk.") var connections = 64
     @Option(help: "Seconds of the wrk run.") var seconds = 10
     @Option(help: "Port for the simulator.") var port = 18_432
@@ -25,7 +27,6 @@ struct DispatchBench: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "wrk sends a unique Idempotency-Key per request, as the dispatcher does (the simulator stores each).") var uniqueKeys = true
     @Flag(help: "Measure the outbox alone: lease, a gateway that accepts at once without any I/O, record.") var storeOnly = false
     @Flag(help: "Measure the curl transport alone (same requests, no database) instead of the dispatch.") var transportOnly = false
-    @Option(help: "Sending loops running at once (each leases its own batch), so database work overlaps network work.") var loops = 3
 
     func run() async throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") else { throw ValidationError("needs wrk (apt-get install wrk)") }
@@ -45,7 +46,9 @@ struct DispatchBench: AsyncParsableCommand {
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
         let base = "http://127.0.0.1:\(port)"
         let gateway = SimulatorGateway(name: "sim", channels: [.sms], baseURL: base, callbackURL: nil, transport: transport, signer: WebhookSigner(secret: "x"))
-        let registry = GatewayRegistry(gateways: [storeOnly ? InstantGateway(name: "sim") as any Gateway : gateway])
+        let registry = GatewayRegistry(
+            gateways: [storeOnly ? InstantGateway(name: "sim") as any Gateway : gateway],
+            settings: [.init(name: "sim", kind: "simulator", channels: [.sms], url: base, rate: 1_000_000, burst: 100_000, maxInFlight: maxInFlight)])
 
         print("queueing \(messages) SMS…")
         let now = Date()
@@ -53,7 +56,8 @@ struct DispatchBench: AsyncParsableCommand {
             _ = try await store.enqueue(
                 (start..<min(start + 20_000, messages)).map {
                     NewMessage(
-                        idempotencyKey: "bench:\($0)", channel: .sms, lane: .marketing, category: .marketing,
+                        // Service category: the dispatcher checks policy for each, and none is held by consent or caps.
+                        idempotencyKey: "bench:\($0)", channel: .sms, lane: .marketing, category: .service,
                         address: "+86138\(String(format: "%08d", $0))", payload: MessageContent(text: "【鸿福楼】冬至家宴八折，回T退订").json())
                 }, now: now)
         }
@@ -122,20 +126,16 @@ struct DispatchBench: AsyncParsableCommand {
             let cpuBefore = DispatchBench.cpuSeconds()
             let simulatorBefore = separateSimulator ? simulatorCPU() : 0
             let started = Date()
-            let sent = try await withThrowingTaskGroup(of: Int.self) { loopsGroup in
-                for loop in 0..<loops {
-                    let sender = OutboxSender(store: store, registry: registry, owner: "bench-\(loop)", leaseSeconds: 300)
-                    loopsGroup.addTask {
-                        var sent = 0
-                        while true {
-                            let leased = try await sender.sendDue(lane: .marketing, limit: batch)
-                            if leased == 0 { return sent }
-                            sent += leased
-                        }
-                    }
-                }
-                return try await loopsGroup.reduce(0, +)
-            }
+            // The worker's own dispatcher (lanes, policy, buckets, breaker), run until the queue is empty.
+            var settings = DispatchSettings(owner: "bench")
+            settings.maxBatch = batch
+            settings.leaseSeconds = 300
+            let dispatcher = Dispatcher(store: store, registry: registry, settings: settings, logger: logger)
+            let drain = QueueDrain(store: store)
+            try await ServiceGroup(configuration: .init(
+                services: [.init(service: dispatcher), .init(service: drain, successTerminationBehavior: .gracefullyShutdownGroup)], logger: logger)
+            ).run()
+            let sent = messages
             let elapsed = Date().timeIntervalSince(started)
             let cpu = DispatchBench.cpuSeconds() - cpuBefore
             let simulatorUsed = separateSimulator ? simulatorCPU() - simulatorBefore : 0

@@ -140,8 +140,7 @@ final class OrderWriter: Service, Sendable {
             index += 1
             if index % max(1, perSecond / 2) == 0 {
                 let open = try await store.dueCounts(upTo: 1, now: Date())[.marketing] ?? 0
-                let sending = try await store.statistics().messagesByStatus["sending"] ?? 0
-                if open == 0 && sending == 0 {
+                if open == 0, try await store.leaseOwners().isEmpty {
                     state.withLock { $0.drainedAfter = Date().timeIntervalSince(began) }
                     // Let the last confirmations go out.
                     try await Task.sleep(for: .milliseconds(500))
@@ -149,6 +148,19 @@ final class OrderWriter: Service, Sendable {
                 }
             }
             try await Task.sleep(for: .milliseconds(max(1, 1000 / perSecond)))
+        }
+    }
+}
+
+/// Ends when nothing is due or being sent any more: the backlog has drained.
+struct QueueDrain: Service {
+    let store: SQLiteStore
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully {
+            try await Task.sleep(for: .milliseconds(20))
+            let due = try await store.dueCounts(upTo: 1, now: Date()).values.reduce(0, +)
+            if due == 0, try await store.leaseOwners().isEmpty { return }
         }
     }
 }
