@@ -17,14 +17,16 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product tidings
 
-# Seeds a sample restaurant group into demo/ and shows one member.
+# Seeds a sample restaurant group into demo/, then runs the worker against the
+# built-in simulator while orders and reservations come in, and reports.
 demo: build
 	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
 	cd $(DEMO_DIR) && ../$(TIDINGS) init
 	cd $(DEMO_DIR) && ../$(TIDINGS) demo seed --members 2000 --show-example
 	@echo; echo "== importing examples/members.csv: 10 good rows, 3 bad ones (exit status 1 is expected) =="
 	cd $(DEMO_DIR) && ../$(TIDINGS) import members ../examples/members.csv || true
-	cd $(DEMO_DIR) && ../$(TIDINGS) db stats
+	@echo; echo "== the whole loop: simulator, worker, orders, confirmations, receipts =="
+	DEMO_DIR=$(DEMO_DIR) TIDINGS=$(TIDINGS) scripts/demo-loop.sh
 
 test: deps
 	@scripts/install-deps.sh $(TEST_DEPS)

@@ -62,7 +62,7 @@ public enum FaxDocumentPDF {
 
     /// `<…>`: the text as UTF-16BE hex, the code space of UniGB-UTF16-H.
     static func hex(_ text: String) -> String {
-        "<" + text.utf16.map { String($0, radix: 16, uppercase: true).leftPadded(4) }.joined() + ">"
+        "<" + text.utf16.map { String($0, radix: 16, uppercase: true).leftPadded(to: 4) }.joined() + ">"
     }
 
     /// Breaks long lines, counting an ideograph as two ASCII widths.
@@ -83,8 +83,4 @@ public enum FaxDocumentPDF {
         lines.append(current)
         return lines
     }
-}
-
-extension String {
-    fileprivate func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }

@@ -311,7 +311,8 @@ public struct DemoSeeder: Sendable {
 }
 
 extension String {
-    func leftPadded(to width: Int, with pad: Character = "0") -> String {
+    /// "7" → "007" for width 3: member, branch and order numbers, hex digits.
+    public func leftPadded(to width: Int, with pad: Character = "0") -> String {
         count >= width ? self : String(repeating: pad, count: width - count) + self
     }
 }

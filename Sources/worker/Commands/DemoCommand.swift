@@ -4,7 +4,7 @@ import Foundation
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "Sample data for trying Tidings out.", subcommands: [Seed.self, Queue.self])
+        commandName: "demo", abstract: "Sample data for trying Tidings out.", subcommands: [Seed.self, Place.self, Queue.self])
 
     struct Seed: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -98,6 +98,52 @@ struct DemoCommand: AsyncParsableCommand {
                 added += results.filter { if case .enqueued = $0 { true } else { false } }.count
             }
             print("queued \(added) SMS (\(count - added) already there)")
+        }
+    }
+
+    struct Place: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Place orders and reservations now for seeded members, as the call centre would.",
+            discussion: """
+                Writes order rows (placed now) and reservations (for two hours from now) for
+                the first seeded members; the automations of `tidings run` confirm and remind.
+                Example:
+                  tidings demo place --orders 20 --reservations 10
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Delivery orders to place.") var orders = 20
+        @Option(help: "Reservations to book (for two hours from now).") var reservations = 10
+        @Option(help: "Order numbers start with this.") var prefix = "LIVE"
+
+        func validate() throws {
+            guard (0...10_000).contains(orders), (0...10_000).contains(reservations) else { throw ValidationError("--orders and --reservations must be between 0 and 10000") }
+        }
+
+        func run() async throws {
+            let store = try global.openStore(try global.loadConfig())
+            let now = Date()
+            let sources: [OrderSource] = [.ivr, .agent, .web]
+            var placed: [Order] = []
+            for index in 0..<(orders + reservations) {
+                let member = "M" + String(index + 1).leftPadded(to: 8)
+                let reservation = index >= orders
+                placed.append(Order(
+                    orderNo: "\(prefix)\(String(index + 1).leftPadded(to: 5))", memberNo: member, branchCode: "B" + String(index % 3 + 1).leftPadded(to: 3),
+                    source: sources[index % sources.count], kind: reservation ? .reservation : .delivery, status: reservation ? .booked : .placed,
+                    orderedAt: now, scheduledAt: reservation ? now.addingTimeInterval(2 * 3600) : nil, partySize: reservation ? 2 + index % 6 : nil,
+                    amountFen: reservation ? 0 : 8_800 + index * 1_200))
+            }
+            let outcomes = try await store.apply(.orders(placed), dryRun: false)
+            var written = 0
+            for (order, outcome) in zip(placed, outcomes) {
+                if case .rejected(let field, let reason) = outcome {
+                    printError("order \(order.orderNo): \(field): \(reason)")
+                } else {
+                    written += 1
+                }
+            }
+            print("placed \(written) of \(placed.count): \(orders) delivery orders and \(reservations) reservations (\(placed.first?.orderNo ?? "")…)")
         }
     }
 }
