@@ -80,7 +80,7 @@ kill -TERM "$pid"
 wait "$pid"; status=$?
 echo "final run stopped on SIGTERM with exit status $status; $(counts)"
 
-stats=$(curl -sf "http://127.0.0.1:$sim_port/sim/stats")
+stats=$(python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' "http://127.0.0.1:$sim_port/sim/stats")
 read -r unique duplicates lost_answers < <(python3 -c 'import json,sys; s=json.loads(sys.argv[1]); print(s["unique"], s["duplicates"], s["lostAnswers"])' "$stats")
 total=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM messages").fetchone()[0])' "$work/crash.sqlite")
 final=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM messages WHERE status IN (\"delivered\",\"failed\",\"expired\",\"suppressed\",\"cancelled\")").fetchone()[0])' "$work/crash.sqlite")

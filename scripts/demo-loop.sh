@@ -25,7 +25,11 @@ echo "== the call centre places 20 delivery orders and books 10 tables =="
 "$bin" demo place --orders 20 --reservations 10
 sleep 4
 echo; echo "== /metrics while it runs (queue depth per lane, outcomes) =="
-curl -sf -H "Authorization: Bearer $TIDINGS_ADMIN_TOKEN" http://127.0.0.1:8080/metrics | grep -E '^tidings_(queue_depth|dispatch_outcomes_total|gateway_breaker_state)' || true
+python3 - "$TIDINGS_ADMIN_TOKEN" <<'PY' | grep -E '^tidings_(queue_depth|dispatch_outcomes_total|gateway_breaker_state)' || true
+import sys, urllib.request
+request = urllib.request.Request("http://127.0.0.1:8080/metrics", headers={"Authorization": "Bearer " + sys.argv[1]})
+print(urllib.request.urlopen(request, timeout=10).read().decode())
+PY
 wait "$worker"
 echo; echo "== the worker stopped on its own (--lifetime) with exit status 0; its log =="
 cat worker.log
