@@ -59,7 +59,7 @@ struct OrderConfirmationTests {
         try await withAutomationStore { store in
             let now = currentMinute()
             try await store.load(.members([
-                member("M1", email: "li@example.com"), member("M2", phone: nil), member("M3", locale: "en-US"),
+                member("M1", email: "li@example.com"), member("M2", phone: nil), member("M3", locale: "ja-JP"),
             ]))
             try await store.load(.orders([
                 order("SO1", orderedAt: now.adding(days: -2)),

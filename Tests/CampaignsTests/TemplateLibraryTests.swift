@@ -284,6 +284,16 @@ struct ShippedTemplateTests {
         }
     }
 
+    /// Members who read English (the seeded group has some abroad) get these; other en-US parts do not exist on purpose.
+    @Test func englishSMSFitOneGSMSegmentAndOptOut() throws {
+        for name in ["order-confirmation", "reservation-reminder", "revisit-survey", "points-expiry", "win-back"] {
+            let text = try #require(try Self.library.render(name: name, channel: .sms, locale: "en-US", values: Self.sample).text)
+            #expect(text.hasPrefix("Hongfu Lou: "), "\(name)")
+            #expect(text.count <= 160, "\(name): \(text.count) characters")
+            #expect(text.hasSuffix("Reply STOP to opt out") == ["revisit-survey", "win-back"].contains(name), "\(name)")
+        }
+    }
+
     @Test func marketingAndSurveySMSCarryTheOptOut() throws {
         for name in ["promotion", "revisit-survey", "win-back"] {
             let text = try Self.library.render(name: name, channel: .sms, locale: "zh-CN", values: Self.sample).text
