@@ -47,6 +47,7 @@ func automationConfig(
     var a = config.automations
     a.orderConfirmation.enabled = enabled.contains(.orderConfirmation)
     a.reservationReminder.enabled = enabled.contains(.reservationReminder)
+    a.reservationCall.enabled = enabled.contains(.reservationCall)
     a.lateDeliveryApology.enabled = enabled.contains(.lateDeliveryApology)
     a.revisitSurvey.enabled = enabled.contains(.revisitSurvey)
     a.pointsExpiry.enabled = enabled.contains(.pointsExpiry)

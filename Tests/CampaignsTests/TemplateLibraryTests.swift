@@ -263,6 +263,7 @@ struct ShippedTemplateTests {
     static let shipped: [String: [Channel]] = [
         "order-confirmation": [.sms, .voice, .email, .fax],
         "reservation-reminder": [.sms, .voice],
+        "reservation-call": [.voice],
         "revisit-survey": [.sms, .voice],
         "points-expiry": [.sms, .email],
         "promotion": [.sms, .email],

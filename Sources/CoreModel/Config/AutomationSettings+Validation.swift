@@ -17,6 +17,8 @@ extension TidingsConfig.AutomationSettings {
                 check(orderConfirmation.maxAgeHours >= 1, [key, "max_age_hours"], "must be at least 1 hour")
             case "reservation_reminder":
                 check(reservationReminder.hoursBefore >= 1, [key, "hours_before"], "must be at least 1 hour")
+            case "reservation_call":
+                check(reservationCall.afterMinutes >= 1, [key, "after_minutes"], "must be at least 1 minute")
             case "late_delivery_apology":
                 let l = lateDeliveryApology
                 check(!l.enabled || !l.outcomes.isEmpty, [key, "outcomes"], "lists no outcome")

@@ -8,6 +8,7 @@ extension TidingsConfig {
         public var intervalSeconds: Int
         public var orderConfirmation: OrderConfirmation
         public var reservationReminder: ReservationReminder
+        public var reservationCall: ReservationCall
         public var lateDeliveryApology: LateDeliveryApology
         public var revisitSurvey: RevisitSurvey
         public var pointsExpiry: PointsExpiry
@@ -15,14 +16,16 @@ extension TidingsConfig {
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case intervalSeconds = "interval_seconds", orderConfirmation = "order_confirmation"
-            case reservationReminder = "reservation_reminder", lateDeliveryApology = "late_delivery_apology"
+            case reservationReminder = "reservation_reminder", reservationCall = "reservation_call", lateDeliveryApology = "late_delivery_apology"
             case revisitSurvey = "revisit_survey", pointsExpiry = "points_expiry", winBack = "win_back"
         }
 
         public init(
             intervalSeconds: Int, orderConfirmation: OrderConfirmation, reservationReminder: ReservationReminder,
-            lateDeliveryApology: LateDeliveryApology, revisitSurvey: RevisitSurvey, pointsExpiry: PointsExpiry, winBack: WinBack
+            lateDeliveryApology: LateDeliveryApology, revisitSurvey: RevisitSurvey, pointsExpiry: PointsExpiry, winBack: WinBack,
+            reservationCall: ReservationCall = TidingsConfig.defaultReservationCall
         ) {
+            self.reservationCall = reservationCall
             self.intervalSeconds = intervalSeconds
             self.orderConfirmation = orderConfirmation
             self.reservationReminder = reservationReminder
@@ -39,6 +42,7 @@ extension TidingsConfig {
             intervalSeconds = try c.decodeIfPresent(Int.self, forKey: .intervalSeconds) ?? d.intervalSeconds
             orderConfirmation = try c.decodeIfPresent(OrderConfirmation.self, forKey: .orderConfirmation) ?? d.orderConfirmation
             reservationReminder = try c.decodeIfPresent(ReservationReminder.self, forKey: .reservationReminder) ?? d.reservationReminder
+            reservationCall = try c.decodeIfPresent(ReservationCall.self, forKey: .reservationCall) ?? d.reservationCall
             lateDeliveryApology = try c.decodeIfPresent(LateDeliveryApology.self, forKey: .lateDeliveryApology) ?? d.lateDeliveryApology
             revisitSurvey = try c.decodeIfPresent(RevisitSurvey.self, forKey: .revisitSurvey) ?? d.revisitSurvey
             pointsExpiry = try c.decodeIfPresent(PointsExpiry.self, forKey: .pointsExpiry) ?? d.pointsExpiry
@@ -49,6 +53,7 @@ extension TidingsConfig {
         public var rules: [(key: String, rule: AutomationRule)] {
             [
                 ("order_confirmation", orderConfirmation.rule), ("reservation_reminder", reservationReminder.rule),
+                ("reservation_call", reservationCall.rule),
                 ("late_delivery_apology", lateDeliveryApology.rule), ("revisit_survey", revisitSurvey.rule),
                 ("points_expiry", pointsExpiry.rule), ("win_back", winBack.rule),
             ]

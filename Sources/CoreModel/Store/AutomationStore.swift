@@ -18,6 +18,10 @@ public protocol AutomationStore: Sendable {
     /// Reservations and banquets still booked whose scheduled time is in the window.
     func reservationsDue(in window: ScanWindow) async throws -> [AutomationOrder]
 
+    /// Reservations still booked and to come whose SMS reminder, queued in
+    /// (`from`, `through`], was neither delivered nor answered.
+    func remindersUnanswered(queuedAfter from: Date, through: Date, now: Date) async throws -> [AutomationOrder]
+
     /// Delivered and completed orders whose visit time is in the window.
     func visitsCompleted(in window: ScanWindow) async throws -> [AutomationOrder]
 

@@ -34,6 +34,23 @@ extension SQLiteStore: AutomationStore {
         }
     }
 
+    public func remindersUnanswered(queuedAfter from: Date, through: Date, now: Date) async throws -> [AutomationOrder] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    \(Self.orderSelect) WHERE o.id IN (
+                      SELECT x.order_id FROM messages x INDEXED BY messages_order
+                      WHERE x.order_id IS NOT NULL AND x.channel = 'sms' AND x.idempotency_key LIKE 'reservation:%:remind:%'
+                        AND x.created_at > ?1 AND x.created_at <= ?2 AND x.status <> 'delivered'
+                        AND NOT EXISTS (SELECT 1 FROM inbound_messages i WHERE i.message_id = x.id)
+                    ) AND \(Schema.booked) AND o.scheduled_at > ?3 ORDER BY o.id
+                    """,
+                arguments: [from.unixMillis, through.unixMillis, now.unixMillis]
+            ).map(Self.automationOrder)
+        }
+    }
+
     public func visitsCompleted(in window: ScanWindow) async throws -> [AutomationOrder] {
         try await pool.read { db in
             try Row.fetchAll(

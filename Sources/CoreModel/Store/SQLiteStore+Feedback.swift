@@ -38,6 +38,9 @@ extension SQLiteStore {
             .execute(arguments: [reason, at, memberId, row["address"] as String])
     }
 
+    /// Key suffix of the reservation call's voice message (see the reservation_call automation).
+    static let reservationCallSuffix = ":call:voice"
+
     public func recordInbound(_ messages: [InboundRecord]) async throws -> [InboundResult] {
         try await pool.write { db in
             try messages.map { message in
@@ -45,13 +48,18 @@ extension SQLiteStore {
                 // The message answered tells us the member best; else the sender's address.
                 var member: Row?
                 var from = message.from
+                var answeredCall: Int64?
                 if let replyTo = message.inReplyTo, let answered = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT x.address, m.id, m.member_no FROM messages x LEFT JOIN members m ON m.id = x.member_id WHERE x.id = ?"),
+                    db.cachedStatement(sql: """
+                        SELECT x.address, m.id, m.member_no, x.idempotency_key, x.order_id
+                        FROM messages x LEFT JOIN members m ON m.id = x.member_id WHERE x.id = ?
+                        """),
                     arguments: [replyTo])
                 {
                     // A provider that links the answer to our message need not repeat who answered.
                     if from.isEmpty { from = answered["address"] }
                     if answered["id"] as Int64? != nil { member = answered }
+                    answeredCall = (answered["idempotency_key"] as String?)?.hasSuffix(Self.reservationCallSuffix) == true ? answered["order_id"] : nil
                 }
                 if member == nil {
                     member = try Row.fetchOne(
@@ -67,6 +75,16 @@ extension SQLiteStore {
                         message.gateway, message.providerMessageId, at,
                     ])
                 guard db.changesCount > 0 else { return .duplicate }
+                if let orderId = answeredCall, message.kind == .dtmf {
+                    // The reservation call: 1 confirms the booking, 2 cancels it (and with it any reminder still queued).
+                    let status = ["1": "confirmed", "2": "cancelled"][message.body.trimmingCharacters(in: .whitespaces)]
+                    if let status {
+                        try db.cachedStatement(sql: """
+                            UPDATE orders SET status = ?, updated_at = ?
+                            WHERE id = ? AND (status = 'placed' OR status = 'confirmed' OR status = 'booked' OR status = 'moved')
+                            """).execute(arguments: [status, at, orderId])
+                    }
+                }
                 var revoked = false
                 if let memberId, message.kind == .optout || message.kind == .unsubscribe {
                     // Opting out by SMS reply stops marketing by SMS (and voice

@@ -12,6 +12,11 @@ enum AutomationKeys {
         "reservation:\(orderNo):remind:\(Int64(scheduledAt.timeIntervalSince1970.rounded(.down)))"
     }
 
+    /// The call that follows an unanswered reminder; a keypad answer to it updates the reservation.
+    static func reservationCall(_ orderNo: String, scheduledAt: Date) -> String {
+        reservationReminder(orderNo, scheduledAt: scheduledAt) + ":call"
+    }
+
     static func lateDeliveryApology(_ orderNo: String) -> String { "order:\(orderNo):apology" }
     static func apologyPoints(_ orderNo: String) -> String { "order:\(orderNo):apology-points" }
     static func orderSurvey(_ orderNo: String) -> String { "order:\(orderNo):survey" }

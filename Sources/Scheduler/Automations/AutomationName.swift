@@ -3,6 +3,7 @@
 public enum AutomationName: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
     case orderConfirmation = "order_confirmation"
     case reservationReminder = "reservation_reminder"
+    case reservationCall = "reservation_call"
     case lateDeliveryApology = "late_delivery_apology"
     case revisitSurvey = "revisit_survey"
     case pointsExpiry = "points_expiry"

@@ -19,6 +19,7 @@ public struct AutomationRunner: Sendable {
         let settings = config.automations
         let all: [any Automation] = [
             OrderConfirmation(settings: settings.orderConfirmation), ReservationReminder(settings: settings.reservationReminder),
+            ReservationCall(settings: settings.reservationCall),
             LateDeliveryApology(settings: settings.lateDeliveryApology), RevisitSurvey(settings: settings.revisitSurvey),
             PointsExpiry(settings: settings.pointsExpiry), WinBack(settings: settings.winBack),
         ]

@@ -83,6 +83,11 @@ enum StarterConfig {
             channels: [sms]
             template: reservation-reminder
             hours_before: 3
+          reservation_call:          # the SMS reminder neither delivered nor answered: an IVR call, press 1 to confirm, 2 to cancel
+            enabled: true
+            channels: [voice]
+            template: reservation-call
+            after_minutes: 30
           late_delivery_apology:
             enabled: true
             channels: [sms]
