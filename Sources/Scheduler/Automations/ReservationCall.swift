@@ -19,10 +19,7 @@ struct ReservationCall: Automation {
         let orders = try await context.store.remindersUnanswered(queuedAfter: horizon.addingTimeInterval(-wait), through: now.addingTimeInterval(-wait), now: now)
         let produced = orders.compactMap { order -> AutomationBatch? in
             guard let scheduledAt = order.scheduledAt else { return nil }
-            let values = [
-                "member_name": order.member.name, "branch_name": order.branchName, "order_no": order.orderNo,
-                "reserved_at": TemplateValues.monthDayTime(scheduledAt, in: context.timeZone(of: order.member)),
-            ]
+            let values = TemplateValues.reservation(order, at: scheduledAt, context: context)
             let draft = MessageDraft(
                 keyPrefix: AutomationKeys.reservationCall(order.orderNo, scheduledAt: scheduledAt), lane: .reminder, category: .service,
                 priority: 6, values: values, orderNo: order.orderNo, boundAt: scheduledAt, expiresAt: scheduledAt)

@@ -19,11 +19,7 @@ struct ReservationReminder: Automation {
             changedSince: horizon.addingTimeInterval(-AutomationContext.writeSlack))
         let produced = try await context.store.reservationsDue(in: window).compactMap { order -> AutomationBatch? in
             guard let scheduledAt = order.scheduledAt else { return nil }
-            var values = [
-                "member_name": order.member.name, "branch_name": order.branchName, "order_no": order.orderNo,
-                "reserved_at": TemplateValues.monthDayTime(scheduledAt, in: context.timeZone(of: order.member)),
-            ]
-            values["party_size"] = order.partySize.map(String.init)
+            let values = TemplateValues.reservation(order, at: scheduledAt, context: context)
             let draft = MessageDraft(
                 keyPrefix: AutomationKeys.reservationReminder(order.orderNo, scheduledAt: scheduledAt), lane: .reminder, category: .service,
                 priority: 5, values: values, orderNo: order.orderNo, boundAt: scheduledAt, expiresAt: scheduledAt)

@@ -4,6 +4,16 @@ import Foundation
 /// How the automations write numbers and dates into templates (zh-CN, as the
 /// shipped templates expect): `368.00`, `12月21日 18:30`, `2026-12-31`.
 enum TemplateValues {
+    /// What the reservation templates (reminder, call) say: who, where, when, how many.
+    static func reservation(_ order: AutomationOrder, at scheduledAt: Date, context: AutomationContext) -> [String: String] {
+        var values = [
+            "member_name": order.member.name, "branch_name": order.branchName, "order_no": order.orderNo,
+            "reserved_at": monthDayTime(scheduledAt, in: context.timeZone(of: order.member)),
+        ]
+        values["party_size"] = order.partySize.map(String.init)
+        return values
+    }
+
     static func yuan(fen: Int) -> String {
         let magnitude = fen.magnitude
         let cents = magnitude % 100
