@@ -36,15 +36,9 @@ public struct GatewayRegistry: Sendable {
         return tokens
     }
 
-    /// Receipt mappings of the `http` gateways, for their webhook.
-    public static func httpReceipts(_ config: TidingsConfig) -> [String: HTTPMappedGateway.ReceiptMapping] {
-        var mappings: [String: HTTPMappedGateway.ReceiptMapping] = [:]
-        for gateway in config.gateways where gateway.kind == "http" {
-            if case .success(let mapping) = HTTPMappedGateway.Mapping.parse(options: gateway.options, credentials: Set(gateway.credentials.keys)) {
-                mappings[gateway.name] = mapping.receipt
-            }
-        }
-        return mappings
+    /// Receipt mappings of the built `http` gateways, for their webhook.
+    public var httpReceipts: [String: HTTPMappedGateway.ReceiptMapping] {
+        gateways.compactMapValues { ($0 as? HTTPMappedGateway)?.mapping.receipt }
     }
 
     /// The gateways to try for a message, in order. With weights the first is

@@ -56,11 +56,8 @@ struct RunCommand: AsyncParsableCommand {
         settings.timeZone = TimeZone(identifier: config.defaults.timezone) ?? settings.timeZone
         let dispatcher = Dispatcher(store: store, registry: registry, settings: settings, logger: logger)
 
-        let router = WebServer.router(setup)
-        MetricsEndpoint(registry: metrics, store: store, traffic: dispatcher.traffic, adminToken: config.server.adminToken?.value).register(on: router)
-        var serverLogger = logger
-        serverLogger.logLevel = .warning
-        let app = Application(router: router, configuration: .init(address: .hostname(setup.host, port: setup.port)), logger: serverLogger)
+        let endpoint = MetricsEndpoint(registry: metrics, store: store, traffic: dispatcher.traffic, adminToken: config.server.adminToken?.value)
+        let app = WebServer.application(setup, registry: registry, logger: logger) { endpoint.register(on: $0) }
 
         let automations = AutomationService(
             runner: AutomationRunner(store: store, config: config, renderer: TemplateLibrary(directory: URL(fileURLWithPath: config.templates)), logger: logger),

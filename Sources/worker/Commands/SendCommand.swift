@@ -94,7 +94,7 @@ struct SendCommand: AsyncParsableCommand {
     private func sendAndWait(
         id: Int64, store: SQLiteStore, registry: GatewayRegistry, server: WebServer.Setup, transport: CurlTransport
     ) async throws -> MessageState {
-        let app = WebServer.application(server, logger: Logger(label: "tidings.send"))
+        let app = WebServer.application(server, registry: registry, logger: Logger(label: "tidings.send"))
         let dispatcher = Dispatcher(store: store, registry: registry, settings: DispatchSettings(owner: DispatchSettings.localOwner()))
         return try await withThrowingTaskGroup(of: MessageState?.self) { group in
             group.addTask {

@@ -15,7 +15,6 @@ enum WebServer {
         var signer: WebhookSigner
         var sink: any ReceiptSink
         var twilioTokens: [String: String] = [:]
-        var httpReceipts: [String: HTTPMappedGateway.ReceiptMapping] = [:]
         var publicBase: String?
     }
 
@@ -26,23 +25,29 @@ enum WebServer {
         guard let (host, port) = TidingsConfig.hostPort(config.server.bind) else { throw ValidationError("server.bind '\(config.server.bind)' is not host:port") }
         return Setup(
             host: host, port: port, signer: WebhookSigner(secret: secret), sink: ReceiptApplier(store: store),
-            twilioTokens: GatewayRegistry.twilioTokens(config), httpReceipts: GatewayRegistry.httpReceipts(config), publicBase: config.server.callbackBase)
+            twilioTokens: GatewayRegistry.twilioTokens(config), publicBase: config.server.callbackBase)
     }
 
-    static func router(_ setup: Setup) -> Router<BasicRequestContext> {
+    /// The webhooks and /health; `registry` gives the `http` gateways' receipt
+    /// mappings (none without it), `extra` adds routes (/metrics).
+    static func router(_ setup: Setup, registry: GatewayRegistry?, extra: (Router<BasicRequestContext>) -> Void = { _ in }) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/health") { _, _ in "ok\n" }
         var routes = WebhookRoutes(signer: setup.signer, sink: setup.sink)
         routes.twilioTokens = setup.twilioTokens
-        routes.httpReceipts = setup.httpReceipts
+        routes.httpReceipts = registry?.httpReceipts ?? [:]
         routes.publicBase = setup.publicBase
         routes.register(on: router)
+        extra(router)
         return router
     }
 
-    static func application(_ setup: Setup, logger: Logger) -> some ApplicationProtocol {
+    static func application(
+        _ setup: Setup, registry: GatewayRegistry? = nil, logger: Logger, extra: (Router<BasicRequestContext>) -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         var logger = logger
         logger.logLevel = .warning
-        return Application(router: router(setup), configuration: .init(address: .hostname(setup.host, port: setup.port)), logger: logger)
+        return Application(
+            router: router(setup, registry: registry, extra: extra), configuration: .init(address: .hostname(setup.host, port: setup.port)), logger: logger)
     }
 }
