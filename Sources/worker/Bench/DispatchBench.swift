@@ -76,28 +76,17 @@ struct DispatchBench: AsyncParsableCommand {
                 """ : "")
             """.write(to: body, atomically: true, encoding: .utf8)
 
-        var spawned: Process?
-        if separateSimulator {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-            process.arguments = ["simulator", "--bind", "127.0.0.1:\(port)", "--callback-delay-ms=-1", "--lifetime", "600"]
-            try process.run()
-            spawned = process
-        }
-        let child = spawned
-        defer { child?.terminate() }
+        let child = separateSimulator ? try await SimulatorProcess.start(port: port, transport: transport) : nil
+        defer { child?.stop() }
         @Sendable func uniqueCount() async -> Int {
-            guard separateSimulator else { return simulator.stats.unique }
-            guard let answer = try? await transport.send(OutboundRequest(url: "\(base)/sim/stats")),
-                let stats = try? JSONDecoder().decode(ProviderSimulator.Stats.self, from: Data(answer.body))
-            else { return -1 }
-            return stats.unique
+            guard let child else { return simulator.stats.unique }
+            return await child.stats(transport)?.unique ?? -1
         }
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             if !separateSimulator { group.addTask { try await app.runService(gracefulShutdownSignals: []) } }
             guard await transport.waitUntilAnswering("\(base)/sim/stats") else { throw ValidationError("the simulator did not start on port \(port)") }
-            @Sendable func simulatorCPU() -> Double { child.map { DispatchBench.cpuSeconds(pid: $0.processIdentifier) } ?? DispatchBench.cpuSeconds() }
+            @Sendable func simulatorCPU() -> Double { child?.cpuSeconds ?? DispatchBench.cpuSeconds() }
             let serverCPUBefore = simulatorCPU()
             let ceiling = try DLRBench.wrk(["-t1", "-c\(connections)", "-d\(seconds)s", "-s", body.path, "\(base)/sim/messages"])
             let serverCPU = (simulatorCPU() - serverCPUBefore) / (ceiling.requestsPerSecond * Double(seconds))
