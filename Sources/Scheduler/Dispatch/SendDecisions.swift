@@ -15,10 +15,20 @@ struct SendDecisions {
     /// For members without one of their own.
     let defaultTimeZone: TimeZone
     private var decidedSends: [String: [Date]] = [:]
+    /// A batch's members share a few zones: each is looked up once, not per message.
+    private var zones: [String: TimeZone] = [:]
 
     init(policy: SendPolicy, defaultTimeZone: TimeZone) {
         self.policy = policy
         self.defaultTimeZone = defaultTimeZone
+    }
+
+    private mutating func timeZone(_ identifier: String?) -> TimeZone {
+        guard let identifier else { return defaultTimeZone }
+        if let zone = zones[identifier] { return zone }
+        let zone = TimeZone(identifier: identifier) ?? defaultTimeZone
+        zones[identifier] = zone
+        return zone
     }
 
     mutating func prepare(_ message: OutboxMessage, context: SendContext?, registry: GatewayRegistry, now: Date) -> Preparation {
@@ -31,7 +41,7 @@ struct SendDecisions {
             let facts = RecipientFacts(
                 channel: message.channel, lane: message.lane, category: message.category, consentGranted: context.consentGranted,
                 blacklisted: context.blacklisted, contactStatus: context.contactStatus, hasOpenComplaint: context.hasOpenComplaint,
-                timeZone: context.timeZone.flatMap(TimeZone.init(identifier:)) ?? defaultTimeZone,
+                timeZone: timeZone(context.timeZone),
                 recentSendTimes: context.recentSendTimes + (capKey.flatMap { decidedSends[$0] } ?? []))
             switch policy.decide(facts, now: now) {
             case .suppress(let reason): return settled(.suppressed(reason: reason))
