@@ -80,8 +80,7 @@ extension SQLiteStore {
                     let status = ["1": "confirmed", "2": "cancelled"][message.body.trimmingCharacters(in: .whitespaces)]
                     if let status {
                         try db.cachedStatement(sql: """
-                            UPDATE orders SET status = ?, updated_at = ?
-                            WHERE id = ? AND (status = 'placed' OR status = 'confirmed' OR status = 'booked' OR status = 'moved')
+                            UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND \(Schema.booked)
                             """).execute(arguments: [status, at, orderId])
                     }
                 }

@@ -113,8 +113,8 @@ extension SQLiteStore {
         }
     }
 
-    /// Leased messages whose sender is gone become `unknown` and due now: the
-    /// resend carries the same idempotency key.
+    /// Leased messages whose sender is gone become `unknown`, due at their old
+    /// due time (so ahead of later messages); the resend carries the same key.
     private func reconcile(sql: String, arguments: StatementArguments, now: Date) async throws -> Int {
         try await pool.write { db in
             let at = now.unixMillis
