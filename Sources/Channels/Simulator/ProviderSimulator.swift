@@ -114,14 +114,14 @@ public final class ProviderSimulator: Sendable {
                 state.stats.duplicates += 1
                 return .answer(id: id, new: false, delivered: true, hang: false, reply: nil)
             }
-            let roll = Double(state.random.next() % 1_000_000) / 1_000_000
+            let roll = state.random.unit()
             if roll < behaviour.serverErrorRate { return .fail503 }
             if roll < behaviour.serverErrorRate + behaviour.throttleRate { return .throttle }
             state.stats.unique += 1
             let id = "sim-\(state.stats.unique)"
             if let key { state.answers[key] = id }
-            let delivered = Double(state.random.next() % 1_000_000) / 1_000_000 >= behaviour.undeliveredRate
-            let hang = Double(state.random.next() % 1_000_000) / 1_000_000 < behaviour.lostAnswerRate
+            let delivered = state.random.unit() >= behaviour.undeliveredRate
+            let hang = state.random.unit() < behaviour.lostAnswerRate
             if hang { state.stats.lostAnswers += 1 }
             let reply = delivered ? Self.reply(to: message, behaviour: behaviour, random: &state.random) : nil
             return .answer(id: id, new: true, delivered: delivered, hang: hang, reply: reply)
@@ -163,16 +163,16 @@ public final class ProviderSimulator: Sendable {
     }
 
     private static func reply(to message: Submitted, behaviour: Behaviour, random: inout SeededGenerator) -> Reply? {
-        let roll = Double(random.next() % 1_000_000) / 1_000_000
+        let roll = random.unit()
         switch (message.channel, message.category) {
         case ("voice", _):
             guard let keys = message.gather.map(Array.init), !keys.isEmpty, roll < behaviour.answerRate else { return nil }
-            return Reply(event: "dtmf", text: String(keys[Int(random.next() % UInt64(keys.count))]))
+            return Reply(event: "dtmf", text: String(random.pick(keys)))
         case ("sms", "survey"):
             guard roll < behaviour.answerRate else { return nil }
             // Most guests are content: scores lean towards 4 and 5.
             let scores = ["5", "5", "5", "4", "4", "4", "3", "2", "1"]
-            return Reply(event: "reply", text: scores[Int(random.next() % UInt64(scores.count))])
+            return Reply(event: "reply", text: random.pick(scores))
         case ("sms", "marketing"):
             return roll < behaviour.optOutRate ? Reply(event: "reply", text: "退订") : nil
         default:
@@ -209,7 +209,7 @@ public final class ProviderSimulator: Sendable {
     func refusesNextRequest() -> Bool {
         guard behaviour.refuseRate > 0 else { return false }
         return state.withLock { state in
-            guard Double(state.random.next() % 1_000_000) / 1_000_000 < behaviour.refuseRate else { return false }
+            guard state.random.unit() < behaviour.refuseRate else { return false }
             state.stats.refused += 1
             return true
         }

@@ -16,6 +16,9 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     /// 0..<bound without modulo bias worth worrying about at these sizes.
     public mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 
+    /// In 0..<1, in steps of a millionth: a roll against a rate.
+    public mutating func unit() -> Double { Double(next() % 1_000_000) / 1_000_000 }
+
     /// True with probability `percent`/100.
     public mutating func chance(_ percent: Double) -> Bool { Double(next() % 1_000_000) < percent * 10_000 }
 
