@@ -51,16 +51,8 @@ struct DispatchBench: AsyncParsableCommand {
             settings: [.init(name: "sim", kind: "simulator", channels: [.sms], url: base, rate: 1_000_000, burst: 100_000, maxInFlight: maxInFlight)])
 
         print("queueing \(messages) SMS…")
-        let now = Date()
-        for start in stride(from: 0, to: messages, by: 20_000) {
-            _ = try await store.enqueue(
-                (start..<min(start + 20_000, messages)).map {
-                    NewMessage(
-                        // Service category: the dispatcher checks policy for each, and none is held by consent or caps.
-                        idempotencyKey: "bench:\($0)", channel: .sms, lane: .marketing, category: .service,
-                        address: "+86138\(String(format: "%08d", $0))", payload: MessageContent(text: "【鸿福楼】冬至家宴八折，回T退订").json())
-                }, now: now)
-        }
+        // Service category: the dispatcher checks policy for each, and none is held by consent or caps.
+        try await SyntheticSMS.queue(messages, into: store, prefix: "bench", lane: .marketing)
         let body = directory.appendingPathComponent("post.lua")
         try """
             wrk.method = "POST"

@@ -46,16 +46,8 @@ struct LatencyBench: AsyncParsableCommand {
             settings: [.init(name: "sim", kind: "simulator", channels: [.sms], url: simulator.base, rate: 1_000_000, burst: 100_000, maxInFlight: maxInFlight)])
 
         print("queueing \(backlog) marketing SMS…")
-        let start = Date()
-        for first in stride(from: 0, to: backlog, by: 20_000) {
-            _ = try await store.enqueue(
-                (first..<min(first + 20_000, backlog)).map {
-                    // Service category in the marketing lane: the backlog is sent, not held by consent or caps.
-                    NewMessage(
-                        idempotencyKey: "promo:\($0)", channel: .sms, lane: .marketing, category: .service, address: "+86138\(String(format: "%08d", $0))",
-                        payload: MessageContent(text: "【鸿福楼】冬至家宴八折，回T退订").json())
-                }, now: start)
-        }
+        // Service category in the marketing lane: the backlog is sent, not held by consent or caps.
+        try await SyntheticSMS.queue(backlog, into: store, prefix: "promo", lane: .marketing)
 
         var config = TidingsConfig.defaults
         config.templates = templates

@@ -86,17 +86,8 @@ struct DemoCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = try global.openStore(try global.loadConfig())
-            let now = Date()
-            var added = 0
-            for start in stride(from: 0, to: count, by: 10_000) {
-                let results = try await store.enqueue(
-                    (start..<min(start + 10_000, count)).map { index in
-                        NewMessage(
-                            idempotencyKey: "\(prefix):\(index)", channel: .sms, lane: lane, category: .service,
-                            address: "+86139\(String(format: "%08d", index))", payload: MessageContent(text: "【鸿福楼】测试消息 \(index)").json())
-                    }, now: now)
-                added += results.filter { if case .enqueued = $0 { true } else { false } }.count
-            }
+            let added = try await SyntheticSMS.queue(
+                count, into: store, prefix: prefix, lane: lane, addressPrefix: "+86139", text: { "【鸿福楼】测试消息 \($0)" })
             print("queued \(added) SMS (\(count - added) already there)")
         }
     }
