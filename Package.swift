@@ -80,6 +80,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        .testTarget(
+            name: "StoreContractTests",
+            dependencies: ["CoreModel", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CoreModelTests", dependencies: ["CoreModel", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
         .target(
             name: "TestSupport",

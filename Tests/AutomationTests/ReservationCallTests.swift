@@ -22,7 +22,7 @@ struct ReservationCallTests {
             let reminders = try await store.messageStates(idempotencyKeys: ["reservation:SO2:remind:\(Int(dinner.timeIntervalSince1970)):sms"])
             let answered = try #require(reminders.values.first?.id)
             _ = try await store.recordInbound([InboundRecord(
-                channel: .sms, kind: .reply, from: "+8613900000002", to: nil, body: "好的", gateway: "sim", providerMessageId: "up-1", inReplyTo: answered, receivedAt: now)])
+                channel: .sms, kind: .reply, from: "+8613900000002", to: nil, body: "好的", gateway: "sim", providerMessageId: "up-1", inReplyTo: answered, receivedAt: now)], rules: FeedbackDecisions())
 
             #expect(try await runner.runOnce(now: now.adding(minutes: 29))[.reservationCall]?.enqueued == 0, "not before 30 minutes")
             #expect(try await runner.runOnce(now: now.adding(minutes: 31))[.reservationCall]?.enqueued == 1)
@@ -35,7 +35,7 @@ struct ReservationCallTests {
             // The callee presses 2: the booking is cancelled.
             let call = try #require(try await store.messageStates(idempotencyKeys: [callKey])[callKey]?.id)
             _ = try await store.recordInbound([InboundRecord(
-                channel: .voice, kind: .dtmf, from: "", to: nil, body: "2", gateway: "sim", providerMessageId: "call-1:gather", inReplyTo: call, receivedAt: now)])
+                channel: .voice, kind: .dtmf, from: "", to: nil, body: "2", gateway: "sim", providerMessageId: "call-1:gather", inReplyTo: call, receivedAt: now)], rules: FeedbackDecisions())
             let profile = try await store.memberProfile(memberNo: "M1", timelineLimit: 20)
             #expect(profile?.recentOrders.first { $0.orderNo == "SO1" }?.status == "cancelled")
             #expect(try await store.memberProfile(memberNo: "M2", timelineLimit: 20)?.recentOrders.first?.status == "booked", "a reply is not a key press")

@@ -138,7 +138,7 @@ struct AliyunWebhookTests {
     @Test func smsUpOptOutAndForgery() throws {
         let body = #"[{"phone_number":"13812345678","send_time":"2017-01-01 00:00:00","content":"退订","sign_name":"鸿福楼","dest_code":"1231231","sequence_id":1234}]"#
         let inbound = try AliyunWebhooks.inbound(query: ["token": signer.inboundToken(gateway: "ali")], body: Array(body.utf8), gateway: "ali", signer: signer)
-        #expect(inbound.first?.kind == .optout)
+        #expect(inbound.first?.kind == .reply && inbound.first?.body == "退订")
         #expect(inbound.first?.from == "+8613812345678")
         #expect(throws: WebhookRejection(.forbidden, "bad token")) {
             try AliyunWebhooks.inbound(query: ["token": "forged"], body: Array(body.utf8), gateway: "ali", signer: signer)

@@ -133,7 +133,7 @@ struct SimulatorTests {
             #expect(byMessage[7]?.kind == .dtmf && ["1", "2"].contains(byMessage[7]?.body))
             #expect(byMessage[7]?.channel == .voice)
             #expect(byMessage[8]?.kind == .reply && ["1", "2", "3", "4", "5"].contains(byMessage[8]?.body))
-            #expect(byMessage[9]?.kind == .optout && byMessage[9]?.body == "退订")
+            #expect(byMessage[9]?.kind == .reply && byMessage[9]?.body == "退订")
             #expect(byMessage[10] == nil)
             // The simulator counts an answer once our webhook has answered it, just after the sink has it.
             #expect(await sink.wait { _ in simulator.stats.answersSent == 3 })

@@ -56,7 +56,7 @@ struct DispatchFixture {
     ) async throws -> Int64 {
         let result = try await store.enqueue(
             [NewMessage(
-                idempotencyKey: key, channel: .sms, lane: lane, category: category, memberNo: member, address: to, payload: MessageContent(text: "您好").json(),
+                idempotencyKey: key, purpose: .single, channel: .sms, lane: lane, category: category, memberNo: member, address: to, payload: MessageContent(text: "您好").json(),
                 expiresAt: expiresAt, orderNo: orderNo, boundAt: boundAt)],
             now: clock.now())
         switch result[0] {

@@ -48,7 +48,7 @@ struct KannelEndToEndTests {
                 let text = "【鸿福楼】王先生，您预订的12月24日18:30四位包间已确认。回T退订"
                 let enqueued = try await store.enqueue(
                     [NewMessage(
-                        idempotencyKey: "reservation:R1:confirm:sms", channel: .sms, lane: .transactional, category: .service, memberNo: "A1",
+                        idempotencyKey: "reservation:R1:confirm:sms", purpose: .single, channel: .sms, lane: .transactional, category: .service, memberNo: "A1",
                         address: "+8613812345678", payload: MessageContent(text: text).json())],
                     now: Date())
                 guard case .enqueued(let id) = enqueued[0] else { throw PeerError(message: "not enqueued") }
@@ -85,7 +85,7 @@ struct KannelEndToEndTests {
     @Test func forgedDLRChangesNothing() async throws {
         try await withMemberStore { store in
             _ = try await store.enqueue(
-                [NewMessage(idempotencyKey: "k", channel: .sms, lane: .transactional, category: .service, address: "+8613800000000", payload: "{}")],
+                [NewMessage(idempotencyKey: "k", purpose: .single, channel: .sms, lane: .transactional, category: .service, address: "+8613800000000", payload: "{}")],
                 now: Date())
             _ = try await store.leaseDue(lane: .transactional, limit: 1, owner: "w", leaseUntil: Date().addingTimeInterval(60), now: Date())
             let port = LocalPorts.block(1)

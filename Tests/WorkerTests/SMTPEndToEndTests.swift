@@ -33,7 +33,7 @@ struct SMTPEndToEndTests {
             for (member, address) in [("E1", "bounce-550@example.com"), ("E2", "busy-451@example.com"), ("E3", "chen@example.com")] {
                 let result = try await store.enqueue(
                     [NewMessage(
-                        idempotencyKey: "order:\(member):confirm:email", channel: .email, lane: .transactional, category: .service, memberNo: member,
+                        idempotencyKey: "order:\(member):confirm:email", purpose: .single, channel: .email, lane: .transactional, category: .service, memberNo: member,
                         address: address, payload: MessageContent(text: "您的订单已确认", subject: "订单确认").json())],
                     now: Date())
                 if case .enqueued(let id) = result[0] { ids[member] = id }
@@ -83,7 +83,7 @@ struct OneClickUnsubscribeTests {
                 group.addTask { try await app.runService(gracefulShutdownSignals: []) }
                 _ = try await store.enqueue(
                     [NewMessage(
-                        idempotencyKey: "campaign:winter:U1:email", channel: .email, lane: .marketing, category: .marketing, memberNo: "U1",
+                        idempotencyKey: "campaign:winter:U1:email", purpose: .single, channel: .email, lane: .marketing, category: .marketing, memberNo: "U1",
                         address: "zhou@example.com", payload: MessageContent(text: "冬至家宴八折", subject: "冬至").json())],
                     now: Date())
                 try await store.recordConsent(memberNo: "U1", channel: .email, category: .marketing, granted: true, source: "web", at: Date())

@@ -43,7 +43,7 @@ public enum AliyunWebhooks {
         return ups.map { up in
             let from = (try? PhoneNumberNormalizer().normalize(up.phone_number).get().e164) ?? up.phone_number
             return InboundMessage(
-                channel: .sms, kind: InboundMessage.isOptOut(up.content) ? .optout : .reply, from: from, to: up.dest_code, body: up.content,
+                channel: .sms, kind: .reply, from: from, to: up.dest_code, body: up.content,
                 gateway: gateway, providerMessageId: up.sequence_id.map { "up:\($0)" }, receivedAt: now)
         }
     }

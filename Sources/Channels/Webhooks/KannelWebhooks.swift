@@ -34,7 +34,7 @@ public enum KannelWebhooks {
         let normalized = PhoneNumberNormalizer(defaultRegion: "CN").normalize(from)
         let sender = (try? normalized.get().e164) ?? from
         return InboundMessage(
-            channel: .sms, kind: InboundMessage.isOptOut(text) ? .optout : .reply, from: sender, to: query["to"], body: text,
+            channel: .sms, kind: .reply, from: sender, to: query["to"], body: text,
             gateway: gateway, receivedAt: now)
     }
 }

@@ -42,7 +42,7 @@ public enum SimulatorWebhooks {
             case "dtmf":
                 guard text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "*" || $0 == "#") }) else { throw WebhookRejection(.malformed, "keys must be 0-9, * or #") }
                 kind = .dtmf
-            case "reply": kind = InboundMessage.isOptOut(text) ? .optout : .reply
+            case "reply": kind = .reply
             default: throw WebhookRejection(.malformed, "unknown event '\(event)'")
             }
             // The sender is the message's recipient: the store fills it from the message we link to.

@@ -34,12 +34,12 @@ public struct Importer: Sendable {
         public var failed: Bool { rejected > 0 }
     }
 
-    public let store: any Store
+    public let store: any Records
     public let parser: RecordParser
     public var batchSize = 1000
     public var errorLimit = 1000
 
-    public init(store: any Store, parser: RecordParser) {
+    public init(store: any Records, parser: RecordParser) {
         self.store = store
         self.parser = parser
     }

@@ -3,7 +3,7 @@ import Foundation
 
 /// What every automation works with, and the two ways they walk the store.
 struct AutomationContext: Sendable {
-    let store: any AutomationStore
+    let store: any AutomationScans
     let composer: MessageComposer
     let config: TidingsConfig
     /// Rows read and written per transaction.
@@ -19,29 +19,35 @@ struct AutomationContext: Sendable {
 
     /// The time the automation last scanned up to (1970 before its first scan).
     func horizon(_ name: AutomationName) async throws -> Date {
-        Date(unixMillis: try await store.automationCursor(named: name.rawValue) ?? 0)
+        Date(unixMillis: try await store.automationCursor(named: name.rawValue)?.position ?? 0)
     }
 
-    /// Follows a row-id cursor: page after page of rows after it, each page's
-    /// messages and credits committed together with the cursor at its last row,
-    /// so a crash neither skips nor repeats a row.
+    /// How long a row cursor waits for an id it passed to commit (see `RowCursor`).
+    static let commitPatience: TimeInterval = 600
+
+    /// Follows a row cursor: page after page of rows past it or in its gaps,
+    /// each page's messages and credits committed together with the advanced
+    /// cursor, so a crash neither skips nor repeats a row, and a row that
+    /// commits after a later one was read is still found.
     func followRows<Row>(
         _ name: AutomationName, now: Date, tally: inout AutomationTally,
-        fetch: (_ afterId: Int64, _ limit: Int) async throws -> [Row], id: (Row) -> Int64,
+        fetch: (_ cursor: RowCursor, _ limit: Int) async throws -> [Row], id: (Row) -> Int64,
         produce: (Row, inout AutomationTally) -> AutomationBatch
     ) async throws {
-        var position = try await store.automationCursor(named: name.rawValue) ?? 0
+        var cursor = try await store.automationCursor(named: name.rawValue)?.rows ?? .start
         while true {
-            let rows = try await fetch(position, batchSize)
-            guard let last = rows.last else { return }
+            let rows = try await fetch(cursor, batchSize)
+            let next = cursor.advanced(over: rows.map(id), limit: batchSize, now: now, patience: Self.commitPatience)
+            // Nothing read and no gap given up or shrunk: nothing to write.
+            if rows.isEmpty && next == cursor { return }
             var batch = AutomationBatch()
             for row in rows {
                 let produced = produce(row, &tally)
                 batch.messages += produced.messages
                 batch.credits += produced.credits
             }
-            position = id(last)
-            batch.cursor = AutomationCursor(name: name.rawValue, position: position)
+            cursor = next
+            batch.cursor = AutomationCursor(name: name.rawValue, rows: cursor)
             tally.record(try await store.commit(batch, now: now))
             if rows.count < batchSize { return }
         }

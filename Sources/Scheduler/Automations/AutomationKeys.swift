@@ -12,7 +12,8 @@ enum AutomationKeys {
         "reservation:\(orderNo):remind:\(Int64(scheduledAt.timeIntervalSince1970.rounded(.down)))"
     }
 
-    /// The call that follows an unanswered reminder; a keypad answer to it updates the reservation.
+    /// The call that follows an unanswered reminder (a keypad answer to it
+    /// updates the reservation: the rules know the call by its purpose, not this key).
     static func reservationCall(_ orderNo: String, scheduledAt: Date) -> String {
         reservationReminder(orderNo, scheduledAt: scheduledAt) + ":call"
     }

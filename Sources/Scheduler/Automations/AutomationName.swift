@@ -1,3 +1,5 @@
+import CoreModel
+
 /// The automations, named as in tidings.yaml (`automations.<name>`); the name
 /// is also the automation's cursor in the store.
 public enum AutomationName: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
@@ -8,6 +10,9 @@ public enum AutomationName: String, Sendable, Hashable, CaseIterable, Codable, C
     case revisitSurvey = "revisit_survey"
     case pointsExpiry = "points_expiry"
     case winBack = "win_back"
+
+    /// The `purpose` of the messages this automation writes.
+    public var purpose: MessagePurpose { .automation(rawValue) }
 
     public static func < (lhs: Self, rhs: Self) -> Bool {
         allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0

@@ -13,7 +13,7 @@ public struct AutomationRunner: Sendable {
     let logger: Logger
 
     public init(
-        store: any AutomationStore, config: TidingsConfig, renderer: any MessageRenderer, clock: any WallClock = SystemClock(),
+        store: any AutomationScans, config: TidingsConfig, renderer: any MessageRenderer, clock: any WallClock = SystemClock(),
         logger: Logger = Logger(label: "tidings.automations"), batchSize: Int = 500
     ) {
         let settings = config.automations

@@ -15,7 +15,7 @@ struct LateDeliveryApology: Automation {
         let maxAge = TimeInterval(settings.maxAgeHours) * 3600
         let outcomes = Set(settings.outcomes)
         try await context.followRows(
-            name, now: now, tally: &tally, fetch: { try await context.store.feedbackRecorded(afterId: $0, limit: $1) }, id: \.id
+            name, now: now, tally: &tally, fetch: { try await context.store.feedbackRecorded(after: $0, limit: $1) }, id: \.id
         ) { feedback, tally in
             guard outcomes.contains(feedback.outcome) else {
                 tally.skip(.outcome(feedback.outcome))

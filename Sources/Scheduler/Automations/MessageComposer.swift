@@ -32,10 +32,11 @@ struct MessageComposer: Sendable {
                 return nil
             }
             return NewMessage(
-                idempotencyKey: AutomationKeys.message(draft.keyPrefix, channel), channel: channel, lane: draft.lane,
-                category: draft.category, priority: draft.priority, memberNo: member.memberNo, address: address,
-                template: rule.template, locale: member.locale, payload: content.json(), notBefore: draft.notBefore,
-                expiresAt: draft.expiresAt, orderNo: draft.orderNo, boundAt: draft.boundAt)
+                idempotencyKey: AutomationKeys.message(draft.keyPrefix, channel), purpose: automation.purpose,
+                channel: channel, lane: draft.lane, category: draft.category, priority: draft.priority,
+                memberNo: member.memberNo, address: address, template: rule.template, locale: member.locale,
+                payload: content.json(), notBefore: draft.notBefore, expiresAt: draft.expiresAt, orderNo: draft.orderNo,
+                boundAt: draft.boundAt, complaintNo: draft.complaintNo)
         }
     }
 

@@ -10,7 +10,9 @@ struct MessageDraft: Sendable {
     var category: ConsentCategory
     var priority: Int
     var values: [String: String]
+    /// What the message is about, kept in its own columns.
     var orderNo: String?
+    var complaintNo: String?
     var boundAt: Date?
     var notBefore: Date?
     var expiresAt: Date?

@@ -14,7 +14,7 @@ struct OrderConfirmation: Automation {
     func run(now: Date, context: AutomationContext, tally: inout AutomationTally) async throws {
         let maxAge = TimeInterval(settings.maxAgeHours) * 3600
         try await context.followRows(
-            name, now: now, tally: &tally, fetch: { try await context.store.ordersCreated(afterId: $0, limit: $1) }, id: \.id
+            name, now: now, tally: &tally, fetch: { try await context.store.ordersCreated(after: $0, limit: $1) }, id: \.id
         ) { order, tally in
             guard Self.confirmable.contains(order.status) else {
                 tally.skip(.status(order.status))

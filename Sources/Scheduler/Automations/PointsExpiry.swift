@@ -12,7 +12,7 @@ struct PointsExpiry: Automation {
     func run(now: Date, context: AutomationContext, tally: inout AutomationTally) async throws {
         let (year, month) = noticeMonth(at: now, in: context.defaultTimeZone)
         let position = Int64(year * 100 + month)
-        if let done = try await context.store.automationCursor(named: name.rawValue), done >= position { return }
+        if let done = try await context.store.automationCursor(named: name.rawValue), done.position >= position { return }
         let label = TemplateValues.month(year: year, month: month)
         let through = now.addingTimeInterval(TimeInterval(settings.daysAhead) * 86400)
         let cursor = AutomationCursor(name: name.rawValue, position: position)

@@ -16,7 +16,9 @@ struct ReservationCall: Automation {
         let wait = TimeInterval(settings.afterMinutes) * 60
         let horizon = try await context.horizon(name)
         // Reminders that became `after_minutes` old since the last scan.
-        let orders = try await context.store.remindersUnanswered(queuedAfter: horizon.addingTimeInterval(-wait), through: now.addingTimeInterval(-wait), now: now)
+        let orders = try await context.store.remindersUnanswered(
+            purpose: AutomationName.reservationReminder.purpose, queuedAfter: horizon.addingTimeInterval(-wait),
+            through: now.addingTimeInterval(-wait), now: now)
         let produced = orders.compactMap { order -> AutomationBatch? in
             guard let scheduledAt = order.scheduledAt else { return nil }
             let values = TemplateValues.reservation(order, at: scheduledAt, context: context)

@@ -22,7 +22,7 @@ struct RevisitSurvey: Automation {
         if settings.afterDelivery {
             for order in try await context.store.visitsCompleted(in: window) {
                 let draft = draft(
-                    key: AutomationKeys.orderSurvey(order.orderNo), member: order.member, branch: order.branchName, orderNo: order.orderNo,
+                    key: AutomationKeys.orderSurvey(order.orderNo), member: order.member, branch: order.branchName, orderNo: order.orderNo, complaintNo: nil,
                     expiresAt: order.visitedAt.addingTimeInterval(lag + maxAge))
                 let messages = context.composer.messages(for: order.member, rule: rule, draft: draft, automation: name, tally: &tally)
                 produced.append(AutomationBatch(messages: messages))
@@ -33,6 +33,7 @@ struct RevisitSurvey: Automation {
                 let draft = draft(
                     key: AutomationKeys.complaintSurvey(complaint.complaintNo), member: complaint.member,
                     branch: complaint.branchName ?? context.config.brand.name, orderNo: nil,
+                    complaintNo: complaint.complaintNo,
                     expiresAt: complaint.resolvedAt.addingTimeInterval(lag + maxAge))
                 let messages = context.composer.messages(for: complaint.member, rule: rule, draft: draft, automation: name, tally: &tally)
                 produced.append(AutomationBatch(messages: messages))
@@ -41,9 +42,12 @@ struct RevisitSurvey: Automation {
         try await context.commit(produced, cursor: AutomationCursor(name: name.rawValue, position: now.unixMillis), now: now, tally: &tally)
     }
 
-    private func draft(key: String, member: AutomationMember, branch: String, orderNo: String?, expiresAt: Date) -> MessageDraft {
+    private func draft(
+        key: String, member: AutomationMember, branch: String, orderNo: String?, complaintNo: String?, expiresAt: Date
+    ) -> MessageDraft {
         MessageDraft(
             keyPrefix: key, lane: .reminder, category: .survey, priority: 0,
-            values: ["member_name": member.name, "branch_name": branch], orderNo: orderNo, expiresAt: expiresAt)
+            values: ["member_name": member.name, "branch_name": branch], orderNo: orderNo, complaintNo: complaintNo,
+            expiresAt: expiresAt)
     }
 }

@@ -13,7 +13,7 @@ struct WinBack: Automation {
     static let minimumGap: TimeInterval = 3600
 
     func run(now: Date, context: AutomationContext, tally: inout AutomationTally) async throws {
-        let last = try await context.store.automationCursor(named: name.rawValue)
+        let last = try await context.store.automationCursor(named: name.rawValue)?.position
         let horizon = Date(unixMillis: last ?? 0)
         if last != nil, now.timeIntervalSince(horizon) < Self.minimumGap { return }
         let dormantFor = TimeInterval(settings.dormantDays) * 86400

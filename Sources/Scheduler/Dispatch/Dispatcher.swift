@@ -13,7 +13,7 @@ import Synchronization
 /// list), and records every outcome — retries with jittered backoff,
 /// suppressions and deferrals with their reasons.
 public final class Dispatcher: Service, Sendable {
-    public let store: any Store
+    public let store: any Outbox
     public let registry: GatewayRegistry
     public let traffic: GatewayTraffic
     public let settings: DispatchSettings
@@ -25,7 +25,7 @@ public final class Dispatcher: Service, Sendable {
     private let stopping = Atomic<Bool>(false)
     private let totalInFlight: Int
 
-    public init(store: any Store, registry: GatewayRegistry, settings: DispatchSettings, clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "tidings.dispatcher")) {
+    public init(store: any Outbox, registry: GatewayRegistry, settings: DispatchSettings, clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "tidings.dispatcher")) {
         self.store = store
         self.registry = registry
         self.settings = settings

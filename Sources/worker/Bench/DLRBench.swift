@@ -68,7 +68,7 @@ struct DLRBench: AsyncParsableCommand {
         for start in stride(from: 0, to: messages, by: 20_000) {
             let batch = (start..<min(start + 20_000, messages)).map {
                 NewMessage(
-                    idempotencyKey: "bench:\($0)", channel: .sms, lane: .transactional, category: .service,
+                    idempotencyKey: "bench:\($0)", purpose: .single, channel: .sms, lane: .transactional, category: .service,
                     address: "+861380000\(String(format: "%04d", $0 % 10_000))", payload: #"{"text":"x"}"#)
             }
             _ = try await store.enqueue(batch, now: now)

@@ -69,7 +69,7 @@ struct SendCommand: AsyncParsableCommand {
         let idempotencyKey = key ?? "cli:\(UUID().uuidString.lowercased())"
         let result = try await store.enqueue(
             [NewMessage(
-                idempotencyKey: idempotencyKey, channel: channel, lane: .transactional, category: .service, priority: 10, memberNo: member,
+                idempotencyKey: idempotencyKey, purpose: .single, channel: channel, lane: .transactional, category: .service, priority: 10, memberNo: member,
                 address: address, template: template, locale: config.defaults.locale, payload: content.json(), maxAttempts: 3, gateway: gateway)],
             now: Date())
         let id: Int64

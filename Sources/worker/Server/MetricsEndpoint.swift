@@ -11,7 +11,7 @@ import Scheduler
 /// needs `Authorization: Bearer TOKEN`.
 struct MetricsEndpoint: Sendable {
     let registry: PrometheusCollectorRegistry
-    let store: any Store
+    let store: any Outbox
     let traffic: GatewayTraffic
     let adminToken: String?
     /// Queue depth is counted up to this many per lane.

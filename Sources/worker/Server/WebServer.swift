@@ -18,7 +18,7 @@ enum WebServer {
         var publicBase: String?
     }
 
-    static func setup(config: TidingsConfig, store: any Store) throws -> Setup {
+    static func setup(config: TidingsConfig, store: any Receipts) throws -> Setup {
         guard let secret = config.server.webhookSecret?.value else {
             throw ValidationError("server.webhook_secret is required to receive receipts (set \(config.server.webhookSecret?.variable ?? "it") in the environment)")
         }

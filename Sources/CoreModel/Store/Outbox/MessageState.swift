@@ -1,0 +1,15 @@
+import Foundation
+
+/// A message as the sending loop and `tidings send --wait` read it back.
+public struct MessageState: Sendable, Hashable {
+    public var id: Int64
+    public var status: MessageStatus
+    public var reason: String?
+    public var gateway: String?
+    public var providerMessageId: String?
+    public var attempts: Int
+    /// When it is next due (retrying, deferred, queued).
+    public var nextAttemptAt: Date?
+    /// When a gateway accepted it.
+    public var submittedAt: Date?
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// The outbox: every message is a row here before any gateway sees it, and
+/// its row is the one truth of what was asked and what happened. Leasing is
+/// select-then-claim, so it maps onto `FOR UPDATE SKIP LOCKED` in PostgreSQL.
+public protocol Outbox: Sendable {
+    /// Inserts messages; a known idempotency key returns the existing message instead of a second one.
+    func enqueue(_ messages: [NewMessage], now: Date) async throws -> [EnqueueResult]
+
+    /// Leases up to `limit` due messages of a lane (status becomes `sending`).
+    func leaseDue(lane: Lane, limit: Int, owner: String, leaseUntil: Date, now: Date) async throws -> [OutboxMessage]
+
+    /// Facts for send-time policy, per leased message; `recentSince` names the
+    /// capped categories and how far back their sends count.
+    func sendContexts(
+        for messages: [OutboxMessage], recentSince: [ConsentCategory: Date]
+    ) async throws -> [Int64: SendContext]
+
+    /// Due messages per lane, each counted up to `limit` (cheap on a huge backlog).
+    func dueCounts(upTo limit: Int, now: Date) async throws -> [Lane: Int]
+
+    /// Applies events to messages in one transaction, each through the state
+    /// machine; refused events are reported, not applied.
+    func record(_ events: [MessageEventRequest], now: Date) async throws -> [MessageTransitionResult]
+
+    /// Records the outcome of a batch of gateway calls in one transaction:
+    /// gateway, segments and cost, the event, and any address to flag.
+    func recordSendResults(_ results: [SendResult], owner: String, now: Date) async throws -> [MessageTransitionResult]
+
+    /// Moves `sending` messages whose lease ran out to `unknown`. Returns how many.
+    func reconcileExpiredLeases(now: Date) async throws -> Int
+
+    /// Moves `sending` messages leased by these owners (known to be dead) to `unknown`.
+    func reconcileLeases(ownedBy owners: [String], now: Date) async throws -> Int
+
+    /// Who holds leases now.
+    func leaseOwners() async throws -> [String]
+
+    func messageState(id: Int64) async throws -> MessageState?
+    func messageStates(idempotencyKeys: [String]) async throws -> [String: MessageState]
+}

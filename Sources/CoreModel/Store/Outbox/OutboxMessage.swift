@@ -1,0 +1,21 @@
+import Foundation
+
+/// A row of the outbox as the dispatcher sees it.
+public struct OutboxMessage: Sendable, Hashable {
+    public var id: Int64
+    public var idempotencyKey: String
+    public var channel: Channel
+    public var lane: Lane
+    public var category: ConsentCategory
+    public var memberId: Int64?
+    public var address: String
+    public var payload: String
+    public var attempts: Int
+    public var maxAttempts: Int
+    public var expiresAt: Date?
+    public var status: MessageStatus
+    public var leaseOwner: String?
+    public var leaseUntil: Date?
+    /// The gateway asked for at enqueue, or used by the last attempt.
+    public var gateway: String?
+}

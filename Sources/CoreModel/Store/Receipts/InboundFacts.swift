@@ -1,0 +1,54 @@
+/// What the store knows about an inbound message when it arrives: who sent
+/// it and, when the provider links it to one of ours, the message it answers.
+public struct InboundFacts: Sendable, Hashable {
+    /// A member whose contact or answered message matches the sender.
+    public struct Sender: Sendable, Hashable {
+        public var memberId: Int64
+        public var memberNo: String
+
+        public init(memberId: Int64, memberNo: String) {
+            self.memberId = memberId
+            self.memberNo = memberNo
+        }
+    }
+
+    /// Our message the inbound answers, with what it was about.
+    public struct Answered: Sendable, Hashable {
+        public var messageId: Int64
+        public var channel: Channel
+        /// Nil for messages written before purposes were recorded.
+        public var purpose: MessagePurpose?
+        public var category: ConsentCategory
+        public var order: Booking?
+
+        public init(messageId: Int64, channel: Channel, purpose: MessagePurpose?, category: ConsentCategory, order: Booking?) {
+            self.messageId = messageId
+            self.channel = channel
+            self.purpose = purpose
+            self.category = category
+            self.order = order
+        }
+    }
+
+    /// The order the answered message is about, as it stands now.
+    public struct Booking: Sendable, Hashable {
+        public var orderId: Int64
+        public var status: OrderStatus
+        /// A reservation or banquet not yet cancelled, seated or completed.
+        public var stillBooked: Bool
+
+        public init(orderId: Int64, status: OrderStatus, stillBooked: Bool) {
+            self.orderId = orderId
+            self.status = status
+            self.stillBooked = stillBooked
+        }
+    }
+
+    public var sender: Sender?
+    public var answered: Answered?
+
+    public init(sender: Sender?, answered: Answered?) {
+        self.sender = sender
+        self.answered = answered
+    }
+}

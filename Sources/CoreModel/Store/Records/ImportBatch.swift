@@ -1,0 +1,22 @@
+import Foundation
+
+/// Imported records of one kind, in file order.
+public enum ImportBatch: Sendable {
+    case branches([Branch])
+    case menuItems([MenuItem])
+    case members([Member])
+    case orders([Order])
+    case complaints([Complaint])
+    case feedback([DeliveryFeedback])
+
+    public var count: Int {
+        switch self {
+        case .branches(let rows): rows.count
+        case .menuItems(let rows): rows.count
+        case .members(let rows): rows.count
+        case .orders(let rows): rows.count
+        case .complaints(let rows): rows.count
+        case .feedback(let rows): rows.count
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// A member with everything a manager reads about them.
+public struct MemberProfile: Sendable, Codable {
+    public struct ConsentLine: Sendable, Codable {
+        public var channel: String
+        public var category: String
+        public var granted: Bool
+        public var source: String
+        public var changedAt: Date
+    }
+
+    public struct OrderLineSummary: Sendable, Codable {
+        public var orderNo: String
+        public var kind: String
+        public var source: String
+        public var status: String
+        public var branch: String
+        public var orderedAt: Date
+        public var scheduledAt: Date?
+        public var amountFen: Int
+        public var feedback: String?
+    }
+
+    public struct ComplaintSummary: Sendable, Codable {
+        public var complaintNo: String
+        public var department: String
+        public var status: String
+        public var description: String
+        public var resolution: String?
+        public var openedAt: Date
+        public var resolvedAt: Date?
+    }
+
+    public struct TimelineEntry: Sendable, Codable {
+        public var at: Date
+        public var kind: String
+        public var text: String
+    }
+
+    public var member: Member
+    public var branchName: String?
+    public var consents: [ConsentLine]
+    public var orderCount: Int
+    public var recentOrders: [OrderLineSummary]
+    public var complaints: [ComplaintSummary]
+    public var messageCount: Int
+    public var timeline: [TimelineEntry]
+}

@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore: Receipts {
+    public func applyReceipts(_ receipts: [ReceiptRecord], rules: any FeedbackRules) async throws -> [MessageTransitionResult] {
+        try await pool.write { db in
+            try receipts.map { receipt in
+                var id = receipt.messageId
+                if id == nil, let providerId = receipt.providerMessageId {
+                    id = try Int64.fetchOne(
+                        db.cachedStatement(sql: "SELECT id FROM messages WHERE gateway = ? AND provider_message_id = ?"),
+                        arguments: [receipt.gateway, providerId])
+                }
+                guard let id else { return .notFound }
+                let at = receipt.receivedAt.unixMillis
+                let result = try Self.apply(.receipt(receipt.outcome, detail: receipt.detail), to: id, leaseOwner: nil, at: at, db)
+                let actions = rules.decide(receipt, facts: ReceiptFacts(messageId: id, transition: result))
+                try Self.execute(actions, at: at, db)
+                return result
+            }
+        }
+    }
+
+    public func recordInbound(_ messages: [InboundRecord], rules: any FeedbackRules) async throws -> [InboundResult] {
+        try await pool.write { db in
+            try messages.map { message in
+                var message = message
+                let answered = try message.inReplyTo.flatMap { try Self.answered($0, db) }
+                // A provider that links the answer to our message need not repeat who answered.
+                if message.from.isEmpty, let address = answered?.address { message.from = address }
+                // The message answered tells us the member best; else the sender's address.
+                var sender = answered?.sender
+                if sender == nil {
+                    let column = message.channel == .email ? "email" : "phone"
+                    sender = try Row.fetchOne(
+                        db.cachedStatement(sql: "SELECT id, member_no FROM members WHERE \(column) = ? ORDER BY id LIMIT 1"),
+                        arguments: [message.from]
+                    ).map { InboundFacts.Sender(memberId: $0["id"], memberNo: $0["member_no"]) }
+                }
+                let decision = rules.decide(message, facts: InboundFacts(sender: sender, answered: answered?.facts))
+                try db.cachedStatement(sql: """
+                    INSERT INTO inbound_messages (channel, kind, from_address, to_address, body, member_id, message_id, gateway,
+                      provider_message_id, received_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (gateway, provider_message_id) DO NOTHING
+                    """).execute(arguments: [
+                        message.channel.rawValue, decision.kind.rawValue, message.from, message.to, message.body,
+                        sender?.memberId, message.inReplyTo, message.gateway, message.providerMessageId,
+                        message.receivedAt.unixMillis,
+                    ])
+                guard db.changesCount > 0 else { return .duplicate }
+                try Self.execute(decision.actions, at: message.receivedAt.unixMillis, db)
+                return .stored(memberNo: sender?.memberNo, decision: decision)
+            }
+        }
+    }
+
+    /// Our message an inbound answers: its address, its member, and the facts the rules read.
+    private static func answered(
+        _ id: Int64, _ db: Database
+    ) throws -> (address: String, sender: InboundFacts.Sender?, facts: InboundFacts.Answered)? {
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT x.address, x.channel, x.purpose, x.category, m.id AS member_id, m.member_no,
+                  o.id AS order_id, o.status AS order_status,
+                  EXISTS (SELECT 1 FROM orders WHERE id = x.order_id AND \(Schema.booked)) AS still_booked
+                FROM messages x LEFT JOIN members m ON m.id = x.member_id LEFT JOIN orders o ON o.id = x.order_id
+                WHERE x.id = ?
+                """),
+            arguments: [id])
+        else { return nil }
+        let channel: Channel = try decoded(row["channel"], column: "channel")
+        let category: ConsentCategory = try decoded(row["category"], column: "category")
+        var booking: InboundFacts.Booking?
+        if let orderId = row["order_id"] as Int64? {
+            let status: OrderStatus = try decoded(row["order_status"], column: "orders.status")
+            booking = InboundFacts.Booking(orderId: orderId, status: status, stillBooked: row["still_booked"])
+        }
+        let sender = (row["member_id"] as Int64?).map { InboundFacts.Sender(memberId: $0, memberNo: row["member_no"]) }
+        let purpose = (row["purpose"] as String?).flatMap(MessagePurpose.init(rawValue:))
+        return (
+            row["address"], sender,
+            InboundFacts.Answered(messageId: id, channel: channel, purpose: purpose, category: category, order: booking)
+        )
+    }
+
+    /// Carries out what the feedback rules decided, inside the caller's transaction.
+    static func execute(_ actions: [FeedbackAction], at: Int64, _ db: Database) throws {
+        for action in actions {
+            switch action {
+            case .revokeConsent(let memberId, let channels, let category, let source):
+                for channel in channels {
+                    try db.cachedStatement(sql: """
+                        INSERT INTO consents (member_id, channel, category, granted, source, changed_at) VALUES (?, ?, ?, 0, ?, ?)
+                        ON CONFLICT (member_id, channel, category)
+                        DO UPDATE SET granted = 0, source = excluded.source, changed_at = excluded.changed_at
+                        """).execute(arguments: [memberId, channel.rawValue, category.rawValue, source, at])
+                }
+            case .answerBooking(let orderId, let status):
+                // Only a booking still open: a guest cannot un-cancel or re-seat by pressing a key late.
+                try db.cachedStatement(sql: "UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND \(Schema.booked)")
+                    .execute(arguments: [status.rawValue, at, orderId])
+            case .flagContact(let messageId, let reason):
+                try flagAddress(messageId: messageId, reason: reason, at: at, db)
+            }
+        }
+    }
+
+    /// Marks the contact a message went to as bounced, with the provider's words.
+    static func flagAddress(messageId: Int64, reason: String, at: Int64, _ db: Database) throws {
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT member_id, channel, address FROM messages WHERE id = ?"), arguments: [messageId]),
+            let memberId = row["member_id"] as Int64?
+        else { return }
+        let column: String
+        switch Channel(rawValue: row["channel"]) {
+        case .sms, .voice: column = "phone"
+        case .email: column = "email"
+        case .fax: column = "fax"
+        case nil: return
+        }
+        try db.cachedStatement(sql: """
+            UPDATE members SET \(column)_status = 'bounced', \(column)_reason = ?, updated_at = ? WHERE id = ? AND \(column) = ?
+            """).execute(arguments: [reason, at, memberId, row["address"] as String])
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore: Records {
+    public func memberProfile(memberNo: String, timelineLimit: Int) async throws -> MemberProfile? {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(
+                db,
+                sql: "SELECT m.*, b.code AS branch_code, b.name AS branch_name FROM members m LEFT JOIN branches b ON b.id = m.branch_id WHERE m.member_no = ?",
+                arguments: [memberNo])
+            else { return nil }
+            let memberId: Int64 = row["id"]
+            let member = Member(
+                memberNo: row["member_no"], name: row["name"],
+                phone: Self.contact(row, "phone"), email: Self.contact(row, "email"), fax: Self.contact(row, "fax"),
+                level: MemberLevel(rawValue: row["level"]) ?? .regular, points: row["points"],
+                tags: (row["tags"] as String).split(separator: ",").map(String.init),
+                timezone: row["timezone"], locale: row["locale"], branchCode: row["branch_code"],
+                joinedAt: Self.date(row["joined_at"]))
+            let consents = try Row.fetchAll(
+                db, sql: "SELECT channel, category, granted, source, changed_at FROM consents WHERE member_id = ? ORDER BY channel, category",
+                arguments: [memberId]
+            ).map {
+                MemberProfile.ConsentLine(
+                    channel: $0["channel"], category: $0["category"], granted: $0["granted"], source: $0["source"],
+                    changedAt: Date(unixMillis: $0["changed_at"]))
+            }
+            let orderCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM orders WHERE member_id = ?", arguments: [memberId]) ?? 0
+            let orders = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.order_no, o.kind, o.source, o.status, b.name AS branch, o.ordered_at, o.scheduled_at, o.amount_fen, f.outcome
+                    FROM orders o JOIN branches b ON b.id = o.branch_id LEFT JOIN delivery_feedback f ON f.order_id = o.id
+                    WHERE o.member_id = ? ORDER BY o.ordered_at DESC LIMIT ?
+                    """,
+                arguments: [memberId, timelineLimit]
+            ).map {
+                MemberProfile.OrderLineSummary(
+                    orderNo: $0["order_no"], kind: $0["kind"], source: $0["source"], status: $0["status"], branch: $0["branch"],
+                    orderedAt: Date(unixMillis: $0["ordered_at"]), scheduledAt: Self.date($0["scheduled_at"]),
+                    amountFen: $0["amount_fen"], feedback: $0["outcome"])
+            }
+            let complaints = try Row.fetchAll(
+                db,
+                sql: "SELECT complaint_no, department, status, description, resolution, opened_at, resolved_at FROM complaints WHERE member_id = ? ORDER BY opened_at DESC",
+                arguments: [memberId]
+            ).map {
+                MemberProfile.ComplaintSummary(
+                    complaintNo: $0["complaint_no"], department: $0["department"], status: $0["status"], description: $0["description"],
+                    resolution: $0["resolution"], openedAt: Date(unixMillis: $0["opened_at"]), resolvedAt: Self.date($0["resolved_at"]))
+            }
+            let messageCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages WHERE member_id = ?", arguments: [memberId]) ?? 0
+            let messageEvents = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.at, m.channel, m.template, e.event, e.to_status, e.reason FROM message_events e JOIN messages m ON m.id = e.message_id
+                    WHERE m.member_id = ? ORDER BY e.at DESC, e.id DESC LIMIT ?
+                    """,
+                arguments: [memberId, timelineLimit]
+            ).map {
+                MemberProfile.TimelineEntry(
+                    at: Date(unixMillis: $0["at"]), kind: "message",
+                    text: "\($0["channel"] as String) \(($0["template"] as String?) ?? "message"): \($0["event"] as String) → \($0["to_status"] as String)\(($0["reason"] as String?).map { " (\($0))" } ?? "")")
+            }
+            let inbound = try Row.fetchAll(
+                db, sql: "SELECT received_at, channel, kind, body FROM inbound_messages WHERE member_id = ? ORDER BY received_at DESC LIMIT ?",
+                arguments: [memberId, timelineLimit]
+            ).map {
+                MemberProfile.TimelineEntry(
+                    at: Date(unixMillis: $0["received_at"]), kind: "inbound",
+                    text: "\($0["channel"] as String) \($0["kind"] as String): \($0["body"] as String)")
+            }
+            var timeline = messageEvents + inbound
+            timeline += orders.map { MemberProfile.TimelineEntry(at: $0.orderedAt, kind: "order", text: "\($0.kind) \($0.orderNo) via \($0.source) at \($0.branch): \($0.status)\($0.feedback.map { ", feedback \($0)" } ?? "")") }
+            timeline += complaints.map { MemberProfile.TimelineEntry(at: $0.openedAt, kind: "complaint", text: "\($0.complaintNo) to \($0.department): \($0.status)") }
+            timeline.sort { $0.at > $1.at }
+            return MemberProfile(
+                member: member, branchName: row["branch_name"], consents: consents, orderCount: orderCount,
+                recentOrders: orders, complaints: complaints, messageCount: messageCount,
+                timeline: Array(timeline.prefix(timelineLimit)))
+        }
+    }
+
+    public func statistics() async throws -> StoreStatistics {
+        try await pool.read { db in
+            var tables: [String: Int] = [:]
+            for table in [
+                "branches", "staff", "members", "consents", "blacklist", "menu_items", "orders", "order_items", "delivery_feedback",
+                "complaints", "points_ledger", "campaigns", "messages", "message_events", "inbound_messages", "survey_responses", "tasks",
+            ] {
+                tables[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+            }
+            var byStatus: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM messages GROUP BY status") {
+                byStatus[row["status"]] = row["n"]
+            }
+            var invalid: [String: Int] = [:]
+            for channel in ["phone", "email", "fax"] {
+                invalid[channel] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM members WHERE \(channel)_status IN ('invalid','bounced')") ?? 0
+            }
+            let size = (try? FileManager.default.attributesOfItem(atPath: self.path)[.size] as? NSNumber)?.int64Value ?? 0
+            return StoreStatistics(path: self.path, fileBytes: size, tables: tables, messagesByStatus: byStatus, invalidContacts: invalid)
+        }
+    }
+
+    static func contact(_ row: Row, _ column: String) -> ContactField {
+        ContactField(
+            value: row[column], status: ContactStatus(rawValue: row["\(column)_status"]) ?? .missing, reason: row["\(column)_reason"])
+    }
+
+    static func date(_ millis: Int64?) -> Date? { millis.map(Date.init(unixMillis:)) }
+
+    @discardableResult
+    public func recordConsent(memberNo: String, channel: Channel, category: ConsentCategory, granted: Bool, source: String, at: Date) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO consents (member_id, channel, category, granted, source, changed_at)
+                    SELECT id, ?, ?, ?, ?, ? FROM members WHERE member_no = ?
+                    ON CONFLICT (member_id, channel, category) DO UPDATE SET granted = excluded.granted, source = excluded.source, changed_at = excluded.changed_at
+                    """,
+                arguments: [channel.rawValue, category.rawValue, granted, source, at.unixMillis, memberNo])
+            return db.changesCount > 0
+        }
+    }
+}

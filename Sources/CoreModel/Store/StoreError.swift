@@ -1,0 +1,28 @@
+/// A store that cannot do what was asked, with a stable code scripts and
+/// tests can rely on and the place the problem is (a file, a table column).
+public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    public struct Code: RawRepresentable, Sendable, Hashable {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        /// The database file cannot be opened or migrated.
+        public static let cannotOpen = Code(rawValue: "store.cannot_open")
+        /// A column holds a value this version does not know (written by a newer one, or by hand).
+        public static let unknownValue = Code(rawValue: "store.unknown_value")
+        /// A write the store just made is not there (should not happen; a bug or a corrupt file).
+        public static let inconsistent = Code(rawValue: "store.inconsistent")
+    }
+
+    public var code: Code
+    /// Where: a database path, or `table.column`.
+    public var place: String
+    public var message: String
+
+    public init(_ code: Code, place: String, message: String) {
+        self.code = code
+        self.place = place
+        self.message = message
+    }
+
+    public var description: String { "\(place): \(message) [\(code.rawValue)]" }
+}

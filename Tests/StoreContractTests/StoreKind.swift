@@ -1,0 +1,70 @@
+@testable import CoreModel
+import Foundation
+import GRDB
+import Testing
+
+/// Every store the contract runs against. A PostgreSQL store joins this list
+/// with its own harness; the tests do not change.
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite
+
+    var testDescription: String { rawValue }
+
+    /// An empty store holding branch B1, torn down afterwards.
+    func withStore<T>(_ body: (any Store, any StoreHarness) async throws -> T) async throws -> T {
+        switch self {
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-contract-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let store = try SQLiteStore(path: directory.appendingPathComponent("contract.sqlite").path)
+            try await store.load(.branches([Fixture.branch]))
+            return try await body(store, SQLiteHarness(store: store))
+        }
+    }
+}
+
+/// What the contract needs beyond the roles: writers that the roles cannot
+/// express, done the way each store really sees them.
+protocol StoreHarness: Sendable {
+    /// Two writers insert orders: `earlier` takes the lower id but commits
+    /// only after `later` has committed and `between` has run (PostgreSQL
+    /// hands out sequence values at insert, so this happens there).
+    func commitOutOfOrder(earlier: Order, later: Order, between: () async throws -> Void) async throws
+}
+
+/// SQLite has one writer at a time and gives each row the next id at insert,
+/// so two writers cannot commit out of id order on their own: the ids are
+/// taken explicitly, as a PostgreSQL sequence would have handed them out.
+struct SQLiteHarness: StoreHarness {
+    let store: SQLiteStore
+
+    func commitOutOfOrder(earlier: Order, later: Order, between: () async throws -> Void) async throws {
+        let next = try await store.pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM orders") ?? 1 }
+        try await store.load(.orders([later]))
+        try await renumber(later.orderNo, to: next + 1)
+        try await between()
+        try await store.load(.orders([earlier]))
+        try await renumber(earlier.orderNo, to: next)
+    }
+
+    private func renumber(_ orderNo: String, to id: Int64) async throws {
+        try await store.pool.write { db in
+            try db.execute(sql: "UPDATE orders SET id = ? WHERE order_no = ?", arguments: [id, orderNo])
+        }
+    }
+}
+
+extension Records {
+    /// Imports rows as `tidings import` would; every row must go in.
+    func load(_ batch: ImportBatch) async throws {
+        let outcomes = try await apply(batch, dryRun: false)
+        if let rejected = outcomes.first(where: { if case .rejected = $0 { true } else { false } }) {
+            throw FixtureRejected(outcome: rejected)
+        }
+    }
+}
+
+struct FixtureRejected: Error {
+    let outcome: RowOutcome
+}
