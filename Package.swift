@@ -63,6 +63,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        .target(name: "Demo", dependencies: ["CoreModel"]),
         .target(
             name: "Campaigns",
             dependencies: ["CoreModel", "Scheduler", .product(name: "Mustache", package: "swift-mustache")]
@@ -70,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "worker",
             dependencies: [
-                "CoreModel", "Channels", "Scheduler", "Campaigns",
+                "CoreModel", "Channels", "Scheduler", "Campaigns", "Demo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -99,6 +100,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .testTarget(name: "DemoTests", dependencies: ["Demo", "CoreModel"]),
         .testTarget(name: "WorkerTests", dependencies: ["worker", "CoreModel", "Channels", "Scheduler", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import CoreModel
+import Demo
 import Foundation
 import Testing
 

@@ -1,3 +1,4 @@
+import CoreModel
 import Foundation
 
 /// Generates a realistic, deterministic restaurant group: branches across
@@ -307,12 +308,5 @@ public struct DemoSeeder: Sendable {
             state.nextComplaint += 1
         }
         return status == .cancelled ? 0 : amount / 100
-    }
-}
-
-extension String {
-    /// "7" → "007" for width 3: member, branch and order numbers, hex digits.
-    public func leftPadded(to width: Int, with pad: Character = "0") -> String {
-        count >= width ? self : String(repeating: pad, count: width - count) + self
     }
 }
