@@ -65,13 +65,25 @@ let package = Package(
         ),
         .target(name: "Demo", dependencies: ["CoreModel"]),
         .target(
+            name: "Simulator",
+            dependencies: [
+                "Channels", "CoreModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            ]
+        ),
+        .target(
             name: "Campaigns",
             dependencies: ["CoreModel", "Scheduler", .product(name: "Mustache", package: "swift-mustache")]
         ),
         .executableTarget(
             name: "worker",
             dependencies: [
-                "CoreModel", "Channels", "Scheduler", "Campaigns", "Demo",
+                "CoreModel", "Channels", "Scheduler", "Campaigns", "Demo", "Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -101,6 +113,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DemoTests", dependencies: ["Demo", "CoreModel"]),
+        .testTarget(
+            name: "SimulatorTests",
+            dependencies: ["Simulator", "Channels", "CoreModel", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "WorkerTests", dependencies: ["worker", "CoreModel", "Channels", "Scheduler", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

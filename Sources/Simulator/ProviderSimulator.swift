@@ -1,3 +1,4 @@
+import Channels
 import CoreModel
 import Foundation
 import HTTPTypes
@@ -88,7 +89,7 @@ public final class ProviderSimulator: Sendable {
         var gather: String?
     }
 
-    public func register<Context: RequestContext>(on router: Router<Context>) {
+    func register<Context: RequestContext>(on router: Router<Context>) {
         router.post("/sim/messages") { request, _ -> Response in
             let body = try await request.body.collect(upTo: 256 * 1024)
             return await self.submit(body: body, key: request.headers[HTTPField.Name("Idempotency-Key")!])
@@ -200,8 +201,8 @@ public final class ProviderSimulator: Sendable {
     }
 
     /// An HTTP/1 server that drops `refuseRate` of requests' connections
-    /// before Hummingbird sees them; use it for the simulator's `Application`.
-    public var server: HTTPServerBuilder {
+    /// before Hummingbird sees them; the simulator's `Application` runs on it.
+    var server: HTTPServerBuilder {
         .http1(configuration: .init(additionalChannelHandlers: [ConnectionDropper(simulator: self)]))
     }
 
