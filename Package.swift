@@ -116,7 +116,13 @@ let package = Package(
         .testTarget(
             name: "SimulatorTests",
             dependencies: ["Simulator", "Channels", "CoreModel", "TestSupport", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "WorkerTests", dependencies: ["worker", "CoreModel", "Channels", "Scheduler", "TestSupport"]),
+        .testTarget(
+            name: "WorkerTests",
+            dependencies: [
+                "worker", "CoreModel", "Channels", "Scheduler", "TestSupport",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
