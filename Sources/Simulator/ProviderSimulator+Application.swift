@@ -10,6 +10,7 @@ extension ProviderSimulator {
         let router = Router()
         router.get("/health") { _, _ in "ok\n" }
         register(on: router)
-        return Application(router: router, server: server, configuration: .init(address: .hostname(host, port: port)), logger: logger)
+        return Application(
+            router: router, server: server, configuration: .init(address: .hostname(host, port: port)), logger: logger)
     }
 }

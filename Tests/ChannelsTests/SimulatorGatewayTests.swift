@@ -11,7 +11,8 @@ struct SimulatorGatewayTests {
 
     func message(_ id: Int64, key: String) -> OutboundMessage {
         OutboundMessage(
-            id: id, idempotencyKey: key, channel: .sms, to: "+8613812345678", content: MessageContent(text: "您好"), category: .service)
+            id: id, idempotencyKey: key, channel: .sms, to: "+8613812345678", content: MessageContent(text: "您好"),
+            category: .service)
     }
 
     @Test func refusedConnectionsAreTransient() async throws {

@@ -36,7 +36,9 @@ struct ProviderSimulatorTests {
     }
 
     func message(_ id: Int64, key: String, category: ConsentCategory = .service) -> OutboundMessage {
-        OutboundMessage(id: id, idempotencyKey: key, channel: .sms, to: "+8613812345678", content: MessageContent(text: "您好"), category: category)
+        OutboundMessage(
+            id: id, idempotencyKey: key, channel: .sms, to: "+8613812345678", content: MessageContent(text: "您好"),
+            category: category)
     }
 
     /// The answer is lost (the client times out) but the provider took the
@@ -50,10 +52,14 @@ struct ProviderSimulatorTests {
             let transport = CurlTransport()
             defer { transport.shutdown() }
             let impatient = SimulatorGateway(
-                name: "sim", channels: [.sms], baseURL: gateway.baseURL, callbackURL: nil, transport: transport, signer: signer, timeoutMs: 300)
-            await #expect(throws: GatewayError.self) { try await impatient.send(message(5, key: "order:5:confirm:sms")) }
+                name: "sim", channels: [.sms], baseURL: gateway.baseURL, callbackURL: nil, transport: transport, signer: signer,
+                timeoutMs: 300)
+            await #expect(throws: GatewayError.self) {
+                try await impatient.send(message(5, key: "order:5:confirm:sms"))
+            }
             let patient = SimulatorGateway(
-                name: "sim", channels: [.sms], baseURL: impatient.baseURL, callbackURL: nil, transport: transport, signer: signer, timeoutMs: 5_000)
+                name: "sim", channels: [.sms], baseURL: impatient.baseURL, callbackURL: nil, transport: transport, signer: signer,
+                timeoutMs: 5_000)
             let resent = try await patient.send(message(5, key: "order:5:confirm:sms"))
             #expect(resent.providerMessageId == "sim-1")
             #expect(simulator.stats.unique == 1)
@@ -80,13 +86,17 @@ struct ProviderSimulatorTests {
         var down = ProviderSimulator.Behaviour()
         down.serverErrorRate = 1
         try await withSimulator(down, sink: RecordingSink()) { gateway, _ in
-            await #expect(throws: GatewayError.transient(reason: "simulator HTTP 503", retryAfter: nil)) { try await gateway.send(message(1, key: "a")) }
+            await #expect(throws: GatewayError.transient(reason: "simulator HTTP 503", retryAfter: nil)) {
+                try await gateway.send(message(1, key: "a"))
+            }
         }
         var busy = ProviderSimulator.Behaviour()
         busy.throttleRate = 1
         busy.retryAfterSeconds = 7
         try await withSimulator(busy, sink: RecordingSink()) { gateway, _ in
-            await #expect(throws: GatewayError.throttled(reason: "simulator: 429", retryAfter: 7)) { try await gateway.send(message(1, key: "a")) }
+            await #expect(throws: GatewayError.throttled(reason: "simulator: 429", retryAfter: 7)) {
+                try await gateway.send(message(1, key: "a"))
+            }
         }
     }
 
@@ -120,7 +130,8 @@ struct ProviderSimulatorTests {
         try await withSimulator(answering, sink: sink) { gateway, simulator in
             let call = OutboundMessage(
                 id: 7, idempotencyKey: "survey:7:voice", channel: .voice, to: "+8613812345678",
-                content: MessageContent(voice: .init(say: "请评分", gatherDigits: "12", gatherPrompt: "满意请按1")), category: .survey)
+                content: MessageContent(voice: .init(say: "请评分", gatherDigits: "12", gatherPrompt: "满意请按1")),
+                category: .survey)
             _ = try await gateway.send(call)
             _ = try await gateway.send(message(8, key: "survey:8:sms", category: .survey))
             _ = try await gateway.send(message(9, key: "promo:9:sms", category: .marketing))

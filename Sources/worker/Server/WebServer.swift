@@ -32,7 +32,9 @@ enum WebServer {
 
     /// The webhooks and /health; `registry` gives the `http` gateways' receipt
     /// mappings (none without it); `metrics` adds /metrics.
-    static func router(_ setup: Setup, registry: GatewayRegistry?, metrics: MetricsEndpoint?) -> Router<BasicRequestContext> {
+    static func router(
+        _ setup: Setup, registry: GatewayRegistry?, metrics: MetricsEndpoint?
+    ) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/health") { _, _ in "ok\n" }
         var routes = WebhookRoutes(signer: setup.signer, sink: setup.sink)
