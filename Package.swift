@@ -36,22 +36,16 @@ let package = Package(
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "CSV", package: "CSV.swift"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "Channels",
             dependencies: [
                 "CoreModel", "CCurl",
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "DequeModule", package: "swift-collections"),
-                .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]
         ),
         .target(
@@ -63,6 +57,19 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
+        .target(name: "Demo", dependencies: ["CoreModel"]),
+        .target(
+            name: "Simulator",
+            dependencies: [
+                "Channels", "CoreModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            ]
+        ),
         .target(
             name: "Campaigns",
             dependencies: ["CoreModel", "Scheduler", .product(name: "Mustache", package: "swift-mustache")]
@@ -70,11 +77,12 @@ let package = Package(
         .executableTarget(
             name: "worker",
             dependencies: [
-                "CoreModel", "Channels", "Scheduler", "Campaigns",
+                "CoreModel", "Channels", "Scheduler", "Campaigns", "Demo", "Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -86,11 +94,16 @@ let package = Package(
         .testTarget(name: "CoreModelTests", dependencies: ["CoreModel", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
         .target(
             name: "TestSupport",
-            dependencies: [
-                "Channels", "CoreModel", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdCore", package: "hummingbird"),
-            ],
+            dependencies: ["Channels", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/TestSupport"),
-        .testTarget(name: "ChannelsTests", dependencies: ["Channels", "CoreModel", "TestSupport"]),
+        .testTarget(
+            name: "ChannelsTests",
+            dependencies: [
+                "Channels", "CoreModel", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         .testTarget(name: "CampaignsTests", dependencies: ["Campaigns", "CoreModel"]),
         .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "CoreModel", "Channels", "TestSupport"]),
         .testTarget(
@@ -102,7 +115,19 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "WorkerTests", dependencies: ["worker", "CoreModel", "Channels", "Scheduler", "TestSupport"]),
+        .testTarget(name: "DemoTests", dependencies: ["Demo", "CoreModel"]),
+        .testTarget(
+            name: "SimulatorTests",
+            dependencies: ["Simulator", "Channels", "CoreModel", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "WorkerTests",
+            dependencies: [
+                "worker", "CoreModel", "Channels", "Scheduler", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,6 @@
 import Channels
 import Foundation
 import Hummingbird
-import HummingbirdCore
 import Synchronization
 
 /// Records what the webhooks hand over.
@@ -29,25 +28,15 @@ public final class RecordingSink: ReceiptSink {
 
 /// Runs the webhook routes on a live loopback server for the body's duration.
 public func withWebhookServer<T: Sendable>(
-    routes: WebhookRoutes, server: HTTPServerBuilder = .http1(), extra: (Router<BasicRequestContext>) -> Void = { _ in }, _ body: @Sendable (_ baseURL: String) async throws -> T
+    routes: WebhookRoutes, extra: (Router<BasicRequestContext>) -> Void = { _ in },
+    _ body: @Sendable (_ baseURL: String) async throws -> T
 ) async throws -> T {
     let port = LocalPorts.block(1)
     let router = Router()
     router.get("/ready") { _, _ in "ok" }
     routes.register(on: router)
     extra(router)
-    let app = Application(router: router, server: server, configuration: .init(address: .hostname("127.0.0.1", port: port)))
-    return try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask {
-            try await app.runService(gracefulShutdownSignals: [])
-            return nil
-        }
-        let base = "http://127.0.0.1:\(port)"
-        let transport = CurlTransport()
-        defer { transport.shutdown() }
-        await transport.waitUntilAnswering(base + "/ready")
-        let result = try await body(base)
-        group.cancelAll()
-        return result
-    }
+    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
+    let base = "http://127.0.0.1:\(port)"
+    return try await withRunning(app, readyAt: base + "/ready") { try await body(base) }
 }

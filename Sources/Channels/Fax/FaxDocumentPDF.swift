@@ -62,7 +62,11 @@ public enum FaxDocumentPDF {
 
     /// `<…>`: the text as UTF-16BE hex, the code space of UniGB-UTF16-H.
     static func hex(_ text: String) -> String {
-        "<" + text.utf16.map { String($0, radix: 16, uppercase: true).leftPadded(to: 4) }.joined() + ">"
+        let units = text.utf16.map { unit in
+            let digits = String(unit, radix: 16, uppercase: true)
+            return String(repeating: "0", count: 4 - digits.count) + digits
+        }
+        return "<" + units.joined() + ">"
     }
 
     /// Breaks long lines, counting an ideograph as two ASCII widths.

@@ -6,6 +6,7 @@ import Hummingbird
 import Logging
 import Scheduler
 import ServiceLifecycle
+import Simulator
 
 /// Dispatch: N queued SMS leased from SQLite, sent to the provider simulator
 /// over loopback HTTP through the curl transport, and every outcome written
@@ -39,11 +40,9 @@ struct DispatchBench: AsyncParsableCommand {
         var behaviour = ProviderSimulator.Behaviour()
         behaviour.callbackDelayMs = nil
         let simulator = ProviderSimulator(behaviour: behaviour, transport: nil)
-        let router = Router()
-        simulator.register(on: router)
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
+        let app = simulator.application(host: "127.0.0.1", port: port, logger: logger)
         let base = "http://127.0.0.1:\(port)"
         let gateway = SimulatorGateway(name: "sim", channels: [.sms], baseURL: base, callbackURL: nil, transport: transport, signer: WebhookSigner(secret: "x"))
         let registry = GatewayRegistry(

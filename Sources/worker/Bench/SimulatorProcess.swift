@@ -1,5 +1,6 @@
 import Channels
 import Foundation
+import Simulator
 
 /// The provider simulator as its own process, as a provider would be: the
 /// benchmarks measure our side and the provider's apart.

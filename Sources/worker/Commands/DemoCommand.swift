@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoreModel
+import Demo
 import Foundation
 
 struct DemoCommand: AsyncParsableCommand {

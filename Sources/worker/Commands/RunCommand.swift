@@ -57,7 +57,7 @@ struct RunCommand: AsyncParsableCommand {
         let dispatcher = Dispatcher(store: store, registry: registry, settings: settings, logger: logger)
 
         let endpoint = MetricsEndpoint(registry: metrics, store: store, traffic: dispatcher.traffic, adminToken: config.server.adminToken?.value)
-        let app = WebServer.application(setup, registry: registry, logger: logger) { endpoint.register(on: $0) }
+        let app = WebServer.application(setup, registry: registry, metrics: endpoint, logger: logger)
 
         let automations = AutomationService(
             runner: AutomationRunner(store: store, config: config, renderer: TemplateLibrary(directory: URL(fileURLWithPath: config.templates)), logger: logger),

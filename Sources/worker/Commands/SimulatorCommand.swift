@@ -4,6 +4,7 @@ import CoreModel
 import Foundation
 import Hummingbird
 import Logging
+import Simulator
 
 struct SimulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -63,12 +64,9 @@ struct SimulatorCommand: AsyncParsableCommand {
         let transport = CurlTransport()
         defer { transport.shutdown() }
         let simulator = ProviderSimulator(behaviour: behaviour, transport: transport)
-        let router = Router()
-        router.get("/health") { _, _ in "ok\n" }
-        simulator.register(on: router)
         var logger = Logger(label: "tidings.simulator")
         logger.logLevel = .warning
-        let app = Application(router: router, server: simulator.server, configuration: .init(address: .hostname(host, port: port)), logger: logger)
+        let app = simulator.application(host: host, port: port, logger: logger)
         print("simulator listening on http://\(bind)")
         if lifetime > 0 {
             try await withThrowingTaskGroup(of: Void.self) { group in

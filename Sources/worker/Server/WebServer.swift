@@ -6,8 +6,10 @@ import Hummingbird
 import Logging
 import Scheduler
 
-/// The worker's HTTP server: provider webhooks and /health. (The admin API,
-/// console and /metrics join it with the scheduler.)
+/// The worker's one HTTP application, assembled here and nowhere else: the
+/// adapters' webhooks (from Channels), /health and, when given, /metrics; the
+/// admin API and the console join here. `tidings run`, `tidings send --wait`,
+/// bench dlr and the end-to-end tests all start the application built here.
 enum WebServer {
     struct Setup: Sendable {
         var host: String
@@ -29,8 +31,10 @@ enum WebServer {
     }
 
     /// The webhooks and /health; `registry` gives the `http` gateways' receipt
-    /// mappings (none without it), `extra` adds routes (/metrics).
-    static func router(_ setup: Setup, registry: GatewayRegistry?, extra: (Router<BasicRequestContext>) -> Void = { _ in }) -> Router<BasicRequestContext> {
+    /// mappings (none without it); `metrics` adds /metrics.
+    static func router(
+        _ setup: Setup, registry: GatewayRegistry?, metrics: MetricsEndpoint?
+    ) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/health") { _, _ in "ok\n" }
         var routes = WebhookRoutes(signer: setup.signer, sink: setup.sink)
@@ -38,16 +42,17 @@ enum WebServer {
         routes.httpReceipts = registry?.httpReceipts ?? [:]
         routes.publicBase = setup.publicBase
         routes.register(on: router)
-        extra(router)
+        metrics?.register(on: router)
         return router
     }
 
     static func application(
-        _ setup: Setup, registry: GatewayRegistry? = nil, logger: Logger, extra: (Router<BasicRequestContext>) -> Void = { _ in }
+        _ setup: Setup, registry: GatewayRegistry? = nil, metrics: MetricsEndpoint? = nil, logger: Logger
     ) -> some ApplicationProtocol {
         var logger = logger
         logger.logLevel = .warning
         return Application(
-            router: router(setup, registry: registry, extra: extra), configuration: .init(address: .hostname(setup.host, port: setup.port)), logger: logger)
+            router: router(setup, registry: registry, metrics: metrics),
+            configuration: .init(address: .hostname(setup.host, port: setup.port)), logger: logger)
     }
 }

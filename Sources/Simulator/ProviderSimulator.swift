@@ -1,3 +1,4 @@
+import Channels
 import CoreModel
 import Foundation
 import HTTPTypes
@@ -88,7 +89,7 @@ public final class ProviderSimulator: Sendable {
         var gather: String?
     }
 
-    public func register<Context: RequestContext>(on router: Router<Context>) {
+    func register<Context: RequestContext>(on router: Router<Context>) {
         router.post("/sim/messages") { request, _ -> Response in
             let body = try await request.body.collect(upTo: 256 * 1024)
             return await self.submit(body: body, key: request.headers[HTTPField.Name("Idempotency-Key")!])
@@ -103,11 +104,15 @@ public final class ProviderSimulator: Sendable {
 
     private func submit(body: ByteBuffer, key: String?) async -> Response {
         if behaviour.latencyMs > 0 { try? await Task.sleep(for: .milliseconds(behaviour.latencyMs)) }
-        guard let message = try? JSONDecoder().decode(Submitted.self, from: Data(buffer: body)), !message.to.isEmpty else {
+        let message = try? JSONDecoder().decode(Submitted.self, from: Data(buffer: body))
+        guard let message, !message.to.isEmpty else {
             state.withLock { $0.stats.rejected += 1 }
             return Self.json(.badRequest, #"{"error":"malformed message"}"#)
         }
-        enum Decision { case fail503, throttle, answer(id: String, new: Bool, delivered: Bool, hang: Bool, reply: Reply?) }
+        enum Decision {
+            case fail503, throttle
+            case answer(id: String, new: Bool, delivered: Bool, hang: Bool, reply: Reply?)
+        }
         let decision: Decision = state.withLock { state in
             state.stats.requests += 1
             if let key, let id = state.answers[key] {
@@ -133,13 +138,16 @@ public final class ProviderSimulator: Sendable {
             var headers = HTTPFields()
             headers[.retryAfter] = String(behaviour.retryAfterSeconds)
             headers[.contentType] = "application/json"
-            return Response(status: .tooManyRequests, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"error":"slow down"}"#)))
+            return Response(
+                status: .tooManyRequests, headers: headers,
+                body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"error":"slow down"}"#)))
         case .answer(let id, let new, let delivered, let hang, let reply):
             if new, let callback = message.callback, let delay = behaviour.callbackDelayMs, let transport {
                 Task {
                     try? await Task.sleep(for: .milliseconds(delay))
                     let status = delivered ? "delivered" : "failed"
-                    if await self.deliver(Self.callback(callback, #"{"id":"\#(id)","status":"\#(status)"}"#), with: transport) {
+                    let receipt = Self.callback(callback, #"{"id":"\#(id)","status":"\#(status)"}"#)
+                    if await self.deliver(receipt, with: transport) {
                         self.state.withLock { $0.stats.callbacksSent += 1 }
                     }
                     guard let reply else { return }
@@ -166,7 +174,9 @@ public final class ProviderSimulator: Sendable {
         let roll = random.unit()
         switch (message.channel, message.category) {
         case ("voice", _):
-            guard let keys = message.gather.map(Array.init), !keys.isEmpty, roll < behaviour.answerRate else { return nil }
+            guard let keys = message.gather.map(Array.init), !keys.isEmpty, roll < behaviour.answerRate else {
+                return nil
+            }
             return Reply(event: "dtmf", text: String(random.pick(keys)))
         case ("sms", "survey"):
             guard roll < behaviour.answerRate else { return nil }
@@ -196,12 +206,13 @@ public final class ProviderSimulator: Sendable {
     }
 
     private static func callback(_ url: String, _ body: String) -> OutboundRequest {
-        OutboundRequest(method: .post, url: url, headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+        OutboundRequest(
+            method: .post, url: url, headers: [("Content-Type", "application/json")], body: Array(body.utf8))
     }
 
     /// An HTTP/1 server that drops `refuseRate` of requests' connections
-    /// before Hummingbird sees them; use it for the simulator's `Application`.
-    public var server: HTTPServerBuilder {
+    /// before Hummingbird sees them; the simulator's `Application` runs on it.
+    var server: HTTPServerBuilder {
         .http1(configuration: .init(additionalChannelHandlers: [ConnectionDropper(simulator: self)]))
     }
 

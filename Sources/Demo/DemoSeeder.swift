@@ -1,3 +1,4 @@
+import CoreModel
 import Foundation
 
 /// Generates a realistic, deterministic restaurant group: branches across
@@ -32,7 +33,8 @@ public struct DemoSeeder: Sendable {
     public struct AlreadySeeded: Error, CustomStringConvertible {
         public let members: Int
         public var description: String {
-            "the database already holds \(members) members; seed into a new database (tidings init --database NEW.sqlite) or remove the file"
+            "the database already holds \(members) members; seed into a new database"
+                + " (tidings init --database NEW.sqlite) or remove the file"
         }
     }
 
@@ -65,13 +67,14 @@ public struct DemoSeeder: Sendable {
             progress(options.members, options.members)
         }
         let names: [BulkTable: String] = [
-            .branches: "branches", .staff: "staff", .menuItems: "menu_items", .members: "members", .consents: "consents",
-            .orders: "orders", .orderItems: "order_items", .deliveryFeedback: "delivery_feedback", .complaints: "complaints",
-            .pointsLedger: "points_ledger",
+            .branches: "branches", .staff: "staff", .menuItems: "menu_items", .members: "members",
+            .consents: "consents", .orders: "orders", .orderItems: "order_items",
+            .deliveryFeedback: "delivery_feedback", .complaints: "complaints", .pointsLedger: "points_ledger",
         ]
         var rows: [String: Int] = [:]
         for (table, count) in counts { rows[names[table]!] = count }
-        return Report(rows: rows, seconds: Date().timeIntervalSince(started), exampleMemberNo: example ?? Self.memberNo(0))
+        return Report(
+            rows: rows, seconds: Date().timeIntervalSince(started), exampleMemberNo: example ?? Self.memberNo(0))
     }
 
     public static func memberNo(_ index: Int) -> String { "M" + String(index + 1).leftPadded(to: 8) }
@@ -90,7 +93,9 @@ public struct DemoSeeder: Sendable {
         var exampleMemberNo: String?
     }
 
-    private func writeBranches(_ loader: BulkLoader, _ random: inout SeededGenerator, _ state: inout GenerationState) throws {
+    private func writeBranches(
+        _ loader: BulkLoader, _ random: inout SeededGenerator, _ state: inout GenerationState
+    ) throws {
         let vocabulary = SampleVocabulary.self
         for index in 0..<options.branches {
             let id = Int64(index + 1)
@@ -99,15 +104,20 @@ public struct DemoSeeder: Sendable {
             let name = "鸿福楼\(street)\(vocabulary.branchSuffixes[index % vocabulary.branchSuffixes.count])"
             let landline = "+8621\(6000_0000 + random.below(3999_9999))"
             let fax = "+8621\(6000_0000 + random.below(3999_9999))"
-            try loader.insert(.branches,
-                id, "B" + String(index + 1).leftPadded(to: 3), name, district, "上海市\(district)\(street)\(random.below(900) + 1)号",
+            try loader.insert(
+                .branches,
+                id, "B" + String(index + 1).leftPadded(to: 3), name, district,
+                "上海市\(district)\(street)\(random.below(900) + 1)号",
                 landline, fax, 80 + random.below(320), state.anchor, state.anchor)
             var managers: [Int64] = []
             for role in ["branch_manager", "manager", "manager"] {
                 let staffId = state.nextStaffId
                 state.nextStaffId += 1
-                let staffName = random.pick(vocabulary.surnames) + random.pick(vocabulary.givenNames) + random.pick(vocabulary.givenNames)
-                try loader.insert(.staff,
+                let staffName =
+                    random.pick(vocabulary.surnames) + random.pick(vocabulary.givenNames)
+                    + random.pick(vocabulary.givenNames)
+                try loader.insert(
+                    .staff,
                     staffId, "S" + String(staffId).leftPadded(to: 4), staffName, role, id,
                     "+86139\(String(random.below(1_0000_0000)).leftPadded(to: 8))", "staff\(staffId)@hongfulou.example")
                 if role == "manager" { managers.append(staffId) }
@@ -126,11 +136,15 @@ public struct DemoSeeder: Sendable {
         }
     }
 
-    private func writeMember(_ index: Int, _ loader: BulkLoader, _ random: inout SeededGenerator, _ state: inout GenerationState) throws {
+    private func writeMember(
+        _ index: Int, _ loader: BulkLoader, _ random: inout SeededGenerator, _ state: inout GenerationState
+    ) throws {
         let vocabulary = SampleVocabulary.self
         let memberId = Int64(index + 1)
         let memberNo = Self.memberNo(index)
-        let name = random.pick(vocabulary.surnames) + random.pick(vocabulary.givenNames) + (random.chance(70) ? random.pick(vocabulary.givenNames) : "")
+        let name =
+            random.pick(vocabulary.surnames) + random.pick(vocabulary.givenNames)
+            + (random.chance(70) ? random.pick(vocabulary.givenNames) : "")
         let branchIndex = random.below(state.branchCount)
         let abroad = random.chance(1.5)
         var timezone = "Asia/Shanghai"
@@ -141,18 +155,23 @@ public struct DemoSeeder: Sendable {
             let place = random.pick(vocabulary.overseas)
             timezone = place.zone
             locale = random.chance(50) ? "en-US" : "zh-CN"
-            phone = .valid(place.prefix + String(random.below(Int(pow(10.0, Double(place.digits))))).leftPadded(to: place.digits))
+            phone = .valid(
+                place.prefix + String(random.below(Int(pow(10.0, Double(place.digits))))).leftPadded(to: place.digits))
         } else if random.chance(0.4) {
             let raw = "1\(random.below(90) + 10)\(random.below(10000))"
             phone = .invalid(raw, reason: "Chinese mobile numbers have 11 digits, found \(raw.count)")
         } else {
-            let prefixes = ["130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155", "156", "157", "158", "159", "166", "176", "177", "180", "181", "182", "185", "186", "187", "188", "189", "191", "199"]
+            let prefixes = [
+                "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155", "156", "157",
+                "158", "159", "166", "176", "177", "180", "181", "182", "185", "186", "187", "188", "189", "191", "199",
+            ]
             phone = .valid("+86" + random.pick(prefixes) + String(random.below(1_0000_0000)).leftPadded(to: 8))
         }
         var email = ContactField.missing
         if random.chance(22) {
             if random.chance(2) {
-                email = .invalid("\(memberNo.lowercased())@\(random.pick(vocabulary.emailDomains))".replacingOccurrences(of: ".com", with: ""), reason: "domain has no dot")
+                let mailbox = "\(memberNo.lowercased())@\(random.pick(vocabulary.emailDomains))"
+                email = .invalid(mailbox.replacingOccurrences(of: ".com", with: ""), reason: "domain has no dot")
             } else {
                 email = .valid("\(memberNo.lowercased())@\(random.pick(vocabulary.emailDomains))")
             }
@@ -169,7 +188,9 @@ public struct DemoSeeder: Sendable {
 
         // Orders first (foreign keys are checked by construction while seeding),
         // so the member row carries last_order_at and points.
-        let orderCount = random.pick([(0, 15), (1, 20), (2, 18), (3, 15), (4, 10), (5, 8), (6, 5), (8, 4), (12, 3), (20, 2)])
+        let orderCount = random.pick([
+            (0, 15), (1, 20), (2, 18), (3, 15), (4, 10), (5, 8), (6, 5), (8, 4), (12, 3), (20, 2),
+        ])
         var lastOrder: Int64?
         var earned = 0
         var orderTimes: [Int64] = []
@@ -181,7 +202,8 @@ public struct DemoSeeder: Sendable {
 
         let complaintsBefore = state.nextComplaint
         for orderedAt in orderTimes {
-            let points = try writeOrder(memberId: memberId, homeBranch: branchIndex, orderedAt: orderedAt, loader, &random, &state)
+            let points = try writeOrder(
+                memberId: memberId, homeBranch: branchIndex, orderedAt: orderedAt, loader, &random, &state)
             earned += points
             lastOrder = orderedAt
         }
@@ -189,25 +211,37 @@ public struct DemoSeeder: Sendable {
             // Older points expire soon, which the monthly points notice reports.
             let older = earned / 3
             if older > 0 {
-                try loader.insert(.pointsLedger, memberId, older, "消费积分", nil as Int64?, state.anchor + Int64(15 + random.below(60)) * Self.day, state.anchor - 300 * Self.day)
+                try loader.insert(
+                    .pointsLedger, memberId, older, "消费积分", nil as Int64?,
+                    state.anchor + Int64(15 + random.below(60)) * Self.day, state.anchor - 300 * Self.day)
             }
-            try loader.insert(.pointsLedger, memberId, earned - older, "消费积分", nil as Int64?, state.anchor + 330 * Self.day, state.anchor - 30 * Self.day)
+            try loader.insert(
+                .pointsLedger, memberId, earned - older, "消费积分", nil as Int64?, state.anchor + 330 * Self.day,
+                state.anchor - 30 * Self.day)
         }
-        try loader.insert(.members,
-            memberId, memberNo, name, phone.value, phone.status.rawValue, phone.reason, email.value, email.status.rawValue, email.reason,
-            fax.value, fax.status.rawValue, fax.reason, level.rawValue, earned, tags.joined(separator: ","), timezone, locale,
+        try loader.insert(
+            .members,
+            memberId, memberNo, name, phone.value, phone.status.rawValue, phone.reason,
+            email.value, email.status.rawValue, email.reason, fax.value, fax.status.rawValue, fax.reason,
+            level.rawValue, earned, tags.joined(separator: ","), timezone, locale,
             Int64(branchIndex + 1), managerId, joinedAt, joinedAt, state.anchor, lastOrder)
         try writeConsents(memberId, email: email.status == .valid, joinedAt: joinedAt, loader, &random)
-        if state.exampleMemberNo == nil, orderTimes.count >= 5, state.nextComplaint > complaintsBefore, phone.status == .valid {
+        if state.exampleMemberNo == nil, orderTimes.count >= 5, state.nextComplaint > complaintsBefore,
+            phone.status == .valid
+        {
             state.exampleMemberNo = memberNo
         }
 
     }
 
-    private func writeConsents(_ memberId: Int64, email: Bool, joinedAt: Int64, _ loader: BulkLoader, _ random: inout SeededGenerator) throws {
+    private func writeConsents(
+        _ memberId: Int64, email: Bool, joinedAt: Int64, _ loader: BulkLoader, _ random: inout SeededGenerator
+    ) throws {
         if random.chance(65) {
             let revoked = random.chance(8)
-            try loader.insert(.consents, memberId, "sms", "marketing", revoked ? 0 : 1, revoked ? "sms_reply" : "signup", joinedAt + (revoked ? 90 * Self.day : 0))
+            try loader.insert(
+                .consents, memberId, "sms", "marketing", revoked ? 0 : 1, revoked ? "sms_reply" : "signup",
+                joinedAt + (revoked ? 90 * Self.day : 0))
         }
         if random.chance(55) {
             try loader.insert(.consents, memberId, "sms", "survey", 1, "signup", joinedAt)
@@ -238,7 +272,8 @@ public struct DemoSeeder: Sendable {
 
     /// Writes one order with its lines, feedback and maybe a complaint; returns points earned.
     private func writeOrder(
-        memberId: Int64, homeBranch: Int, orderedAt: Int64, _ loader: BulkLoader, _ random: inout SeededGenerator, _ state: inout GenerationState
+        memberId: Int64, homeBranch: Int, orderedAt: Int64, _ loader: BulkLoader, _ random: inout SeededGenerator,
+        _ state: inout GenerationState
     ) throws -> Int {
         let orderId = state.nextOrderId
         state.nextOrderId += 1
@@ -256,7 +291,8 @@ public struct DemoSeeder: Sendable {
         case .reservation:
             scheduled = mealSlot(daysAfter: orderedAt, 1 + random.below(14), &random)
             partySize = 2 + random.below(8)
-            status = scheduled! > anchor ? (random.chance(8) ? .moved : .booked) : (random.chance(7) ? .cancelled : .seated)
+            status =
+                scheduled! > anchor ? (random.chance(8) ? .moved : .booked) : (random.chance(7) ? .cancelled : .seated)
         case .dineIn:
             status = .completed
             partySize = 1 + random.below(6)
@@ -276,43 +312,59 @@ public struct DemoSeeder: Sendable {
             }
         }
         for line in lines { amount += line.quantity * state.menuPrices[line.item] }
-        let address: String? = kind == .delivery
-            ? "上海市\(SampleVocabulary.districts[random.below(SampleVocabulary.districts.count)])\(SampleVocabulary.streets[random.below(SampleVocabulary.streets.count)])\(random.below(999) + 1)弄\(random.below(30) + 1)号\(random.below(30) + 1)01室"
-            : nil
-        try loader.insert(.orders,
-            orderId, "SO" + String(orderId).leftPadded(to: 10), memberId, Int64(branch + 1), source.rawValue, kind.rawValue,
+        let address: String?
+        if kind == .delivery {
+            let district = SampleVocabulary.districts[random.below(SampleVocabulary.districts.count)]
+            let street = SampleVocabulary.streets[random.below(SampleVocabulary.streets.count)]
+            let (lane, number, floor) = (random.below(999) + 1, random.below(30) + 1, random.below(30) + 1)
+            address = "上海市\(district)\(street)\(lane)弄\(number)号\(floor)01室"
+        } else {
+            address = nil
+        }
+        try loader.insert(
+            .orders,
+            orderId, "SO" + String(orderId).leftPadded(to: 10), memberId, Int64(branch + 1),
+            source.rawValue, kind.rawValue,
             status.rawValue, orderedAt, scheduled, partySize, amount, address)
         for (index, line) in lines.enumerated() {
-            try loader.insert(.orderItems, orderId, index + 1, Int64(line.item + 1), line.quantity, state.menuPrices[line.item])
+            try loader.insert(
+                .orderItems, orderId, index + 1, Int64(line.item + 1), line.quantity, state.menuPrices[line.item])
         }
 
         var badExperience = false
-        if kind == .delivery, status == .delivered || status == .cancelled, random.chance(status == .cancelled ? 50 : 25) {
-            let outcome = status == .cancelled
+        if kind == .delivery, status == .delivered || status == .cancelled,
+            random.chance(status == .cancelled ? 50 : 25)
+        {
+            let outcome =
+                status == .cancelled
                 ? DeliveryOutcome.notDelivered
-                : random.pick([(DeliveryOutcome.onTime, 80), (.late30m, 8), (.late1h, 5), (.wrongAddress, 2), (.cold, 3), (.damaged, 2)])
+                : random.pick([
+                    (DeliveryOutcome.onTime, 80), (.late30m, 8), (.late1h, 5), (.wrongAddress, 2), (.cold, 3),
+                    (.damaged, 2),
+                ])
             badExperience = outcome.isFailure
-            try loader.insert(.deliveryFeedback, orderId, outcome.rawValue, nil as String?, scheduled! + Int64(random.below(120)) * 60_000)
+            try loader.insert(
+                .deliveryFeedback, orderId, outcome.rawValue, nil as String?,
+                scheduled! + Int64(random.below(120)) * 60_000)
         }
         if random.chance(badExperience ? 40 : 0.6) {
             let topic = random.pick(SampleVocabulary.complaintTopics)
             let openedAt = orderedAt + Int64(1 + random.below(48)) * Self.hour
             let recent = openedAt > anchor - 7 * Self.day
-            let complaintStatus: ComplaintStatus = recent && random.chance(60) ? random.pick([.open, .inProgress]) : random.pick([(ComplaintStatus.resolved, 70), (.closed, 30)])
-            let resolved = complaintStatus.isOpen ? nil : min(openedAt + Int64(2 + random.below(72)) * Self.hour, anchor)
-            try loader.insert(.complaints,
-                "C" + String(state.nextComplaint).leftPadded(to: 8), memberId, orderId, random.pick(["phone", "ivr", "web", "email"]),
-                topic.department, complaintStatus.rawValue, topic.text, resolved == nil ? nil : random.pick(SampleVocabulary.resolutions),
+            let complaintStatus: ComplaintStatus =
+                recent && random.chance(60)
+                ? random.pick([.open, .inProgress]) : random.pick([(ComplaintStatus.resolved, 70), (.closed, 30)])
+            let resolved =
+                complaintStatus.isOpen ? nil : min(openedAt + Int64(2 + random.below(72)) * Self.hour, anchor)
+            try loader.insert(
+                .complaints,
+                "C" + String(state.nextComplaint).leftPadded(to: 8), memberId, orderId,
+                random.pick(["phone", "ivr", "web", "email"]),
+                topic.department, complaintStatus.rawValue, topic.text,
+                resolved == nil ? nil : random.pick(SampleVocabulary.resolutions),
                 min(openedAt, anchor), resolved, resolved == nil ? nil : 1 + random.below(5))
             state.nextComplaint += 1
         }
         return status == .cancelled ? 0 : amount / 100
-    }
-}
-
-extension String {
-    /// "7" → "007" for width 3: member, branch and order numbers, hex digits.
-    public func leftPadded(to width: Int, with pad: Character = "0") -> String {
-        count >= width ? self : String(repeating: pad, count: width - count) + self
     }
 }

@@ -1,4 +1,5 @@
 import CoreModel
+import Demo
 import Foundation
 import Testing
 
@@ -18,7 +19,8 @@ struct DemoSeederTests {
             _ = try DemoSeeder(options: .init(members: 300, seed: seed, anchor: anchor, branches: 5)).run(into: store)
             let a = try await store.memberProfile(memberNo: "M00000123", timelineLimit: 50)
             let stats = try await store.statistics()
-            return "\(stats.tables.sorted { $0.key < $1.key })|\(String(describing: a?.member))|\(a?.recentOrders.map(\.orderNo) ?? [])"
+            let orders = a?.recentOrders.map(\.orderNo) ?? []
+            return "\(stats.tables.sorted { $0.key < $1.key })|\(String(describing: a?.member))|\(orders)"
         }
     }
 
@@ -43,7 +45,9 @@ struct DemoSeederTests {
     @Test func refusesToSeedOverExistingMembers() async throws {
         try await withStore { store, _ in
             _ = try DemoSeeder(options: .init(members: 5, anchor: anchor)).run(into: store)
-            #expect(throws: DemoSeeder.AlreadySeeded.self) { try DemoSeeder(options: .init(members: 5, anchor: anchor)).run(into: store) }
+            #expect(throws: DemoSeeder.AlreadySeeded.self) {
+                try DemoSeeder(options: .init(members: 5, anchor: anchor)).run(into: store)
+            }
         }
     }
 }

@@ -15,7 +15,8 @@ final class ConnectionDropper: ChannelInboundHandler, RemovableChannelHandler {
     init(simulator: ProviderSimulator) { self.simulator = simulator }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head(let head) = unwrapInboundIn(data), head.path?.hasPrefix("/sim/messages") == true, simulator.refusesNextRequest() {
+        let part = unwrapInboundIn(data)
+        if case .head(let head) = part, head.path?.hasPrefix("/sim/messages") == true, simulator.refusesNextRequest() {
             dropping = true
             context.close(promise: nil)
         }
