@@ -29,6 +29,9 @@ struct WebServerTests {
                 let authorized = OutboundRequest(url: "\(base)/metrics", headers: [("Authorization", "Bearer t")])
                 let scrape = try await transport.send(authorized)
                 #expect(scrape.status == 200)
+                let text = String(decoding: scrape.body, as: UTF8.self)
+                #expect(text.contains("tidings_queue_depth{lane=\"transactional\"} 0"), "\(text)")
+                #expect(text.contains("# HELP tidings_queue_depth Messages due now per lane"), "\(text)")
                 // The adapters' webhooks are mounted: a receipt with a wrong token is refused, not unknown.
                 let dlr = OutboundRequest(url: "\(base)/webhooks/kannel/sms/dlr?id=1&token=x&type=1")
                 let receipt = try await transport.send(dlr)

@@ -17,6 +17,16 @@ struct MetricsEndpoint: Sendable {
     /// Queue depth is counted up to this many per lane.
     static let depthLimit = 10_000_000
 
+    static var queueDepth: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "tidings", subsystem: "queue", metricName: "depth", unitName: "",
+        helpText: "Messages due now per lane, counted up to \(depthLimit)") }
+    static var breakerState: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "tidings", subsystem: "gateway", metricName: "breaker_state", unitName: "",
+        helpText: "Circuit breaker per gateway: 0 closed, 1 half open, 2 open") }
+    static var inFlight: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "tidings", subsystem: "gateway", metricName: "in_flight", unitName: "",
+        helpText: "Requests in flight per gateway") }
+
     func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("/metrics") { request, _ -> Response in
             if let adminToken, request.headers[.authorization] != "Bearer \(adminToken)" {
@@ -24,14 +34,14 @@ struct MetricsEndpoint: Sendable {
             }
             let due = try await store.dueCounts(upTo: Self.depthLimit, now: Date())
             for (lane, count) in due {
-                registry.makeGauge(name: "tidings_queue_depth", labels: [("lane", lane.rawValue)]).set(Double(count))
+                registry.makeGauge(descriptor: Self.queueDepth, labels: [("lane", lane.rawValue)]).set(Double(count))
             }
             let states = ["closed": 0.0, "half_open": 1, "open": 2]
             for (gateway, state) in traffic.breakerStates() {
-                registry.makeGauge(name: "tidings_gateway_breaker_state", labels: [("gateway", gateway)]).set(states[state] ?? -1)
+                registry.makeGauge(descriptor: Self.breakerState, labels: [("gateway", gateway)]).set(states[state] ?? -1)
             }
             for (gateway, count) in traffic.inFlight() {
-                registry.makeGauge(name: "tidings_gateway_in_flight", labels: [("gateway", gateway)]).set(Double(count))
+                registry.makeGauge(descriptor: Self.inFlight, labels: [("gateway", gateway)]).set(Double(count))
             }
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4"
