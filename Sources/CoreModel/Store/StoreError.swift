@@ -9,6 +9,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let cannotOpen = Code(rawValue: "store.cannot_open")
         /// A column holds a value this version does not know (written by a newer one, or by hand).
         public static let unknownValue = Code(rawValue: "store.unknown_value")
+        /// SQLite refused a write (a constraint, a full disk).
+        public static let writeFailed = Code(rawValue: "store.write_failed")
         /// A write the store just made is not there (should not happen; a bug or a corrupt file).
         public static let inconsistent = Code(rawValue: "store.inconsistent")
     }

@@ -21,18 +21,35 @@ public final class BulkLoader {
         try db.execute(sql: "BEGIN")
     }
 
+    /// One row of `table`, its values in the table's column order. Inlinable,
+    /// so the caller's module specializes it for its value types (no witness
+    /// calls per value in the seeder's loop).
+    @inlinable
     public func insert<each Value: BulkBindable>(_ table: BulkTable, _ values: repeat each Value) throws {
-        let statement = statements[table.rawValue].sqliteStatement
         var index: Int32 = 1
         for value in repeat each values {
-            let code = value.bulkValue.bind(to: statement, at: index)
-            guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "bind \(index) of \(table)") }
+            try bind(value.bulkValue, at: index, of: table)
             index += 1
         }
+        try step(table)
+    }
+
+    @usableFromInline
+    func bind(_ value: BulkValue, at index: Int32, of table: BulkTable) throws {
+        let code = value.bind(to: statements[table.rawValue].sqliteStatement, at: index)
+        guard code == SQLITE_OK else {
+            throw StoreError(.writeFailed, place: "\(table)", message: "binding value \(index) failed (SQLite code \(code))")
+        }
+    }
+
+    @usableFromInline
+    func step(_ table: BulkTable) throws {
+        let statement = statements[table.rawValue].sqliteStatement
         let code = sqlite3_step(statement)
         sqlite3_reset(statement)
         guard code == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: table.sql)
+            let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+            throw StoreError(.writeFailed, place: "\(table)", message: "\(message) (SQLite code \(code))")
         }
         counts[table.rawValue] += 1
         rowsInTransaction += 1

@@ -25,19 +25,19 @@ extension BulkValue {
 }
 
 extension Int: BulkBindable {
-    public var bulkValue: BulkValue { .integer(Int64(self)) }
+    @inlinable public var bulkValue: BulkValue { .integer(Int64(self)) }
 }
 
 extension Int64: BulkBindable {
-    public var bulkValue: BulkValue { .integer(self) }
+    @inlinable public var bulkValue: BulkValue { .integer(self) }
 }
 
 extension String: BulkBindable {
-    public var bulkValue: BulkValue { .text(self) }
+    @inlinable public var bulkValue: BulkValue { .text(self) }
 }
 
 extension Optional: BulkBindable where Wrapped: BulkBindable {
-    public var bulkValue: BulkValue { self?.bulkValue ?? .null }
+    @inlinable public var bulkValue: BulkValue { self?.bulkValue ?? .null }
 }
 
 private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
