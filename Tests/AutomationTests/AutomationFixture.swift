@@ -41,7 +41,7 @@ let shippedTemplates = TemplateLibrary(
 
 /// The defaults with every automation off but `enabled`, changed by `edit`.
 func automationConfig(
-    enabled: Set<AutomationName>, _ edit: (inout TidingsConfig.AutomationSettings) -> Void = { _ in }
+    enabled: Set<AutomationName>, _ edit: (inout AutomationSettings) -> Void = { _ in }
 ) -> TidingsConfig {
     var config = TidingsConfig.defaults
     var a = config.automations

@@ -8,14 +8,14 @@ import Foundation
 public struct GatewayRegistry: Sendable {
     public let gateways: [String: any Gateway]
     public let order: [Channel: [String]]
-    public let settings: [String: TidingsConfig.GatewaySettings]
+    public let settings: [String: GatewaySettings]
 
     public struct BuildError: Error, CustomStringConvertible {
         public var issues: [ConfigIssue]
         public var description: String { issues.map(\.description).joined(separator: "\n") }
     }
 
-    public init(gateways: [any Gateway], settings: [TidingsConfig.GatewaySettings] = []) {
+    public init(gateways: [any Gateway], settings: [GatewaySettings] = []) {
         var byName: [String: any Gateway] = [:]
         var order: [Channel: [String]] = [:]
         for gateway in gateways {

@@ -16,8 +16,9 @@ extension Decoder {
         let known = Set(Keys.allCases.map(\.stringValue))
         let container = try container(keyedBy: AnyCodingKey.self)
         for key in container.allKeys where !known.contains(key.stringValue) {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: codingPath + [key], debugDescription: "unknown key '\(key.stringValue)' (allowed: \(Keys.allCases.map(\.stringValue).sorted().joined(separator: ", ")))"))
+            let allowed = Keys.allCases.map(\.stringValue).sorted().joined(separator: ", ")
+            let message = "unknown key '\(key.stringValue)' (allowed: \(allowed))"
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath + [key], debugDescription: message))
         }
     }
 }

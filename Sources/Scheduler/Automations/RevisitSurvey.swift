@@ -5,9 +5,9 @@ import Foundation
 /// survey (reminder lane, survey category). A survey more than
 /// `max_age_hours` late is not sent.
 struct RevisitSurvey: Automation {
-    let settings: TidingsConfig.RevisitSurvey
+    let settings: AutomationSettings.RevisitSurvey
     var name: AutomationName { .revisitSurvey }
-    var rule: TidingsConfig.AutomationRule { settings.rule }
+    var rule: AutomationRule { settings.rule }
 
     func run(now: Date, context: AutomationContext, tally: inout AutomationTally) async throws {
         let lag = TimeInterval(settings.hoursAfter) * 3600

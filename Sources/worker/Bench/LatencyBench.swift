@@ -51,7 +51,10 @@ struct LatencyBench: AsyncParsableCommand {
 
         var config = TidingsConfig.defaults
         config.templates = templates
-        for name in [\TidingsConfig.AutomationSettings.reservationReminder.enabled, \.reservationCall.enabled, \.lateDeliveryApology.enabled, \.revisitSurvey.enabled, \.pointsExpiry.enabled, \.winBack.enabled] {
+        for name in [
+            \AutomationSettings.reservationReminder.enabled, \.reservationCall.enabled, \.lateDeliveryApology.enabled,
+            \.revisitSurvey.enabled, \.pointsExpiry.enabled, \.winBack.enabled,
+        ] {
             config.automations[keyPath: name] = false
         }
         var logger = Logger(label: "bench")

@@ -22,7 +22,9 @@ enum WebServer {
         guard let secret = config.server.webhookSecret?.value else {
             throw ValidationError("server.webhook_secret is required to receive receipts (set \(config.server.webhookSecret?.variable ?? "it") in the environment)")
         }
-        guard let (host, port) = TidingsConfig.hostPort(config.server.bind) else { throw ValidationError("server.bind '\(config.server.bind)' is not host:port") }
+        guard let (host, port) = ServerSettings.hostPort(config.server.bind) else {
+            throw ValidationError("server.bind '\(config.server.bind)' is not host:port")
+        }
         return Setup(
             host: host, port: port, signer: WebhookSigner(secret: secret), sink: ReceiptApplier(store: store),
             twilioTokens: GatewayRegistry.twilioTokens(config), publicBase: config.server.callbackBase)
