@@ -31,6 +31,10 @@ struct ConfigLoaderTests {
         #expect(loaded.warnings.map(\.keyPath) == ["server.webhook_secret"])
     }
 
+    @Test func builtInDefaultsAreValid() {
+        #expect(TidingsConfig.defaults.validate().isEmpty)
+    }
+
     @Test func starterConfigSpellsOutTheAutomationDefaults() throws {
         let loaded = try load(StarterConfig.text(databasePath: "x.sqlite"), environment: ["TIDINGS_ADMIN_TOKEN": "t"])
         #expect(loaded.config.automations == TidingsConfig.defaults.automations)

@@ -28,9 +28,9 @@ public struct GatewayRegistry: Sendable {
     }
 
     /// Auth tokens of the Twilio gateways, for checking their callbacks.
-    public static func twilioTokens(_ config: TidingsConfig) -> [String: String] {
+    public static func twilioTokens(_ gateways: [GatewaySettings]) -> [String: String] {
         var tokens: [String: String] = [:]
-        for gateway in config.gateways where gateway.kind == "twilio" {
+        for gateway in gateways where gateway.kind == "twilio" {
             if let token = gateway.credentials["auth_token"]?.value { tokens[gateway.name] = token }
         }
         return tokens
@@ -69,10 +69,14 @@ public struct GatewayRegistry: Sendable {
         return z ^ (z >> 31)
     }
 
-    public static func build(config: TidingsConfig, transport: CurlTransport, signer: WebhookSigner) throws(BuildError) -> GatewayRegistry {
+    /// Builds the `gateways:` of tidings.yaml; `callbackBase` is where
+    /// providers reach our webhooks, `brand` names the email sender.
+    public static func build(
+        gateways: [GatewaySettings], callbackBase: String, brand: Brand, transport: CurlTransport, signer: WebhookSigner
+    ) throws(BuildError) -> GatewayRegistry {
         var built: [any Gateway] = []
         var issues: [ConfigIssue] = []
-        for (index, settings) in config.gateways.enumerated() {
+        for (index, settings) in gateways.enumerated() {
             let path = ["gateways", String(index)]
             func option(_ key: String) -> String? { settings.options[key] }
             func secret(_ key: String) -> String? {
@@ -108,7 +112,7 @@ public struct GatewayRegistry: Sendable {
                 built.append(KannelGateway(
                     settings: .init(
                         name: settings.name, sendsmsURL: url, username: username, password: password, from: option("from"),
-                        dlrURL: "\(config.server.callbackBase)/webhooks/kannel/\(settings.name)/dlr", smsc: option("smsc"),
+                        dlrURL: "\(callbackBase)/webhooks/kannel/\(settings.name)/dlr", smsc: option("smsc"),
                         usePOST: method == "post", timeoutMs: settings.timeoutMs),
                     transport: transport, signer: signer))
             case "aliyun":
@@ -144,7 +148,8 @@ public struct GatewayRegistry: Sendable {
                 built.append(TwilioGateway(
                     settings: .init(
                         name: settings.name, apiBase: url.trimmingCharacters(in: CharacterSet(charactersIn: "/")), accountSid: sid, authToken: token,
-                        from: from, callbackBase: "\(config.server.callbackBase)/webhooks/twilio/\(settings.name)", timeoutMs: settings.timeoutMs),
+                        from: from, callbackBase: "\(callbackBase)/webhooks/twilio/\(settings.name)",
+                        timeoutMs: settings.timeoutMs),
                     transport: transport))
             case "http":
                 guard let url = url() else { continue }
@@ -156,14 +161,16 @@ public struct GatewayRegistry: Sendable {
                 case .success(let mapping):
                     built.append(HTTPMappedGateway(
                         name: settings.name, channels: Set(settings.channels), url: url, mapping: mapping, credentials: credentials,
-                        callbackURL: "\(config.server.callbackBase)/webhooks/http/\(settings.name)/receipt?token=\(signer.inboundToken(gateway: settings.name))",
+                        callbackURL: "\(callbackBase)/webhooks/http/\(settings.name)/receipt"
+                            + "?token=\(signer.inboundToken(gateway: settings.name))",
                         transport: transport, timeoutMs: settings.timeoutMs))
                 }
             case "simulator":
                 guard let url = url() else { continue }
                 built.append(SimulatorGateway(
                     name: settings.name, channels: Set(settings.channels), baseURL: url.trimmingCharacters(in: CharacterSet(charactersIn: "/")),
-                    callbackURL: settings.options["callbacks"] == "off" ? nil : "\(config.server.callbackBase)/webhooks/simulator/\(settings.name)/status",
+                    callbackURL: settings.options["callbacks"] == "off"
+                        ? nil : "\(callbackBase)/webhooks/simulator/\(settings.name)/status",
                     transport: transport, signer: signer, timeoutMs: settings.timeoutMs))
             case "smtp":
                 let allowed: Set<String> = ["from", "from_name", "fax_domain"]
@@ -177,8 +184,9 @@ public struct GatewayRegistry: Sendable {
                 }
                 built.append(SMTPGateway(
                     settings: .init(
-                        name: settings.name, url: url, fromAddress: fromAddress, fromName: option("from_name") ?? config.brand.name,
-                        unsubscribeURL: "\(config.server.callbackBase)/webhooks/email/\(settings.name)/unsubscribe",
+                        name: settings.name, url: url, fromAddress: fromAddress,
+                        fromName: option("from_name") ?? brand.name,
+                        unsubscribeURL: "\(callbackBase)/webhooks/email/\(settings.name)/unsubscribe",
                         username: settings.credentials["username"]?.value, password: settings.credentials["password"]?.value,
                         timeoutMs: settings.timeoutMs, faxDomain: option("fax_domain")),
                     transport: transport, signer: signer, channels: Set(settings.channels).intersection([.email, .fax])))
@@ -187,6 +195,6 @@ public struct GatewayRegistry: Sendable {
             }
         }
         guard issues.isEmpty else { throw BuildError(issues: issues) }
-        return GatewayRegistry(gateways: built, settings: config.gateways)
+        return GatewayRegistry(gateways: built, settings: gateways)
     }
 }

@@ -28,11 +28,20 @@ public struct QuietHoursSettings: Sendable, Codable {
         lanes = try c.decodeIfPresent([Lane].self, forKey: .lanes) ?? d.lanes
     }
 
-    /// Times that are not HH:MM, by key path under `path` (the parser `QuietHours` uses too).
+    /// Times that are not HH:MM, by key path under `path` (`minutes(ofClock:)`).
     public func issues(path: [String]) -> [ConfigIssue] {
         [("start", start), ("end", end)].compactMap { key, value in
-            TidingsConfig.minutes(ofClock: value) == nil
+            Self.minutes(ofClock: value) == nil
                 ? ConfigIssue(path: path + [key], message: "'\(value)' is not a time HH:MM") : nil
         }
+    }
+
+    /// "21:30" → 1290; the one parser of these times, `QuietHours` uses it too.
+    public static func minutes(ofClock text: String) -> Int? {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let h = Int(parts[0]), let m = Int(parts[1]),
+            (0..<24).contains(h), (0..<60).contains(m)
+        else { return nil }
+        return h * 60 + m
     }
 }

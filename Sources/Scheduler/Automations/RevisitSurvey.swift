@@ -32,7 +32,7 @@ struct RevisitSurvey: Automation {
             for complaint in try await context.store.complaintsResolved(in: window) {
                 let draft = draft(
                     key: AutomationKeys.complaintSurvey(complaint.complaintNo), member: complaint.member,
-                    branch: complaint.branchName ?? context.config.brand.name, orderNo: nil,
+                    branch: complaint.branchName ?? context.brand.name, orderNo: nil,
                     expiresAt: complaint.resolvedAt.addingTimeInterval(lag + maxAge))
                 let messages = context.composer.messages(for: complaint.member, rule: rule, draft: draft, automation: name, tally: &tally)
                 produced.append(AutomationBatch(messages: messages))

@@ -34,7 +34,7 @@ struct WinBack: Automation {
                     keyPrefix: AutomationKeys.winBack(member.memberNo, periodStart: TemplateValues.day(periodStart, in: context.defaultTimeZone)),
                     lane: .marketing, category: .marketing, priority: 0,
                     values: [
-                        "member_name": member.name, "branch_name": member.branchName ?? context.config.brand.name,
+                        "member_name": member.name, "branch_name": member.branchName ?? context.brand.name,
                         "expires_on": TemplateValues.day(offerEnds, in: context.timeZone(of: member)),
                     ],
                     expiresAt: offerEnds)

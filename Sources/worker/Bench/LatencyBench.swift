@@ -49,13 +49,12 @@ struct LatencyBench: AsyncParsableCommand {
         // Service category in the marketing lane: the backlog is sent, not held by consent or caps.
         try await SyntheticSMS.queue(backlog, into: store, prefix: "promo", lane: .marketing)
 
-        var config = TidingsConfig.defaults
-        config.templates = templates
+        var onlyConfirmations = AutomationSettings.defaults
         for name in [
             \AutomationSettings.reservationReminder.enabled, \.reservationCall.enabled, \.lateDeliveryApology.enabled,
             \.revisitSurvey.enabled, \.pointsExpiry.enabled, \.winBack.enabled,
         ] {
-            config.automations[keyPath: name] = false
+            onlyConfirmations[keyPath: name] = false
         }
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
@@ -63,7 +62,9 @@ struct LatencyBench: AsyncParsableCommand {
         settings.maxBatch = batch
         let dispatcher = Dispatcher(store: store, registry: registry, settings: settings, logger: logger)
         let automations = AutomationService(
-            runner: AutomationRunner(store: store, config: config, renderer: TemplateLibrary(directory: URL(fileURLWithPath: templates)), logger: logger),
+            runner: AutomationRunner(
+                store: store, settings: onlyConfirmations, defaults: .defaults, brand: .defaults,
+                renderer: TemplateLibrary(directory: URL(fileURLWithPath: templates)), logger: logger),
             interval: .seconds(3600), logger: logger)
         let writer = OrderWriter(store: store, members: members.map(\.memberNo), perSecond: ordersPerSecond, backlog: backlog)
         let cpuBefore = DispatchBench.cpuSeconds()

@@ -27,7 +27,7 @@ enum WebServer {
         }
         return Setup(
             host: host, port: port, signer: WebhookSigner(secret: secret), sink: ReceiptApplier(store: store),
-            twilioTokens: GatewayRegistry.twilioTokens(config), publicBase: config.server.callbackBase)
+            twilioTokens: GatewayRegistry.twilioTokens(config.gateways), publicBase: config.server.callbackBase)
     }
 
     /// The webhooks and /health; `registry` gives the `http` gateways' receipt

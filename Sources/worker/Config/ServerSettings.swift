@@ -1,29 +1,30 @@
+import CoreModel
 import Foundation
 
 /// The `server:` section: where the worker listens for webhooks, the admin
 /// API and /metrics, and the secrets that guard them.
-public struct ServerSettings: Sendable, Codable {
+struct ServerSettings: Sendable, Codable {
     /// host:port for webhooks, the admin API and /metrics.
-    public var bind: String
+    var bind: String
     /// How providers reach our webhooks (default http://BIND).
-    public var publicURL: String?
-    public var adminToken: Secret?
-    public var webhookSecret: Secret?
+    var publicURL: String?
+    var adminToken: Secret?
+    var webhookSecret: Secret?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case bind, publicURL = "public_url", adminToken = "admin_token", webhookSecret = "webhook_secret"
     }
 
-    public static let defaults = ServerSettings(bind: "127.0.0.1:8080", adminToken: nil, webhookSecret: nil)
+    static let defaults = ServerSettings(bind: "127.0.0.1:8080", adminToken: nil, webhookSecret: nil)
 
-    public init(bind: String, publicURL: String? = nil, adminToken: Secret?, webhookSecret: Secret?) {
+    init(bind: String, publicURL: String? = nil, adminToken: Secret?, webhookSecret: Secret?) {
         self.bind = bind
         self.publicURL = publicURL
         self.adminToken = adminToken
         self.webhookSecret = webhookSecret
     }
 
-    public init(from decoder: Decoder) throws {
+    init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         bind = try c.decodeIfPresent(String.self, forKey: .bind) ?? Self.defaults.bind
@@ -33,12 +34,12 @@ public struct ServerSettings: Sendable, Codable {
     }
 
     /// The base URL providers call back.
-    public var callbackBase: String {
+    var callbackBase: String {
         (publicURL ?? "http://\(bind)").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
     }
 
     /// Values a decoder cannot check, by key path under `path`.
-    public func issues(path: [String]) -> [ConfigIssue] {
+    func issues(path: [String]) -> [ConfigIssue] {
         var issues: [ConfigIssue] = []
         if Self.hostPort(bind) == nil {
             issues.append(.init(path: path + ["bind"], message: "'\(bind)' is not host:port"))
@@ -49,7 +50,7 @@ public struct ServerSettings: Sendable, Codable {
     }
 
     /// "127.0.0.1:8080" → ("127.0.0.1", 8080); "[::1]:8080" → ("::1", 8080).
-    public static func hostPort(_ text: String) -> (host: String, port: Int)? {
+    static func hostPort(_ text: String) -> (host: String, port: Int)? {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
             (0...65535).contains(port)
         else { return nil }

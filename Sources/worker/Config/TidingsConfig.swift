@@ -1,27 +1,30 @@
+import CoreModel
 import Foundation
 
 /// tidings.yaml, decoded: one part per section, each part's type with its
-/// own defaults and its own checks.
-public struct TidingsConfig: Sendable, Codable {
-    public var database: DatabaseSettings
-    public var defaults: RegionalDefaults
-    public var brand: Brand
-    public var quietHours: QuietHoursSettings
-    public var gateways: [GatewaySettings]
-    public var server: ServerSettings
-    public var automations: AutomationSettings
+/// own defaults and its own checks. The worker hands each module its part
+/// (the gateways to `GatewayRegistry.build`, the automations, regional
+/// defaults and brand to `AutomationRunner`, quiet hours to `SendPolicyRules`).
+struct TidingsConfig: Sendable, Codable {
+    var database: DatabaseSettings
+    var defaults: RegionalDefaults
+    var brand: Brand
+    var quietHours: QuietHoursSettings
+    var gateways: [GatewaySettings]
+    var server: ServerSettings
+    var automations: AutomationSettings
     /// The message templates' directory (templates/<name>/<channel>.<locale>.mustache).
-    public var templates: String
+    var templates: String
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case database, defaults, brand, quietHours = "quiet_hours", gateways, server, automations, templates
     }
 
-    public static let defaults = TidingsConfig(
+    static let defaults = TidingsConfig(
         database: .defaults, defaults: .defaults, brand: .defaults, quietHours: .defaults, gateways: [],
         server: .defaults, automations: .defaults, templates: "templates")
 
-    public init(
+    init(
         database: DatabaseSettings, defaults: RegionalDefaults, brand: Brand, quietHours: QuietHoursSettings,
         gateways: [GatewaySettings], server: ServerSettings, automations: AutomationSettings, templates: String
     ) {
@@ -35,7 +38,7 @@ public struct TidingsConfig: Sendable, Codable {
         self.templates = templates
     }
 
-    public init(from decoder: Decoder) throws {
+    init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = Self.defaults
@@ -51,7 +54,7 @@ public struct TidingsConfig: Sendable, Codable {
 
     /// Checks values a decoder cannot (formats, references, ranges), each
     /// part by its owner, in file order.
-    public func validate() -> [ConfigIssue] {
+    func validate() -> [ConfigIssue] {
         var issues = defaults.issues(path: ["defaults"])
         issues += quietHours.issues(path: ["quiet_hours"])
         issues += brand.issues(path: ["brand"])
@@ -59,14 +62,5 @@ public struct TidingsConfig: Sendable, Codable {
         issues += server.issues(path: ["server"])
         issues += automations.issues(path: ["automations"])
         return issues
-    }
-
-    /// "21:30" → 1290.
-    public static func minutes(ofClock text: String) -> Int? {
-        let parts = text.split(separator: ":")
-        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2, let h = Int(parts[0]), let m = Int(parts[1]),
-            (0..<24).contains(h), (0..<60).contains(m)
-        else { return nil }
-        return h * 60 + m
     }
 }
