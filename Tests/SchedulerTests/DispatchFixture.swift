@@ -49,7 +49,8 @@ struct DispatchFixture {
         let named = gatewaySettings.isEmpty
             ? gateways.map {
                 GatewaySettings(
-                    name: $0.name, kind: "http", channels: [.sms, .voice, .email, .fax], url: nil, rate: 0, maxInFlight: 1000)
+                    name: $0.name, kind: .http, channels: [.sms, .voice, .email, .fax], url: nil, rate: 0,
+                    maxInFlight: 1000)
             }
             : gatewaySettings
         return Dispatcher(store: store, registry: GatewayRegistry(gateways: gateways, settings: named), settings: settings, clock: clock)

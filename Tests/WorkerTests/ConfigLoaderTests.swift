@@ -104,6 +104,26 @@ struct ConfigLoaderTests {
         #expect(error.line == 4)
     }
 
+    /// The kind is an enum decoded strictly: an unknown one is refused like any bad value.
+    @Test func unknownGatewayKindNamesPathAndLine() throws {
+        let error = try #require(failure("""
+            gateways:
+              - name: sim
+                kind: pigeon
+                channels: [sms]
+            """))
+        #expect(error.keyPath == "gateways[0].kind")
+        #expect(error.line == 3)
+        #expect(error.message == "unknown kind 'pigeon' (one of kannel, http, twilio, aliyun, smtp, simulator)")
+    }
+
+    @Test func everyGatewayKindDecodes() throws {
+        for kind in GatewayKind.allCases {
+            let loaded = try load("gateways:\n  - {name: g, kind: \(kind.rawValue), channels: [sms]}\n")
+            #expect(loaded.config.gateways.first?.kind == kind)
+        }
+    }
+
     @Test func missingRequiredKey() throws {
         let error = try #require(failure("""
             gateways:

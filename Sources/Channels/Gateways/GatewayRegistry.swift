@@ -30,7 +30,7 @@ public struct GatewayRegistry: Sendable {
     /// Auth tokens of the Twilio gateways, for checking their callbacks.
     public static func twilioTokens(_ gateways: [GatewaySettings]) -> [String: String] {
         var tokens: [String: String] = [:]
-        for gateway in gateways where gateway.kind == "twilio" {
+        for gateway in gateways where gateway.kind == .twilio {
             if let token = gateway.credentials["auth_token"]?.value { tokens[gateway.name] = token }
         }
         return tokens
@@ -81,7 +81,8 @@ public struct GatewayRegistry: Sendable {
             func option(_ key: String) -> String? { settings.options[key] }
             func secret(_ key: String) -> String? {
                 guard let secret = settings.credentials[key] else {
-                    issues.append(.init(path: path + ["credentials"], message: "\(settings.kind) gateway needs credentials.\(key)"))
+                    let message = "\(settings.kind.rawValue) gateway needs credentials.\(key)"
+                    issues.append(.init(path: path + ["credentials"], message: message))
                     return nil
                 }
                 guard let value = secret.value else {
@@ -92,13 +93,13 @@ public struct GatewayRegistry: Sendable {
             }
             func url() -> String? {
                 guard let url = settings.url else {
-                    issues.append(.init(path: path, message: "\(settings.kind) gateway needs a url"))
+                    issues.append(.init(path: path, message: "\(settings.kind.rawValue) gateway needs a url"))
                     return nil
                 }
                 return url
             }
             switch settings.kind {
-            case "kannel":
+            case .kannel:
                 let allowed: Set<String> = ["from", "smsc", "method"]
                 for key in settings.options.keys where !allowed.contains(key) {
                     issues.append(.init(path: path + ["options", key], message: "unknown option for kannel (allowed: from, smsc, method)"))
@@ -115,7 +116,7 @@ public struct GatewayRegistry: Sendable {
                         dlrURL: "\(callbackBase)/webhooks/kannel/\(settings.name)/dlr", smsc: option("smsc"),
                         usePOST: method == "post", timeoutMs: settings.timeoutMs),
                     transport: transport, signer: signer))
-            case "aliyun":
+            case .aliyun:
                 let allowed: Set<String> = ["sign_name", "template", "region", "batch_size"]
                 for key in settings.options.keys where !allowed.contains(key) {
                     issues.append(.init(path: path + ["options", key], message: "unknown option for aliyun (allowed: sign_name, template, region, batch_size)"))
@@ -136,7 +137,7 @@ public struct GatewayRegistry: Sendable {
                         defaultTemplate: option("template"), regionId: option("region") ?? "cn-hangzhou", timeoutMs: settings.timeoutMs,
                         batchSize: batchSize),
                     transport: transport))
-            case "twilio":
+            case .twilio:
                 for key in settings.options.keys where key != "from" {
                     issues.append(.init(path: path + ["options", key], message: "unknown option for twilio (allowed: from)"))
                 }
@@ -151,7 +152,7 @@ public struct GatewayRegistry: Sendable {
                         from: from, callbackBase: "\(callbackBase)/webhooks/twilio/\(settings.name)",
                         timeoutMs: settings.timeoutMs),
                     transport: transport))
-            case "http":
+            case .http:
                 guard let url = url() else { continue }
                 var credentials: [String: String] = [:]
                 for key in settings.credentials.keys { if let value = secret(key) { credentials[key] = value } }
@@ -165,14 +166,14 @@ public struct GatewayRegistry: Sendable {
                             + "?token=\(signer.inboundToken(gateway: settings.name))",
                         transport: transport, timeoutMs: settings.timeoutMs))
                 }
-            case "simulator":
+            case .simulator:
                 guard let url = url() else { continue }
                 built.append(SimulatorGateway(
                     name: settings.name, channels: Set(settings.channels), baseURL: url.trimmingCharacters(in: CharacterSet(charactersIn: "/")),
                     callbackURL: settings.options["callbacks"] == "off"
                         ? nil : "\(callbackBase)/webhooks/simulator/\(settings.name)/status",
                     transport: transport, signer: signer, timeoutMs: settings.timeoutMs))
-            case "smtp":
+            case .smtp:
                 let allowed: Set<String> = ["from", "from_name", "fax_domain"]
                 for key in settings.options.keys where !allowed.contains(key) {
                     issues.append(.init(path: path + ["options", key], message: "unknown option for smtp (allowed: from, from_name, fax_domain)"))
@@ -190,8 +191,6 @@ public struct GatewayRegistry: Sendable {
                         username: settings.credentials["username"]?.value, password: settings.credentials["password"]?.value,
                         timeoutMs: settings.timeoutMs, faxDomain: option("fax_domain")),
                     transport: transport, signer: signer, channels: Set(settings.channels).intersection([.email, .fax])))
-            default:
-                issues.append(.init(path: path + ["kind"], message: "gateway kind '\(settings.kind)' is not available yet in this build"))
             }
         }
         guard issues.isEmpty else { throw BuildError(issues: issues) }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A problem in tidings.yaml, by key path (the loader adds the line). Each
 /// module checks its own part of the file and returns these.
-public struct ConfigIssue: Sendable, Hashable, CustomStringConvertible {
+public struct ConfigIssue: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Severity: String, Sendable { case error, warning }
     public var path: [String]
     public var message: String

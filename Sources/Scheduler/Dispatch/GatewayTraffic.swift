@@ -1,3 +1,4 @@
+import Channels
 import CoreModel
 import Foundation
 import Synchronization

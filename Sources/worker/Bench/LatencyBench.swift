@@ -43,7 +43,11 @@ struct LatencyBench: AsyncParsableCommand {
         let gateway = SimulatorGateway(name: "sim", channels: [.sms], baseURL: simulator.base, callbackURL: nil, transport: transport, signer: WebhookSigner(secret: "x"))
         let registry = GatewayRegistry(
             gateways: [gateway],
-            settings: [.init(name: "sim", kind: "simulator", channels: [.sms], url: simulator.base, rate: 1_000_000, burst: 100_000, maxInFlight: maxInFlight)])
+            settings: [
+                .init(
+                    name: "sim", kind: .simulator, channels: [.sms], url: simulator.base, rate: 1_000_000,
+                    burst: 100_000, maxInFlight: maxInFlight)
+            ])
 
         print("queueing \(backlog) marketing SMS…")
         // Service category in the marketing lane: the backlog is sent, not held by consent or caps.

@@ -3,7 +3,8 @@ import Foundation
 import Yams
 
 /// Reads tidings.yaml into `TidingsConfig`, turning every problem into a
-/// message with file, line and key path.
+/// message with file, line and key path. Each part decodes and checks
+/// itself (`ConfigIssue`s by key path); the loader adds where they are.
 enum ConfigLoader {
     struct Located: Error, CustomStringConvertible {
         var file: String
@@ -83,7 +84,11 @@ enum ConfigLoader {
         case .typeMismatch(let type, let context): (context.codingPath, "expected \(describe(type))\(found(context.codingPath, root))")
         case .valueNotFound(let type, let context): (context.codingPath, "expected \(describe(type)), found nothing")
         case .keyNotFound(let key, let context): (context.codingPath, "missing required key '\(key.stringValue)'")
-        case .dataCorrupted(let context): (context.codingPath, context.debugDescription + found(context.codingPath, root, onlyScalars: true))
+        // A part that refused a value (`Decoder.refuse`) has already quoted it.
+        case .dataCorrupted(let context) where context.underlyingError is ConfigIssue:
+            (context.codingPath, context.debugDescription)
+        case .dataCorrupted(let context):
+            (context.codingPath, context.debugDescription + found(context.codingPath, root, onlyScalars: true))
         @unknown default: ([], "\(error)")
         }
         let names = path.map { $0.intValue.map(String.init) ?? $0.stringValue }

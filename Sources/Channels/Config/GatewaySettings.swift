@@ -1,11 +1,11 @@
+import CoreModel
 import Foundation
 
 /// One entry of the `gateways:` list: a named adapter, the channels it
 /// carries and how hard it may be driven.
 public struct GatewaySettings: Sendable, Codable {
     public var name: String
-    /// kannel, http (also HTTP fax APIs: content_type multipart), twilio, aliyun, smtp (also email-to-fax), simulator.
-    public var kind: String
+    public var kind: GatewayKind
     public var channels: [Channel]
     public var url: String?
     /// Messages per second.
@@ -25,11 +25,10 @@ public struct GatewaySettings: Sendable, Codable {
         case name, kind, channels, url, rate, burst, maxInFlight = "max_in_flight", timeoutMs = "timeout_ms", weight
         case credentials, options
     }
-    public static let kinds = ["kannel", "http", "twilio", "aliyun", "smtp", "simulator"]
 
     /// Every value an entry may leave out has its default here, and only here.
     public init(
-        name: String, kind: String, channels: [Channel], url: String?, rate: Double = 100, burst: Int = 50,
+        name: String, kind: GatewayKind, channels: [Channel], url: String?, rate: Double = 100, burst: Int = 50,
         maxInFlight: Int = 32, timeoutMs: Int = 10_000, weight: Int = 0, credentials: [String: Secret] = [:],
         options: [String: String] = [:]
     ) {
@@ -50,7 +49,7 @@ public struct GatewaySettings: Sendable, Codable {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let name = try c.decode(String.self, forKey: .name)
-        let kind = try c.decode(String.self, forKey: .kind)
+        let kind = try c.decode(GatewayKind.self, forKey: .kind)
         let channels = try c.decode([Channel].self, forKey: .channels)
         let url = try c.decodeIfPresent(String.self, forKey: .url)
         let d = GatewaySettings(name: name, kind: kind, channels: channels, url: url)

@@ -1,9 +1,11 @@
+import CoreModel
 import Foundation
 
 extension GatewaySettings {
     /// Checks a decoder cannot make, for the whole list under `path`: names,
-    /// kinds, ranges, URLs and secrets. The adapters' own options are checked
-    /// when the gateways are built (`GatewayRegistry.build`).
+    /// ranges, URLs and secrets (an unknown kind does not decode). The
+    /// adapters' own options are checked when the gateways are built
+    /// (`GatewayRegistry.build`).
     public static func issues(_ gateways: [GatewaySettings], path: [String]) -> [ConfigIssue] {
         var issues: [ConfigIssue] = []
         var names = Set<String>()
@@ -11,10 +13,6 @@ extension GatewaySettings {
             let base = path + [String(index)]
             if !names.insert(gateway.name).inserted {
                 issues.append(.init(path: base + ["name"], message: "duplicate gateway name '\(gateway.name)'"))
-            }
-            if !kinds.contains(gateway.kind) {
-                let message = "unknown kind '\(gateway.kind)' (one of \(kinds.joined(separator: ", ")))"
-                issues.append(.init(path: base + ["kind"], message: message))
             }
             issues += gateway.issues(path: base)
         }
