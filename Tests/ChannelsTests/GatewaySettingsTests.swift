@@ -1,6 +1,7 @@
-import Channels
 import CoreModel
 import Testing
+
+@testable import Channels
 
 struct GatewaySettingsTests {
     @Test func anEntryWithOnlyTheRequiredValuesIsValid() {
@@ -21,5 +22,16 @@ struct GatewaySettingsTests {
             "gateways[0].weight", "gateways[0].timeout_ms", "gateways[0].url", "gateways[1].name",
         ])
         #expect(issues.allSatisfy { $0.severity == .error })
+    }
+
+    @Test func optionsTheAdapterDoesNotReadAreIssuesByKeyPath() {
+        let kannel = GatewaySettings(
+            name: "k", kind: .kannel, channels: [.sms], url: nil, options: ["from": "1", "smcs": "x"])
+        #expect(kannel.unknownOptionIssues(path: ["gateways", "0"]).map(\.description) == [
+            "gateways[0].options.smcs: unknown option for kannel (allowed: from, smsc, method)"
+        ])
+        // The simulator reads what it knows and ignores the rest; http checks its mapping itself.
+        let simulator = GatewaySettings(name: "s", kind: .simulator, channels: [.sms], url: nil, options: ["x": "1"])
+        #expect(simulator.unknownOptionIssues(path: ["gateways", "1"]).isEmpty)
     }
 }

@@ -21,4 +21,17 @@ public enum GatewayKind: String, Sendable, Codable, CaseIterable {
         }
         self = kind
     }
+
+    /// The `options:` keys the adapter reads, in the order its error lists
+    /// them; nil when the adapter checks its options itself (http: the
+    /// mapping) or reads the ones it knows and ignores the rest (simulator).
+    public var knownOptions: [String]? {
+        switch self {
+        case .kannel: ["from", "smsc", "method"]
+        case .aliyun: ["sign_name", "template", "region", "batch_size"]
+        case .twilio: ["from"]
+        case .smtp: ["from", "from_name", "fax_domain"]
+        case .http, .simulator: nil
+        }
+    }
 }

@@ -39,4 +39,14 @@ extension GatewaySettings {
         }
         return issues
     }
+
+    /// Options this kind's adapter does not read, by key path under `path`;
+    /// `GatewayRegistry.build` reports them with the adapter's other problems.
+    func unknownOptionIssues(path: [String]) -> [ConfigIssue] {
+        guard let known = kind.knownOptions else { return [] }
+        let message = "unknown option for \(kind.rawValue) (allowed: \(known.joined(separator: ", ")))"
+        return options.keys.filter { !known.contains($0) }.map {
+            ConfigIssue(path: path + ["options", $0], message: message)
+        }
+    }
 }

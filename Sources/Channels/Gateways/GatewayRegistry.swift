@@ -86,7 +86,8 @@ public struct GatewayRegistry: Sendable {
                     return nil
                 }
                 guard let value = secret.value else {
-                    issues.append(.init(path: path + ["credentials", key], message: "environment variable \(secret.variable ?? "?") is not set"))
+                    let message = "environment variable \(secret.variable ?? "?") is not set"
+                    issues.append(.init(path: path + ["credentials", key], message: message))
                     return nil
                 }
                 return value
@@ -98,13 +99,12 @@ public struct GatewayRegistry: Sendable {
                 }
                 return url
             }
+            issues += settings.unknownOptionIssues(path: path)
             switch settings.kind {
             case .kannel:
-                let allowed: Set<String> = ["from", "smsc", "method"]
-                for key in settings.options.keys where !allowed.contains(key) {
-                    issues.append(.init(path: path + ["options", key], message: "unknown option for kannel (allowed: from, smsc, method)"))
+                guard let url = url(), let username = secret("username"), let password = secret("password") else {
+                    continue
                 }
-                guard let url = url(), let username = secret("username"), let password = secret("password") else { continue }
                 let method = option("method")?.lowercased() ?? "get"
                 guard method == "get" || method == "post" else {
                     issues.append(.init(path: path + ["options", "method"], message: "must be get or post"))
@@ -112,56 +112,61 @@ public struct GatewayRegistry: Sendable {
                 }
                 built.append(KannelGateway(
                     settings: .init(
-                        name: settings.name, sendsmsURL: url, username: username, password: password, from: option("from"),
-                        dlrURL: "\(callbackBase)/webhooks/kannel/\(settings.name)/dlr", smsc: option("smsc"),
-                        usePOST: method == "post", timeoutMs: settings.timeoutMs),
+                        name: settings.name, sendsmsURL: url, username: username, password: password,
+                        from: option("from"), dlrURL: "\(callbackBase)/webhooks/kannel/\(settings.name)/dlr",
+                        smsc: option("smsc"), usePOST: method == "post", timeoutMs: settings.timeoutMs),
                     transport: transport, signer: signer))
             case .aliyun:
-                let allowed: Set<String> = ["sign_name", "template", "region", "batch_size"]
-                for key in settings.options.keys where !allowed.contains(key) {
-                    issues.append(.init(path: path + ["options", key], message: "unknown option for aliyun (allowed: sign_name, template, region, batch_size)"))
-                }
+                let maxBatch = AliyunSMSGateway.Settings.maxBatch
                 let batchSize = option("batch_size").map { Int($0) } ?? 1
-                guard let batchSize, (1...AliyunSMSGateway.Settings.maxBatch).contains(batchSize) else {
-                    issues.append(.init(path: path + ["options", "batch_size"], message: "batch_size must be a whole number from 1 to \(AliyunSMSGateway.Settings.maxBatch) (SendBatchSms's limit)"))
+                guard let batchSize, (1...maxBatch).contains(batchSize) else {
+                    let message = "batch_size must be a whole number from 1 to \(maxBatch) (SendBatchSms's limit)"
+                    issues.append(.init(path: path + ["options", "batch_size"], message: message))
                     continue
                 }
-                guard let url = url(), let keyId = secret("access_key_id"), let keySecret = secret("access_key_secret") else { continue }
+                guard let url = url(), let keyId = secret("access_key_id"), let keySecret = secret("access_key_secret")
+                else { continue }
                 guard let signName = option("sign_name") else {
-                    issues.append(.init(path: path + ["options", "sign_name"], message: "aliyun gateway needs options.sign_name (the approved 签名)"))
+                    let message = "aliyun gateway needs options.sign_name (the approved 签名)"
+                    issues.append(.init(path: path + ["options", "sign_name"], message: message))
                     continue
                 }
                 built.append(AliyunSMSGateway(
                     settings: .init(
-                        name: settings.name, endpoint: url, accessKeyId: keyId, accessKeySecret: keySecret, signName: signName,
-                        defaultTemplate: option("template"), regionId: option("region") ?? "cn-hangzhou", timeoutMs: settings.timeoutMs,
+                        name: settings.name, endpoint: url, accessKeyId: keyId, accessKeySecret: keySecret,
+                        signName: signName, defaultTemplate: option("template"),
+                        regionId: option("region") ?? "cn-hangzhou", timeoutMs: settings.timeoutMs,
                         batchSize: batchSize),
                     transport: transport))
             case .twilio:
-                for key in settings.options.keys where key != "from" {
-                    issues.append(.init(path: path + ["options", key], message: "unknown option for twilio (allowed: from)"))
+                guard let url = url(), let sid = secret("account_sid"), let token = secret("auth_token") else {
+                    continue
                 }
-                guard let url = url(), let sid = secret("account_sid"), let token = secret("auth_token") else { continue }
                 guard let from = option("from") else {
-                    issues.append(.init(path: path + ["options", "from"], message: "twilio gateway needs options.from (the calling/sending number)"))
+                    let message = "twilio gateway needs options.from (the calling/sending number)"
+                    issues.append(.init(path: path + ["options", "from"], message: message))
                     continue
                 }
                 built.append(TwilioGateway(
                     settings: .init(
-                        name: settings.name, apiBase: url.trimmingCharacters(in: CharacterSet(charactersIn: "/")), accountSid: sid, authToken: token,
-                        from: from, callbackBase: "\(callbackBase)/webhooks/twilio/\(settings.name)",
+                        name: settings.name, apiBase: url.trimmingCharacters(in: CharacterSet(charactersIn: "/")),
+                        accountSid: sid, authToken: token, from: from,
+                        callbackBase: "\(callbackBase)/webhooks/twilio/\(settings.name)",
                         timeoutMs: settings.timeoutMs),
                     transport: transport))
             case .http:
                 guard let url = url() else { continue }
                 var credentials: [String: String] = [:]
                 for key in settings.credentials.keys { if let value = secret(key) { credentials[key] = value } }
-                switch HTTPMappedGateway.Mapping.parse(options: settings.options, credentials: Set(settings.credentials.keys)) {
+                let parsed = HTTPMappedGateway.Mapping.parse(
+                    options: settings.options, credentials: Set(settings.credentials.keys))
+                switch parsed {
                 case .failure(let problems):
                     issues += problems.list.map { ConfigIssue(path: path + ["options", $0.key], message: $0.message) }
                 case .success(let mapping):
                     built.append(HTTPMappedGateway(
-                        name: settings.name, channels: Set(settings.channels), url: url, mapping: mapping, credentials: credentials,
+                        name: settings.name, channels: Set(settings.channels), url: url, mapping: mapping,
+                        credentials: credentials,
                         callbackURL: "\(callbackBase)/webhooks/http/\(settings.name)/receipt"
                             + "?token=\(signer.inboundToken(gateway: settings.name))",
                         transport: transport, timeoutMs: settings.timeoutMs))
@@ -169,18 +174,17 @@ public struct GatewayRegistry: Sendable {
             case .simulator:
                 guard let url = url() else { continue }
                 built.append(SimulatorGateway(
-                    name: settings.name, channels: Set(settings.channels), baseURL: url.trimmingCharacters(in: CharacterSet(charactersIn: "/")),
+                    name: settings.name, channels: Set(settings.channels),
+                    baseURL: url.trimmingCharacters(in: CharacterSet(charactersIn: "/")),
                     callbackURL: settings.options["callbacks"] == "off"
                         ? nil : "\(callbackBase)/webhooks/simulator/\(settings.name)/status",
                     transport: transport, signer: signer, timeoutMs: settings.timeoutMs))
             case .smtp:
-                let allowed: Set<String> = ["from", "from_name", "fax_domain"]
-                for key in settings.options.keys where !allowed.contains(key) {
-                    issues.append(.init(path: path + ["options", key], message: "unknown option for smtp (allowed: from, from_name, fax_domain)"))
-                }
                 guard let url = url() else { continue }
-                guard let from = option("from"), case .success(let fromAddress) = EmailAddressValidator.normalize(from) else {
-                    issues.append(.init(path: path + ["options", "from"], message: "smtp gateway needs options.from, a valid email address"))
+                guard let from = option("from"), case .success(let fromAddress) = EmailAddressValidator.normalize(from)
+                else {
+                    let message = "smtp gateway needs options.from, a valid email address"
+                    issues.append(.init(path: path + ["options", "from"], message: message))
                     continue
                 }
                 built.append(SMTPGateway(
@@ -188,9 +192,11 @@ public struct GatewayRegistry: Sendable {
                         name: settings.name, url: url, fromAddress: fromAddress,
                         fromName: option("from_name") ?? brand.name,
                         unsubscribeURL: "\(callbackBase)/webhooks/email/\(settings.name)/unsubscribe",
-                        username: settings.credentials["username"]?.value, password: settings.credentials["password"]?.value,
+                        username: settings.credentials["username"]?.value,
+                        password: settings.credentials["password"]?.value,
                         timeoutMs: settings.timeoutMs, faxDomain: option("fax_domain")),
-                    transport: transport, signer: signer, channels: Set(settings.channels).intersection([.email, .fax])))
+                    transport: transport, signer: signer,
+                    channels: Set(settings.channels).intersection([.email, .fax])))
             }
         }
         guard issues.isEmpty else { throw BuildError(issues: issues) }
