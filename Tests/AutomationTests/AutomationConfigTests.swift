@@ -1,5 +1,6 @@
 import CoreModel
 import Foundation
+import Scheduler
 import Testing
 
 struct AutomationConfigTests {

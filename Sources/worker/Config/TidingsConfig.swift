@@ -1,6 +1,7 @@
 import Channels
 import CoreModel
 import Foundation
+import Scheduler
 
 /// tidings.yaml, decoded: one part per section, each part's type with its
 /// own defaults and its own checks. The worker hands each module its part

@@ -1,3 +1,4 @@
+import CoreModel
 import Foundation
 
 /// The `automations:` section: rules the scheduler runs over the store with

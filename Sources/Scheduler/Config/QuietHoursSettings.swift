@@ -1,3 +1,4 @@
+import CoreModel
 import Foundation
 
 /// The `quiet_hours:` section: the daily window, in each member's local

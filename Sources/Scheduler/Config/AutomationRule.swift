@@ -1,3 +1,4 @@
+import CoreModel
 import Foundation
 
 /// What every automation has: on/off, the channels it sends on (one message

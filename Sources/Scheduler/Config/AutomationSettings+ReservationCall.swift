@@ -1,26 +1,29 @@
+import CoreModel
 import Foundation
 
 extension AutomationSettings {
-    /// `automations.reservation_reminder`.
-    public struct ReservationReminder: Sendable, Codable, Hashable {
+    /// `automations.reservation_call`: the call after a reservation reminder
+    /// SMS that was neither delivered nor answered within `afterMinutes`: an
+    /// IVR call asking to press 1 to confirm or 2 to cancel; the key pressed
+    /// updates the reservation.
+    public struct ReservationCall: Sendable, Codable, Hashable {
         public var enabled: Bool
         public var channels: [Channel]
         public var template: String
-        /// Hours before the reservation's scheduled time.
-        public var hoursBefore: Int
+        public var afterMinutes: Int
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case enabled, channels, template, hoursBefore = "hours_before"
+            case enabled, channels, template, afterMinutes = "after_minutes"
         }
 
-        public static let defaults = ReservationReminder(
-            enabled: true, channels: [.sms], template: "reservation-reminder", hoursBefore: 3)
+        public static let defaults = ReservationCall(
+            enabled: true, channels: [.voice], template: "reservation-call", afterMinutes: 30)
 
-        public init(enabled: Bool, channels: [Channel], template: String, hoursBefore: Int) {
+        public init(enabled: Bool, channels: [Channel], template: String, afterMinutes: Int) {
             self.enabled = enabled
             self.channels = channels
             self.template = template
-            self.hoursBefore = hoursBefore
+            self.afterMinutes = afterMinutes
         }
 
         public init(from decoder: Decoder) throws {
@@ -30,7 +33,7 @@ extension AutomationSettings {
             enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? d.enabled
             channels = try c.decodeIfPresent([Channel].self, forKey: .channels) ?? d.channels
             template = try c.decodeIfPresent(String.self, forKey: .template) ?? d.template
-            hoursBefore = try c.decodeIfPresent(Int.self, forKey: .hoursBefore) ?? d.hoursBefore
+            afterMinutes = try c.decodeIfPresent(Int.self, forKey: .afterMinutes) ?? d.afterMinutes
         }
 
         public var rule: AutomationRule { AutomationRule(enabled: enabled, channels: channels, template: template) }
