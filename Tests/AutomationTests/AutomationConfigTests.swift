@@ -1,11 +1,12 @@
 import CoreModel
 import Foundation
+import Scheduler
 import Testing
 
 struct AutomationConfigTests {
     @Test func defaultsAreValid() {
-        #expect(TidingsConfig.defaults.validate().isEmpty)
-        let a = TidingsConfig.defaults.automations
+        #expect(AutomationSettings.defaults.issues(path: ["automations"]).isEmpty)
+        let a = AutomationSettings.defaults
         #expect(a.intervalSeconds == 30)
         #expect(a.orderConfirmation.template == "order-confirmation" && a.orderConfirmation.delaySeconds == 0)
         #expect(a.reservationReminder.hoursBefore == 3)
@@ -16,17 +17,17 @@ struct AutomationConfigTests {
     }
 
     @Test func badValuesAreErrorsByKeyPath() {
-        var config = TidingsConfig.defaults
-        config.automations.intervalSeconds = 0
-        config.automations.orderConfirmation.delaySeconds = -5
-        config.automations.reservationReminder.channels = []
-        config.automations.lateDeliveryApology.outcomes = [.late1h, .onTime]
-        config.automations.lateDeliveryApology.points = -1
-        config.automations.revisitSurvey.hoursAfter = -24
-        config.automations.pointsExpiry.dayOfMonth = 31
-        config.automations.winBack.template = "../promotion"
-        config.automations.winBack.channels = [.sms, .email, .sms]
-        let issues = config.validate()
+        var a = AutomationSettings.defaults
+        a.intervalSeconds = 0
+        a.orderConfirmation.delaySeconds = -5
+        a.reservationReminder.channels = []
+        a.lateDeliveryApology.outcomes = [.late1h, .onTime]
+        a.lateDeliveryApology.points = -1
+        a.revisitSurvey.hoursAfter = -24
+        a.pointsExpiry.dayOfMonth = 31
+        a.winBack.template = "../promotion"
+        a.winBack.channels = [.sms, .email, .sms]
+        let issues = a.issues(path: ["automations"])
         #expect(issues.map(\.keyPath) == [
             "automations.interval_seconds",
             "automations.order_confirmation.delay_seconds",
@@ -39,12 +40,13 @@ struct AutomationConfigTests {
             "automations.win_back.channels[2]",
         ])
         #expect(issues.allSatisfy { $0.severity == .error })
-        #expect(issues.first { $0.keyPath == "automations.win_back.template" }?.message == "'../promotion' is not a template name (letters, digits, '-' and '_')")
+        let template = issues.first { $0.keyPath == "automations.win_back.template" }
+        #expect(template?.message == "'../promotion' is not a template name (letters, digits, '-' and '_')")
     }
 
     @Test func aDisabledAutomationMayListNoChannel() {
-        var config = TidingsConfig.defaults
-        config.automations.winBack.channels = []
-        #expect(config.validate().isEmpty)
+        var a = AutomationSettings.defaults
+        a.winBack.channels = []
+        #expect(a.issues(path: ["automations"]).isEmpty)
     }
 }

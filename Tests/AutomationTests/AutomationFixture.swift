@@ -39,12 +39,11 @@ let shippedTemplates = TemplateLibrary(
     directory: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("templates", isDirectory: true))
 
-/// The defaults with every automation off but `enabled`, changed by `edit`.
+/// The default `automations:` with every automation off but `enabled`, changed by `edit`.
 func automationConfig(
-    enabled: Set<AutomationName>, _ edit: (inout TidingsConfig.AutomationSettings) -> Void = { _ in }
-) -> TidingsConfig {
-    var config = TidingsConfig.defaults
-    var a = config.automations
+    enabled: Set<AutomationName>, _ edit: (inout AutomationSettings) -> Void = { _ in }
+) -> AutomationSettings {
+    var a = AutomationSettings.defaults
     a.orderConfirmation.enabled = enabled.contains(.orderConfirmation)
     a.reservationReminder.enabled = enabled.contains(.reservationReminder)
     a.reservationCall.enabled = enabled.contains(.reservationCall)
@@ -53,12 +52,16 @@ func automationConfig(
     a.pointsExpiry.enabled = enabled.contains(.pointsExpiry)
     a.winBack.enabled = enabled.contains(.winBack)
     edit(&a)
-    config.automations = a
-    return config
+    return a
 }
 
-func automationRunner(_ store: SQLiteStore, _ config: TidingsConfig, renderer: any MessageRenderer = shippedTemplates) -> AutomationRunner {
-    AutomationRunner(store: store, config: config, renderer: renderer, logger: Logger(label: "test.automations"), batchSize: 2)
+/// A runner over `settings` with the default regional defaults and brand.
+func automationRunner(
+    _ store: SQLiteStore, _ settings: AutomationSettings, renderer: any MessageRenderer = shippedTemplates
+) -> AutomationRunner {
+    AutomationRunner(
+        store: store, settings: settings, defaults: .defaults, brand: .defaults, renderer: renderer,
+        logger: Logger(label: "test.automations"), batchSize: 2)
 }
 
 let shanghai = TimeZone(identifier: "Asia/Shanghai")!

@@ -79,8 +79,8 @@ struct AutomationRunnerTests {
             try await store.load(.orders([order("SO1", orderedAt: now)]))
             let logger = Logger(label: "test.automations")
             let runner = AutomationRunner(
-                store: store, config: automationConfig(enabled: [.orderConfirmation]), renderer: shippedTemplates, clock: FixedClock(now),
-                logger: logger)
+                store: store, settings: automationConfig(enabled: [.orderConfirmation]), defaults: .defaults,
+                brand: .defaults, renderer: shippedTemplates, clock: FixedClock(now), logger: logger)
             let service = AutomationService(runner: runner, interval: .milliseconds(20), logger: logger)
             let group = ServiceGroup(configuration: .init(services: [service], logger: logger))
             try await withThrowingTaskGroup(of: Void.self) { tasks in

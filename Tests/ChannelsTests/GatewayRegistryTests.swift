@@ -13,7 +13,7 @@ struct GatewayRegistryTests {
         let names = weights.indices.map { "g\($0)" }
         return GatewayRegistry(
             gateways: names.map(Named.init),
-            settings: zip(names, weights).map { .init(name: $0, kind: "http", channels: [.sms], url: nil, weight: $1) })
+            settings: zip(names, weights).map { .init(name: $0, kind: .http, channels: [.sms], url: nil, weight: $1) })
     }
 
     @Test func withoutWeightsConfigOrderIsPreferenceThenFailover() {

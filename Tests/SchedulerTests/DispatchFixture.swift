@@ -39,12 +39,19 @@ struct DispatchFixture {
         return try await body(DispatchFixture(store: store, clock: FixedClock(now)))
     }
 
-    func dispatcher(_ gateways: [any Gateway], settings gatewaySettings: [TidingsConfig.GatewaySettings] = [], configure: (inout DispatchSettings) -> Void = { _ in }) -> Dispatcher {
+    func dispatcher(
+        _ gateways: [any Gateway], settings gatewaySettings: [GatewaySettings] = [],
+        configure: (inout DispatchSettings) -> Void = { _ in }
+    ) -> Dispatcher {
         var settings = DispatchSettings(owner: "test")
         settings.randomSeed = 42
         configure(&settings)
         let named = gatewaySettings.isEmpty
-            ? gateways.map { TidingsConfig.GatewaySettings(name: $0.name, kind: "http", channels: [.sms, .voice, .email, .fax], url: nil, rate: 0, maxInFlight: 1000) }
+            ? gateways.map {
+                GatewaySettings(
+                    name: $0.name, kind: .http, channels: [.sms, .voice, .email, .fax], url: nil, rate: 0,
+                    maxInFlight: 1000)
+            }
             : gatewaySettings
         return Dispatcher(store: store, registry: GatewayRegistry(gateways: gateways, settings: named), settings: settings, clock: clock)
     }

@@ -15,7 +15,9 @@ struct DispatcherTests {
             for index in 0..<30 { try await fixture.enqueue("promo:\(index)", lane: .marketing) }
             for index in 0..<5 { try await fixture.enqueue("order:\(index)") }
             let gateway = ScriptedGateway("g")
-            let settings = [TidingsConfig.GatewaySettings(name: "g", kind: "http", channels: [.sms], url: nil, rate: 0, maxInFlight: 8)]
+            let settings = [
+                GatewaySettings(name: "g", kind: .http, channels: [.sms], url: nil, rate: 0, maxInFlight: 8)
+            ]
             let dispatcher = fixture.dispatcher([gateway], settings: settings)
             #expect(try await dispatcher.sendDue() == 8)
             let first = gateway.sent.map(\.idempotencyKey)

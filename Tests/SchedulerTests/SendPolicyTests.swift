@@ -89,13 +89,13 @@ struct SendPolicyTests {
     }
 
     @Test func rulesFromTheConfigFile() throws {
-        let rules = try SendPolicyRules(quietHours: TidingsConfig.defaults.quietHours)
+        let rules = try SendPolicyRules(quietHours: QuietHoursSettings.defaults)
         #expect(rules.quietHoursLanes == [.marketing, .reminder])
         #expect(rules.frequencyCaps == [.marketing: FrequencyCap(limit: 2, days: 7)])
         let decision = SendPolicy(rules: rules).decide(facts(lane: .reminder, category: .service), now: evening)
         #expect(decision == .deferUntil(try instant("2026-03-11T01:00:00Z"), reason: "quiet_hours"))  // 09:00 local
 
-        let bad = TidingsConfig.QuietHoursSettings(start: "9pm", end: "08:00", lanes: [.marketing])
+        let bad = QuietHoursSettings(start: "9pm", end: "08:00", lanes: [.marketing])
         #expect(throws: QuietHours.ParseError.self) { try SendPolicyRules(quietHours: bad) }
     }
 }

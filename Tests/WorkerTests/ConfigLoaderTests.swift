@@ -31,6 +31,10 @@ struct ConfigLoaderTests {
         #expect(loaded.warnings.map(\.keyPath) == ["server.webhook_secret"])
     }
 
+    @Test func builtInDefaultsAreValid() {
+        #expect(TidingsConfig.defaults.validate().isEmpty)
+    }
+
     @Test func starterConfigSpellsOutTheAutomationDefaults() throws {
         let loaded = try load(StarterConfig.text(databasePath: "x.sqlite"), environment: ["TIDINGS_ADMIN_TOKEN": "t"])
         #expect(loaded.config.automations == TidingsConfig.defaults.automations)
@@ -98,6 +102,26 @@ struct ConfigLoaderTests {
             """))
         #expect(error.keyPath == "gateways[0].channels[1]")
         #expect(error.line == 4)
+    }
+
+    /// The kind is an enum decoded strictly: an unknown one is refused like any bad value.
+    @Test func unknownGatewayKindNamesPathAndLine() throws {
+        let error = try #require(failure("""
+            gateways:
+              - name: sim
+                kind: pigeon
+                channels: [sms]
+            """))
+        #expect(error.keyPath == "gateways[0].kind")
+        #expect(error.line == 3)
+        #expect(error.message == "unknown kind 'pigeon' (one of kannel, http, twilio, aliyun, smtp, simulator)")
+    }
+
+    @Test func everyGatewayKindDecodes() throws {
+        for kind in GatewayKind.allCases {
+            let loaded = try load("gateways:\n  - {name: g, kind: \(kind.rawValue), channels: [sms]}\n")
+            #expect(loaded.config.gateways.first?.kind == kind)
+        }
     }
 
     @Test func missingRequiredKey() throws {

@@ -8,14 +8,14 @@ import Foundation
 public struct GatewayRegistry: Sendable {
     public let gateways: [String: any Gateway]
     public let order: [Channel: [String]]
-    public let settings: [String: TidingsConfig.GatewaySettings]
+    public let settings: [String: GatewaySettings]
 
     public struct BuildError: Error, CustomStringConvertible {
         public var issues: [ConfigIssue]
         public var description: String { issues.map(\.description).joined(separator: "\n") }
     }
 
-    public init(gateways: [any Gateway], settings: [TidingsConfig.GatewaySettings] = []) {
+    public init(gateways: [any Gateway], settings: [GatewaySettings] = []) {
         var byName: [String: any Gateway] = [:]
         var order: [Channel: [String]] = [:]
         for gateway in gateways {
@@ -28,9 +28,9 @@ public struct GatewayRegistry: Sendable {
     }
 
     /// Auth tokens of the Twilio gateways, for checking their callbacks.
-    public static func twilioTokens(_ config: TidingsConfig) -> [String: String] {
+    public static func twilioTokens(_ gateways: [GatewaySettings]) -> [String: String] {
         var tokens: [String: String] = [:]
-        for gateway in config.gateways where gateway.kind == "twilio" {
+        for gateway in gateways where gateway.kind == .twilio {
             if let token = gateway.credentials["auth_token"]?.value { tokens[gateway.name] = token }
         }
         return tokens
@@ -69,37 +69,42 @@ public struct GatewayRegistry: Sendable {
         return z ^ (z >> 31)
     }
 
-    public static func build(config: TidingsConfig, transport: CurlTransport, signer: WebhookSigner) throws(BuildError) -> GatewayRegistry {
+    /// Builds the `gateways:` of tidings.yaml; `callbackBase` is where
+    /// providers reach our webhooks, `brand` names the email sender.
+    public static func build(
+        gateways: [GatewaySettings], callbackBase: String, brand: Brand, transport: CurlTransport, signer: WebhookSigner
+    ) throws(BuildError) -> GatewayRegistry {
         var built: [any Gateway] = []
         var issues: [ConfigIssue] = []
-        for (index, settings) in config.gateways.enumerated() {
+        for (index, settings) in gateways.enumerated() {
             let path = ["gateways", String(index)]
             func option(_ key: String) -> String? { settings.options[key] }
             func secret(_ key: String) -> String? {
                 guard let secret = settings.credentials[key] else {
-                    issues.append(.init(path: path + ["credentials"], message: "\(settings.kind) gateway needs credentials.\(key)"))
+                    let message = "\(settings.kind.rawValue) gateway needs credentials.\(key)"
+                    issues.append(.init(path: path + ["credentials"], message: message))
                     return nil
                 }
                 guard let value = secret.value else {
-                    issues.append(.init(path: path + ["credentials", key], message: "environment variable \(secret.variable ?? "?") is not set"))
+                    let message = "environment variable \(secret.variable ?? "?") is not set"
+                    issues.append(.init(path: path + ["credentials", key], message: message))
                     return nil
                 }
                 return value
             }
             func url() -> String? {
                 guard let url = settings.url else {
-                    issues.append(.init(path: path, message: "\(settings.kind) gateway needs a url"))
+                    issues.append(.init(path: path, message: "\(settings.kind.rawValue) gateway needs a url"))
                     return nil
                 }
                 return url
             }
+            issues += settings.unknownOptionIssues(path: path)
             switch settings.kind {
-            case "kannel":
-                let allowed: Set<String> = ["from", "smsc", "method"]
-                for key in settings.options.keys where !allowed.contains(key) {
-                    issues.append(.init(path: path + ["options", key], message: "unknown option for kannel (allowed: from, smsc, method)"))
+            case .kannel:
+                guard let url = url(), let username = secret("username"), let password = secret("password") else {
+                    continue
                 }
-                guard let url = url(), let username = secret("username"), let password = secret("password") else { continue }
                 let method = option("method")?.lowercased() ?? "get"
                 guard method == "get" || method == "post" else {
                     issues.append(.init(path: path + ["options", "method"], message: "must be get or post"))
@@ -107,86 +112,94 @@ public struct GatewayRegistry: Sendable {
                 }
                 built.append(KannelGateway(
                     settings: .init(
-                        name: settings.name, sendsmsURL: url, username: username, password: password, from: option("from"),
-                        dlrURL: "\(config.server.callbackBase)/webhooks/kannel/\(settings.name)/dlr", smsc: option("smsc"),
-                        usePOST: method == "post", timeoutMs: settings.timeoutMs),
+                        name: settings.name, sendsmsURL: url, username: username, password: password,
+                        from: option("from"), dlrURL: "\(callbackBase)/webhooks/kannel/\(settings.name)/dlr",
+                        smsc: option("smsc"), usePOST: method == "post", timeoutMs: settings.timeoutMs),
                     transport: transport, signer: signer))
-            case "aliyun":
-                let allowed: Set<String> = ["sign_name", "template", "region", "batch_size"]
-                for key in settings.options.keys where !allowed.contains(key) {
-                    issues.append(.init(path: path + ["options", key], message: "unknown option for aliyun (allowed: sign_name, template, region, batch_size)"))
-                }
+            case .aliyun:
+                let maxBatch = AliyunSMSGateway.Settings.maxBatch
                 let batchSize = option("batch_size").map { Int($0) } ?? 1
-                guard let batchSize, (1...AliyunSMSGateway.Settings.maxBatch).contains(batchSize) else {
-                    issues.append(.init(path: path + ["options", "batch_size"], message: "batch_size must be a whole number from 1 to \(AliyunSMSGateway.Settings.maxBatch) (SendBatchSms's limit)"))
+                guard let batchSize, (1...maxBatch).contains(batchSize) else {
+                    let message = "batch_size must be a whole number from 1 to \(maxBatch) (SendBatchSms's limit)"
+                    issues.append(.init(path: path + ["options", "batch_size"], message: message))
                     continue
                 }
-                guard let url = url(), let keyId = secret("access_key_id"), let keySecret = secret("access_key_secret") else { continue }
+                guard let url = url(), let keyId = secret("access_key_id"), let keySecret = secret("access_key_secret")
+                else { continue }
                 guard let signName = option("sign_name") else {
-                    issues.append(.init(path: path + ["options", "sign_name"], message: "aliyun gateway needs options.sign_name (the approved 签名)"))
+                    let message = "aliyun gateway needs options.sign_name (the approved 签名)"
+                    issues.append(.init(path: path + ["options", "sign_name"], message: message))
                     continue
                 }
                 built.append(AliyunSMSGateway(
                     settings: .init(
-                        name: settings.name, endpoint: url, accessKeyId: keyId, accessKeySecret: keySecret, signName: signName,
-                        defaultTemplate: option("template"), regionId: option("region") ?? "cn-hangzhou", timeoutMs: settings.timeoutMs,
+                        name: settings.name, endpoint: url, accessKeyId: keyId, accessKeySecret: keySecret,
+                        signName: signName, defaultTemplate: option("template"),
+                        regionId: option("region") ?? "cn-hangzhou", timeoutMs: settings.timeoutMs,
                         batchSize: batchSize),
                     transport: transport))
-            case "twilio":
-                for key in settings.options.keys where key != "from" {
-                    issues.append(.init(path: path + ["options", key], message: "unknown option for twilio (allowed: from)"))
+            case .twilio:
+                guard let url = url(), let sid = secret("account_sid"), let token = secret("auth_token") else {
+                    continue
                 }
-                guard let url = url(), let sid = secret("account_sid"), let token = secret("auth_token") else { continue }
                 guard let from = option("from") else {
-                    issues.append(.init(path: path + ["options", "from"], message: "twilio gateway needs options.from (the calling/sending number)"))
+                    let message = "twilio gateway needs options.from (the calling/sending number)"
+                    issues.append(.init(path: path + ["options", "from"], message: message))
                     continue
                 }
                 built.append(TwilioGateway(
                     settings: .init(
-                        name: settings.name, apiBase: url.trimmingCharacters(in: CharacterSet(charactersIn: "/")), accountSid: sid, authToken: token,
-                        from: from, callbackBase: "\(config.server.callbackBase)/webhooks/twilio/\(settings.name)", timeoutMs: settings.timeoutMs),
+                        name: settings.name, apiBase: url.trimmingCharacters(in: CharacterSet(charactersIn: "/")),
+                        accountSid: sid, authToken: token, from: from,
+                        callbackBase: "\(callbackBase)/webhooks/twilio/\(settings.name)",
+                        timeoutMs: settings.timeoutMs),
                     transport: transport))
-            case "http":
+            case .http:
                 guard let url = url() else { continue }
                 var credentials: [String: String] = [:]
                 for key in settings.credentials.keys { if let value = secret(key) { credentials[key] = value } }
-                switch HTTPMappedGateway.Mapping.parse(options: settings.options, credentials: Set(settings.credentials.keys)) {
+                let parsed = HTTPMappedGateway.Mapping.parse(
+                    options: settings.options, credentials: Set(settings.credentials.keys))
+                switch parsed {
                 case .failure(let problems):
                     issues += problems.list.map { ConfigIssue(path: path + ["options", $0.key], message: $0.message) }
                 case .success(let mapping):
                     built.append(HTTPMappedGateway(
-                        name: settings.name, channels: Set(settings.channels), url: url, mapping: mapping, credentials: credentials,
-                        callbackURL: "\(config.server.callbackBase)/webhooks/http/\(settings.name)/receipt?token=\(signer.inboundToken(gateway: settings.name))",
+                        name: settings.name, channels: Set(settings.channels), url: url, mapping: mapping,
+                        credentials: credentials,
+                        callbackURL: "\(callbackBase)/webhooks/http/\(settings.name)/receipt"
+                            + "?token=\(signer.inboundToken(gateway: settings.name))",
                         transport: transport, timeoutMs: settings.timeoutMs))
                 }
-            case "simulator":
+            case .simulator:
                 guard let url = url() else { continue }
                 built.append(SimulatorGateway(
-                    name: settings.name, channels: Set(settings.channels), baseURL: url.trimmingCharacters(in: CharacterSet(charactersIn: "/")),
-                    callbackURL: settings.options["callbacks"] == "off" ? nil : "\(config.server.callbackBase)/webhooks/simulator/\(settings.name)/status",
+                    name: settings.name, channels: Set(settings.channels),
+                    baseURL: url.trimmingCharacters(in: CharacterSet(charactersIn: "/")),
+                    callbackURL: settings.options["callbacks"] == "off"
+                        ? nil : "\(callbackBase)/webhooks/simulator/\(settings.name)/status",
                     transport: transport, signer: signer, timeoutMs: settings.timeoutMs))
-            case "smtp":
-                let allowed: Set<String> = ["from", "from_name", "fax_domain"]
-                for key in settings.options.keys where !allowed.contains(key) {
-                    issues.append(.init(path: path + ["options", key], message: "unknown option for smtp (allowed: from, from_name, fax_domain)"))
-                }
+            case .smtp:
                 guard let url = url() else { continue }
-                guard let from = option("from"), case .success(let fromAddress) = EmailAddressValidator.normalize(from) else {
-                    issues.append(.init(path: path + ["options", "from"], message: "smtp gateway needs options.from, a valid email address"))
+                guard let from = option("from"), case .success(let fromAddress) = EmailAddressValidator.normalize(from)
+                else {
+                    let message = "smtp gateway needs options.from, a valid email address"
+                    issues.append(.init(path: path + ["options", "from"], message: message))
                     continue
                 }
                 built.append(SMTPGateway(
                     settings: .init(
-                        name: settings.name, url: url, fromAddress: fromAddress, fromName: option("from_name") ?? config.brand.name,
-                        unsubscribeURL: "\(config.server.callbackBase)/webhooks/email/\(settings.name)/unsubscribe",
-                        username: settings.credentials["username"]?.value, password: settings.credentials["password"]?.value,
+                        name: settings.name, url: url, fromAddress: fromAddress,
+                        fromName: option("from_name") ?? brand.name,
+                        unsubscribeURL: "\(callbackBase)/webhooks/email/\(settings.name)/unsubscribe",
+                        username: settings.credentials["username"]?.value,
+                        password: settings.credentials["password"]?.value,
                         timeoutMs: settings.timeoutMs, faxDomain: option("fax_domain")),
-                    transport: transport, signer: signer, channels: Set(settings.channels).intersection([.email, .fax])))
-            default:
-                issues.append(.init(path: path + ["kind"], message: "gateway kind '\(settings.kind)' is not available yet in this build"))
+                    transport: transport, signer: signer,
+                    channels: Set(settings.channels).intersection([.email, .fax])))
             }
         }
         guard issues.isEmpty else { throw BuildError(issues: issues) }
-        return GatewayRegistry(gateways: built, settings: config.gateways)
+        return GatewayRegistry(gateways: built, settings: gateways)
     }
 }

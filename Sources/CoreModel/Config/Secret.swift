@@ -16,11 +16,13 @@ public struct Secret: Sendable, Codable, Hashable, CustomStringConvertible {
 
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        let environment = decoder.userInfo[Self.environmentKey] as? [String: String] ?? ProcessInfo.processInfo.environment
+        let environment =
+            decoder.userInfo[Self.environmentKey] as? [String: String] ?? ProcessInfo.processInfo.environment
         if text.hasPrefix("${"), text.hasSuffix("}") {
             let name = String(text.dropFirst(2).dropLast())
             guard name.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a valid ${ENV_VAR} reference"))
+                let message = "'\(text)' is not a valid ${ENV_VAR} reference"
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: message))
             }
             self.init(variable: name, value: environment[name].flatMap { $0.isEmpty ? nil : $0 })
         } else {
@@ -34,6 +36,19 @@ public struct Secret: Sendable, Codable, Hashable, CustomStringConvertible {
     }
 
     public var isSet: Bool { value != nil }
+
+    /// Warnings for a secret at `path` in tidings.yaml: one written in the file,
+    /// or one whose environment variable is not set.
+    public func issues(path: [String]) -> [ConfigIssue] {
+        if let variable, !isSet {
+            return [.init(path: path, message: "environment variable \(variable) is not set", severity: .warning)]
+        }
+        if variable == nil {
+            let message = "secret written in the file; use ${ENV_VAR} instead"
+            return [.init(path: path, message: message, severity: .warning)]
+        }
+        return []
+    }
 
     /// Masked: says where the value comes from and whether it is there.
     public var description: String {

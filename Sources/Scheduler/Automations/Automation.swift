@@ -5,6 +5,6 @@ import Foundation
 /// messages for it. What it committed before an error stays committed.
 protocol Automation: Sendable {
     var name: AutomationName { get }
-    var rule: TidingsConfig.AutomationRule { get }
+    var rule: AutomationRule { get }
     func run(now: Date, context: AutomationContext, tally: inout AutomationTally) async throws
 }

@@ -5,7 +5,10 @@ import Foundation
 struct AutomationContext: Sendable {
     let store: any AutomationScans
     let composer: MessageComposer
-    let config: TidingsConfig
+    /// Time zone and locale for members without their own.
+    let defaults: RegionalDefaults
+    /// Its name stands in for a missing branch name.
+    let brand: Brand
     /// Rows read and written per transaction.
     let batchSize: Int
 
@@ -13,7 +16,7 @@ struct AutomationContext: Sendable {
     /// long before the last scan's time still counts as changed since it.
     static let writeSlack: TimeInterval = 300
 
-    var defaultTimeZone: TimeZone { TimeZone(identifier: config.defaults.timezone) ?? TimeZone(identifier: "UTC") ?? .current }
+    var defaultTimeZone: TimeZone { TimeZone(identifier: defaults.timezone) ?? TimeZone(identifier: "UTC") ?? .current }
 
     func timeZone(of member: AutomationMember) -> TimeZone { TimeZone(identifier: member.timezone) ?? defaultTimeZone }
 

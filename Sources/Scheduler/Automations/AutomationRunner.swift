@@ -12,11 +12,12 @@ public struct AutomationRunner: Sendable {
     let locale: String
     let logger: Logger
 
+    /// - Parameters: settings, defaults, brand: tidings.yaml's `automations`, `defaults` and `brand`.
     public init(
-        store: any AutomationScans, config: TidingsConfig, renderer: any MessageRenderer, clock: any WallClock = SystemClock(),
+        store: any AutomationScans, settings: AutomationSettings, defaults: RegionalDefaults, brand: Brand,
+        renderer: any MessageRenderer, clock: any WallClock = SystemClock(),
         logger: Logger = Logger(label: "tidings.automations"), batchSize: Int = 500
     ) {
-        let settings = config.automations
         let all: [any Automation] = [
             OrderConfirmation(settings: settings.orderConfirmation), ReservationReminder(settings: settings.reservationReminder),
             ReservationCall(settings: settings.reservationCall),
@@ -25,9 +26,10 @@ public struct AutomationRunner: Sendable {
         ]
         self.automations = all.filter(\.rule.enabled)
         self.context = AutomationContext(
-            store: store, composer: MessageComposer(renderer: renderer, logger: logger), config: config, batchSize: max(1, batchSize))
+            store: store, composer: MessageComposer(renderer: renderer, logger: logger), defaults: defaults,
+            brand: brand, batchSize: max(1, batchSize))
         self.clock = clock
-        self.locale = config.defaults.locale
+        self.locale = defaults.locale
         self.logger = logger
     }
 

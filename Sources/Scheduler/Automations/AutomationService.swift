@@ -24,7 +24,9 @@ public struct AutomationService: Service {
     }
 
     /// Every `automations.interval_seconds` of the config.
-    public init(runner: AutomationRunner, settings: TidingsConfig.AutomationSettings, logger: Logger = Logger(label: "tidings.automations")) {
+    public init(
+        runner: AutomationRunner, settings: AutomationSettings, logger: Logger = Logger(label: "tidings.automations")
+    ) {
         self.init(runner: runner, interval: .seconds(settings.intervalSeconds), logger: logger)
     }
 

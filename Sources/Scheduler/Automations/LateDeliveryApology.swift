@@ -5,9 +5,9 @@ import Foundation
 /// service category) and, with `points`, one credit to the member's points,
 /// written in the same transaction under the order's key.
 struct LateDeliveryApology: Automation {
-    let settings: TidingsConfig.LateDeliveryApology
+    let settings: AutomationSettings.LateDeliveryApology
     var name: AutomationName { .lateDeliveryApology }
-    var rule: TidingsConfig.AutomationRule { settings.rule }
+    var rule: AutomationRule { settings.rule }
 
     static let creditReason = "配送致歉补偿"
 

@@ -10,7 +10,7 @@ struct MessageComposer: Sendable {
     let logger: Logger
 
     func messages(
-        for member: AutomationMember, rule: TidingsConfig.AutomationRule, draft: MessageDraft, automation: AutomationName,
+        for member: AutomationMember, rule: AutomationRule, draft: MessageDraft, automation: AutomationName,
         tally: inout AutomationTally
     ) -> [NewMessage] {
         rule.channels.compactMap { channel -> NewMessage? in

@@ -4,9 +4,9 @@ import Foundation
 /// A new order row → a confirmation within seconds (transactional lane,
 /// service category). Follows orders by row id, so only new rows trigger it.
 struct OrderConfirmation: Automation {
-    let settings: TidingsConfig.OrderConfirmation
+    let settings: AutomationSettings.OrderConfirmation
     var name: AutomationName { .orderConfirmation }
-    var rule: TidingsConfig.AutomationRule { settings.rule }
+    var rule: AutomationRule { settings.rule }
 
     /// A cancelled, moved or already delivered order is history, not something to confirm.
     static let confirmable: Set<OrderStatus> = [.placed, .confirmed, .booked]

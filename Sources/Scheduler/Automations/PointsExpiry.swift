@@ -5,9 +5,9 @@ import Foundation
 /// each member with points expiring within `days_ahead` (reminder lane,
 /// service category). The cursor is the last month done (`202606`).
 struct PointsExpiry: Automation {
-    let settings: TidingsConfig.PointsExpiry
+    let settings: AutomationSettings.PointsExpiry
     var name: AutomationName { .pointsExpiry }
-    var rule: TidingsConfig.AutomationRule { settings.rule }
+    var rule: AutomationRule { settings.rule }
 
     func run(now: Date, context: AutomationContext, tally: inout AutomationTally) async throws {
         let (year, month) = noticeMonth(at: now, in: context.defaultTimeZone)

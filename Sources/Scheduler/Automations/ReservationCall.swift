@@ -8,9 +8,9 @@ import Foundation
 /// to the booked time like the reminder, so a moved or cancelled booking
 /// drops a call not yet made.
 struct ReservationCall: Automation {
-    let settings: TidingsConfig.ReservationCall
+    let settings: AutomationSettings.ReservationCall
     var name: AutomationName { .reservationCall }
-    var rule: TidingsConfig.AutomationRule { settings.rule }
+    var rule: AutomationRule { settings.rule }
 
     func run(now: Date, context: AutomationContext, tally: inout AutomationTally) async throws {
         let wait = TimeInterval(settings.afterMinutes) * 60

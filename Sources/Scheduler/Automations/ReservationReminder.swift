@@ -6,9 +6,9 @@ import Foundation
 /// moves, the dispatcher drops the old reminder and the next scan writes one
 /// for the new time (the time is in the key).
 struct ReservationReminder: Automation {
-    let settings: TidingsConfig.ReservationReminder
+    let settings: AutomationSettings.ReservationReminder
     var name: AutomationName { .reservationReminder }
-    var rule: TidingsConfig.AutomationRule { settings.rule }
+    var rule: AutomationRule { settings.rule }
 
     func run(now: Date, context: AutomationContext, tally: inout AutomationTally) async throws {
         let lead = TimeInterval(settings.hoursBefore) * 3600

@@ -5,9 +5,9 @@ import Foundation
 /// survey (reminder lane, survey category). A survey more than
 /// `max_age_hours` late is not sent.
 struct RevisitSurvey: Automation {
-    let settings: TidingsConfig.RevisitSurvey
+    let settings: AutomationSettings.RevisitSurvey
     var name: AutomationName { .revisitSurvey }
-    var rule: TidingsConfig.AutomationRule { settings.rule }
+    var rule: AutomationRule { settings.rule }
 
     func run(now: Date, context: AutomationContext, tally: inout AutomationTally) async throws {
         let lag = TimeInterval(settings.hoursAfter) * 3600
@@ -32,7 +32,7 @@ struct RevisitSurvey: Automation {
             for complaint in try await context.store.complaintsResolved(in: window) {
                 let draft = draft(
                     key: AutomationKeys.complaintSurvey(complaint.complaintNo), member: complaint.member,
-                    branch: complaint.branchName ?? context.config.brand.name, orderNo: nil,
+                    branch: complaint.branchName ?? context.brand.name, orderNo: nil,
                     complaintNo: complaint.complaintNo,
                     expiresAt: complaint.resolvedAt.addingTimeInterval(lag + maxAge))
                 let messages = context.composer.messages(for: complaint.member, rule: rule, draft: draft, automation: name, tally: &tally)

@@ -5,9 +5,9 @@ import Foundation
 /// lane and category), at most once per `period_days` of dormancy: the key
 /// names the period's first day, and a new order starts the count again.
 struct WinBack: Automation {
-    let settings: TidingsConfig.WinBack
+    let settings: AutomationSettings.WinBack
     var name: AutomationName { .winBack }
-    var rule: TidingsConfig.AutomationRule { settings.rule }
+    var rule: AutomationRule { settings.rule }
 
     /// Dormancy is counted in days; finding it reads every member, so at most hourly.
     static let minimumGap: TimeInterval = 3600
@@ -34,7 +34,7 @@ struct WinBack: Automation {
                     keyPrefix: AutomationKeys.winBack(member.memberNo, periodStart: TemplateValues.day(periodStart, in: context.defaultTimeZone)),
                     lane: .marketing, category: .marketing, priority: 0,
                     values: [
-                        "member_name": member.name, "branch_name": member.branchName ?? context.config.brand.name,
+                        "member_name": member.name, "branch_name": member.branchName ?? context.brand.name,
                         "expires_on": TemplateValues.day(offerEnds, in: context.timeZone(of: member)),
                     ],
                     expiresAt: offerEnds)

@@ -14,12 +14,13 @@ public struct DispatchSettings: Sendable {
     public var lanes = LaneAllocator()
     public var retry = RetryPolicy()
     /// tidings.yaml's defaults: quiet hours 21:00–09:00 for marketing and reminders, 2 marketing per 7 days.
-    public var policy = SendPolicy(rules: (try? SendPolicyRules(quietHours: TidingsConfig.defaults.quietHours)) ?? SendPolicyRules())
+    public var policy = SendPolicy(
+        rules: (try? SendPolicyRules(quietHours: QuietHoursSettings.defaults)) ?? SendPolicyRules())
     public var breaker = CircuitBreaker.Configuration()
     /// Longest a batch waits inside its lease for a busy gateway before deferring.
     public var maxWaitForCapacity: TimeInterval = 2
     /// Quiet hours for messages without a member's own time zone.
-    public var timeZone = TimeZone(identifier: TidingsConfig.defaults.defaults.timezone) ?? .gmt
+    public var timeZone = TimeZone(identifier: RegionalDefaults.defaults.timezone) ?? .gmt
     public var randomSeed: UInt64 = UInt64.random(in: 1...UInt64.max)
 
     public init(owner: String) {

@@ -1,3 +1,4 @@
+import Channels
 import CoreModel
 import Foundation
 import Synchronization
@@ -23,7 +24,7 @@ public final class GatewayTraffic: Sendable {
     private let guards: Mutex<[String: Guard]>
 
     /// Gateways without settings (tests, ad-hoc registries) are unlimited.
-    public init(settings: [TidingsConfig.GatewaySettings], breaker: CircuitBreaker.Configuration = .init()) {
+    public init(settings: [GatewaySettings], breaker: CircuitBreaker.Configuration = .init()) {
         var guards: [String: Guard] = [:]
         for gateway in settings {
             guards[gateway.name] = Guard(

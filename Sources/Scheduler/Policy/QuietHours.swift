@@ -20,8 +20,12 @@ public struct QuietHours: Sendable, Hashable {
     /// - Parameters: start, end: "HH:MM", 24-hour, as in `quiet_hours` in tidings.yaml.
     public init(start: String, end: String) throws(ParseError) {
         // The config validator's parser, so both accept the same text.
-        guard let startMinute = TidingsConfig.minutes(ofClock: start) else { throw ParseError(field: "start", input: start) }
-        guard let endMinute = TidingsConfig.minutes(ofClock: end) else { throw ParseError(field: "end", input: end) }
+        guard let startMinute = QuietHoursSettings.minutes(ofClock: start) else {
+            throw ParseError(field: "start", input: start)
+        }
+        guard let endMinute = QuietHoursSettings.minutes(ofClock: end) else {
+            throw ParseError(field: "end", input: end)
+        }
         self.startMinute = startMinute
         self.endMinute = endMinute
     }

@@ -11,7 +11,7 @@ public struct SendPolicyRules: Sendable, Hashable {
     public var frequencyCaps: [ConsentCategory: FrequencyCap]
 
     /// The same lanes as tidings.yaml's default, so there is one default.
-    public static let defaultQuietHoursLanes = Set(TidingsConfig.defaults.quietHours.lanes)
+    public static let defaultQuietHoursLanes = Set(QuietHoursSettings.defaults.lanes)
     public static let defaultFrequencyCaps: [ConsentCategory: FrequencyCap] = [.marketing: FrequencyCap(limit: 2, days: 7)]
 
     public init(
@@ -25,7 +25,8 @@ public struct SendPolicyRules: Sendable, Hashable {
 
     /// Quiet hours and their lanes as tidings.yaml sets them.
     public init(
-        quietHours settings: TidingsConfig.QuietHoursSettings, frequencyCaps: [ConsentCategory: FrequencyCap] = Self.defaultFrequencyCaps
+        quietHours settings: QuietHoursSettings,
+        frequencyCaps: [ConsentCategory: FrequencyCap] = Self.defaultFrequencyCaps
     ) throws(QuietHours.ParseError) {
         self.init(
             quietHours: try QuietHours(start: settings.start, end: settings.end), quietHoursLanes: Set(settings.lanes),

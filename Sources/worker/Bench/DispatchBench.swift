@@ -47,7 +47,11 @@ struct DispatchBench: AsyncParsableCommand {
         let gateway = SimulatorGateway(name: "sim", channels: [.sms], baseURL: base, callbackURL: nil, transport: transport, signer: WebhookSigner(secret: "x"))
         let registry = GatewayRegistry(
             gateways: [storeOnly ? InstantGateway(name: "sim") as any Gateway : gateway],
-            settings: [.init(name: "sim", kind: "simulator", channels: [.sms], url: base, rate: 1_000_000, burst: 100_000, maxInFlight: maxInFlight)])
+            settings: [
+                .init(
+                    name: "sim", kind: .simulator, channels: [.sms], url: base, rate: 1_000_000, burst: 100_000,
+                    maxInFlight: maxInFlight)
+            ])
 
         print("queueing \(messages) SMS…")
         // Service category: the dispatcher checks policy for each, and none is held by consent or caps.

@@ -43,16 +43,22 @@ struct LatencyBench: AsyncParsableCommand {
         let gateway = SimulatorGateway(name: "sim", channels: [.sms], baseURL: simulator.base, callbackURL: nil, transport: transport, signer: WebhookSigner(secret: "x"))
         let registry = GatewayRegistry(
             gateways: [gateway],
-            settings: [.init(name: "sim", kind: "simulator", channels: [.sms], url: simulator.base, rate: 1_000_000, burst: 100_000, maxInFlight: maxInFlight)])
+            settings: [
+                .init(
+                    name: "sim", kind: .simulator, channels: [.sms], url: simulator.base, rate: 1_000_000,
+                    burst: 100_000, maxInFlight: maxInFlight)
+            ])
 
         print("queueing \(backlog) marketing SMS…")
         // Service category in the marketing lane: the backlog is sent, not held by consent or caps.
         try await SyntheticSMS.queue(backlog, into: store, prefix: "promo", lane: .marketing)
 
-        var config = TidingsConfig.defaults
-        config.templates = templates
-        for name in [\TidingsConfig.AutomationSettings.reservationReminder.enabled, \.reservationCall.enabled, \.lateDeliveryApology.enabled, \.revisitSurvey.enabled, \.pointsExpiry.enabled, \.winBack.enabled] {
-            config.automations[keyPath: name] = false
+        var onlyConfirmations = AutomationSettings.defaults
+        for name in [
+            \AutomationSettings.reservationReminder.enabled, \.reservationCall.enabled, \.lateDeliveryApology.enabled,
+            \.revisitSurvey.enabled, \.pointsExpiry.enabled, \.winBack.enabled,
+        ] {
+            onlyConfirmations[keyPath: name] = false
         }
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
@@ -60,7 +66,9 @@ struct LatencyBench: AsyncParsableCommand {
         settings.maxBatch = batch
         let dispatcher = Dispatcher(store: store, registry: registry, settings: settings, logger: logger)
         let automations = AutomationService(
-            runner: AutomationRunner(store: store, config: config, renderer: TemplateLibrary(directory: URL(fileURLWithPath: templates)), logger: logger),
+            runner: AutomationRunner(
+                store: store, settings: onlyConfirmations, defaults: .defaults, brand: .defaults,
+                renderer: TemplateLibrary(directory: URL(fileURLWithPath: templates)), logger: logger),
             interval: .seconds(3600), logger: logger)
         let writer = OrderWriter(store: store, members: members.map(\.memberNo), perSecond: ordersPerSecond, backlog: backlog)
         let cpuBefore = DispatchBench.cpuSeconds()

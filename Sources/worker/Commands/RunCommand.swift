@@ -59,9 +59,10 @@ struct RunCommand: AsyncParsableCommand {
         let endpoint = MetricsEndpoint(registry: metrics, store: store, traffic: dispatcher.traffic, adminToken: config.server.adminToken?.value)
         let app = WebServer.application(setup, registry: registry, metrics: endpoint, logger: logger)
 
-        let automations = AutomationService(
-            runner: AutomationRunner(store: store, config: config, renderer: TemplateLibrary(directory: URL(fileURLWithPath: config.templates)), logger: logger),
-            settings: config.automations, logger: logger)
+        let runner = AutomationRunner(
+            store: store, settings: config.automations, defaults: config.defaults, brand: config.brand,
+            renderer: TemplateLibrary(directory: URL(fileURLWithPath: config.templates)), logger: logger)
+        let automations = AutomationService(runner: runner, settings: config.automations, logger: logger)
 
         // Shut down in reverse: automations stop first, the dispatcher finishes before the server stops taking receipts.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [

@@ -44,11 +44,11 @@ struct SimulatorCommand: AsyncParsableCommand {
         where !(0...1).contains(rate) {
             throw ValidationError("\(name) must be between 0 and 1")
         }
-        guard TidingsConfig.hostPort(bind) != nil else { throw ValidationError("--bind '\(bind)' is not host:port") }
+        guard ServerSettings.hostPort(bind) != nil else { throw ValidationError("--bind '\(bind)' is not host:port") }
     }
 
     func run() async throws {
-        let (host, port) = TidingsConfig.hostPort(bind)!
+        let (host, port) = ServerSettings.hostPort(bind)!
         var behaviour = ProviderSimulator.Behaviour()
         behaviour.latencyMs = latencyMs
         behaviour.serverErrorRate = errorRate

@@ -3,7 +3,8 @@ import Foundation
 import Yams
 
 /// Reads tidings.yaml into `TidingsConfig`, turning every problem into a
-/// message with file, line and key path.
+/// message with file, line and key path. Each part decodes and checks
+/// itself (`ConfigIssue`s by key path); the loader adds where they are.
 enum ConfigLoader {
     struct Located: Error, CustomStringConvertible {
         var file: String
@@ -17,7 +18,8 @@ enum ConfigLoader {
             var place = file
             if let line { place += ":\(line)" }
             if let column { place += ":\(column)" }
-            return "\(place): \(severity == .warning ? "warning: " : "")\(keyPath.map { "\($0): " } ?? "")\(message)"
+            let label = severity == .warning ? "warning: " : ""
+            return "\(place): \(label)\(keyPath.map { "\($0): " } ?? "")\(message)"
         }
     }
 
@@ -28,29 +30,38 @@ enum ConfigLoader {
     }
 
     /// Loads `path`; with no path, ./tidings.yaml if present, else the defaults.
-    static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Loaded {
+    static func load(
+        path: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> Loaded {
         let chosen = path ?? environment["TIDINGS_CONFIG"]
-        guard let file = chosen ?? (FileManager.default.fileExists(atPath: "tidings.yaml") ? "tidings.yaml" : nil) else {
+        let present = FileManager.default.fileExists(atPath: "tidings.yaml") ? "tidings.yaml" : nil
+        guard let file = chosen ?? present else {
             return Loaded(config: .defaults, file: nil, warnings: [])
         }
         guard let data = FileManager.default.contents(atPath: file) else {
-            throw Located(file: file, message: "cannot read the config file (missing or not readable); create one with `tidings init`")
+            let message = "cannot read the config file (missing or not readable); create one with `tidings init`"
+            throw Located(file: file, message: message)
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw Located(file: file, message: "config file is not UTF-8") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw Located(file: file, message: "config file is not UTF-8")
+        }
         return try parse(text, file: file, environment: environment)
     }
 
     static func parse(_ text: String, file: String, environment: [String: String]) throws -> Loaded {
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else { return Loaded(config: .defaults, file: file, warnings: []) }
+            guard let node = try Yams.compose(yaml: text) else {
+                return Loaded(config: .defaults, file: file, warnings: [])
+            }
             root = node
         } catch let error as YamlError {
             throw located(error, file: file)
         }
         let config: TidingsConfig
         do {
-            config = try YAMLDecoder().decode(TidingsConfig.self, from: root, userInfo: [Secret.environmentKey: environment])
+            config = try YAMLDecoder().decode(
+                TidingsConfig.self, from: root, userInfo: [Secret.environmentKey: environment])
         } catch let error as DecodingError {
             throw located(error, root: root, file: file)
         }
@@ -58,7 +69,9 @@ enum ConfigLoader {
         var errors: [Located] = []
         for issue in config.validate() {
             let mark = node(at: issue.path, in: root)?.mark
-            let entry = Located(file: file, line: mark?.line, column: mark?.column, keyPath: issue.keyPath, message: issue.message, severity: issue.severity)
+            let entry = Located(
+                file: file, line: mark?.line, column: mark?.column, keyPath: issue.keyPath, message: issue.message,
+                severity: issue.severity)
             if issue.severity == .error { errors.append(entry) } else { warnings.append(entry) }
         }
         if let first = errors.first {
@@ -71,7 +84,8 @@ enum ConfigLoader {
 
     private static func located(_ error: YamlError, file: String) -> Located {
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
             return Located(file: file, line: mark.line, column: mark.column, message: "YAML syntax: \(problem)")
         default:
             return Located(file: file, message: "YAML: \(error)")
@@ -80,18 +94,26 @@ enum ConfigLoader {
 
     private static func located(_ error: DecodingError, root: Node, file: String) -> Located {
         let (path, message): ([CodingKey], String) = switch error {
-        case .typeMismatch(let type, let context): (context.codingPath, "expected \(describe(type))\(found(context.codingPath, root))")
+        case .typeMismatch(let type, let context):
+            (context.codingPath, "expected \(describe(type))\(found(context.codingPath, root))")
         case .valueNotFound(let type, let context): (context.codingPath, "expected \(describe(type)), found nothing")
         case .keyNotFound(let key, let context): (context.codingPath, "missing required key '\(key.stringValue)'")
-        case .dataCorrupted(let context): (context.codingPath, context.debugDescription + found(context.codingPath, root, onlyScalars: true))
+        // A part that refused a value (`Decoder.refuse`) has already quoted it.
+        case .dataCorrupted(let context) where context.underlyingError is ConfigIssue:
+            (context.codingPath, context.debugDescription)
+        case .dataCorrupted(let context):
+            (context.codingPath, context.debugDescription + found(context.codingPath, root, onlyScalars: true))
         @unknown default: ([], "\(error)")
         }
         let names = path.map { $0.intValue.map(String.init) ?? $0.stringValue }
         // An unknown key points at itself; a bad value at the value.
         let pointAtKey = message.hasPrefix("unknown key")
-        let mark = node(at: names, in: root, preferKey: pointAtKey)?.mark ?? node(at: Array(names.dropLast()), in: root)?.mark
-        let issue = ConfigIssue(path: names, message: message)
-        return Located(file: file, line: mark?.line, column: mark?.column, keyPath: issue.keyPath.isEmpty ? "(top level)" : issue.keyPath, message: message)
+        let mark =
+            node(at: names, in: root, preferKey: pointAtKey)?.mark ?? node(at: Array(names.dropLast()), in: root)?.mark
+        let keyPath = ConfigIssue(path: names, message: message).keyPath
+        return Located(
+            file: file, line: mark?.line, column: mark?.column, keyPath: keyPath.isEmpty ? "(top level)" : keyPath,
+            message: message)
     }
 
     private static func found(_ path: [CodingKey], _ root: Node, onlyScalars: Bool = false) -> String {
@@ -113,7 +135,7 @@ enum ConfigLoader {
         case is Bool.Type: "true or false"
         case is [Any].Type: "a list"
         default:
-            String(describing: type).contains("Dictionary") || String(describing: type).contains("Settings") || String(describing: type).contains("Config")
+            ["Dictionary", "Settings", "Config"].contains { String(describing: type).contains($0) }
                 ? "a mapping" : "\(type)"
         }
     }

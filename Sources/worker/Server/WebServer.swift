@@ -24,10 +24,12 @@ enum WebServer {
         guard let secret = config.server.webhookSecret?.value else {
             throw ValidationError("server.webhook_secret is required to receive receipts (set \(config.server.webhookSecret?.variable ?? "it") in the environment)")
         }
-        guard let (host, port) = TidingsConfig.hostPort(config.server.bind) else { throw ValidationError("server.bind '\(config.server.bind)' is not host:port") }
+        guard let (host, port) = ServerSettings.hostPort(config.server.bind) else {
+            throw ValidationError("server.bind '\(config.server.bind)' is not host:port")
+        }
         return Setup(
             host: host, port: port, signer: WebhookSigner(secret: secret), sink: ReceiptApplier(store: store),
-            twilioTokens: GatewayRegistry.twilioTokens(config), publicBase: config.server.callbackBase)
+            twilioTokens: GatewayRegistry.twilioTokens(config.gateways), publicBase: config.server.callbackBase)
     }
 
     /// The webhooks and /health; `registry` gives the `http` gateways' receipt

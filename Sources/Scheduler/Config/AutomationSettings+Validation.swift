@@ -1,8 +1,9 @@
+import CoreModel
 import Foundation
 
-extension TidingsConfig.AutomationSettings {
+extension AutomationSettings {
     /// Ranges and names a decoder cannot check, by key path under `path`.
-    func issues(path: [String]) -> [ConfigIssue] {
+    public func issues(path: [String]) -> [ConfigIssue] {
         var issues: [ConfigIssue] = []
         func check(_ ok: Bool, _ keys: [String], _ message: String) {
             if !ok { issues.append(ConfigIssue(path: path + keys, message: message)) }
@@ -33,7 +34,8 @@ extension TidingsConfig.AutomationSettings {
                 check(revisitSurvey.hoursAfter >= 0, [key, "hours_after"], "must be 0 or more hours")
                 check(revisitSurvey.maxAgeHours >= 1, [key, "max_age_hours"], "must be at least 1 hour")
             case "points_expiry":
-                check((1...28).contains(pointsExpiry.dayOfMonth), [key, "day_of_month"], "must be 1-28 (a day every month has)")
+                let dayOfMonth = pointsExpiry.dayOfMonth
+                check((1...28).contains(dayOfMonth), [key, "day_of_month"], "must be 1-28 (a day every month has)")
                 check(pointsExpiry.daysAhead >= 1, [key, "days_ahead"], "must be at least 1 day")
             case "win_back":
                 check(winBack.dormantDays >= 1, [key, "dormant_days"], "must be at least 1 day")
@@ -48,18 +50,20 @@ extension TidingsConfig.AutomationSettings {
 
     private static let templateNameCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
-    private static func ruleIssues(_ rule: TidingsConfig.AutomationRule, path: [String]) -> [ConfigIssue] {
+    private static func ruleIssues(_ rule: AutomationRule, path: [String]) -> [ConfigIssue] {
         var issues: [ConfigIssue] = []
         // The name becomes a folder under templates/: nothing may climb out of it.
         if rule.template.isEmpty || !rule.template.allSatisfy(templateNameCharacters.contains) {
-            issues.append(.init(path: path + ["template"], message: "'\(rule.template)' is not a template name (letters, digits, '-' and '_')"))
+            let message = "'\(rule.template)' is not a template name (letters, digits, '-' and '_')"
+            issues.append(.init(path: path + ["template"], message: message))
         }
         if rule.enabled && rule.channels.isEmpty {
             issues.append(.init(path: path + ["channels"], message: "lists no channel"))
         }
         var seen = Set<Channel>()
         for (index, channel) in rule.channels.enumerated() where !seen.insert(channel).inserted {
-            issues.append(.init(path: path + ["channels", String(index)], message: "'\(channel.rawValue)' is listed twice"))
+            let message = "'\(channel.rawValue)' is listed twice"
+            issues.append(.init(path: path + ["channels", String(index)], message: message))
         }
         return issues
     }

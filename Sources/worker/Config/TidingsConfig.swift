@@ -1,0 +1,68 @@
+import Channels
+import CoreModel
+import Foundation
+import Scheduler
+
+/// tidings.yaml, decoded: one part per section, each part's type with its
+/// own defaults and its own checks. The worker hands each module its part
+/// (the gateways to `GatewayRegistry.build`, the automations, regional
+/// defaults and brand to `AutomationRunner`, quiet hours to `SendPolicyRules`).
+struct TidingsConfig: Sendable, Codable {
+    var database: DatabaseSettings
+    var defaults: RegionalDefaults
+    var brand: Brand
+    var quietHours: QuietHoursSettings
+    var gateways: [GatewaySettings]
+    var server: ServerSettings
+    var automations: AutomationSettings
+    /// The message templates' directory (templates/<name>/<channel>.<locale>.mustache).
+    var templates: String
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case database, defaults, brand, quietHours = "quiet_hours", gateways, server, automations, templates
+    }
+
+    static let defaults = TidingsConfig(
+        database: .defaults, defaults: .defaults, brand: .defaults, quietHours: .defaults, gateways: [],
+        server: .defaults, automations: .defaults, templates: "templates")
+
+    init(
+        database: DatabaseSettings, defaults: RegionalDefaults, brand: Brand, quietHours: QuietHoursSettings,
+        gateways: [GatewaySettings], server: ServerSettings, automations: AutomationSettings, templates: String
+    ) {
+        self.database = database
+        self.defaults = defaults
+        self.brand = brand
+        self.quietHours = quietHours
+        self.gateways = gateways
+        self.server = server
+        self.automations = automations
+        self.templates = templates
+    }
+
+    init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = Self.defaults
+        database = try c.decodeIfPresent(DatabaseSettings.self, forKey: .database) ?? d.database
+        defaults = try c.decodeIfPresent(RegionalDefaults.self, forKey: .defaults) ?? d.defaults
+        brand = try c.decodeIfPresent(Brand.self, forKey: .brand) ?? d.brand
+        quietHours = try c.decodeIfPresent(QuietHoursSettings.self, forKey: .quietHours) ?? d.quietHours
+        gateways = try c.decodeIfPresent([GatewaySettings].self, forKey: .gateways) ?? d.gateways
+        server = try c.decodeIfPresent(ServerSettings.self, forKey: .server) ?? d.server
+        automations = try c.decodeIfPresent(AutomationSettings.self, forKey: .automations) ?? d.automations
+        templates = try c.decodeIfPresent(String.self, forKey: .templates) ?? d.templates
+    }
+
+    /// Checks values a decoder cannot (formats, references, ranges), each
+    /// part by its owner, in file order.
+    func validate() -> [ConfigIssue] {
+        var issues = defaults.issues(path: ["defaults"])
+        issues += quietHours.issues(path: ["quiet_hours"])
+        issues += brand.issues(path: ["brand"])
+        issues += GatewaySettings.issues(gateways, path: ["gateways"])
+        issues += server.issues(path: ["server"])
+        issues += automations.issues(path: ["automations"])
+        return issues
+    }
+}
