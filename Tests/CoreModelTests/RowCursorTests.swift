@@ -6,7 +6,9 @@ import Testing
 struct RowCursorTests {
     let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
-    func gap(_ low: Int64, _ high: Int64, _ since: Date) -> RowCursor.Gap { RowCursor.Gap(low: low, high: high, since: since) }
+    func gap(_ low: Int64, _ high: Int64, _ since: Date) -> RowCursor.Gap {
+        RowCursor.Gap(low: low, high: high, since: since)
+    }
 
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String
@@ -21,23 +23,33 @@ struct RowCursorTests {
     static let later = t0.addingTimeInterval(60)
 
     static let cases: [Case] = [
-        Case(name: "contiguous rows leave no gap", before: .start, page: [1, 2, 3], limit: 5, after: RowCursor(position: 3)),
-        Case(name: "an empty page changes nothing", before: RowCursor(position: 3), page: [], limit: 5, after: RowCursor(position: 3)),
+        Case(
+            name: "contiguous rows leave no gap", before: .start, page: [1, 2, 3], limit: 5,
+            after: RowCursor(position: 3)),
+        Case(
+            name: "an empty page changes nothing", before: RowCursor(position: 3), page: [], limit: 5,
+            after: RowCursor(position: 3)),
         Case(
             name: "ids skipped become a gap", before: RowCursor(position: 3), page: [4, 7, 8], limit: 5,
             after: RowCursor(position: 8, gaps: [RowCursor.Gap(low: 5, high: 6, since: later)])),
         Case(
-            name: "a row found in a gap splits it", before: RowCursor(position: 8, gaps: [RowCursor.Gap(low: 5, high: 7, since: t0)]),
+            name: "a row found in a gap splits it",
+            before: RowCursor(position: 8, gaps: [RowCursor.Gap(low: 5, high: 7, since: t0)]),
             page: [6], limit: 5,
-            after: RowCursor(position: 8, gaps: [RowCursor.Gap(low: 5, high: 5, since: t0), RowCursor.Gap(low: 7, high: 7, since: t0)])),
+            after: RowCursor(
+                position: 8,
+                gaps: [RowCursor.Gap(low: 5, high: 5, since: t0), RowCursor.Gap(low: 7, high: 7, since: t0)])),
         Case(
-            name: "a gap filled disappears", before: RowCursor(position: 8, gaps: [RowCursor.Gap(low: 5, high: 5, since: t0)]),
+            name: "a gap filled disappears",
+            before: RowCursor(position: 8, gaps: [RowCursor.Gap(low: 5, high: 5, since: t0)]),
             page: [5, 9], limit: 5, after: RowCursor(position: 9)),
         Case(
             name: "a full page examined only up to its last row",
             before: RowCursor(position: 10, gaps: [RowCursor.Gap(low: 2, high: 8, since: t0)]),
             page: [3, 4], limit: 2,
-            after: RowCursor(position: 10, gaps: [RowCursor.Gap(low: 2, high: 2, since: t0), RowCursor.Gap(low: 5, high: 8, since: t0)])),
+            after: RowCursor(
+                position: 10,
+                gaps: [RowCursor.Gap(low: 2, high: 2, since: t0), RowCursor.Gap(low: 5, high: 8, since: t0)])),
         Case(
             name: "a full page of new rows moves to its last", before: RowCursor(position: 0), page: [1, 3], limit: 2,
             after: RowCursor(position: 3, gaps: [RowCursor.Gap(low: 2, high: 2, since: later)])),

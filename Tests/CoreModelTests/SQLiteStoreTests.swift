@@ -13,7 +13,8 @@ struct SQLiteStoreTests {
     @Test func leasingReadsTheDueIndexWithoutSorting() async throws {
         try await withStore { store, _ in
             let plan = try await store.pool.read { db in
-                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(SQLiteStore.dueSQL)", arguments: ["marketing", 0, 10]).map { $0["detail"] as String }.joined(separator: "\n")
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(SQLiteStore.dueSQL)", arguments: ["marketing", 0, 10])
+                    .map { $0["detail"] as String }.joined(separator: "\n")
             }
             #expect(plan.contains("USING INDEX messages_due"), "\(plan)")
             #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
@@ -23,10 +24,11 @@ struct SQLiteStoreTests {
     @Test func migrationsAreNamedAndApplied() async throws {
         try await withStore { store, _ in
             let applied = try store.appliedMigrations()
-            #expect(applied == [
-                "v1-records", "v1-outbox", "v2-outbox-partial-indexes", "v3-message-binding", "v4-automations",
-                "v5-message-purpose", "v6-cursor-gaps",
-            ])
+            #expect(
+                applied == [
+                    "v1-records", "v1-outbox", "v2-outbox-partial-indexes", "v3-message-binding", "v4-automations",
+                    "v5-message-purpose", "v6-cursor-gaps",
+                ])
         }
     }
 }
@@ -55,7 +57,9 @@ extension SQLiteStoreTests {
         try await withStore { store, _ in
             let plan = try await store.pool.read { db in
                 try Row.fetchAll(
-                    db, sql: "EXPLAIN QUERY PLAN SELECT id FROM messages WHERE purpose = ? AND created_at > ? AND created_at <= ?",
+                    db,
+                    sql:
+                        "EXPLAIN QUERY PLAN SELECT id FROM messages WHERE purpose = ? AND created_at > ? AND created_at <= ?",
                     arguments: ["automation:reservation_reminder", 0, 1]
                 ).map { $0["detail"] as String }.joined(separator: "\n")
             }

@@ -7,14 +7,17 @@ struct AutomationScansContractTests {
     let now = Fixture.now
 
     /// Reads every page of new orders from `cursor`, as the automations do, and commits the cursor.
-    func readOrders(_ store: any Store, from cursor: RowCursor, at time: Date, limit: Int = 2) async throws -> (RowCursor, [String]) {
+    func readOrders(
+        _ store: any Store, from cursor: RowCursor, at time: Date, limit: Int = 2
+    ) async throws -> (RowCursor, [String]) {
         var cursor = cursor
         var seen: [String] = []
         while true {
             let page = try await store.ordersCreated(after: cursor, limit: limit)
             cursor = cursor.advanced(over: page.map(\.id), limit: limit, now: time, patience: 600)
             seen += page.map(\.orderNo)
-            _ = try await store.commit(AutomationBatch(cursor: AutomationCursor(name: "orders", rows: cursor)), now: time)
+            _ = try await store.commit(
+                AutomationBatch(cursor: AutomationCursor(name: "orders", rows: cursor)), now: time)
             if page.count < limit { return (cursor, seen) }
         }
     }
@@ -48,11 +51,13 @@ struct AutomationScansContractTests {
     func feedbackIsFollowedByRowCursorToo(_ kind: StoreKind) async throws {
         try await kind.withStore { store, _ in
             try await store.load(.members([Fixture.member("M1")]))
-            try await store.load(.orders([Fixture.order("SO1", status: .delivered), Fixture.order("SO2", status: .delivered)]))
-            try await store.load(.feedback([
-                DeliveryFeedback(orderNo: "SO1", outcome: .late1h, note: nil, recordedAt: now),
-                DeliveryFeedback(orderNo: "SO2", outcome: .onTime, note: nil, recordedAt: now),
-            ]))
+            try await store.load(
+                .orders([Fixture.order("SO1", status: .delivered), Fixture.order("SO2", status: .delivered)]))
+            try await store.load(
+                .feedback([
+                    DeliveryFeedback(orderNo: "SO1", outcome: .late1h, note: nil, recordedAt: now),
+                    DeliveryFeedback(orderNo: "SO2", outcome: .onTime, note: nil, recordedAt: now),
+                ]))
             let first = try await store.feedbackRecorded(after: .start, limit: 1)
             #expect(first.map(\.order.orderNo) == ["SO1"] && first.first?.outcome == .late1h)
             let cursor = RowCursor.start.advanced(over: first.map(\.id), limit: 1, now: now, patience: 600)
@@ -67,7 +72,11 @@ struct AutomationScansContractTests {
             try await store.load(.members([Fixture.member("M1")]))
             let batch = AutomationBatch(
                 messages: [Fixture.message("apology", purpose: .automation("late_delivery_apology"), member: "M1")],
-                credits: [PointsCredit(idempotencyKey: "credit-1", memberNo: "M1", orderNo: nil, points: 50, reason: "致歉", expiresAt: nil)],
+                credits: [
+                    PointsCredit(
+                        idempotencyKey: "credit-1", memberNo: "M1", orderNo: nil, points: 50, reason: "致歉",
+                        expiresAt: nil)
+                ],
                 cursor: AutomationCursor(name: "late_delivery_apology", position: 7))
             let first = try await store.commit(batch, now: now)
             let again = try await store.commit(batch, now: now)
@@ -75,8 +84,11 @@ struct AutomationScansContractTests {
             #expect(again.messages.first == .duplicate(messageId: first.messages[0].id))
             #expect(try await store.memberProfile(memberNo: "M1", timelineLimit: 1)?.member.points == 50)
             #expect(try await store.automationCursor(named: "late_delivery_apology")?.position == 7)
-            _ = try await store.commit(AutomationBatch(cursor: AutomationCursor(name: "late_delivery_apology", position: 3)), now: now)
-            #expect(try await store.automationCursor(named: "late_delivery_apology")?.position == 7, "positions only move forward")
+            _ = try await store.commit(
+                AutomationBatch(cursor: AutomationCursor(name: "late_delivery_apology", position: 3)), now: now)
+            #expect(
+                try await store.automationCursor(named: "late_delivery_apology")?.position == 7,
+                "positions only move forward")
         }
     }
 }

@@ -5,7 +5,8 @@ import Synchronization
 /// Records and messages the contract tests write, in domain terms only.
 enum Fixture {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
-    static let branch = Branch(code: "B1", name: "天河店", district: "天河区", address: "天河路1号", phone: nil, fax: nil, seats: 120)
+    static let branch = Branch(
+        code: "B1", name: "天河店", district: "天河区", address: "天河路1号", phone: nil, fax: nil, seats: 120)
 
     static func member(_ no: String, phone: String = "+8613812345678", email: String? = nil) -> Member {
         Member(
@@ -18,12 +19,14 @@ enum Fixture {
         orderedAt: Date = now, scheduledAt: Date? = nil
     ) -> Order {
         Order(
-            orderNo: no, memberNo: member, branchCode: "B1", source: .agent, kind: kind, status: status, orderedAt: orderedAt,
+            orderNo: no, memberNo: member, branchCode: "B1", source: .agent, kind: kind, status: status,
+            orderedAt: orderedAt,
             scheduledAt: scheduledAt, partySize: kind == .reservation ? 4 : nil, amountFen: 36800)
     }
 
     static func message(
-        _ key: String, purpose: MessagePurpose = .single, lane: Lane = .transactional, category: ConsentCategory = .service,
+        _ key: String, purpose: MessagePurpose = .single, lane: Lane = .transactional,
+        category: ConsentCategory = .service,
         priority: Int = 0, member: String? = nil, address: String = "+8613812345678", notBefore: Date? = nil,
         orderNo: String? = nil, channel: Channel = .sms
     ) -> NewMessage {
@@ -41,7 +44,9 @@ final class ScriptedRules: FeedbackRules {
     let receipt: @Sendable (ReceiptRecord, ReceiptFacts) -> [FeedbackAction]
 
     init(
-        inbound: @escaping @Sendable (InboundRecord, InboundFacts) -> InboundDecision = { message, _ in InboundDecision(kind: message.kind) },
+        inbound: @escaping @Sendable (InboundRecord, InboundFacts) -> InboundDecision = { message, _ in
+            InboundDecision(kind: message.kind)
+        },
         receipt: @escaping @Sendable (ReceiptRecord, ReceiptFacts) -> [FeedbackAction] = { _, _ in [] }
     ) {
         self.inbound = inbound

@@ -12,7 +12,8 @@ struct OutboxContractTests {
             let first = try await store.enqueue([Fixture.message("order:1:confirm:sms")], now: now)
             let second = try await store.enqueue(
                 [Fixture.message("order:1:confirm:sms"), Fixture.message("order:2:confirm:sms")], now: now)
-            guard case .enqueued(let id) = first[0], case .duplicate(let same) = second[0], case .enqueued = second[1] else {
+            guard case .enqueued(let id) = first[0], case .duplicate(let same) = second[0], case .enqueued = second[1]
+            else {
                 Issue.record("unexpected \(first) \(second)")
                 return
             }
@@ -25,10 +26,12 @@ struct OutboxContractTests {
     func aMessageCarriesWhatItIsAbout(_ kind: StoreKind) async throws {
         try await kind.withStore { store, _ in
             try await store.load(.members([Fixture.member("M1")]))
-            try await store.load(.orders([Fixture.order("SO1", kind: .reservation, status: .booked, scheduledAt: now + 7200)]))
+            try await store.load(
+                .orders([Fixture.order("SO1", kind: .reservation, status: .booked, scheduledAt: now + 7200)]))
             let reminder = Fixture.message(
                 "reminder", purpose: .automation("reservation_reminder"), lane: .reminder, member: "M1", orderNo: "SO1")
-            let other = Fixture.message("other", purpose: .automation("order_confirmation"), member: "M1", orderNo: "SO1")
+            let other = Fixture.message(
+                "other", purpose: .automation("order_confirmation"), member: "M1", orderNo: "SO1")
             _ = try await store.enqueue([reminder, other], now: now)
             let found = try await store.remindersUnanswered(
                 purpose: .automation("reservation_reminder"), queuedAfter: now.addingTimeInterval(-1), through: now,
@@ -46,10 +49,13 @@ struct OutboxContractTests {
             _ = try await store.enqueue(
                 [
                     Fixture.message("a", priority: 0), Fixture.message("b", priority: 5),
-                    Fixture.message("later", notBefore: now.addingTimeInterval(60)), Fixture.message("m", lane: .marketing),
+                    Fixture.message("later", notBefore: now.addingTimeInterval(60)),
+                    Fixture.message("m", lane: .marketing),
                 ], now: now)
-            async let first = store.leaseDue(lane: .transactional, limit: 10, owner: "w1", leaseUntil: now + 30, now: now)
-            async let second = store.leaseDue(lane: .transactional, limit: 10, owner: "w2", leaseUntil: now + 30, now: now)
+            async let first = store.leaseDue(
+                lane: .transactional, limit: 10, owner: "w1", leaseUntil: now + 30, now: now)
+            async let second = store.leaseDue(
+                lane: .transactional, limit: 10, owner: "w2", leaseUntil: now + 30, now: now)
             let (one, two) = try await (first, second)
             let winner = one.isEmpty ? two : one
             #expect(one.isEmpty || two.isEmpty, "two owners never share a message")
@@ -62,11 +68,13 @@ struct OutboxContractTests {
     @Test(arguments: StoreKind.allCases)
     func lanesAreCountedAndLeasedApart(_ kind: StoreKind) async throws {
         try await kind.withStore { store, _ in
-            let messages = (0..<5).map { Fixture.message("t\($0)") } + (0..<7).map { Fixture.message("m\($0)", lane: .marketing) }
+            let messages =
+                (0..<5).map { Fixture.message("t\($0)") } + (0..<7).map { Fixture.message("m\($0)", lane: .marketing) }
                 + [Fixture.message("r0", lane: .reminder)]
             _ = try await store.enqueue(messages, now: now)
             #expect(try await store.dueCounts(upTo: 6, now: now) == [.transactional: 5, .marketing: 6, .reminder: 1])
-            let marketing = try await store.leaseDue(lane: .marketing, limit: 3, owner: "w", leaseUntil: now + 30, now: now)
+            let marketing = try await store.leaseDue(
+                lane: .marketing, limit: 3, owner: "w", leaseUntil: now + 30, now: now)
             #expect(marketing.count == 3 && marketing.allSatisfy { $0.lane == .marketing })
             #expect(try await store.dueCounts(upTo: 100, now: now) == [.transactional: 5, .marketing: 4, .reminder: 1])
         }
@@ -76,10 +84,12 @@ struct OutboxContractTests {
     func eventsGoThroughTheStateMachineAndTheLease(_ kind: StoreKind) async throws {
         try await kind.withStore { store, _ in
             _ = try await store.enqueue([Fixture.message("a")], now: now)
-            let leased = try await store.leaseDue(lane: .transactional, limit: 1, owner: "w1", leaseUntil: now + 30, now: now)
+            let leased = try await store.leaseDue(
+                lane: .transactional, limit: 1, owner: "w1", leaseUntil: now + 30, now: now)
             let id = try #require(leased.first?.id)
             let wrongOwner = try await store.record(
-                [MessageEventRequest(messageId: id, event: .accepted(providerMessageId: "x"), leaseOwner: "w2")], now: now)
+                [MessageEventRequest(messageId: id, event: .accepted(providerMessageId: "x"), leaseOwner: "w2")],
+                now: now)
             #expect(wrongOwner == [.leaseLost])
             let results = try await store.record(
                 [
@@ -104,10 +114,13 @@ struct OutboxContractTests {
     func sendResultsRecordTheGatewayAndItsId(_ kind: StoreKind) async throws {
         try await kind.withStore { store, _ in
             _ = try await store.enqueue([Fixture.message("a"), Fixture.message("b")], now: now)
-            let leased = try await store.leaseDue(lane: .transactional, limit: 2, owner: "w", leaseUntil: now + 30, now: now)
+            let leased = try await store.leaseDue(
+                lane: .transactional, limit: 2, owner: "w", leaseUntil: now + 30, now: now)
             let results = try await store.recordSendResults(
                 [
-                    SendResult(messageId: leased[0].id, gateway: "kannel", segments: 1, event: .accepted(providerMessageId: "p-1")),
+                    SendResult(
+                        messageId: leased[0].id, gateway: "kannel", segments: 1,
+                        event: .accepted(providerMessageId: "p-1")),
                     SendResult(
                         messageId: leased[1].id, gateway: "kannel",
                         event: .transientFailure(reason: "503", retryAt: now + 20)),
@@ -116,8 +129,14 @@ struct OutboxContractTests {
             let state = try #require(try await store.messageState(id: leased[0].id))
             #expect(state.status == .submitted && state.gateway == "kannel" && state.providerMessageId == "p-1")
             #expect(try await store.messageState(id: leased[1].id)?.nextAttemptAt == now + 20)
-            #expect(try await store.leaseDue(lane: .transactional, limit: 5, owner: "w", leaseUntil: now + 60, now: now + 19).isEmpty)
-            #expect(try await store.leaseDue(lane: .transactional, limit: 5, owner: "w", leaseUntil: now + 60, now: now + 20).count == 1)
+            #expect(
+                try await store.leaseDue(
+                    lane: .transactional, limit: 5, owner: "w", leaseUntil: now + 60, now: now + 19
+                ).isEmpty)
+            #expect(
+                try await store.leaseDue(
+                    lane: .transactional, limit: 5, owner: "w", leaseUntil: now + 60, now: now + 20
+                ).count == 1)
         }
     }
 
@@ -125,14 +144,16 @@ struct OutboxContractTests {
     func leasesOfTheDeadAndTheExpiredAreReconciledAndLeasedAgain(_ kind: StoreKind) async throws {
         try await kind.withStore { store, _ in
             _ = try await store.enqueue([Fixture.message("a"), Fixture.message("b")], now: now)
-            _ = try await store.leaseDue(lane: .transactional, limit: 1, owner: "crashed", leaseUntil: now + 30, now: now)
+            _ = try await store.leaseDue(
+                lane: .transactional, limit: 1, owner: "crashed", leaseUntil: now + 30, now: now)
             _ = try await store.leaseDue(lane: .transactional, limit: 1, owner: "dead", leaseUntil: now + 300, now: now)
             #expect(Set(try await store.leaseOwners()) == ["crashed", "dead"])
             #expect(try await store.reconcileExpiredLeases(now: now + 10) == 0)
             #expect(try await store.reconcileExpiredLeases(now: now + 31) == 1)
             #expect(try await store.reconcileLeases(ownedBy: ["dead"], now: now + 31) == 1)
             #expect(try await store.leaseOwners().isEmpty)
-            let again = try await store.leaseDue(lane: .transactional, limit: 5, owner: "w2", leaseUntil: now + 90, now: now + 31)
+            let again = try await store.leaseDue(
+                lane: .transactional, limit: 5, owner: "w2", leaseUntil: now + 90, now: now + 31)
             #expect(Set(again.map(\.idempotencyKey)) == ["a", "b"])
             #expect(again.allSatisfy { $0.attempts == 2 }, "the same message, its second attempt")
         }

@@ -14,9 +14,12 @@ struct ReceiptsContractTests {
         try await kind.withStore { store, _ in
             try await store.load(.members([Fixture.member("M1")]))
             _ = try await store.enqueue([Fixture.message("a", member: "M1")], now: now)
-            let id = try #require(try await store.leaseDue(lane: .transactional, limit: 1, owner: "w", leaseUntil: now + 30, now: now).first?.id)
+            let id = try #require(
+                try await store.leaseDue(lane: .transactional, limit: 1, owner: "w", leaseUntil: now + 30, now: now)
+                    .first?.id)
             _ = try await store.recordSendResults(
-                [SendResult(messageId: id, gateway: "kannel", event: .accepted(providerMessageId: "p-1"))], owner: "w", now: now)
+                [SendResult(messageId: id, gateway: "kannel", event: .accepted(providerMessageId: "p-1"))], owner: "w",
+                now: now)
             try await body(store, id)
         }
     }
@@ -27,11 +30,18 @@ struct ReceiptsContractTests {
             let rules = ScriptedRules()
             let results = try await store.applyReceipts(
                 [
-                    ReceiptRecord(messageId: nil, gateway: "kannel", providerMessageId: "p-1", outcome: .delivered, receivedAt: now),
-                    ReceiptRecord(messageId: id, gateway: "kannel", outcome: .intermediate, detail: "ack", receivedAt: now),
-                    ReceiptRecord(messageId: nil, gateway: "other", providerMessageId: "p-1", outcome: .failed, receivedAt: now),
+                    ReceiptRecord(
+                        messageId: nil, gateway: "kannel", providerMessageId: "p-1", outcome: .delivered,
+                        receivedAt: now),
+                    ReceiptRecord(
+                        messageId: id, gateway: "kannel", outcome: .intermediate, detail: "ack", receivedAt: now),
+                    ReceiptRecord(
+                        messageId: nil, gateway: "other", providerMessageId: "p-1", outcome: .failed, receivedAt: now),
                 ], rules: rules)
-            #expect(results == [.applied(from: .submitted, to: .delivered), .applied(from: .delivered, to: .delivered), .notFound])
+            #expect(
+                results == [
+                    .applied(from: .submitted, to: .delivered), .applied(from: .delivered, to: .delivered), .notFound,
+                ])
             #expect(try await store.messageState(id: id)?.status == .delivered)
         }
     }
@@ -42,12 +52,16 @@ struct ReceiptsContractTests {
     func aReceiptBeforeTheAcceptanceKeepsTheGateway(_ kind: StoreKind) async throws {
         try await kind.withStore { store, _ in
             _ = try await store.enqueue([Fixture.message("a")], now: now)
-            let id = try #require(try await store.leaseDue(lane: .transactional, limit: 1, owner: "w", leaseUntil: now + 30, now: now).first?.id)
+            let id = try #require(
+                try await store.leaseDue(lane: .transactional, limit: 1, owner: "w", leaseUntil: now + 30, now: now)
+                    .first?.id)
             let early = try await store.applyReceipts(
-                [ReceiptRecord(messageId: id, gateway: "kannel", outcome: .delivered, receivedAt: now)], rules: ScriptedRules())
+                [ReceiptRecord(messageId: id, gateway: "kannel", outcome: .delivered, receivedAt: now)],
+                rules: ScriptedRules())
             #expect(early == [.applied(from: .sending, to: .delivered)])
             _ = try await store.recordSendResults(
-                [SendResult(messageId: id, gateway: "kannel", event: .accepted(providerMessageId: "p-9"))], owner: "w", now: now)
+                [SendResult(messageId: id, gateway: "kannel", event: .accepted(providerMessageId: "p-9"))], owner: "w",
+                now: now)
             let state = try #require(try await store.messageState(id: id))
             #expect(state.status == .delivered && state.gateway == "kannel" && state.providerMessageId == "p-9")
         }
@@ -60,7 +74,10 @@ struct ReceiptsContractTests {
                 receipt.addressInvalid ? [.flagContact(messageId: facts.messageId, reason: "空号")] : []
             })
             _ = try await store.applyReceipts(
-                [ReceiptRecord(messageId: id, gateway: "kannel", outcome: .failed, addressInvalid: true, receivedAt: now)],
+                [
+                    ReceiptRecord(
+                        messageId: id, gateway: "kannel", outcome: .failed, addressInvalid: true, receivedAt: now)
+                ],
                 rules: rules)
             let member = try #require(try await store.memberProfile(memberNo: "M1", timelineLimit: 5)?.member)
             #expect(member.phone.status == .bounced && member.phone.reason == "空号")
@@ -75,11 +92,15 @@ struct ReceiptsContractTests {
             try await store.load(.members([Fixture.member("M1")]))
             try await store.load(.orders([Fixture.order("SO1", kind: .reservation, status: .booked)]))
             let call = try await store.enqueue(
-                [Fixture.message("call", purpose: .automation("reservation_call"), member: "M1", orderNo: "SO1", channel: .voice)],
+                [
+                    Fixture.message(
+                        "call", purpose: .automation("reservation_call"), member: "M1", orderNo: "SO1", channel: .voice)
+                ],
                 now: now)[0].id
             let rules = ScriptedRules(inbound: { inbound, facts in
                 guard let booking = facts.answered?.order else { return InboundDecision(kind: inbound.kind) }
-                return InboundDecision(kind: inbound.kind, actions: [.answerBooking(orderId: booking.orderId, status: .cancelled)])
+                return InboundDecision(
+                    kind: inbound.kind, actions: [.answerBooking(orderId: booking.orderId, status: .cancelled)])
             })
             // The provider links the key press to our call and does not repeat the caller.
             let press = InboundRecord(
@@ -109,16 +130,23 @@ struct ReceiptsContractTests {
             let call = try await store.enqueue(
                 [Fixture.message("call", member: "M1", orderNo: "SO1", channel: .voice)], now: now)[0].id
             let rules = ScriptedRules(inbound: { inbound, facts in
-                InboundDecision(kind: inbound.kind, actions: facts.answered?.order.map {
-                    [.answerBooking(orderId: $0.orderId, status: .confirmed)]
-                } ?? [])
+                InboundDecision(
+                    kind: inbound.kind,
+                    actions: facts.answered?.order.map {
+                        [.answerBooking(orderId: $0.orderId, status: .confirmed)]
+                    } ?? [])
             })
             _ = try await store.recordInbound(
-                [InboundRecord(
-                    channel: .voice, kind: .dtmf, from: "", to: nil, body: "1", gateway: "sim", providerMessageId: "g-2",
-                    inReplyTo: call, receivedAt: now)], rules: rules)
+                [
+                    InboundRecord(
+                        channel: .voice, kind: .dtmf, from: "", to: nil, body: "1", gateway: "sim",
+                        providerMessageId: "g-2",
+                        inReplyTo: call, receivedAt: now)
+                ], rules: rules)
             #expect(rules.seen.first?.answered?.order?.stillBooked == false)
-            #expect(try await store.memberProfile(memberNo: "M1", timelineLimit: 5)?.recentOrders.first?.status == "cancelled")
+            #expect(
+                try await store.memberProfile(memberNo: "M1", timelineLimit: 5)?.recentOrders.first?.status
+                    == "cancelled")
         }
     }
 }

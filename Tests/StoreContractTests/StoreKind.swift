@@ -14,7 +14,8 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     func withStore<T>(_ body: (any Store, any StoreHarness) async throws -> T) async throws -> T {
         switch self {
         case .sqlite:
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-contract-\(UUID().uuidString)")
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "tidings-contract-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let store = try SQLiteStore(path: directory.appendingPathComponent("contract.sqlite").path)
@@ -40,7 +41,9 @@ struct SQLiteHarness: StoreHarness {
     let store: SQLiteStore
 
     func commitOutOfOrder(earlier: Order, later: Order, between: () async throws -> Void) async throws {
-        let next = try await store.pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM orders") ?? 1 }
+        let next = try await store.pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM orders") ?? 1
+        }
         try await store.load(.orders([later]))
         try await renumber(later.orderNo, to: next + 1)
         try await between()

@@ -33,7 +33,9 @@ extension HTTPRequestGateway {
         for (index, response) in zip(sent, await transport.send(batch: requests)) {
             switch response {
             case .success(let response):
-                do throws(GatewayError) { results[index] = .success(try submission(for: messages[index], response: response)) } catch {
+                do throws(GatewayError) {
+                    results[index] = .success(try submission(for: messages[index], response: response))
+                } catch {
                     results[index] = .failure(error)
                 }
             case .failure(let error):

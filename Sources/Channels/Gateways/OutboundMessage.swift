@@ -12,7 +12,10 @@ public struct OutboundMessage: Sendable {
     /// Marketing messages get List-Unsubscribe headers and opt-out text checks.
     public var category: ConsentCategory
 
-    public init(id: Int64, idempotencyKey: String, channel: Channel, to: String, content: MessageContent, category: ConsentCategory) {
+    public init(
+        id: Int64, idempotencyKey: String, channel: Channel, to: String, content: MessageContent,
+        category: ConsentCategory
+    ) {
         self.id = id
         self.idempotencyKey = idempotencyKey
         self.channel = channel

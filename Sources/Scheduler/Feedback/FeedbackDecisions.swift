@@ -16,9 +16,10 @@ public struct FeedbackDecisions: FeedbackRules {
             // An SMS opt-out stops marketing by SMS and by voice on the same
             // number; an email unsubscribe stops email.
             let channels: [Channel] = inbound.channel == .email ? [.email] : [.sms, .voice]
-            actions.append(.revokeConsent(
-                memberId: sender.memberId, channels: channels, category: .marketing,
-                source: kind == .optout ? "sms_reply" : "unsubscribe_link"))
+            actions.append(
+                .revokeConsent(
+                    memberId: sender.memberId, channels: channels, category: .marketing,
+                    source: kind == .optout ? "sms_reply" : "unsubscribe_link"))
         }
         if kind == .dtmf, let answered = facts.answered, answered.purpose == AutomationName.reservationCall.purpose,
             let booking = answered.order, booking.stillBooked,
@@ -32,7 +33,10 @@ public struct FeedbackDecisions: FeedbackRules {
     public func decide(_ receipt: ReceiptRecord, facts: ReceiptFacts) -> [FeedbackAction] {
         // Only a receipt the state machine took: a stale or refused one says nothing new about the address.
         guard receipt.addressInvalid, case .applied = facts.transition else { return [] }
-        return [.flagContact(messageId: facts.messageId, reason: receipt.detail ?? "provider reports the address does not exist")]
+        return [
+            .flagContact(
+                messageId: facts.messageId, reason: receipt.detail ?? "provider reports the address does not exist")
+        ]
     }
 
     /// The reservation call's keys (template `reservation-call`): 1 confirms, 2 cancels.

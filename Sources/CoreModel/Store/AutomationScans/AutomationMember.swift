@@ -15,7 +15,8 @@ public struct AutomationMember: Sendable, Hashable {
     public var branchName: String?
 
     public init(
-        id: Int64, memberNo: String, name: String, locale: String, timezone: String, phone: ContactField, email: ContactField,
+        id: Int64, memberNo: String, name: String, locale: String, timezone: String, phone: ContactField,
+        email: ContactField,
         fax: ContactField, branchName: String?
     ) {
         self.id = id

@@ -14,7 +14,8 @@ public struct AutomationOrder: Sendable, Hashable {
     public var member: AutomationMember
 
     public init(
-        id: Int64, orderNo: String, kind: OrderKind, status: OrderStatus, orderedAt: Date, scheduledAt: Date?, partySize: Int?,
+        id: Int64, orderNo: String, kind: OrderKind, status: OrderStatus, orderedAt: Date, scheduledAt: Date?,
+        partySize: Int?,
         amountFen: Int, branchName: String, member: AutomationMember
     ) {
         self.id = id

@@ -9,7 +9,9 @@ public struct PointsCredit: Sendable, Hashable {
     public var reason: String
     public var expiresAt: Date?
 
-    public init(idempotencyKey: String, memberNo: String, orderNo: String?, points: Int, reason: String, expiresAt: Date?) {
+    public init(
+        idempotencyKey: String, memberNo: String, orderNo: String?, points: Int, reason: String, expiresAt: Date?
+    ) {
         self.idempotencyKey = idempotencyKey
         self.memberNo = memberNo
         self.orderNo = orderNo

@@ -17,7 +17,9 @@ public struct OrderBinding: Sendable, Hashable {
     /// Why the message no longer fits its order, if it does not.
     public var staleness: String? {
         if status == .cancelled { return "order \(orderNo) was cancelled" }
-        if let boundAt, scheduledAt != boundAt { return "order \(orderNo) moved; the message was written for another time" }
+        if let boundAt, scheduledAt != boundAt {
+            return "order \(orderNo) moved; the message was written for another time"
+        }
         return nil
     }
 }

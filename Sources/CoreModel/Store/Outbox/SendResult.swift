@@ -10,7 +10,10 @@ public struct SendResult: Sendable, Hashable {
     /// The provider says the address does not exist: flag the member's contact.
     public var invalidAddressReason: String?
 
-    public init(messageId: Int64, gateway: String?, segments: Int? = nil, costMicros: Int? = nil, event: MessageEvent, invalidAddressReason: String? = nil) {
+    public init(
+        messageId: Int64, gateway: String?, segments: Int? = nil, costMicros: Int? = nil, event: MessageEvent,
+        invalidAddressReason: String? = nil
+    ) {
         self.messageId = messageId
         self.gateway = gateway
         self.segments = segments

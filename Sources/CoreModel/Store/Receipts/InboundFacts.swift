@@ -21,7 +21,9 @@ public struct InboundFacts: Sendable, Hashable {
         public var category: ConsentCategory
         public var order: Booking?
 
-        public init(messageId: Int64, channel: Channel, purpose: MessagePurpose?, category: ConsentCategory, order: Booking?) {
+        public init(
+            messageId: Int64, channel: Channel, purpose: MessagePurpose?, category: ConsentCategory, order: Booking?
+        ) {
             self.messageId = messageId
             self.channel = channel
             self.purpose = purpose

@@ -17,7 +17,8 @@ public struct InboundRecord: Sendable, Hashable {
     public var receivedAt: Date
 
     public init(
-        channel: Channel, kind: Kind, from: String, to: String?, body: String, gateway: String, providerMessageId: String? = nil,
+        channel: Channel, kind: Kind, from: String, to: String?, body: String, gateway: String,
+        providerMessageId: String? = nil,
         inReplyTo: Int64? = nil, receivedAt: Date = Date()
     ) {
         self.channel = channel

@@ -12,7 +12,8 @@ public struct ReceiptRecord: Sendable, Hashable {
     public var receivedAt: Date
 
     public init(
-        messageId: Int64?, gateway: String, providerMessageId: String? = nil, outcome: ReceiptOutcome, detail: String? = nil,
+        messageId: Int64?, gateway: String, providerMessageId: String? = nil, outcome: ReceiptOutcome,
+        detail: String? = nil,
         addressInvalid: Bool = false, receivedAt: Date = Date()
     ) {
         self.messageId = messageId

@@ -38,7 +38,8 @@ public final class BulkLoader {
     func bind(_ value: BulkValue, at index: Int32, of table: BulkTable) throws {
         let code = value.bind(to: statements[table.rawValue].sqliteStatement, at: index)
         guard code == SQLITE_OK else {
-            throw StoreError(.writeFailed, place: "\(table)", message: "binding value \(index) failed (SQLite code \(code))")
+            throw StoreError(
+                .writeFailed, place: "\(table)", message: "binding value \(index) failed (SQLite code \(code))")
         }
     }
 

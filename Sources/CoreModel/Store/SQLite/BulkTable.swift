@@ -6,7 +6,8 @@ public enum BulkTable: Int, CaseIterable, Sendable {
 
     var sql: String {
         switch self {
-        case .branches: "INSERT INTO branches (id, code, name, district, address, phone, fax, seats, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)"
+        case .branches:
+            "INSERT INTO branches (id, code, name, district, address, phone, fax, seats, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)"
         case .staff: "INSERT INTO staff (id, staff_no, name, role, branch_id, phone, email) VALUES (?,?,?,?,?,?,?)"
         case .menuItems: "INSERT INTO menu_items (id, code, name, price_fen, category) VALUES (?,?,?,?,?)"
         case .members:
@@ -15,20 +16,23 @@ public enum BulkTable: Int, CaseIterable, Sendable {
               fax, fax_status, fax_reason, level, points, tags, timezone, locale, branch_id, manager_id, joined_at,
               created_at, updated_at, last_order_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """
-        case .consents: "INSERT INTO consents (member_id, channel, category, granted, source, changed_at) VALUES (?,?,?,?,?,?)"
+        case .consents:
+            "INSERT INTO consents (member_id, channel, category, granted, source, changed_at) VALUES (?,?,?,?,?,?)"
         case .orders:
             """
             INSERT INTO orders (id, order_no, member_id, branch_id, source, kind, status, ordered_at, scheduled_at, party_size,
               amount_fen, address, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?8,?8)
             """
-        case .orderItems: "INSERT INTO order_items (order_id, line, menu_item_id, quantity, price_fen) VALUES (?,?,?,?,?)"
+        case .orderItems:
+            "INSERT INTO order_items (order_id, line, menu_item_id, quantity, price_fen) VALUES (?,?,?,?,?)"
         case .deliveryFeedback: "INSERT INTO delivery_feedback (order_id, outcome, note, recorded_at) VALUES (?,?,?,?)"
         case .complaints:
             """
             INSERT INTO complaints (complaint_no, member_id, order_id, channel, department, status, description, resolution,
               opened_at, resolved_at, satisfaction, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?9)
             """
-        case .pointsLedger: "INSERT INTO points_ledger (member_id, delta, reason, order_id, expires_at, created_at) VALUES (?,?,?,?,?,?)"
+        case .pointsLedger:
+            "INSERT INTO points_ledger (member_id, delta, reason, order_id, expires_at, created_at) VALUES (?,?,?,?,?,?)"
         }
     }
 }

@@ -18,7 +18,8 @@ extension BulkValue {
     func bind(to statement: SQLiteStatement, at index: Int32) -> Int32 {
         switch self {
         case .integer(let value): return sqlite3_bind_int64(statement, index, value)
-        case .text(var value): return value.withUTF8 { sqlite3_bind_text(statement, index, $0.baseAddress, Int32($0.count), transient) }
+        case .text(var value):
+            return value.withUTF8 { sqlite3_bind_text(statement, index, $0.baseAddress, Int32($0.count), transient) }
         case .null: return sqlite3_bind_null(statement, index)
         }
     }

@@ -10,10 +10,14 @@ extension SQLiteStore {
         Self.keepFreedMemoryMapped()
         return try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = OFF; PRAGMA cache_size = -65536; PRAGMA foreign_keys = OFF")
-            defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2000; PRAGMA foreign_keys = ON") }
+            defer {
+                try? db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2000; PRAGMA foreign_keys = ON")
+            }
             let indexes = try Row.fetchAll(
                 db,
-                sql: "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('members','orders','complaints','points_ledger')")
+                sql:
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('members','orders','complaints','points_ledger')"
+            )
             for index in indexes { try db.execute(sql: "DROP INDEX \(index["name"] as String)") }
             let loader = try BulkLoader(db: db, commitEvery: commitEvery)
             do {

@@ -2,18 +2,22 @@ import Foundation
 import GRDB
 
 extension SQLiteStore: Receipts {
-    public func applyReceipts(_ receipts: [ReceiptRecord], rules: any FeedbackRules) async throws -> [MessageTransitionResult] {
+    public func applyReceipts(
+        _ receipts: [ReceiptRecord], rules: any FeedbackRules
+    ) async throws -> [MessageTransitionResult] {
         try await pool.write { db in
             try receipts.map { receipt in
                 var id = receipt.messageId
                 if id == nil, let providerId = receipt.providerMessageId {
                     id = try Int64.fetchOne(
-                        db.cachedStatement(sql: "SELECT id FROM messages WHERE gateway = ? AND provider_message_id = ?"),
+                        db.cachedStatement(
+                            sql: "SELECT id FROM messages WHERE gateway = ? AND provider_message_id = ?"),
                         arguments: [receipt.gateway, providerId])
                 }
                 guard let id else { return .notFound }
                 let at = receipt.receivedAt.unixMillis
-                let result = try Self.apply(.receipt(receipt.outcome, detail: receipt.detail), to: id, leaseOwner: nil, at: at, db)
+                let result = try Self.apply(
+                    .receipt(receipt.outcome, detail: receipt.detail), to: id, leaseOwner: nil, at: at, db)
                 let actions = rules.decide(receipt, facts: ReceiptFacts(messageId: id, transition: result))
                 try Self.execute(actions, at: at, db)
                 return result
@@ -33,20 +37,23 @@ extension SQLiteStore: Receipts {
                 if sender == nil {
                     let column = message.channel == .email ? "email" : "phone"
                     sender = try Row.fetchOne(
-                        db.cachedStatement(sql: "SELECT id, member_no FROM members WHERE \(column) = ? ORDER BY id LIMIT 1"),
+                        db.cachedStatement(
+                            sql: "SELECT id, member_no FROM members WHERE \(column) = ? ORDER BY id LIMIT 1"),
                         arguments: [message.from]
                     ).map { InboundFacts.Sender(memberId: $0["id"], memberNo: $0["member_no"]) }
                 }
                 let decision = rules.decide(message, facts: InboundFacts(sender: sender, answered: answered?.facts))
-                try db.cachedStatement(sql: """
-                    INSERT INTO inbound_messages (channel, kind, from_address, to_address, body, member_id, message_id, gateway,
-                      provider_message_id, received_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (gateway, provider_message_id) DO NOTHING
-                    """).execute(arguments: [
-                        message.channel.rawValue, decision.kind.rawValue, message.from, message.to, message.body,
-                        sender?.memberId, message.inReplyTo, message.gateway, message.providerMessageId,
-                        message.receivedAt.unixMillis,
-                    ])
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO inbound_messages (channel, kind, from_address, to_address, body, member_id, message_id, gateway,
+                          provider_message_id, received_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (gateway, provider_message_id) DO NOTHING
+                        """
+                ).execute(arguments: [
+                    message.channel.rawValue, decision.kind.rawValue, message.from, message.to, message.body,
+                    sender?.memberId, message.inReplyTo, message.gateway, message.providerMessageId,
+                    message.receivedAt.unixMillis,
+                ])
                 guard db.changesCount > 0 else { return .duplicate }
                 try Self.execute(decision.actions, at: message.receivedAt.unixMillis, db)
                 return .stored(memberNo: sender?.memberNo, decision: decision)
@@ -58,15 +65,17 @@ extension SQLiteStore: Receipts {
     private static func answered(
         _ id: Int64, _ db: Database
     ) throws -> (address: String, sender: InboundFacts.Sender?, facts: InboundFacts.Answered)? {
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: """
-                SELECT x.address, x.channel, x.purpose, x.category, m.id AS member_id, m.member_no,
-                  o.id AS order_id, o.status AS order_status,
-                  EXISTS (SELECT 1 FROM orders WHERE id = x.order_id AND \(Schema.booked)) AS still_booked
-                FROM messages x LEFT JOIN members m ON m.id = x.member_id LEFT JOIN orders o ON o.id = x.order_id
-                WHERE x.id = ?
-                """),
-            arguments: [id])
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT x.address, x.channel, x.purpose, x.category, m.id AS member_id, m.member_no,
+                          o.id AS order_id, o.status AS order_status,
+                          EXISTS (SELECT 1 FROM orders WHERE id = x.order_id AND \(Schema.booked)) AS still_booked
+                        FROM messages x LEFT JOIN members m ON m.id = x.member_id LEFT JOIN orders o ON o.id = x.order_id
+                        WHERE x.id = ?
+                        """),
+                arguments: [id])
         else { return nil }
         let channel: Channel = try decoded(row["channel"], column: "channel")
         let category: ConsentCategory = try decoded(row["category"], column: "category")
@@ -89,16 +98,20 @@ extension SQLiteStore: Receipts {
             switch action {
             case .revokeConsent(let memberId, let channels, let category, let source):
                 for channel in channels {
-                    try db.cachedStatement(sql: """
-                        INSERT INTO consents (member_id, channel, category, granted, source, changed_at) VALUES (?, ?, ?, 0, ?, ?)
-                        ON CONFLICT (member_id, channel, category)
-                        DO UPDATE SET granted = 0, source = excluded.source, changed_at = excluded.changed_at
-                        """).execute(arguments: [memberId, channel.rawValue, category.rawValue, source, at])
+                    try db.cachedStatement(
+                        sql: """
+                            INSERT INTO consents (member_id, channel, category, granted, source, changed_at) VALUES (?, ?, ?, 0, ?, ?)
+                            ON CONFLICT (member_id, channel, category)
+                            DO UPDATE SET granted = 0, source = excluded.source, changed_at = excluded.changed_at
+                            """
+                    ).execute(arguments: [memberId, channel.rawValue, category.rawValue, source, at])
                 }
             case .answerBooking(let orderId, let status):
                 // Only a booking still open: a guest cannot un-cancel or re-seat by pressing a key late.
-                try db.cachedStatement(sql: "UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND \(Schema.booked)")
-                    .execute(arguments: [status.rawValue, at, orderId])
+                try db.cachedStatement(
+                    sql: "UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND \(Schema.booked)"
+                )
+                .execute(arguments: [status.rawValue, at, orderId])
             case .flagContact(let messageId, let reason):
                 try flagAddress(messageId: messageId, reason: reason, at: at, db)
             }
@@ -107,8 +120,10 @@ extension SQLiteStore: Receipts {
 
     /// Marks the contact a message went to as bounced, with the provider's words.
     static func flagAddress(messageId: Int64, reason: String, at: Int64, _ db: Database) throws {
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT member_id, channel, address FROM messages WHERE id = ?"), arguments: [messageId]),
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT member_id, channel, address FROM messages WHERE id = ?"),
+                arguments: [messageId]),
             let memberId = row["member_id"] as Int64?
         else { return }
         let column: String
@@ -118,8 +133,10 @@ extension SQLiteStore: Receipts {
         case .fax: column = "fax"
         case nil: return
         }
-        try db.cachedStatement(sql: """
-            UPDATE members SET \(column)_status = 'bounced', \(column)_reason = ?, updated_at = ? WHERE id = ? AND \(column) = ?
-            """).execute(arguments: [reason, at, memberId, row["address"] as String])
+        try db.cachedStatement(
+            sql: """
+                UPDATE members SET \(column)_status = 'bounced', \(column)_reason = ?, updated_at = ? WHERE id = ? AND \(column) = ?
+                """
+        ).execute(arguments: [reason, at, memberId, row["address"] as String])
     }
 }
