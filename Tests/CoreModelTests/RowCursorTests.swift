@@ -54,6 +54,13 @@ struct RowCursorTests {
             name: "a full page of new rows moves to its last", before: RowCursor(position: 0), page: [1, 3], limit: 2,
             after: RowCursor(position: 3, gaps: [RowCursor.Gap(low: 2, high: 2, since: later)])),
         Case(
+            name: "an old gap past a full page is kept until a page reads it",
+            before: RowCursor(
+                position: 20,
+                gaps: [RowCursor.Gap(low: 2, high: 3, since: t0), RowCursor.Gap(low: 9, high: 9, since: t0.addingTimeInterval(-601))]),
+            page: [2, 3], limit: 2,
+            after: RowCursor(position: 20, gaps: [RowCursor.Gap(low: 9, high: 9, since: t0.addingTimeInterval(-601))])),
+        Case(
             name: "a gap older than the patience is given up",
             before: RowCursor(position: 8, gaps: [RowCursor.Gap(low: 5, high: 5, since: t0.addingTimeInterval(-601))]),
             page: [], limit: 5, after: RowCursor(position: 8)),

@@ -34,36 +34,58 @@ struct SQLiteStoreTests {
 }
 
 extension SQLiteStoreTests {
-    /// A row cursor's gaps are found by primary-key ranges, not by reading the table.
+    /// The plan of one of the store's own statements, one line per step.
+    func plan(_ store: SQLiteStore, _ sql: String, _ arguments: StatementArguments) async throws -> String {
+        try await store.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(sql)", arguments: arguments)
+                .map { $0["detail"] as String }.joined(separator: "\n")
+        }
+    }
+
+    /// A row cursor's gaps are found by primary-key ranges, not by reading the orders table.
     @Test func gapsAreReadByPrimaryKeyRanges() async throws {
         try await withStore { store, _ in
-            let plan = try await store.pool.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql: """
-                        EXPLAIN QUERY PLAN SELECT o.id FROM orders o WHERE o.id IN (
-                          SELECT t.id FROM json_each(?) g JOIN orders t ON t.id BETWEEN g.value ->> 0 AND g.value ->> 1)
-                        """,
-                    arguments: ["[[1,2]]"]
-                ).map { $0["detail"] as String }.joined(separator: "\n")
-            }
-            #expect(plan.contains("INTEGER PRIMARY KEY (rowid>? AND rowid<?)"), "\(plan)")
+            let sql = SQLiteStore.ordersPage(SQLiteStore.inGaps(of: "orders"))
+            let plan = try await plan(store, sql, ["[[1,2]]", 10])
+            #expect(plan.contains("SEARCH t USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"), "\(plan)")
+            #expect(plan.contains("SEARCH o USING INTEGER PRIMARY KEY (rowid=?)"), "\(plan)")
             #expect(!plan.contains("SCAN o"), "\(plan)")
         }
     }
 
-    /// The reservation call's scan reads one automation's recent messages by index.
-    @Test func purposeScansUseTheirIndex() async throws {
+    /// The reservation call's scan reads one automation's recent messages by
+    /// index, and whether each was answered by index too.
+    @Test func theReservationCallScanUsesItsIndexes() async throws {
         try await withStore { store, _ in
-            let plan = try await store.pool.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql:
-                        "EXPLAIN QUERY PLAN SELECT id FROM messages WHERE purpose = ? AND created_at > ? AND created_at <= ?",
-                    arguments: ["automation:reservation_reminder", 0, 1]
-                ).map { $0["detail"] as String }.joined(separator: "\n")
-            }
+            let plan = try await plan(store, SQLiteStore.remindersUnansweredSQL, [0, 1, 0, "automation:reservation_reminder"])
             #expect(plan.contains("INDEX messages_purpose (purpose=? AND created_at>? AND created_at<?)"), "\(plan)")
+            #expect(plan.contains("INDEX inbound_answering (message_id=?)"), "\(plan)")
+            #expect(!plan.contains("SCAN"), "\(plan)")
+        }
+    }
+
+    /// Messages written before v5 get the purpose of the automation whose
+    /// shipped template rendered them; anything else stays unknown.
+    @Test func oldMessagesGetThePurposeOfTheirShippedTemplate() async throws {
+        try await withStore { _, directory in
+            let queue = try DatabaseQueue(path: directory.appendingPathComponent("v4.sqlite").path)
+            try Schema.migrator.migrate(queue, upTo: "v4-automations")
+            try await queue.write { db in
+                for (key, template) in [("r", "reservation-reminder"), ("c", "reservation-call"), ("x", "custom"), ("n", nil)] {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO messages (idempotency_key, channel, lane, category, address, payload, not_before,
+                              next_attempt_at, status, created_at, updated_at, template)
+                            VALUES (?, 'sms', 'reminder', 'service', '+8613800000000', '{}', 0, 0, 'queued', 0, 0, ?)
+                            """, arguments: [key, template])
+                }
+            }
+            try Schema.migrator.migrate(queue)
+            let purposes = try await queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT idempotency_key, purpose FROM messages ORDER BY id")
+                    .map { "\($0["idempotency_key"] as String)=\(($0["purpose"] as String?) ?? "nil")" }
+            }
+            #expect(purposes == ["r=automation:reservation_reminder", "c=automation:reservation_call", "x=nil", "n=nil"])
         }
     }
 }

@@ -113,6 +113,8 @@ struct DispatchBench: AsyncParsableCommand {
             // The worker's own dispatcher (lanes, policy, buckets, breaker), run until the queue is empty.
             var settings = DispatchSettings(owner: "bench")
             settings.maxBatch = batch
+            // Throughput, not policy: without this the backlog is deferred between 21:00 and 09:00 in Shanghai.
+            settings.policy = SendPolicy(rules: SendPolicyRules(quietHours: nil))
             settings.leaseSeconds = 300
             let dispatcher = Dispatcher(store: store, registry: registry, settings: settings, logger: logger)
             let drain = QueueDrain(store: store)

@@ -44,14 +44,13 @@ public struct RowCursor: Sendable, Hashable {
     public func advanced(over ids: [Int64], limit: Int, now: Date, patience: TimeInterval) -> RowCursor {
         let examinedThrough = ids.count >= limit ? (ids.last ?? position) : Int64.max
         var remaining: [Gap] = []
-        for gap in gaps where now.timeIntervalSince(gap.since) <= patience {
+        for gap in gaps {
             let examined = min(gap.high, examinedThrough)
-            guard gap.low <= examined else {
-                remaining.append(gap)
-                continue
+            // Only a part this page read may be given up: an unread tail waits for its page.
+            if gap.low <= examined, now.timeIntervalSince(gap.since) <= patience {
+                remaining += Self.unseen(gap.low, examined, ids, since: gap.since)
             }
-            remaining += Self.unseen(gap.low, examined, ids, since: gap.since)
-            if examined < gap.high { remaining.append(Gap(low: examined + 1, high: gap.high, since: gap.since)) }
+            if examined < gap.high { remaining.append(Gap(low: max(gap.low, examined + 1), high: gap.high, since: gap.since)) }
         }
         let newer = ids.filter { $0 > position }
         let next = newer.last ?? position

@@ -13,7 +13,7 @@ extension SQLiteStore: AutomationScans {
     public func ordersCreated(after cursor: RowCursor, limit: Int) async throws -> [AutomationOrder] {
         try await pool.read { db in
             try Self.rows(of: "orders", after: cursor, limit: limit, db) { condition, arguments in
-                try Row.fetchAll(db, sql: "\(Self.orderSelect) WHERE o.id \(condition) ORDER BY o.id LIMIT ?", arguments: arguments)
+                try Row.fetchAll(db, sql: Self.ordersPage(condition), arguments: arguments)
                     .map(Self.automationOrder)
             }
         }
@@ -31,14 +31,22 @@ extension SQLiteStore: AutomationScans {
         if !cursor.gaps.isEmpty {
             let ranges = cursor.gaps.map { [$0.low, $0.high] }
             let json = String(decoding: try JSONEncoder().encode(ranges), as: UTF8.self)
-            rows = try fetch(
-                "IN (SELECT t.id FROM json_each(?) g JOIN \(table) t ON t.id BETWEEN g.value ->> 0 AND g.value ->> 1)",
-                [json, limit])
+            rows = try fetch(inGaps(of: table), [json, limit])
         }
         if rows.count < limit {
             rows += try fetch("> ?", [cursor.position, limit - rows.count])
         }
         return rows
+    }
+
+    /// The rows of `table` in a cursor's gaps (`?` is `[[low, high], …]`), by primary-key ranges.
+    static func inGaps(of table: String) -> String {
+        "IN (SELECT t.id FROM json_each(?) g JOIN \(table) t ON t.id BETWEEN g.value ->> 0 AND g.value ->> 1)"
+    }
+
+    /// New orders with their branch and member, `condition` after `o.id`, the limit last.
+    static func ordersPage(_ condition: String) -> String {
+        "\(orderSelect) WHERE o.id \(condition) ORDER BY o.id LIMIT ?"
     }
 
     static func gaps(fromJSON text: String) throws -> [RowCursor.Gap] {
@@ -74,20 +82,22 @@ extension SQLiteStore: AutomationScans {
         }
     }
 
+    /// ?1, ?2: when the reminders were queued; ?3: now; ?4: their purpose.
+    static let remindersUnansweredSQL = """
+        \(orderSelect) WHERE o.id IN (
+          SELECT x.order_id FROM messages x INDEXED BY messages_purpose
+          WHERE x.purpose = ?4 AND x.created_at > ?1 AND x.created_at <= ?2
+            AND x.order_id IS NOT NULL AND x.channel = 'sms' AND x.status <> 'delivered'
+            AND NOT EXISTS (SELECT 1 FROM inbound_messages i WHERE i.message_id = x.id)
+        ) AND \(Schema.booked) AND o.scheduled_at > ?3 ORDER BY o.id
+        """
+
     public func remindersUnanswered(
         purpose: MessagePurpose, queuedAfter from: Date, through: Date, now: Date
     ) async throws -> [AutomationOrder] {
         try await pool.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    \(Self.orderSelect) WHERE o.id IN (
-                      SELECT x.order_id FROM messages x INDEXED BY messages_purpose
-                      WHERE x.purpose = ?4 AND x.created_at > ?1 AND x.created_at <= ?2
-                        AND x.order_id IS NOT NULL AND x.channel = 'sms' AND x.status <> 'delivered'
-                        AND NOT EXISTS (SELECT 1 FROM inbound_messages i WHERE i.message_id = x.id)
-                    ) AND \(Schema.booked) AND o.scheduled_at > ?3 ORDER BY o.id
-                    """,
+                db, sql: Self.remindersUnansweredSQL,
                 arguments: [from.unixMillis, through.unixMillis, now.unixMillis, purpose.rawValue]
             ).map(Self.automationOrder)
         }

@@ -66,15 +66,32 @@ enum Schema {
 
     /// What a message is for (`automation:<name>`, `campaign`, `single`) is a
     /// column set at enqueue; scans ask it instead of parsing idempotency keys.
-    /// Rows written before this migration keep NULL: their keys are not guessed at.
-    /// The purpose index serves scans over one automation's recent messages;
-    /// the campaign index the per-campaign reads to come.
+    /// The purpose index serves scans over one automation's recent messages
+    /// (with the inbound index: was it answered?), the campaign index the
+    /// per-campaign reads to come.
+    ///
+    /// Rows written before this migration get the purpose of the automation
+    /// whose shipped template they were rendered from (`messages.template`, set
+    /// at enqueue), so a reminder queued just before an upgrade is still
+    /// escalated and a key pressed on an earlier call still answers its
+    /// booking; any other old row keeps NULL (unknown), never a guess.
     private static func messagePurpose(_ db: Database) throws {
         try db.execute(sql: """
             ALTER TABLE messages ADD COLUMN purpose TEXT;
+            UPDATE messages SET purpose = CASE template
+                WHEN 'order-confirmation' THEN 'automation:order_confirmation'
+                WHEN 'reservation-reminder' THEN 'automation:reservation_reminder'
+                WHEN 'reservation-call' THEN 'automation:reservation_call'
+                WHEN 'late-delivery-apology' THEN 'automation:late_delivery_apology'
+                WHEN 'revisit-survey' THEN 'automation:revisit_survey'
+                WHEN 'points-expiry' THEN 'automation:points_expiry'
+                WHEN 'win-back' THEN 'automation:win_back'
+              END
+              WHERE template IS NOT NULL;
             CREATE INDEX messages_purpose ON messages(purpose, created_at);
             CREATE INDEX messages_complaint ON messages(complaint_id) WHERE complaint_id IS NOT NULL;
             CREATE INDEX messages_campaign ON messages(campaign_id, variant) WHERE campaign_id IS NOT NULL;
+            CREATE INDEX inbound_answering ON inbound_messages(message_id) WHERE message_id IS NOT NULL;
             """)
     }
 
