@@ -21,30 +21,32 @@ public final class BulkLoader {
         try db.execute(sql: "BEGIN")
     }
 
+    /// The row being inserted: refilled for every row, so it allocates only once.
+    @usableFromInline var row: [BulkValue] = []
+
     /// One row of `table`, its values in the table's column order. Inlinable,
-    /// so the caller's module specializes it for its value types (no witness
-    /// calls per value in the seeder's loop).
+    /// so the caller's module specializes it for its value types, and the
+    /// store is called once per row, not per value.
     @inlinable
     public func insert<each Value: BulkBindable>(_ table: BulkTable, _ values: repeat each Value) throws {
-        var index: Int32 = 1
-        for value in repeat each values {
-            try bind(value.bulkValue, at: index, of: table)
-            index += 1
+        row.removeAll(keepingCapacity: true)
+        for value in repeat each values { row.append(value.bulkValue) }
+        try insertRow(table)
+    }
+
+    @usableFromInline
+    func insertRow(_ table: BulkTable) throws {
+        let statement = statements[table.rawValue].sqliteStatement
+        for (offset, value) in row.enumerated() {
+            let code = value.bind(to: statement, at: Int32(offset + 1))
+            guard code == SQLITE_OK else {
+                throw StoreError(.writeFailed, place: "\(table)", message: "binding value \(offset + 1) failed (SQLite code \(code))")
+            }
         }
         try step(table)
     }
 
-    @usableFromInline
-    func bind(_ value: BulkValue, at index: Int32, of table: BulkTable) throws {
-        let code = value.bind(to: statements[table.rawValue].sqliteStatement, at: index)
-        guard code == SQLITE_OK else {
-            throw StoreError(
-                .writeFailed, place: "\(table)", message: "binding value \(index) failed (SQLite code \(code))")
-        }
-    }
-
-    @usableFromInline
-    func step(_ table: BulkTable) throws {
+    private func step(_ table: BulkTable) throws {
         let statement = statements[table.rawValue].sqliteStatement
         let code = sqlite3_step(statement)
         sqlite3_reset(statement)
