@@ -90,8 +90,8 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreContractTests",
-            dependencies: ["CoreModel", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "CoreModelTests", dependencies: ["CoreModel", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
+            dependencies: ["CoreModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "CoreModelTests", dependencies: ["CoreModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
         .target(
             name: "TestSupport",
             dependencies: ["Channels", .product(name: "Hummingbird", package: "hummingbird")],
@@ -109,13 +109,13 @@ let package = Package(
         .testTarget(
             name: "AutomationTests",
             dependencies: [
-                "Scheduler", "Campaigns", "CoreModel",
+                "Scheduler", "Campaigns", "CoreModel", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "DemoTests", dependencies: ["Demo", "CoreModel"]),
+        .testTarget(name: "DemoTests", dependencies: ["Demo", "CoreModel", "TestSupport"]),
         .testTarget(
             name: "SimulatorTests",
             dependencies: ["Simulator", "Channels", "CoreModel", "TestSupport", .product(name: "Logging", package: "swift-log")]),

@@ -4,17 +4,17 @@ import Foundation
 import GRDB
 import Logging
 import Scheduler
+import TestSupport
 
 /// A fresh SQLite store in a temporary directory with branch B1 (天河店),
 /// removed afterwards.
 func withAutomationStore<T>(_ body: (SQLiteStore) async throws -> T) async throws -> T {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-automation-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let store = try SQLiteStore(path: directory.appendingPathComponent("test.sqlite").path)
-    let branch = Branch(code: "B1", name: "天河店", district: "天河区", address: "天河路1号", phone: nil, fax: nil, seats: 120)
-    try await store.load(.branches([branch]))
-    return try await body(store)
+    try await withTemporaryDirectory("tidings-automation-test") { directory in
+        let store = try SQLiteStore(path: directory.appendingPathComponent("test.sqlite").path)
+        let branch = Branch(code: "B1", name: "天河店", district: "天河区", address: "天河路1号", phone: nil, fax: nil, seats: 120)
+        try await store.load(.branches([branch]))
+        return try await body(store)
+    }
 }
 
 extension SQLiteStore {

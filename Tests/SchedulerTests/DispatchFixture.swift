@@ -3,6 +3,7 @@ import CoreModel
 import Foundation
 import Scheduler
 import Synchronization
+import TestSupport
 
 /// A gateway whose answers a test scripts, recording what it was asked.
 final class ScriptedGateway: Gateway {
@@ -30,13 +31,12 @@ struct DispatchFixture {
     let clock: FixedClock
 
     static func with<T>(now: Date, members: [Member] = [], _ body: (DispatchFixture) async throws -> T) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-dispatch-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try SQLiteStore(path: directory.appendingPathComponent("t.sqlite").path)
-        _ = try await store.apply(.branches([Branch(code: "B01", name: "鸿福楼总店", district: "越秀", address: "北京路1号", phone: nil, fax: nil, seats: 80)]), dryRun: false)
-        if !members.isEmpty { _ = try await store.apply(.members(members), dryRun: false) }
-        return try await body(DispatchFixture(store: store, clock: FixedClock(now)))
+        try await withTemporaryDirectory("tidings-dispatch") { directory in
+            let store = try SQLiteStore(path: directory.appendingPathComponent("t.sqlite").path)
+            _ = try await store.apply(.branches([Branch(code: "B01", name: "鸿福楼总店", district: "越秀", address: "北京路1号", phone: nil, fax: nil, seats: 80)]), dryRun: false)
+            if !members.isEmpty { _ = try await store.apply(.members(members), dryRun: false) }
+            return try await body(DispatchFixture(store: store, clock: FixedClock(now)))
+        }
     }
 
     func dispatcher(

@@ -1,6 +1,7 @@
 @testable import CoreModel
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 /// Every store the contract runs against. A PostgreSQL store joins this list
@@ -14,13 +15,11 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     func withStore<T>(_ body: (any Store, any StoreHarness) async throws -> T) async throws -> T {
         switch self {
         case .sqlite:
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "tidings-contract-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let store = try SQLiteStore(path: directory.appendingPathComponent("contract.sqlite").path)
-            try await store.load(.branches([Fixture.branch]))
-            return try await body(store, SQLiteHarness(store: store))
+            return try await withTemporaryDirectory("tidings-contract") { directory in
+                let store = try SQLiteStore(path: directory.appendingPathComponent("contract.sqlite").path)
+                try await store.load(.branches([Fixture.branch]))
+                return try await body(store, SQLiteHarness(store: store))
+            }
         }
     }
 }
