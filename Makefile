@@ -3,7 +3,7 @@ SWIFT      ?= swift
 BUILD_DEPS := libcurl4-openssl-dev libsqlite3-dev pkg-config
 # Real peers the adapter tests talk to (started by scripts/, on loopback).
 TEST_DEPS  := kannel kannel-extras python3-aiosmtpd poppler-utils poppler-data
-BENCH_DEPS := sqlite3 time bc wrk
+BENCH_DEPS := sqlite3 time bc wrk nginx-light
 DEMO_DIR   := demo
 TIDINGS    := .build/release/tidings
 
@@ -42,6 +42,7 @@ bench: build
 	@scripts/install-deps.sh $(BENCH_DEPS)
 	scripts/bench-seed.sh 1000000
 	$(TIDINGS) bench dispatch --messages 100000
+	$(TIDINGS) bench http --messages 100000
 	$(TIDINGS) bench dlr --messages 300000 --seconds 10
 	$(TIDINGS) bench latency --backlog 100000
 

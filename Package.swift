@@ -105,7 +105,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CampaignsTests", dependencies: ["Campaigns", "CoreModel"]),
-        .testTarget(name: "SchedulerTests", dependencies: ["Scheduler", "CoreModel", "Channels", "TestSupport"]),
+        .testTarget(
+            name: "SchedulerTests",
+            dependencies: [
+                "Scheduler", "CoreModel", "Channels", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .testTarget(
             name: "AutomationTests",
             dependencies: [

@@ -23,25 +23,39 @@ struct MessageStateMachineTests {
         "expired": .expired(reason: "expires_at passed"),
         "cancelled": .cancelled(reason: "campaign cancelled"),
         "lease-expired": .leaseExpired,
+        "unanswered": .unanswered(reason: "timed out", retryAt: at),
+        "receipt-timeout": .receiptTimedOut(after: 72 * 3600),
+    ]
+
+    /// status → event → next status ("=" means recorded without a change).
+    /// Receipts, wherever the provider may hold the message.
+    static let receipts = [
+        "delivered": "delivered", "receipt-failed": "failed", "receipt-expired": "expired", "intermediate": "=",
     ]
 
     /// status → event → next status ("=" means recorded without a change).
     static let allowed: [MessageStatus: [String: String]] = [
-        .queued: ["leased": "sending", "suppressed": "suppressed", "deferred": "deferred", "expired": "expired", "cancelled": "cancelled"],
-        .retrying: ["leased": "sending", "permanent": "failed", "suppressed": "suppressed", "deferred": "deferred", "expired": "expired", "cancelled": "cancelled"],
-        .deferred: ["leased": "sending", "suppressed": "suppressed", "deferred": "deferred", "expired": "expired", "cancelled": "cancelled"],
-        .unknown: [
-            "leased": "sending", "accepted": "submitted", "permanent": "failed", "delivered": "delivered", "receipt-failed": "failed",
-            "receipt-expired": "expired", "intermediate": "=", "expired": "expired", "cancelled": "cancelled",
-        ],
-        .sending: [
-            "released": "queued", "accepted": "submitted", "transient": "retrying", "permanent": "failed", "delivered": "delivered",
-            "receipt-failed": "failed", "receipt-expired": "expired", "intermediate": "=", "suppressed": "suppressed",
-            "deferred": "deferred", "expired": "expired", "lease-expired": "unknown", "cancelled": "cancelled",
-        ],
-        .submitted: ["delivered": "delivered", "receipt-failed": "failed", "receipt-expired": "expired", "intermediate": "=", "expired": "expired"],
+        .queued: receipts.merging([
+            "leased": "sending", "suppressed": "suppressed", "deferred": "deferred", "expired": "expired", "cancelled": "cancelled",
+        ]) { $1 },
+        .retrying: receipts.merging([
+            "leased": "sending", "permanent": "failed", "suppressed": "suppressed", "deferred": "deferred", "expired": "expired",
+            "cancelled": "cancelled",
+        ]) { $1 },
+        .deferred: receipts.merging([
+            "leased": "sending", "suppressed": "suppressed", "deferred": "deferred", "expired": "expired", "cancelled": "cancelled",
+        ]) { $1 },
+        .unknown: receipts.merging([
+            "leased": "sending", "accepted": "submitted", "permanent": "failed", "expired": "expired", "cancelled": "cancelled",
+        ]) { $1 },
+        .sending: receipts.merging([
+            "released": "queued", "accepted": "submitted", "transient": "retrying", "unanswered": "retrying", "permanent": "failed",
+            "suppressed": "suppressed", "deferred": "deferred", "expired": "expired", "lease-expired": "unknown",
+            "cancelled": "cancelled",
+        ]) { $1 },
+        .submitted: receipts.merging(["expired": "expired", "receipt-timeout": "expired"]) { $1 },
         .delivered: ["intermediate": "="],
-        .failed: ["intermediate": "="],
+        .failed: ["delivered": "delivered", "intermediate": "="],
         .expired: ["delivered": "delivered", "intermediate": "="],
         .suppressed: [:],
         .cancelled: [:],
@@ -68,7 +82,8 @@ struct MessageStateMachineTests {
         for status in MessageStatus.allCases where status.isFinal {
             for (name, event) in Self.events {
                 if case .success(.transition(let next)) = MessageStateMachine.apply(event, to: status) {
-                    #expect(status == .expired && next == .delivered, "\(status) + \(name) moved to \(next)")
+                    #expect(
+                        (status == .expired || status == .failed) && next == .delivered, "\(status) + \(name) moved to \(next)")
                 }
             }
         }

@@ -152,3 +152,97 @@ struct ReceiptsContractTests {
 }
 
 enum ContractFailure: Error { case unexpected(String) }
+
+/// Receipts that tell the truth about a message in any state the provider may
+/// hold it in, and the receipt timeout.
+struct LateReceiptsContractTests {
+    let now = Fixture.now
+
+    /// One leased message (store, id).
+    func withLeased(_ kind: StoreKind, _ body: (any Store, Int64) async throws -> Void) async throws {
+        try await kind.withStore { store, _ in
+            _ = try await store.enqueue([Fixture.message("a")], now: now)
+            let id = try #require(
+                try await store.leaseDue(lane: .transactional, limit: 1, owner: "w", leaseUntil: now + 30, now: now)
+                    .first?.id)
+            try await body(store, id)
+        }
+    }
+
+    func delivered(_ id: Int64, gateway: String = "kannel", providerId: String? = nil) -> ReceiptRecord {
+        ReceiptRecord(messageId: id, gateway: gateway, providerMessageId: providerId, outcome: .delivered, receivedAt: now + 5)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func anUnansweredSendIsPinnedAndItsLateReceiptSettlesIt(_ kind: StoreKind) async throws {
+        try await withLeased(kind) { store, id in
+            _ = try await store.recordSendResults(
+                [SendResult(messageId: id, gateway: "kannel", event: .unanswered(reason: "timed out", retryAt: now + 60))],
+                owner: "w", now: now)
+            let retrying = try #require(try await store.messageState(id: id))
+            #expect(retrying.status == .retrying)
+            #expect(retrying.pinnedGateway == "kannel")
+            #expect(retrying.lastErrorKind == "unanswered")
+            let again = try await store.leaseDue(lane: .transactional, limit: 1, owner: "w", leaseUntil: now + 90, now: now + 60)
+            #expect(again.first?.pinnedGateway == "kannel", "the lease carries the pin to the dispatcher")
+            _ = try await store.recordSendResults(
+                [SendResult(messageId: id, gateway: "kannel", event: .unanswered(reason: "timed out", retryAt: now + 120))],
+                owner: "w", now: now + 61)
+            #expect(try await store.applyReceipts([delivered(id)], rules: ScriptedRules()) == [.applied(from: .retrying, to: .delivered)])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aReceiptAfterACrashFillsInTheGatewayAndProviderId(_ kind: StoreKind) async throws {
+        try await withLeased(kind) { store, id in
+            #expect(try await store.reconcileExpiredLeases(now: now + 31) == 1)
+            #expect(try await store.messageState(id: id)?.status == .unknown)
+            let applied = try await store.applyReceipts([delivered(id, providerId: "p-9")], rules: ScriptedRules())
+            #expect(applied == [.applied(from: .unknown, to: .delivered)])
+            let state = try #require(try await store.messageState(id: id))
+            #expect(state.gateway == "kannel")
+            #expect(state.providerMessageId == "p-9")
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aFailureTheProviderLaterDeliveredBecomesDelivered(_ kind: StoreKind) async throws {
+        try await withLeased(kind) { store, id in
+            _ = try await store.recordSendResults(
+                [SendResult(messageId: id, gateway: "kannel", event: .permanentFailure(reason: "gave up: no answer"))],
+                owner: "w", now: now)
+            #expect(try await store.applyReceipts([delivered(id)], rules: ScriptedRules()) == [.applied(from: .failed, to: .delivered)])
+            let failedAgain = ReceiptRecord(messageId: id, gateway: "kannel", outcome: .failed, receivedAt: now + 6)
+            #expect(try await store.applyReceipts([failedAgain], rules: ScriptedRules()) != [.applied(from: .delivered, to: .failed)])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func noReceiptWithinTheTimeoutExpiresAsUnconfirmedAndALateOneStillCounts(_ kind: StoreKind) async throws {
+        try await withLeased(kind) { store, id in
+            _ = try await store.recordSendResults(
+                [SendResult(messageId: id, gateway: "kannel", event: .accepted(providerMessageId: "p-1"))], owner: "w", now: now)
+            let day = 24.0 * 3600
+            #expect(try await store.expireUnconfirmed(channel: .sms, submittedBefore: now, waited: 3 * day, limit: 10, now: now) == 0)
+            #expect(try await store.expireUnconfirmed(channel: .email, submittedBefore: now + 1, waited: 3 * day, limit: 10, now: now) == 0)
+            let expired = try await store.expireUnconfirmed(
+                channel: .sms, submittedBefore: now + 1, waited: 3 * day, limit: 10, now: now + 3 * day + 1)
+            #expect(expired == 1)
+            let state = try #require(try await store.messageState(id: id))
+            #expect(state.status == .expired)
+            #expect(state.lastErrorKind == "unconfirmed")
+            #expect(state.reason == "unconfirmed: no receipt within 72 h")
+            #expect(try await store.applyReceipts([delivered(id)], rules: ScriptedRules()) == [.applied(from: .expired, to: .delivered)])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func leasesAreRenewedOnlyForTheirOwner(_ kind: StoreKind) async throws {
+        try await withLeased(kind) { store, id in
+            #expect(try await store.renewLeases([id], owner: "someone else", until: now + 300) == 0)
+            #expect(try await store.renewLeases([id], owner: "w", until: now + 300) == 1)
+            #expect(try await store.reconcileExpiredLeases(now: now + 31) == 0, "the renewed lease has not run out")
+            #expect(try await store.reconcileExpiredLeases(now: now + 301) == 1)
+        }
+    }
+}

@@ -11,6 +11,11 @@ public enum MessageEvent: Sendable, Hashable {
     case accepted(providerMessageId: String?)
     /// A transient gateway error or throttling; try again at `retryAt`.
     case transientFailure(reason: String, retryAt: Date)
+    /// The request went out and no usable answer came back (a timeout, a
+    /// connection dropped after sending, a 200 without the provider's id, a
+    /// transfer cut at shutdown): the provider may hold the message, so it is
+    /// pinned to that gateway and retried there, with the same key, at `retryAt`.
+    case unanswered(reason: String, retryAt: Date)
     /// A permanent error (rejected, invalid address, attempts exhausted).
     case permanentFailure(reason: String)
     /// A receipt from the provider.
@@ -24,6 +29,10 @@ public enum MessageEvent: Sendable, Hashable {
     case cancelled(reason: String)
     /// The lease ran out while the message was `sending` (a crash).
     case leaseExpired
+    /// Accepted long ago and no receipt came within the channel's receipt
+    /// timeout: stored as `expired` with `last_error_kind = 'unconfirmed'`; a
+    /// later receipt still settles it.
+    case receiptTimedOut(after: TimeInterval)
 
     /// A stable name for the event log.
     public var name: String {
@@ -32,6 +41,7 @@ public enum MessageEvent: Sendable, Hashable {
         case .released: "released"
         case .accepted: "accepted"
         case .transientFailure: "transient_failure"
+        case .unanswered: "unanswered"
         case .permanentFailure: "permanent_failure"
         case .receipt: "receipt"
         case .suppressed: "suppressed"
@@ -39,6 +49,7 @@ public enum MessageEvent: Sendable, Hashable {
         case .expired: "expired"
         case .cancelled: "cancelled"
         case .leaseExpired: "lease_expired"
+        case .receiptTimedOut: "receipt_timeout"
         }
     }
 
@@ -49,11 +60,21 @@ public enum MessageEvent: Sendable, Hashable {
         case .released: "released unsent"
         case .accepted(let id): id.map { "accepted as \($0)" } ?? "accepted"
         case .transientFailure(let reason, _): reason
+        case .unanswered(let reason, _): reason
         case .permanentFailure(let reason): reason
         case .receipt(let outcome, let detail): detail.map { "\(outcome.rawValue): \($0)" } ?? outcome.rawValue
         case .suppressed(let reason), .deferred(let reason, _), .expired(let reason), .cancelled(let reason): reason
         case .leaseExpired: "lease expired while sending"
+        case .receiptTimedOut(let after): "unconfirmed: no receipt within \(Self.hours(after))"
         }
+    }
+}
+
+extension MessageEvent {
+    /// "72 h", "90 min": how long a receipt was waited for.
+    static func hours(_ interval: TimeInterval) -> String {
+        interval >= 3600 && interval.truncatingRemainder(dividingBy: 3600) == 0
+            ? "\(Int(interval / 3600)) h" : "\(Int(interval / 60)) min"
     }
 }
 

@@ -32,7 +32,7 @@ public enum MessageStateMachine {
             return .transition(to: .queued)
         case (.accepted, .sending), (.accepted, .unknown):
             return .transition(to: .submitted)
-        case (.transientFailure, .sending):
+        case (.transientFailure, .sending), (.unanswered, .sending):
             return .transition(to: .retrying)
         case (.permanentFailure, .sending), (.permanentFailure, .unknown), (.permanentFailure, .retrying):
             return .transition(to: .failed)
@@ -49,24 +49,32 @@ public enum MessageStateMachine {
             return .transition(to: .cancelled)
         case (.leaseExpired, .sending):
             return .transition(to: .unknown)
+        case (.receiptTimedOut, .submitted):
+            return .transition(to: .expired)
         default:
             return nil
         }
     }
 
     /// Receipts can arrive out of order (fakesmsc sends "delivered" and "SMSC
-    /// ack" in either order) and late (after we gave up waiting), so they are
-    /// accepted from every state in which the provider may hold the message.
+    /// ack" in either order) and late, so they are accepted in every state in
+    /// which the provider may hold the message: after acceptance, while a
+    /// retry waits (`retrying`, `deferred`, `queued` after a release — the
+    /// earlier attempt may have gone), after a crash (`unknown`), after we gave
+    /// up waiting (`expired`), and a recorded failure the provider later
+    /// delivered. Never on a message that was not sent (`suppressed`,
+    /// `cancelled`) or is already delivered.
+    private static let held: Set<MessageStatus> = [.submitted, .sending, .unknown, .retrying, .deferred, .queued]
+
     private static func receiptOutcome(_ outcome: ReceiptOutcome, from status: MessageStatus) -> Outcome? {
         switch (outcome, status) {
-        case (.intermediate, .submitted), (.intermediate, .sending), (.intermediate, .unknown),
-            (.intermediate, .delivered), (.intermediate, .failed), (.intermediate, .expired):
+        case (.intermediate, let status) where held.contains(status) || status.isFinal && status != .suppressed && status != .cancelled:
             return .recordOnly
-        case (.delivered, .submitted), (.delivered, .sending), (.delivered, .unknown), (.delivered, .expired):
+        case (.delivered, let status) where held.contains(status) || status == .expired || status == .failed:
             return .transition(to: .delivered)
-        case (.failed, .submitted), (.failed, .sending), (.failed, .unknown):
+        case (.failed, let status) where held.contains(status):
             return .transition(to: .failed)
-        case (.expired, .submitted), (.expired, .sending), (.expired, .unknown):
+        case (.expired, let status) where held.contains(status):
             return .transition(to: .expired)
         default:
             return nil

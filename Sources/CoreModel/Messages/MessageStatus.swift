@@ -18,7 +18,7 @@ public enum MessageStatus: String, Sendable, Codable, CaseIterable, Hashable {
     /// A crash between hand-off and acknowledgement; reconciled on restart.
     case unknown
 
-    /// No further transition except a late receipt on `expired`.
+    /// Never sent again; only a late receipt may still move a failed or expired message to delivered.
     public var isFinal: Bool {
         switch self {
         case .delivered, .failed, .expired, .suppressed, .cancelled: true

@@ -11,6 +11,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unknownValue = Code(rawValue: "store.unknown_value")
         /// SQLite refused a write (a constraint, a full disk).
         public static let writeFailed = Code(rawValue: "store.write_failed")
+        /// Another worker holds the store (one sending worker per SQLite file).
+        public static let locked = Code(rawValue: "store.locked")
         /// A write the store just made is not there (should not happen; a bug or a corrupt file).
         public static let inconsistent = Code(rawValue: "store.inconsistent")
     }

@@ -16,10 +16,16 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run the worker: automations, dispatcher, webhooks, /health and /metrics, until SIGTERM or SIGINT.",
         discussion: """
             One service group: the HTTP server (provider webhooks, /health, /metrics in
-            Prometheus format), the dispatcher and the automations (config: automations). On start, leases a crash left behind
-            are reconciled. On SIGTERM/SIGINT leasing stops, sends in flight finish
-            (up to --grace seconds), messages not yet handed to a gateway are released,
-            and the command exits 0.
+            Prometheus format), the dispatcher, the lease reaper and the automations
+            (config: automations). One worker per database file: a second `tidings run`
+            on the same file refuses to start and names the first (host, pid, since).
+            On start, leases a stopped worker left behind are taken back; while running,
+            expired leases and receipts overdue by dispatch.receipt_timeout are too.
+            On SIGTERM/SIGINT leasing stops, messages not yet handed to a gateway are
+            released, and sends in flight may finish for up to --grace seconds; then
+            they are cut and recorded as unanswered (retried later through the same
+            gateway with the same key). Exit status 0 when nothing was cut, 3 when
+            sends were cut or rows were left leased.
 
             Examples:
               tidings run
@@ -38,6 +44,13 @@ struct RunCommand: AsyncParsableCommand {
         let config = try global.loadConfig(showWarnings: true)
         let store = try global.openStore(config)
         let logger = Logger(label: "tidings")
+        let owner = DispatchSettings.localOwner()
+        // Held until the command returns: the kernel drops it if the process dies.
+        let lock: WorkerLock
+        do { lock = try WorkerLock(database: store.path, owner: owner) } catch {
+            printError("\(error)")
+            throw ExitCode.failure
+        }
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
 
@@ -49,7 +62,12 @@ struct RunCommand: AsyncParsableCommand {
             printError("config: \(error)")
             throw ExitCode.failure
         }
-        var settings = DispatchSettings(owner: DispatchSettings.localOwner())
+        var settings = DispatchSettings(owner: owner)
+        settings.soleWorker = true
+        settings.shutdownGrace = .milliseconds(Int(grace * 1000))
+        settings.leaseSeconds = config.dispatch.leaseSeconds
+        settings.receiptTimeouts = config.dispatch.receiptTimeouts
+        settings.failoverAfterUnanswered = config.dispatch.failoverAfterUnanswered
         do { settings.policy = SendPolicy(rules: try SendPolicyRules(quietHours: config.quietHours)) } catch {
             throw ValidationError("config quiet_hours: \(error)")
         }
@@ -68,13 +86,27 @@ struct RunCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: app, serviceName: "http"),
             .init(service: dispatcher, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "dispatcher"),
+            .init(service: LeaseReaper(store: store, settings: settings, logger: logger), serviceName: "reaper"),
             .init(service: automations, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "automations"),
         ]
         if lifetime > 0 { services.append(.init(service: Lifetime(seconds: lifetime), successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "lifetime")) }
         var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        group.maximumGracefulShutdownDuration = .seconds(grace)
-        logger.notice("tidings running", metadata: ["http": "\(setup.host):\(setup.port)", "gateways": "\(registry.gateways.keys.sorted().joined(separator: ","))"])
+        // The dispatcher cuts its sends at --grace and records them; the group waits a little longer for that.
+        group.maximumGracefulShutdownDuration = .milliseconds(Int(grace * 1000) + 700)
+        logger.notice(
+            "tidings running",
+            metadata: [
+                "http": "\(setup.host):\(setup.port)", "gateways": "\(registry.gateways.keys.sorted().joined(separator: ","))",
+                "owner": "\(lock.holder.owner)",
+            ])
         try await ServiceGroup(configuration: group).run()
+        let left = try await store.leaseOwners().contains(owner)
+        if dispatcher.cutAtShutdown > 0 || left {
+            logger.warning(
+                "tidings stopped with work left",
+                metadata: ["cut_at_grace": "\(dispatcher.cutAtShutdown)", "rows_still_leased": "\(left)"])
+            throw ExitCode(3)
+        }
         logger.notice("tidings stopped")
     }
 }

@@ -94,8 +94,15 @@ struct SendCommand: AsyncParsableCommand {
     private func sendAndWait(
         id: Int64, store: SQLiteStore, registry: GatewayRegistry, server: WebServer.Setup, transport: CurlTransport
     ) async throws -> MessageState {
+        let owner = DispatchSettings.localOwner()
+        guard let lock = try? WorkerLock(database: store.path, owner: owner) else {
+            // A worker runs on this database: it sends the message and takes its receipts; we only watch.
+            print("  a running worker sends it")
+            return try await watch(id: id, store: store, sending: nil)
+        }
+        defer { withExtendedLifetime(lock) {} }
         let app = WebServer.application(server, registry: registry, logger: Logger(label: "tidings.send"))
-        let dispatcher = Dispatcher(store: store, registry: registry, settings: DispatchSettings(owner: DispatchSettings.localOwner()))
+        let dispatcher = Dispatcher(store: store, registry: registry, settings: DispatchSettings(owner: owner))
         return try await withThrowingTaskGroup(of: MessageState?.self) { group in
             group.addTask {
                 try await app.runService(gracefulShutdownSignals: [])
@@ -105,22 +112,28 @@ struct SendCommand: AsyncParsableCommand {
                 // Providers do not always retry a callback: send only once the webhook server listens.
                 let health = "http://\(server.host.contains(":") ? "[\(server.host)]" : server.host):\(server.port)/health"
                 await transport.waitUntilAnswering(health)
-                let deadline = Date().addingTimeInterval(timeout)
-                var last: MessageStatus?
-                while true {
-                    try await dispatcher.sendDue(lanes: [.transactional], limit: 10)
-                    guard let state = try await store.messageState(id: id) else { throw ValidationError("message \(id) vanished") }
-                    if state.status != last {
-                        print("  \(state.status.rawValue)\(state.reason.map { ": \($0)" } ?? "")")
-                        last = state.status
-                    }
-                    if state.status.isFinal || Date() >= deadline { return state }
-                    try await Task.sleep(for: .milliseconds(200))
-                }
+                return try await watch(id: id, store: store, sending: dispatcher)
             }
             let state = try await group.first { $0 != nil }!!
             group.cancelAll()
             return state
+        }
+    }
+
+    /// Prints each status the message passes through until it is final or
+    /// --timeout passes; `sending` dispatches due transactional messages meanwhile.
+    private func watch(id: Int64, store: SQLiteStore, sending: Dispatcher?) async throws -> MessageState {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last: MessageStatus?
+        while true {
+            try await sending?.sendDue(lanes: [.transactional], limit: 10)
+            guard let state = try await store.messageState(id: id) else { throw ValidationError("message \(id) vanished") }
+            if state.status != last {
+                print("  \(state.status.rawValue)\(state.reason.map { ": \($0)" } ?? "")")
+                last = state.status
+            }
+            if state.status.isFinal || Date() >= deadline { return state }
+            try await Task.sleep(for: .milliseconds(200))
         }
     }
 

@@ -12,6 +12,7 @@ struct TidingsConfig: Sendable, Codable {
     var defaults: RegionalDefaults
     var brand: Brand
     var quietHours: QuietHoursSettings
+    var dispatch: DispatchConfig
     var gateways: [GatewaySettings]
     var server: ServerSettings
     var automations: AutomationSettings
@@ -19,21 +20,22 @@ struct TidingsConfig: Sendable, Codable {
     var templates: String
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case database, defaults, brand, quietHours = "quiet_hours", gateways, server, automations, templates
+        case database, defaults, brand, quietHours = "quiet_hours", dispatch, gateways, server, automations, templates
     }
 
     static let defaults = TidingsConfig(
-        database: .defaults, defaults: .defaults, brand: .defaults, quietHours: .defaults, gateways: [],
+        database: .defaults, defaults: .defaults, brand: .defaults, quietHours: .defaults, dispatch: .defaults, gateways: [],
         server: .defaults, automations: .defaults, templates: "templates")
 
     init(
         database: DatabaseSettings, defaults: RegionalDefaults, brand: Brand, quietHours: QuietHoursSettings,
-        gateways: [GatewaySettings], server: ServerSettings, automations: AutomationSettings, templates: String
+        dispatch: DispatchConfig, gateways: [GatewaySettings], server: ServerSettings, automations: AutomationSettings, templates: String
     ) {
         self.database = database
         self.defaults = defaults
         self.brand = brand
         self.quietHours = quietHours
+        self.dispatch = dispatch
         self.gateways = gateways
         self.server = server
         self.automations = automations
@@ -48,6 +50,7 @@ struct TidingsConfig: Sendable, Codable {
         defaults = try c.decodeIfPresent(RegionalDefaults.self, forKey: .defaults) ?? d.defaults
         brand = try c.decodeIfPresent(Brand.self, forKey: .brand) ?? d.brand
         quietHours = try c.decodeIfPresent(QuietHoursSettings.self, forKey: .quietHours) ?? d.quietHours
+        dispatch = try c.decodeIfPresent(DispatchConfig.self, forKey: .dispatch) ?? d.dispatch
         gateways = try c.decodeIfPresent([GatewaySettings].self, forKey: .gateways) ?? d.gateways
         server = try c.decodeIfPresent(ServerSettings.self, forKey: .server) ?? d.server
         automations = try c.decodeIfPresent(AutomationSettings.self, forKey: .automations) ?? d.automations
@@ -60,6 +63,7 @@ struct TidingsConfig: Sendable, Codable {
         var issues = defaults.issues(path: ["defaults"])
         issues += quietHours.issues(path: ["quiet_hours"])
         issues += brand.issues(path: ["brand"])
+        issues += dispatch.issues(path: ["dispatch"])
         issues += GatewaySettings.issues(gateways, path: ["gateways"])
         issues += server.issues(path: ["server"])
         issues += automations.issues(path: ["automations"])

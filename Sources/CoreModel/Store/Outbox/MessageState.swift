@@ -12,4 +12,10 @@ public struct MessageState: Sendable, Hashable {
     public var nextAttemptAt: Date?
     /// When a gateway accepted it.
     public var submittedAt: Date?
+    /// The gateway an unanswered attempt pinned it to.
+    public var pinnedGateway: String?
+    /// Why it is where it is, when a status alone does not say: `unanswered`, `unconfirmed`.
+    public var lastErrorKind: String?
+    /// Sent through another gateway after an unanswered attempt (allowed by config).
+    public var possibleDuplicate = false
 }

@@ -33,6 +33,17 @@ public protocol Outbox: Sendable {
     /// Moves `sending` messages leased by these owners (known to be dead) to `unknown`.
     func reconcileLeases(ownedBy owners: [String], now: Date) async throws -> Int
 
+    /// Extends the leases of messages still being sent by `owner` (a long
+    /// send); rows no longer leased by it are left alone. Returns how many.
+    func renewLeases(_ ids: [Int64], owner: String, until: Date) async throws -> Int
+
+    /// Up to `limit` messages of `channel` accepted before `submittedBefore`
+    /// without a receipt become `expired` as unconfirmed (`waited` is the
+    /// timeout, for the reason). Returns how many.
+    func expireUnconfirmed(
+        channel: Channel, submittedBefore: Date, waited: TimeInterval, limit: Int, now: Date
+    ) async throws -> Int
+
     /// Who holds leases now.
     func leaseOwners() async throws -> [String]
 

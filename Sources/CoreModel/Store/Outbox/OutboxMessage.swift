@@ -18,4 +18,8 @@ public struct OutboxMessage: Sendable, Hashable {
     public var leaseUntil: Date?
     /// The gateway asked for at enqueue, or used by the last attempt.
     public var gateway: String?
+    /// The gateway an unanswered attempt went to, and since when: the message
+    /// may be there already, so it goes nowhere else (see `Dispatcher`).
+    public var pinnedGateway: String?
+    public var pinnedAt: Date?
 }

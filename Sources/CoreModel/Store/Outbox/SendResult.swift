@@ -9,10 +9,13 @@ public struct SendResult: Sendable, Hashable {
     public var event: MessageEvent
     /// The provider says the address does not exist: flag the member's contact.
     public var invalidAddressReason: String?
+    /// Sent through another gateway although an earlier, unanswered attempt
+    /// may have reached its pinned one (allowed by `failover_after_unanswered`).
+    public var possibleDuplicate: Bool
 
     public init(
         messageId: Int64, gateway: String?, segments: Int? = nil, costMicros: Int? = nil, event: MessageEvent,
-        invalidAddressReason: String? = nil
+        invalidAddressReason: String? = nil, possibleDuplicate: Bool = false
     ) {
         self.messageId = messageId
         self.gateway = gateway
@@ -20,5 +23,6 @@ public struct SendResult: Sendable, Hashable {
         self.costMicros = costMicros
         self.event = event
         self.invalidAddressReason = invalidAddressReason
+        self.possibleDuplicate = possibleDuplicate
     }
 }

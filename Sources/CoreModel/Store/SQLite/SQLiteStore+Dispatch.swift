@@ -23,7 +23,7 @@ extension SQLiteStore {
             let byId = Dictionary(messages.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             var contexts: [Int64: SendContext] = [:]
             contexts.reserveCapacity(messages.count)
-            let rows = try Row.fetchCursor(facts, arguments: ["[" + messages.map { String($0.id) }.joined(separator: ",") + "]"])
+            let rows = try Row.fetchCursor(facts, arguments: [Self.jsonArray(messages.map(\.id))])
             while let row = try rows.next() {
                 let id: Int64 = row[0]
                 guard let message = byId[id] else { continue }

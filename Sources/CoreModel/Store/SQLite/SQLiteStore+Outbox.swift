@@ -59,7 +59,7 @@ extension SQLiteStore: Outbox {
                 UPDATE messages SET status = 'sending', lease_owner = ?4, lease_until = ?5, attempts = attempts + 1, updated_at = ?2
                 WHERE id IN (\(Self.dueSQL))
                 RETURNING id, idempotency_key, channel, lane, category, member_id, address, payload, attempts, max_attempts,
-                  expires_at, status, lease_owner, lease_until, gateway, priority, next_attempt_at
+                  expires_at, status, lease_owner, lease_until, gateway, priority, next_attempt_at, pinned_gateway, pinned_at
                 """)
             let rows = try Row.fetchCursor(claim, arguments: [lane.rawValue, at, limit, owner, leaseUntil.unixMillis])
             // RETURNING comes in no particular order: put the batch back in due order.
@@ -111,6 +111,44 @@ extension SQLiteStore: Outbox {
             sql: "SELECT id FROM messages WHERE status = 'sending' AND lease_owner IN (\(marks))", arguments: StatementArguments(owners), now: now)
     }
 
+    public func renewLeases(_ ids: [Int64], owner: String, until: Date) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await pool.write { db in
+            try db.cachedStatement(sql: """
+                UPDATE messages SET lease_until = ?
+                WHERE id IN (SELECT value FROM json_each(?)) AND status = 'sending' AND lease_owner = ?
+                """).execute(arguments: [until.unixMillis, Self.jsonArray(ids), owner])
+            return db.changesCount
+        }
+    }
+
+    public func expireUnconfirmed(
+        channel: Channel, submittedBefore cutoff: Date, waited: TimeInterval, limit: Int, now: Date
+    ) async throws -> Int {
+        try await pool.write { db in
+            let at = now.unixMillis
+            let event = MessageEvent.receiptTimedOut(after: waited)
+            let ids = try Int64.fetchAll(
+                db.cachedStatement(sql: """
+                    UPDATE messages SET status = 'expired', status_reason = ?1, last_error_kind = 'unconfirmed',
+                      final_at = ?2, updated_at = ?2
+                    WHERE id IN (
+                      SELECT id FROM messages WHERE channel = ?3 AND status = 'submitted' AND submitted_at < ?4 LIMIT ?5)
+                    RETURNING id
+                    """),
+                arguments: [event.reason, at, channel.rawValue, cutoff.unixMillis, limit])
+            for id in ids {
+                try Self.appendEvent(db, messageId: id, at: at, event: event.name, from: .submitted, to: .expired, reason: event.reason)
+            }
+            return ids.count
+        }
+    }
+
+    /// `[1,2,3]`: a list of ids as one bound argument, read back with `json_each`.
+    static func jsonArray(_ ids: [Int64]) -> String {
+        "[" + ids.map { String($0) }.joined(separator: ",") + "]"
+    }
+
     public func leaseOwners() async throws -> [String] {
         try await pool.read { db in
             try String.fetchAll(db, sql: "SELECT DISTINCT lease_owner FROM messages WHERE status = 'sending' AND lease_owner IS NOT NULL")
@@ -144,6 +182,12 @@ extension SQLiteStore: Outbox {
         case .transientFailure(_, let retryAt):
             assignments.append("next_attempt_at = ?")
             values.append(retryAt.unixMillis)
+        case .unanswered(_, let retryAt):
+            // The gateway it is pinned to is written with the send result (`recordSendResults`).
+            assignments += ["next_attempt_at = ?", "last_error_kind = 'unanswered'"]
+            values.append(retryAt.unixMillis)
+        case .receiptTimedOut:
+            assignments.append("last_error_kind = 'unconfirmed'")
         case .deferred(_, let until):
             assignments.append("next_attempt_at = ?")
             values.append(until.unixMillis)
@@ -185,6 +229,7 @@ extension SQLiteStore: Outbox {
             category: try decode(4, "category"), memberId: row[5], address: row[6], payload: row[7],
             attempts: row[8], maxAttempts: row[9],
             expiresAt: (row[10] as Int64?).map(Date.init(unixMillis:)), status: try decode(11, "status"),
-            leaseOwner: row[12], leaseUntil: (row[13] as Int64?).map(Date.init(unixMillis:)), gateway: row[14])
+            leaseOwner: row[12], leaseUntil: (row[13] as Int64?).map(Date.init(unixMillis:)), gateway: row[14],
+            pinnedGateway: row[17], pinnedAt: (row[18] as Int64?).map(Date.init(unixMillis:)))
     }
 }

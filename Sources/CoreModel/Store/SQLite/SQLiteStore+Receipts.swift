@@ -16,6 +16,11 @@ extension SQLiteStore: Receipts {
                 }
                 guard let id else { return .notFound }
                 let at = receipt.receivedAt.unixMillis
+                // A receipt can be the first we hear of an acceptance (the worker died before recording it).
+                try db.cachedStatement(sql: """
+                    UPDATE messages SET gateway = COALESCE(gateway, ?), provider_message_id = COALESCE(provider_message_id, ?)
+                    WHERE id = ? AND (gateway IS NULL OR provider_message_id IS NULL)
+                    """).execute(arguments: [receipt.gateway, receipt.providerMessageId, id])
                 let result = try Self.apply(
                     .receipt(receipt.outcome, detail: receipt.detail), to: id, leaseOwner: nil, at: at, db)
                 let actions = rules.decide(receipt, facts: ReceiptFacts(messageId: id, transition: result))

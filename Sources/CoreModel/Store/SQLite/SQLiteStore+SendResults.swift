@@ -6,7 +6,9 @@ extension SQLiteStore {
         try await pool.write { db in
             let at = now.unixMillis
             var outcomes = [MessageTransitionResult?](repeating: nil, count: results.count)
-            let accepted = results.indices.filter { if case .accepted = results[$0].event, results[$0].gateway != nil { true } else { false } }
+            let accepted = results.indices.filter {
+                if case .accepted = results[$0].event, results[$0].gateway != nil, !results[$0].possibleDuplicate { true } else { false }
+            }
             for start in stride(from: 0, to: accepted.count, by: Self.acceptedChunk) {
                 let chunk = Array(accepted[start..<min(start + Self.acceptedChunk, accepted.count)])
                 for index in try Self.recordAccepted(chunk.map { results[$0] }, owner: owner, at: at, db) {
@@ -25,6 +27,7 @@ extension SQLiteStore {
                         WHERE id = ? AND (lease_owner = ? OR (lease_owner IS NULL AND gateway IS NULL))
                         """)
                         .execute(arguments: [gateway, result.segments, result.costMicros, providerId, result.messageId, owner])
+                    try Self.notePinning(result, gateway: gateway, owner: owner, at: at, db)
                 }
                 let applied = try Self.apply(result.event, to: result.messageId, leaseOwner: owner, at: at, db)
                 if let reason = result.invalidAddressReason, case .applied = applied {
@@ -33,6 +36,22 @@ extension SQLiteStore {
                 outcomes[index] = applied
             }
             return outcomes.map { $0 ?? .notFound }
+        }
+    }
+
+    /// An unanswered send pins the message to its gateway (from the first
+    /// unanswered attempt there); a send the config let fail over away from
+    /// its pinned gateway is marked a possible duplicate.
+    private static func notePinning(_ result: SendResult, gateway: String, owner: String, at: Int64, _ db: Database) throws {
+        if case .unanswered = result.event {
+            try db.cachedStatement(sql: """
+                UPDATE messages SET pinned_at = CASE WHEN pinned_gateway = ?1 THEN pinned_at ELSE ?2 END, pinned_gateway = ?1
+                WHERE id = ?3 AND lease_owner = ?4
+                """).execute(arguments: [gateway, at, result.messageId, owner])
+        }
+        if result.possibleDuplicate {
+            try db.cachedStatement(sql: "UPDATE messages SET possible_duplicate = 1 WHERE id = ? AND lease_owner = ?")
+                .execute(arguments: [result.messageId, owner])
         }
     }
 
@@ -86,7 +105,10 @@ extension SQLiteStore {
         }.joined(separator: ", ")
     }
 
-    static let stateColumns = "id, status, status_reason, gateway, provider_message_id, attempts, next_attempt_at, submitted_at, idempotency_key"
+    static let stateColumns = """
+        id, status, status_reason, gateway, provider_message_id, attempts, next_attempt_at, submitted_at, idempotency_key,
+        pinned_gateway, last_error_kind, possible_duplicate
+        """
 
     public func messageState(id: Int64) async throws -> MessageState? {
         try await pool.read { db in
@@ -110,6 +132,7 @@ extension SQLiteStore {
             id: row["id"], status: MessageStatus(rawValue: row["status"]) ?? .unknown, reason: row["status_reason"], gateway: row["gateway"],
             providerMessageId: row["provider_message_id"], attempts: row["attempts"],
             nextAttemptAt: (row["next_attempt_at"] as Int64?).map(Date.init(unixMillis:)),
-            submittedAt: (row["submitted_at"] as Int64?).map(Date.init(unixMillis:)))
+            submittedAt: (row["submitted_at"] as Int64?).map(Date.init(unixMillis:)), pinnedGateway: row["pinned_gateway"],
+            lastErrorKind: row["last_error_kind"], possibleDuplicate: row["possible_duplicate"])
     }
 }

@@ -16,6 +16,7 @@ enum Schema {
         migrator.registerMigration("v4-automations", migrate: automations)
         migrator.registerMigration("v5-message-purpose", migrate: messagePurpose)
         migrator.registerMigration("v6-cursor-gaps", migrate: cursorGaps)
+        migrator.registerMigration("v7-pinned-sends", migrate: pinnedSends)
         return migrator
     }
 
@@ -100,6 +101,23 @@ enum Schema {
     /// still commit, and the next scan reads those ranges again.
     private static func cursorGaps(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE automation_cursors ADD COLUMN gaps TEXT NOT NULL DEFAULT '[]'")
+    }
+
+    /// A send that may have reached its provider without an answer is pinned
+    /// to that gateway (`pinned_gateway`, `pinned_at`) and retried only there;
+    /// `last_error_kind` says why the row is where it is (`unanswered`,
+    /// `unconfirmed` for a receipt that never came); `possible_duplicate`
+    /// marks a pinned message the config let fail over. The receipt index
+    /// holds only rows waiting for a receipt, by channel and age, for the
+    /// receipt timeout's scan.
+    private static func pinnedSends(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE messages ADD COLUMN pinned_gateway TEXT;
+            ALTER TABLE messages ADD COLUMN pinned_at INTEGER;
+            ALTER TABLE messages ADD COLUMN last_error_kind TEXT;
+            ALTER TABLE messages ADD COLUMN possible_duplicate INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX messages_awaiting_receipt ON messages(channel, submitted_at) WHERE status = 'submitted';
+            """)
     }
 
     /// Reservations and banquets still to come: what a reminder is for. Queries
