@@ -238,7 +238,7 @@ struct LateReceiptsContractTests {
 
     @Test(arguments: StoreKind.allCases)
     func leasesAreRenewedOnlyForTheirOwner(_ kind: StoreKind) async throws {
-        try await withLeased(kind) { store, id in
+        try await withLeased(kind) { store, id async throws in
             #expect(try await store.renewLeases([id], owner: "someone else", until: now + 300) == 0)
             #expect(try await store.renewLeases([id], owner: "w", until: now + 300) == 1)
             #expect(try await store.reconcileExpiredLeases(now: now + 31) == 0, "the renewed lease has not run out")

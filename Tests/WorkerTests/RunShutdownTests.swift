@@ -49,12 +49,14 @@ struct RunShutdownTests {
             let simulatorPort = LocalPorts.block(1)
             let simulator = try spawnDetached([
                 CommandLineTests.binary.path, "simulator", "--bind", "127.0.0.1:\(simulatorPort)", "--lifetime", "60",
-                "--lost-answer-rate", "1", "--hang-ms", "60000", "--callback-delay-ms", "-1",
+                "--lost-answer-rate", "1", "--hang-ms", "60000", "--callback-delay-ms=-1",
             ])
             defer {
                 kill(simulator, SIGTERM)
                 _ = Self.exitStatus(simulator, within: 5)
             }
+            let listening = Date().addingTimeInterval(10)
+            while LocalPorts.isFree(simulatorPort), Date() < listening { usleep(50_000) }
             try Self.config(simulatorPort: simulatorPort, serverPort: LocalPorts.block(1), timeoutMs: 30_000)
                 .write(to: directory.appendingPathComponent("tidings.yaml"), atomically: true, encoding: .utf8)
             #expect(try CommandLineTests.run(["init"], in: directory).status == 0)

@@ -34,6 +34,8 @@ public final class Dispatcher: Service, Sendable {
     /// Leased and not yet recorded: bounded by `window`.
     private let unrecorded = Atomic<Int>(0)
     private let window: Int
+    /// What the gateways can have in flight together.
+    private let capacity: Int
     private let stopping = Atomic<Bool>(false)
     private let deadline = Mutex<ContinuousClock.Instant?>(nil)
     private let inbox = Mutex<[Outcome]>([])
@@ -74,9 +76,9 @@ public final class Dispatcher: Service, Sendable {
         self.traffic = GatewayTraffic(settings: Array(registry.settings.values), breaker: settings.breaker)
         self.random = Mutex(SeededGenerator(seed: settings.randomSeed))
         let limits = registry.gateways.keys.map { registry.settings[$0]?.maxInFlight ?? GatewayTraffic.unlimitedInFlight }
-        let inFlight = max(1, min(limits.reduce(0, +), GatewayTraffic.unlimitedInFlight))
+        self.capacity = max(1, min(limits.reduce(0, +), 100_000))
         // Room for the gateways' in-flight caps plus one batch being prepared.
-        self.window = min(inFlight, 100_000) + settings.maxBatch
+        self.window = capacity + settings.maxBatch
     }
 
     /// Sends cut at the grace deadline of the last shutdown (recorded as unanswered).
@@ -190,7 +192,7 @@ public final class Dispatcher: Service, Sendable {
         let free = window - unrecorded.load(ordering: .relaxed)
         let headroom = traffic.headroom(now: now, names: registry.gateways.keys) - pump.pending.count
         let room = min(free, headroom, settings.maxBatch, limit ?? .max)
-        let worth = limit != nil || unrecorded.load(ordering: .relaxed) == 0 ? 1 : max(1, settings.maxBatch / 4)
+        let worth = limit != nil || unrecorded.load(ordering: .relaxed) == 0 ? 1 : max(1, min(settings.maxBatch, capacity) / 4)
         guard room >= worth else { return }
         pump.leaseTried = true
         let batch = try await lease(capacity: room, lanes: lanes, now: now)
@@ -288,10 +290,13 @@ public final class Dispatcher: Service, Sendable {
             var placed = false
             while !placed, settled == nil, attempt.next < attempt.candidates.count {
                 let gateway = attempt.candidates[attempt.next]
-                let admission = busy.contains(gateway.name)
-                    ? .notNow(until: now, reason: "gateway \(gateway.name) busy", lasting: false)
-                    : traffic.admit(gateway.name, now: now)
-                switch admission {
+                if busy.contains(gateway.name), instant - attempt.since <= patience {
+                    // Found busy earlier in this pass: no need to ask again.
+                    waiting.append(attempt)
+                    placed = true
+                    break
+                }
+                switch traffic.admit(gateway.name, now: now) {
                 case .admitted:
                     byGateway[gateway.name, default: (gateway, [])].attempts.append(attempt)
                     placed = true

@@ -22,9 +22,9 @@ extension SQLiteStore {
                     var providerId: String?
                     if case .accepted(let id) = result.event { providerId = id }
                     try db.cachedStatement(sql: """
-                        UPDATE messages SET gateway = ?, segments = COALESCE(?, segments), cost_micros = COALESCE(?, cost_micros),
-                          provider_message_id = COALESCE(provider_message_id, ?)
-                        WHERE id = ? AND (lease_owner = ? OR (lease_owner IS NULL AND gateway IS NULL))
+                        UPDATE messages SET gateway = ?1, segments = COALESCE(?2, segments), cost_micros = COALESCE(?3, cost_micros),
+                          provider_message_id = COALESCE(provider_message_id, ?4)
+                        WHERE id = ?5 AND (lease_owner = ?6 OR (lease_owner IS NULL AND (gateway IS NULL OR gateway = ?1)))
                         """)
                         .execute(arguments: [gateway, result.segments, result.costMicros, providerId, result.messageId, owner])
                     try Self.notePinning(result, gateway: gateway, owner: owner, at: at, db)
