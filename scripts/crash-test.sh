@@ -49,6 +49,7 @@ PY
 }
 
 # A provider that answers 0.2 % of messages too late: those resends must be recognised too.
+# (Its receipt, 20 ms after taking, usually settles the message before the worker's 2 s timeout: few are resent.)
 "$bin" simulator --bind "127.0.0.1:$sim_port" --callback-delay-ms 20 --lost-answer-rate 0.002 --hang-ms 2500 --lifetime 900 > "$work/simulator.log" 2>&1 &
 sim_pid=$!
 "$bin" demo queue --config "$work/crash.yaml" --count "$count" --prefix crash
