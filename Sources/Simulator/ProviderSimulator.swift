@@ -8,11 +8,13 @@ import Synchronization
 
 /// A provider inside the worker, for the demo, tests and benchmarks: accepts
 /// messages over HTTP like an SMS/voice/fax/email API, honours idempotency
-/// keys (a repeated key returns the first answer and is not counted again),
-/// fails on purpose at configured rates, and reports delivery to the
-/// message's callback URL after a delay, answers surveys (keypad digits on a
+/// keys (a repeated key returns the first answer and is not counted again;
+/// with `deduplicate` off it plays a provider that ignores them), fails on
+/// purpose at configured rates, and reports delivery to the message's
+/// callback URL after a delay, answers surveys (keypad digits on a
 /// call with a question, a 1–5 reply to a survey SMS) and opts out of
-/// marketing SMS at configured rates. `GET /sim/stats` counts unique messages.
+/// marketing SMS at configured rates. `GET /sim/stats` counts unique messages
+/// and, per key and per address, what was sent or delivered twice.
 public final class ProviderSimulator: Sendable {
     public struct Behaviour: Sendable {
         /// Added to every answer.
@@ -28,7 +30,7 @@ public final class ProviderSimulator: Sendable {
         public var callbackDelayMs: Int? = 200
         /// Share of messages accepted but answered only after `hangMs` — the
         /// answer a client gives up on: a resend with the same key must be
-        /// recognised as a duplicate, not counted twice.
+        /// recognised as a duplicate, not delivered twice.
         public var lostAnswerRate: Double = 0
         public var hangMs: Int = 30_000
         /// Share of requests whose connection is dropped before any answer
@@ -39,13 +41,19 @@ public final class ProviderSimulator: Sendable {
         public var answerRate: Double = 0
         /// Share of delivered marketing SMS answered "退订".
         public var optOutRate: Double = 0
+        /// Whether a repeated Idempotency-Key gets the first answer. Off, every
+        /// taken request is a new message with its own id and callback: what a
+        /// client's resends would do to recipients at a provider without idempotency.
+        public var deduplicate = true
 
         public init() {}
     }
 
     public struct Stats: Sendable, Codable, Equatable {
         public var requests = 0
+        /// Requests taken as new messages, each with its own id (all taken requests when not deduplicating).
         public var unique = 0
+        /// Requests answered with an earlier request's id (their key was known).
         public var duplicates = 0
         public var rejected = 0
         public var callbacksSent = 0
@@ -59,11 +67,22 @@ public final class ProviderSimulator: Sendable {
         public var callbacksRetried = 0
         /// Callbacks given up after about a minute of retries.
         public var callbacksAbandoned = 0
+        /// Distinct keys taken (answered or not) in two or more requests: each
+        /// would be a message sent twice by a provider without idempotency.
+        public var keysSentMoreThanOnce = 0
+        /// Distinct keys delivered twice or more; only a provider that does not deduplicate does that.
+        public var keysDeliveredTwice = 0
+        /// Distinct addresses delivered to twice or more: double sends, unless
+        /// different messages were meant for the address (`recipientsWithTwoKeys`).
+        public var recipientsDeliveredTwice = 0
+        /// Distinct addresses taken under two or more keys: two messages for one person.
+        public var recipientsWithTwoKeys = 0
     }
 
     private struct State {
         var stats = Stats()
         var answers: [String: String] = [:]
+        var ledger = DeliveryLedger()
         var random = SeededGenerator(seed: 7)
     }
 
@@ -77,7 +96,16 @@ public final class ProviderSimulator: Sendable {
         self.transport = transport
     }
 
-    public var stats: Stats { state.withLock { $0.stats } }
+    public var stats: Stats {
+        state.withLock { state in
+            var stats = state.stats
+            stats.keysSentMoreThanOnce = state.ledger.keysSentMoreThanOnce
+            stats.keysDeliveredTwice = state.ledger.keysDeliveredTwice
+            stats.recipientsDeliveredTwice = state.ledger.recipientsDeliveredTwice
+            stats.recipientsWithTwoKeys = state.ledger.recipientsWithTwoKeys
+            return stats
+        }
+    }
 
     struct Submitted: Decodable {
         var channel: String
@@ -115,8 +143,9 @@ public final class ProviderSimulator: Sendable {
         }
         let decision: Decision = state.withLock { state in
             state.stats.requests += 1
-            if let key, let id = state.answers[key] {
+            if behaviour.deduplicate, let key, let id = state.answers[key] {
                 state.stats.duplicates += 1
+                state.ledger.take(key: key, to: message.to, delivers: false)
                 return .answer(id: id, new: false, delivered: true, hang: false, reply: nil)
             }
             let roll = state.random.unit()
@@ -124,7 +153,8 @@ public final class ProviderSimulator: Sendable {
             if roll < behaviour.serverErrorRate + behaviour.throttleRate { return .throttle }
             state.stats.unique += 1
             let id = "sim-\(state.stats.unique)"
-            if let key { state.answers[key] = id }
+            if behaviour.deduplicate, let key { state.answers[key] = id }
+            state.ledger.take(key: key, to: message.to, delivers: true)
             let delivered = state.random.unit() >= behaviour.undeliveredRate
             let hang = state.random.unit() < behaviour.lostAnswerRate
             if hang { state.stats.lostAnswers += 1 }

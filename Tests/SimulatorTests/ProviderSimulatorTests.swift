@@ -35,9 +35,11 @@ struct ProviderSimulatorTests {
         }
     }
 
-    func message(_ id: Int64, key: String, category: ConsentCategory = .service) -> OutboundMessage {
+    func message(
+        _ id: Int64, key: String, to address: String = "+8613812345678", category: ConsentCategory = .service
+    ) -> OutboundMessage {
         OutboundMessage(
-            id: id, idempotencyKey: key, channel: .sms, to: "+8613812345678", content: MessageContent(text: "您好"),
+            id: id, idempotencyKey: key, channel: .sms, to: address, content: MessageContent(text: "您好"),
             category: category)
     }
 
@@ -65,6 +67,9 @@ struct ProviderSimulatorTests {
             #expect(simulator.stats.unique == 1)
             #expect(simulator.stats.duplicates == 1)
             #expect(simulator.stats.lostAnswers == 1)
+            // The provider took the first request too: a provider without idempotency would have sent both.
+            #expect(simulator.stats.keysSentMoreThanOnce == 1)
+            #expect(simulator.stats.keysDeliveredTwice == 0)
         }
     }
 
@@ -82,13 +87,70 @@ struct ProviderSimulatorTests {
         }
     }
 
+    /// A resend under the same key is counted as sent twice, but reaches the recipient once.
+    @Test func aRepeatedKeyIsCountedButDeliveredOnce() async throws {
+        let sink = RecordingSink()
+        try await withSimulator(ProviderSimulator.Behaviour(), sink: sink) { gateway, simulator in
+            _ = try await gateway.send(message(1, key: "order:1:confirm:sms"))
+            _ = try await gateway.send(message(1, key: "order:1:confirm:sms"))
+            let stats = simulator.stats
+            #expect(stats.keysSentMoreThanOnce == 1)
+            #expect(stats.keysDeliveredTwice == 0)
+            #expect(stats.recipientsDeliveredTwice == 0)
+            #expect(stats.recipientsWithTwoKeys == 0)
+        }
+    }
+
+    /// Without deduplication the simulator is a provider that ignores keys:
+    /// the resend is a second message, with its own id and its own receipt.
+    @Test func withoutDeduplicationARepeatedKeyIsDeliveredTwice() async throws {
+        var careless = ProviderSimulator.Behaviour()
+        careless.deduplicate = false
+        careless.callbackDelayMs = 10
+        let sink = RecordingSink()
+        try await withSimulator(careless, sink: sink) { gateway, simulator in
+            let first = try await gateway.send(message(1, key: "order:1:confirm:sms"))
+            let again = try await gateway.send(message(1, key: "order:1:confirm:sms"))
+            #expect(first.providerMessageId != again.providerMessageId)
+            let stats = simulator.stats
+            #expect(stats.unique == 2)
+            #expect(stats.duplicates == 0)
+            #expect(stats.keysSentMoreThanOnce == 1)
+            #expect(stats.keysDeliveredTwice == 1)
+            #expect(stats.recipientsDeliveredTwice == 1)
+            #expect(stats.recipientsWithTwoKeys == 0)
+            #expect(await sink.wait { $0.receipts.filter { $0.outcome == .delivered }.count == 2 })
+            let receipted = Set(sink.receipts.compactMap(\.providerMessageId))
+            #expect(receipted == [first.providerMessageId, again.providerMessageId])
+        }
+    }
+
+    /// Two different messages for one person are two deliveries to one address,
+    /// which `recipientsWithTwoKeys` tells apart from a double send.
+    @Test func twoKeysForOneAddressAreTwoMessagesNotADoubleSend() async throws {
+        try await withSimulator(ProviderSimulator.Behaviour(), sink: RecordingSink()) { gateway, simulator in
+            _ = try await gateway.send(message(1, key: "order:1:confirm:sms", to: "+8613900000001"))
+            _ = try await gateway.send(message(2, key: "order:2:confirm:sms", to: "+8613900000001"))
+            _ = try await gateway.send(message(3, key: "order:3:confirm:sms", to: "+8613900000002"))
+            let stats = simulator.stats
+            #expect(stats.recipientsWithTwoKeys == 1)
+            #expect(stats.recipientsDeliveredTwice == 1)
+            #expect(stats.keysSentMoreThanOnce == 0)
+            #expect(stats.keysDeliveredTwice == 0)
+        }
+    }
+
     @Test func outagesAndThrottlingAreClassified() async throws {
         var down = ProviderSimulator.Behaviour()
         down.serverErrorRate = 1
-        try await withSimulator(down, sink: RecordingSink()) { gateway, _ in
-            await #expect(throws: GatewayError.transient(reason: "simulator HTTP 503", retryAfter: nil)) {
-                try await gateway.send(message(1, key: "a"))
+        try await withSimulator(down, sink: RecordingSink()) { gateway, simulator in
+            for _ in 0..<2 {
+                await #expect(throws: GatewayError.transient(reason: "simulator HTTP 503", retryAfter: nil)) {
+                    try await gateway.send(message(1, key: "a"))
+                }
             }
+            // Nothing was taken, so nothing could have been sent twice.
+            #expect(simulator.stats.keysSentMoreThanOnce == 0)
         }
         var busy = ProviderSimulator.Behaviour()
         busy.throttleRate = 1

@@ -12,14 +12,17 @@ struct SimulatorCommand: AsyncParsableCommand {
         abstract: "Run the built-in provider simulator (SMS, voice, fax and email semantics) on loopback.",
         discussion: """
             Accepts POST /sim/messages like a provider API, honours Idempotency-Key
-            headers, fails on purpose at the given rates, and reports delivery to
-            each message's callback URL. GET /sim/stats counts unique messages.
+            headers (--no-deduplicate: ignores them, as a provider without
+            idempotency would), fails on purpose at the given rates, and reports
+            delivery to each message's callback URL. GET /sim/stats counts unique
+            messages, and keys and recipients sent or delivered twice.
             Point a gateway of kind `simulator` at it.
 
             Examples:
               tidings simulator --bind 127.0.0.1:8787
               tidings simulator --error-rate 0.1 --throttle-rate 0.05 --latency-ms 20 --undelivered-rate 0.02
               tidings simulator --refuse-rate 0.05 --answer-rate 0.6 --opt-out-rate 0.01
+              tidings simulator --no-deduplicate --lost-answer-rate 0.01 --hang-ms 2500
             """)
 
     @Option(help: "host:port to listen on (loopback).") var bind = "127.0.0.1:8787"
@@ -35,6 +38,8 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "Share of delivered survey calls/SMS answered (keys pressed, or a 1-5 reply).") var answerRate = 0.0
     @Option(help: "Share of delivered marketing SMS answered 退订.") var optOutRate = 0.0
     @Option(help: "Stop after this many seconds (0: run until interrupted).") var lifetime = 0.0
+    @Flag(inversion: .prefixedNo, help: "Answer a repeated Idempotency-Key with the first answer (no: deliver again).")
+    var deduplicate = true
 
     func validate() throws {
         for (name, rate) in [
@@ -61,6 +66,7 @@ struct SimulatorCommand: AsyncParsableCommand {
         behaviour.refuseRate = refuseRate
         behaviour.answerRate = answerRate
         behaviour.optOutRate = optOutRate
+        behaviour.deduplicate = deduplicate
         let transport = CurlTransport()
         defer { transport.shutdown() }
         let simulator = ProviderSimulator(behaviour: behaviour, transport: transport)
