@@ -129,11 +129,13 @@ public struct AliyunSMSGateway: Gateway {
         return Submission(providerMessageId: bizId, segments: Self.segments(message))
     }
 
-    /// Groups by template into SendBatchSms calls of up to `batchSize`; a batch
-    /// refused for a bad number is resent one by one, so only that number fails.
-    public func send(batch messages: [OutboundMessage]) async -> [Result<Submission, GatewayError>] {
-        guard settings.batchSize > 1 else { return await sendOneByOne(messages) }
-        var results = [Result<Submission, GatewayError>?](repeating: nil, count: messages.count)
+    /// Groups by template into SendBatchSms calls of up to `batchSize`, each call's
+    /// outcome reported for its messages as it comes; a batch refused for a bad
+    /// number is resent one by one, so only that number fails.
+    public func send(
+        batch messages: [OutboundMessage], each: @escaping @Sendable (Int, Result<Submission, GatewayError>) -> Void
+    ) async {
+        guard settings.batchSize > 1 else { return await sendOneByOne(messages, each: each) }
         var byTemplate: [String: [Int]] = [:]
         var templates: [String] = []
         for (index, message) in messages.enumerated() {
@@ -141,34 +143,39 @@ public struct AliyunSMSGateway: Gateway {
                 let code = try template(message)
                 if byTemplate[code] == nil { templates.append(code) }
                 byTemplate[code, default: []].append(index)
-            } catch { results[index] = .failure(error) }
+            } catch { each(index, .failure(error)) }
         }
         let chunks = templates.flatMap { code in
             stride(from: 0, to: byTemplate[code]!.count, by: settings.batchSize).map { start in
                 (code, Array(byTemplate[code]![start..<min(start + settings.batchSize, byTemplate[code]!.count)]))
             }
         }
-        let sent = await withTaskGroup(of: [(Int, Result<Submission, GatewayError>)].self) { group in
+        await withTaskGroup(of: Void.self) { group in
             for (code, indices) in chunks {
-                group.addTask { await zip(indices, sendChunk(indices.map { messages[$0] }, template: code)).map { ($0, $1) } }
+                group.addTask {
+                    await sendChunk(indices.map { messages[$0] }, template: code) { position, result in
+                        each(indices[position], result)
+                    }
+                }
             }
-            return await group.reduce(into: []) { $0 += $1 }
         }
-        for (index, result) in sent { results[index] = result }
-        return results.map { $0! }
     }
 
-    private func sendChunk(_ messages: [OutboundMessage], template: String) async -> [Result<Submission, GatewayError>] {
-        guard messages.count > 1 else { return await sendOneByOne(messages) }
+    private func sendChunk(
+        _ messages: [OutboundMessage], template: String,
+        each: @escaping @Sendable (Int, Result<Submission, GatewayError>) -> Void
+    ) async {
+        guard messages.count > 1 else { return await sendOneByOne(messages, each: each) }
         do throws(GatewayError) {
             let bizId = try await call(batchParameters(messages, template: template)) ?? ""
-            return messages.map { message in
-                .success(Submission(providerMessageId: Self.batchProviderId(bizId: bizId, phone: Self.phone(message.to)), segments: Self.segments(message)))
+            for (position, message) in messages.enumerated() {
+                let id = Self.batchProviderId(bizId: bizId, phone: Self.phone(message.to))
+                each(position, .success(Submission(providerMessageId: id, segments: Self.segments(message))))
             }
         } catch .invalidAddress {
-            return await sendOneByOne(messages)
+            await sendOneByOne(messages, each: each)
         } catch {
-            return messages.map { _ in .failure(error) }
+            for position in messages.indices { each(position, .failure(error)) }
         }
     }
 
