@@ -167,7 +167,7 @@ public struct AliyunSMSGateway: Gateway {
     ) async {
         guard messages.count > 1 else { return await sendOneByOne(messages, each: each) }
         do throws(GatewayError) {
-            let bizId = try await call(batchParameters(messages, template: template)) ?? ""
+            let bizId = try await call(batchParameters(messages, template: template))
             for (position, message) in messages.enumerated() {
                 let id = Self.batchProviderId(bizId: bizId, phone: Self.phone(message.to))
                 each(position, .success(Submission(providerMessageId: id, segments: Self.segments(message))))
@@ -179,12 +179,17 @@ public struct AliyunSMSGateway: Gateway {
         }
     }
 
+    /// A success without a BizId may still have been taken: no other gateway may send it.
+    private func unidentified(_ status: Int) -> GatewayError {
+        .unanswered(reason: "\(name) answered \(status) without BizId: it may have taken the message")
+    }
+
     private static func segments(_ message: OutboundMessage) -> Int {
         max(SMSSegmenter.count(message.content.text ?? "").segments, 1)
     }
 
     /// One signed GET; returns the BizId of an accepted call, or the classified refusal.
-    private func call(_ signed: [String: String]) async throws(GatewayError) -> String? {
+    private func call(_ signed: [String: String]) async throws(GatewayError) -> String {
         let url = settings.endpoint + (settings.endpoint.contains("?") ? "&" : "?")
             + signed.sorted { $0.key < $1.key }.map { "\(AliyunSignature.percentEncode($0.key))=\(AliyunSignature.percentEncode($0.value))" }.joined(separator: "&")
         let response: OutboundResponse
@@ -192,12 +197,15 @@ public struct AliyunSMSGateway: Gateway {
             throw GatewayError.from(error)
         }
         guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body)) else {
+            if (200...299).contains(response.status) { throw unidentified(response.status) }
             if response.status >= 500 { throw .transient(reason: "Aliyun HTTP \(response.status)", retryAfter: nil) }
             throw .permanent(reason: "Aliyun HTTP \(response.status): \(response.text.prefix(200))")
         }
         let reason = "\(answer.Code): \(answer.Message ?? "")"
         switch answer.Code {
-        case "OK": return answer.BizId
+        case "OK":
+            guard let bizId = answer.BizId, !bizId.isEmpty else { throw unidentified(response.status) }
+            return bizId
         case "isv.MOBILE_NUMBER_ILLEGAL", "isv.MOBILE_COUNT_OVER_LIMIT": throw .invalidAddress(reason: reason)
         case "isv.BUSINESS_LIMIT_CONTROL", "Throttling.User", "isv.DAY_LIMIT_CONTROL": throw .throttled(reason: reason, retryAfter: nil)
         case "InvalidAccessKeyId.NotFound", "SignatureDoesNotMatch", "isv.ACCOUNT_NOT_EXISTS", "isv.ACCOUNT_ABNORMAL":
