@@ -44,7 +44,9 @@ struct AliyunSMSGatewayTests {
                 }
                 calls?.entries.withLock { $0.append(("SendSms", [query["PhoneNumbers"] ?? ""])) }
             }
-            let body = #"{"Code":"\#(code)","Message":"\#(code == "OK" ? "OK" : "refused")","RequestId":"r1","BizId":"biz-\#(query["OutId"] ?? "")"}"#
+            // 13700000000: accepted, but the answer lost its BizId.
+            let bizId = query["PhoneNumbers"] == "13700000000" ? "" : #","BizId":"biz-\#(query["OutId"] ?? "")""#
+            let body = #"{"Code":"\#(code)","Message":"\#(code == "OK" ? "OK" : "refused")","RequestId":"r1"\#(bizId)}"#
             return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
         }
     }
@@ -75,6 +77,11 @@ struct AliyunSMSGatewayTests {
             }
             await #expect(throws: GatewayError.auth(reason: "SignatureDoesNotMatch: refused")) {
                 try await gateway(secret: "wrong").send(message("+8613812345678"))
+            }
+            let unidentified = GatewayError.unanswered(
+                reason: "aliyun answered 200 without BizId: it may have taken the message")
+            await #expect(throws: unidentified) {
+                try await gateway(secret: Self.secret).send(message("+8613700000000"))
             }
         }
     }

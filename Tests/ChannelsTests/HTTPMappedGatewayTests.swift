@@ -45,6 +45,7 @@ struct HTTPMappedGatewayTests {
                 case "+8613800000000": answer = #"{"code":2001,"msg":"号码不存在"}"#
                 case "+8613900000000": answer = #"{"code":1001,"msg":"too fast"}"#
                 case "+8613700000000": return Response(status: .serviceUnavailable)
+                case "+8613600000000": answer = #"{"code":0}"#
                 default: answer = #"{"code":0,"data":{"msg_id":"A-\#(json["ref"] ?? "")"}}"#
                 }
                 return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: answer)))
@@ -86,6 +87,11 @@ struct HTTPMappedGatewayTests {
             await #expect(throws: GatewayError.transient(reason: "acme HTTP 503", retryAfter: nil)) {
                 try await gateway.send(message("+8613700000000"))
             }
+            // A yes without the provider's id: it may hold the message, so no failover.
+            let unidentified = GatewayError.unanswered(
+                reason: "acme answered 200 without data.msg_id: it may have taken the message")
+            await #expect(throws: unidentified) { try await gateway.send(message("+8613600000000")) }
+            #expect(!unidentified.allowsFailover)
             await #expect(throws: GatewayError.auth(reason: #"acme HTTP 401: {"code":401}"#)) {
                 try await self.gateway(base, transport: transport, token: "wrong").send(message("+8613812345678"))
             }

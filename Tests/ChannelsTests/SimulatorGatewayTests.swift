@@ -30,6 +30,18 @@ struct SimulatorGatewayTests {
         }
     }
 
+    @Test func aSuccessWithoutAnIdMayHaveBeenTaken() throws {
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        let gateway = SimulatorGateway(
+            name: "sim", channels: [.sms], baseURL: "http://127.0.0.1:9", callbackURL: nil, transport: transport,
+            signer: signer)
+        let answer = OutboundResponse(status: 200, body: Array(#"{"status":"queued"}"#.utf8))
+        #expect(throws: GatewayError.unanswered(reason: "sim answered 200 without id: it may have taken the message")) {
+            try gateway.submission(for: message(1, key: "a"), response: answer)
+        }
+    }
+
     @Test func answerCallbacksAreAuthenticatedAndChecked() throws {
         let token = signer.token(gateway: "sim", messageId: 4)
         func parse(_ body: String, token: String? = nil) throws(WebhookRejection) -> SimulatorWebhooks.Callback {

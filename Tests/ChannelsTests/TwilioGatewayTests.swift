@@ -25,6 +25,10 @@ struct TwilioGatewayTests {
                 if resource == "Calls", !(form["Twiml"] ?? "").contains(#"<Say language="zh-CN">"#) {
                     return Response(status: .badRequest, body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"code":21205,"message":"no TwiML"}"#)))
                 }
+                if form["To"] == "+8613700000000" {  // taken, but the answer lost its sid
+                    let body = ByteBuffer(string: #"{"status":"queued"}"#)
+                    return Response(status: .created, body: ResponseBody(byteBuffer: body))
+                }
                 let prefix = resource == "Messages" ? "SM" : "CA"
                 return Response(status: .created, body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"sid":"\#(prefix)42","status":"queued"}"#)))
             }
@@ -54,6 +58,12 @@ struct TwilioGatewayTests {
                     id: 7, idempotencyKey: "k7", channel: .sms, to: "+8613800000000", content: MessageContent(text: "x"), category: .service))
             }
             await #expect(throws: GatewayError.auth(reason: "Twilio 401 20003: Authenticate")) { try await gateway(token: "wrong").send(sms) }
+            let lost = OutboundMessage(
+                id: 8, idempotencyKey: "k8", channel: .sms, to: "+8613700000000", content: MessageContent(text: "x"),
+                category: .service)
+            let unidentified = GatewayError.unanswered(
+                reason: "tw answered 201 without sid: it may have taken the message")
+            await #expect(throws: unidentified) { try await gateway(token: Self.token).send(lost) }
 
             func post(_ path: String, _ form: [(String, String)], signature: String?) async throws -> OutboundResponse {
                 var headers: [(name: String, value: String)] = [("Content-Type", "application/x-www-form-urlencoded")]

@@ -129,11 +129,13 @@ public struct AliyunSMSGateway: Gateway {
         return Submission(providerMessageId: bizId, segments: Self.segments(message))
     }
 
-    /// Groups by template into SendBatchSms calls of up to `batchSize`; a batch
-    /// refused for a bad number is resent one by one, so only that number fails.
-    public func send(batch messages: [OutboundMessage]) async -> [Result<Submission, GatewayError>] {
-        guard settings.batchSize > 1 else { return await sendOneByOne(messages) }
-        var results = [Result<Submission, GatewayError>?](repeating: nil, count: messages.count)
+    /// Groups by template into SendBatchSms calls of up to `batchSize`, each call's
+    /// outcome reported for its messages as it comes; a batch refused for a bad
+    /// number is resent one by one, so only that number fails.
+    public func send(
+        batch messages: [OutboundMessage], each: @escaping @Sendable (Int, Result<Submission, GatewayError>) -> Void
+    ) async {
+        guard settings.batchSize > 1 else { return await sendOneByOne(messages, each: each) }
         var byTemplate: [String: [Int]] = [:]
         var templates: [String] = []
         for (index, message) in messages.enumerated() {
@@ -141,35 +143,45 @@ public struct AliyunSMSGateway: Gateway {
                 let code = try template(message)
                 if byTemplate[code] == nil { templates.append(code) }
                 byTemplate[code, default: []].append(index)
-            } catch { results[index] = .failure(error) }
+            } catch { each(index, .failure(error)) }
         }
         let chunks = templates.flatMap { code in
             stride(from: 0, to: byTemplate[code]!.count, by: settings.batchSize).map { start in
                 (code, Array(byTemplate[code]![start..<min(start + settings.batchSize, byTemplate[code]!.count)]))
             }
         }
-        let sent = await withTaskGroup(of: [(Int, Result<Submission, GatewayError>)].self) { group in
+        await withTaskGroup(of: Void.self) { group in
             for (code, indices) in chunks {
-                group.addTask { await zip(indices, sendChunk(indices.map { messages[$0] }, template: code)).map { ($0, $1) } }
+                group.addTask {
+                    await sendChunk(indices.map { messages[$0] }, template: code) { position, result in
+                        each(indices[position], result)
+                    }
+                }
             }
-            return await group.reduce(into: []) { $0 += $1 }
         }
-        for (index, result) in sent { results[index] = result }
-        return results.map { $0! }
     }
 
-    private func sendChunk(_ messages: [OutboundMessage], template: String) async -> [Result<Submission, GatewayError>] {
-        guard messages.count > 1 else { return await sendOneByOne(messages) }
+    private func sendChunk(
+        _ messages: [OutboundMessage], template: String,
+        each: @escaping @Sendable (Int, Result<Submission, GatewayError>) -> Void
+    ) async {
+        guard messages.count > 1 else { return await sendOneByOne(messages, each: each) }
         do throws(GatewayError) {
-            let bizId = try await call(batchParameters(messages, template: template)) ?? ""
-            return messages.map { message in
-                .success(Submission(providerMessageId: Self.batchProviderId(bizId: bizId, phone: Self.phone(message.to)), segments: Self.segments(message)))
+            let bizId = try await call(batchParameters(messages, template: template))
+            for (position, message) in messages.enumerated() {
+                let id = Self.batchProviderId(bizId: bizId, phone: Self.phone(message.to))
+                each(position, .success(Submission(providerMessageId: id, segments: Self.segments(message))))
             }
         } catch .invalidAddress {
-            return await sendOneByOne(messages)
+            await sendOneByOne(messages, each: each)
         } catch {
-            return messages.map { _ in .failure(error) }
+            for position in messages.indices { each(position, .failure(error)) }
         }
+    }
+
+    /// A success without a BizId may still have been taken: no other gateway may send it.
+    private func unidentified(_ status: Int) -> GatewayError {
+        .unanswered(reason: "\(name) answered \(status) without BizId: it may have taken the message")
     }
 
     private static func segments(_ message: OutboundMessage) -> Int {
@@ -177,7 +189,7 @@ public struct AliyunSMSGateway: Gateway {
     }
 
     /// One signed GET; returns the BizId of an accepted call, or the classified refusal.
-    private func call(_ signed: [String: String]) async throws(GatewayError) -> String? {
+    private func call(_ signed: [String: String]) async throws(GatewayError) -> String {
         let url = settings.endpoint + (settings.endpoint.contains("?") ? "&" : "?")
             + signed.sorted { $0.key < $1.key }.map { "\(AliyunSignature.percentEncode($0.key))=\(AliyunSignature.percentEncode($0.value))" }.joined(separator: "&")
         let response: OutboundResponse
@@ -185,12 +197,15 @@ public struct AliyunSMSGateway: Gateway {
             throw GatewayError.from(error)
         }
         guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body)) else {
+            if (200...299).contains(response.status) { throw unidentified(response.status) }
             if response.status >= 500 { throw .transient(reason: "Aliyun HTTP \(response.status)", retryAfter: nil) }
             throw .permanent(reason: "Aliyun HTTP \(response.status): \(response.text.prefix(200))")
         }
         let reason = "\(answer.Code): \(answer.Message ?? "")"
         switch answer.Code {
-        case "OK": return answer.BizId
+        case "OK":
+            guard let bizId = answer.BizId, !bizId.isEmpty else { throw unidentified(response.status) }
+            return bizId
         case "isv.MOBILE_NUMBER_ILLEGAL", "isv.MOBILE_COUNT_OVER_LIMIT": throw .invalidAddress(reason: reason)
         case "isv.BUSINESS_LIMIT_CONTROL", "Throttling.User", "isv.DAY_LIMIT_CONTROL": throw .throttled(reason: reason, retryAfter: nil)
         case "InvalidAccessKeyId.NotFound", "SignatureDoesNotMatch", "isv.ACCOUNT_NOT_EXISTS", "isv.ACCOUNT_ABNORMAL":

@@ -224,7 +224,11 @@ public struct HTTPMappedGateway: HTTPRequestGateway {
         case 200...299:
             if let success = mapping.success, !success.holds(in: answer) { throw .permanent(reason: "\(name) refused: \(said)") }
             let id = mapping.idField.flatMap { JSONPath.string($0, in: answer) }
-            if mapping.idField != nil, id == nil { throw .transient(reason: "\(name) answered without \(mapping.idField ?? "")", retryAfter: nil) }
+            // The provider said yes but gave no id: it may hold the message, so no other gateway may send it.
+            if let field = mapping.idField, id == nil {
+                throw .unanswered(
+                    reason: "\(name) answered \(response.status) without \(field): it may have taken the message")
+            }
             let segments = message.channel == .sms ? SMSSegmenter.count(message.content.text ?? "").segments : 1
             return Submission(providerMessageId: id, segments: segments)
         case 401, 403: throw .auth(reason: "\(name) HTTP \(response.status): \(said)")

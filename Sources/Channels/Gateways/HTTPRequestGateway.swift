@@ -17,31 +17,35 @@ extension HTTPRequestGateway {
         return try submission(for: message, response: response)
     }
 
-    public func send(batch messages: [OutboundMessage]) async -> [Result<Submission, GatewayError>] {
-        var results = [Result<Submission, GatewayError>?](repeating: nil, count: messages.count)
+    /// Builds every request (a message that cannot be built is reported at once),
+    /// then hands them to the transport in one call, reading each answer as it comes.
+    public func send(
+        batch messages: [OutboundMessage], each: @escaping @Sendable (Int, Result<Submission, GatewayError>) -> Void
+    ) async {
         var requests: [OutboundRequest] = []
-        var sent: [Int] = []
+        var built: [Int] = []
         requests.reserveCapacity(messages.count)
+        built.reserveCapacity(messages.count)
         for (index, message) in messages.enumerated() {
             do throws(GatewayError) {
                 requests.append(try request(for: message))
-                sent.append(index)
+                built.append(index)
             } catch {
-                results[index] = .failure(error)
+                each(index, .failure(error))
             }
         }
-        for (index, response) in zip(sent, await transport.send(batch: requests)) {
-            switch response {
+        await transport.send(batch: requests) { [built] position, answer in
+            let index = built[position]
+            switch answer {
             case .success(let response):
                 do throws(GatewayError) {
-                    results[index] = .success(try submission(for: messages[index], response: response))
+                    each(index, .success(try submission(for: messages[index], response: response)))
                 } catch {
-                    results[index] = .failure(error)
+                    each(index, .failure(error))
                 }
             case .failure(let error):
-                results[index] = .failure(GatewayError.from(error))
+                each(index, .failure(GatewayError.from(error)))
             }
         }
-        return results.map { $0! }
     }
 }

@@ -59,7 +59,9 @@ public struct SimulatorGateway: HTTPRequestGateway {
         switch response.status {
         case 200...299:
             guard let id = Self.answerId(response.body) else {
-                throw .transient(reason: "simulator answered without an id", retryAfter: nil)
+                // It said yes without an id: it may hold the message, so no other gateway may send it.
+                throw .unanswered(
+                    reason: "\(name) answered \(response.status) without id: it may have taken the message")
             }
             let segments = message.channel == .sms ? SMSSegmenter.count(message.content.text ?? "").segments : 1
             return Submission(providerMessageId: id, segments: segments)

@@ -65,7 +65,12 @@ public struct TwilioGateway: Gateway {
             timeoutMs: settings.timeoutMs, basicAuth: "\(settings.accountSid):\(settings.authToken)")
         let response: OutboundResponse
         do { response = try await transport.send(request) } catch { throw GatewayError.from(error) }
-        if (200...299).contains(response.status), let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body)) {
+        if (200...299).contains(response.status) {
+            // It said yes without a sid: it may hold the message, so no other gateway may send it.
+            guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(response.body)) else {
+                throw .unanswered(
+                    reason: "\(name) answered \(response.status) without sid: it may have taken the message")
+            }
             let segments = message.channel == .sms ? SMSSegmenter.count(message.content.text ?? "").segments : 1
             return Submission(providerMessageId: answer.sid, segments: segments)
         }

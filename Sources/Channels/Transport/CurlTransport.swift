@@ -28,6 +28,8 @@ public final class CurlTransport: Sendable {
     }
 
     private struct Job: Sendable {
+        /// Names the transfer for a cut; taken from `nextId`, never reused.
+        var id: UInt64
         /// Host (and port) the transfer goes to: the unit of the connection cap.
         var host: String
         var work: Work
@@ -35,11 +37,14 @@ public final class CurlTransport: Sendable {
 
     private struct Shared {
         var pending: [Job] = []
+        /// Jobs whose awaiting task was cancelled, for the curl thread to cut.
+        var cuts: [Range<UInt64>] = []
         var stopping = false
         var inFlight = 0
     }
 
     private let shared = Mutex(Shared())
+    private let nextId = Atomic<UInt64>(0)
     private let destinations = Mutex([String: String]())
     private let multi: MultiHandle
     public let policy: Policy
@@ -61,56 +66,62 @@ public final class CurlTransport: Sendable {
 
     public var inFlight: Int { shared.withLock { $0.inFlight } }
 
+    /// One request. If the awaiting task is cancelled, throws `.cancelledUnsent`
+    /// while the request still waits in the queue, `.cancelled` once it is under way.
     public func send(_ request: OutboundRequest) async throws(TransportError) -> OutboundResponse {
         let host = try destination(request.url)
-        let result: Result<OutboundResponse, TransportError> = await withCheckedContinuation { continuation in
-            enqueue(Job(host: host, work: .http(request) { continuation.resume(returning: $0) }))
-        }
-        return try result.get()
+        return try await perform(host: host) { done in .http(request, done) }.get()
     }
 
-    /// Many requests with one hand-off to the curl thread and one resumption
-    /// when the last finishes; results in the order of `requests`.
+    /// Many requests with one hand-off to the curl thread. `each(index, result)`
+    /// reports each as soon as its transfer finishes, and the call returns once all
+    /// are reported. `each` runs on the curl thread (a request refused before it is
+    /// queued: on the caller, before `send` returns), one call at a time per batch;
+    /// it must be cheap and must not block, since no transfer moves while it runs.
+    /// If the awaiting task is cancelled, requests still queued are reported as
+    /// `.cancelledUnsent` (nothing went out) and transfers under way are cut and
+    /// reported as `.cancelled` (the request may have gone out).
+    public func send(
+        batch requests: [OutboundRequest],
+        each: @escaping @Sendable (Int, Result<OutboundResponse, TransportError>) -> Void
+    ) async {
+        guard !requests.isEmpty else { return }
+        let ids = reserveIds(requests.count)
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let countdown = Countdown(requests.count) { continuation.resume() }
+                var jobs: [Job] = []
+                jobs.reserveCapacity(requests.count)
+                for (index, request) in requests.enumerated() {
+                    let done: @Sendable (Result<OutboundResponse, TransportError>) -> Void = { result in
+                        each(index, result)
+                        countdown.tick()
+                    }
+                    do throws(TransportError) {
+                        let host = try destination(request.url)
+                        jobs.append(Job(id: ids.lowerBound + UInt64(index), host: host, work: .http(request, done)))
+                    } catch {
+                        done(.failure(error))
+                    }
+                }
+                enqueue(jobs)
+            }
+        } onCancel: {
+            cut(ids)
+        }
+    }
+
+    /// `send(batch:each:)`'s results in the order of `requests`.
     public func send(batch requests: [OutboundRequest]) async -> [Result<OutboundResponse, TransportError>] {
-        guard !requests.isEmpty else { return [] }
-        /// Results as they come (from the curl thread, or at once for a refused URL); the last one completes the batch.
-        final class Collector: Sendable {
-            private let state: Mutex<(results: [Result<OutboundResponse, TransportError>?], remaining: Int)>
-            init(count: Int) { state = Mutex((Array(repeating: nil, count: count), count)) }
-
-            /// All results in order once `index` was the last outstanding one, else nil.
-            func record(_ result: Result<OutboundResponse, TransportError>, at index: Int) -> [Result<OutboundResponse, TransportError>]? {
-                state.withLock { state in
-                    state.results[index] = result
-                    state.remaining -= 1
-                    return state.remaining == 0 ? state.results.map { $0! } : nil
-                }
-            }
-        }
-        let collector = Collector(count: requests.count)
-        return await withCheckedContinuation { continuation in
-            var jobs: [Job] = []
-            jobs.reserveCapacity(requests.count)
-            for (index, request) in requests.enumerated() {
-                let done: @Sendable (Result<OutboundResponse, TransportError>) -> Void = { result in
-                    if let all = collector.record(result, at: index) { continuation.resume(returning: all) }
-                }
-                do throws(TransportError) {
-                    jobs.append(Job(host: try destination(request.url), work: .http(request, done)))
-                } catch {
-                    done(.failure(error))
-                }
-            }
-            enqueue(jobs)
-        }
+        let results = OrderedResults<Result<OutboundResponse, TransportError>>(count: requests.count)
+        await send(batch: requests) { index, result in results.record(result, at: index) }
+        return results.all
     }
 
+    /// One email; cancellation as for `send(_ request: OutboundRequest)`.
     public func send(_ request: SMTPRequest) async throws(TransportError) -> SMTPResponse {
         let host = try destination(request.url)
-        let result: Result<SMTPResponse, TransportError> = await withCheckedContinuation { continuation in
-            enqueue(Job(host: host, work: .smtp(request) { continuation.resume(returning: $0) }))
-        }
-        return try result.get()
+        return try await perform(host: host) { done in .smtp(request, done) }.get()
     }
 
     /// Polls `url` until it answers 200, for servers just started (providers do
@@ -124,25 +135,56 @@ public final class CurlTransport: Sendable {
         return false
     }
 
-    private func enqueue(_ job: Job) { enqueue([job]) }
+    /// One transfer, cut if the awaiting task is cancelled.
+    private func perform<Response: Sendable>(
+        host: String, _ work: (@escaping @Sendable (Result<Response, TransportError>) -> Void) -> Work
+    ) async -> Result<Response, TransportError> {
+        let ids = reserveIds(1)
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                enqueue([Job(id: ids.lowerBound, host: host, work: work { continuation.resume(returning: $0) })])
+            }
+        } onCancel: {
+            cut(ids)
+        }
+    }
+
+    private func reserveIds(_ count: Int) -> Range<UInt64> {
+        let (old, new) = nextId.add(UInt64(count), ordering: .relaxed)
+        return old..<new
+    }
 
     private func enqueue(_ jobs: [Job]) {
         guard !jobs.isEmpty else { return }
         // Wake the curl thread only when the queue was empty: otherwise a wakeup is already on its way.
-        let outcome = shared.withLock { state -> (accepted: Bool, wake: Bool) in
-            guard !state.stopping else { return (false, false) }
+        let outcome = shared.withLock { state -> (refusal: TransportError?, wake: Bool) in
+            guard !state.stopping else { return (Self.shuttingDown, false) }
+            // A task's cancelled flag is set before its handler runs, and the handler's
+            // `cut` needs this lock: a task not cancelled here queues its cut behind these jobs.
+            guard !Task.isCancelled else { return (Self.cutUnsent, false) }
             let wasEmpty = state.pending.isEmpty
             state.pending.append(contentsOf: jobs)
-            return (true, wasEmpty)
+            return (nil, wasEmpty)
         }
-        guard outcome.accepted else {
-            for job in jobs {
-                finish(job, .failure(TransportError(kind: .other, curlCode: -1, message: "transport is shutting down", replyCode: nil)), counted: false)
-            }
-            return
+        if let refusal = outcome.refusal {
+            for job in jobs { finish(job, .failure(refusal), counted: false) }
+        } else if outcome.wake {
+            multi.wakeup()
         }
-        if outcome.wake { multi.wakeup() }
     }
+
+    /// Has the curl thread cut `ids`; ids already finished (or never queued) are ignored.
+    private func cut(_ ids: Range<UInt64>) {
+        shared.withLock { $0.cuts.append(ids) }
+        multi.wakeup()
+    }
+
+    private static let shuttingDown = TransportError(
+        kind: .other, curlCode: -1, message: "transport is shutting down", replyCode: nil)
+    private static let cutUnsent = TransportError(
+        kind: .cancelledUnsent, curlCode: -1, message: "cancelled before it was sent", replyCode: nil)
+    private static let cutInFlight = TransportError(
+        kind: .cancelled, curlCode: -1, message: "cancelled while in flight", replyCode: nil)
 
     /// The host[:port] of `url`, or why the policy refuses it; remembered per
     /// "scheme://authority" since a gateway sends every request to the same few.
@@ -201,9 +243,19 @@ public final class CurlTransport: Sendable {
             running[host, default: 1] -= 1
             return nil
         }
+
+        /// Takes the waiting jobs among `ids` out of the queue (they hold no slot).
+        mutating func withdraw(_ ids: Set<UInt64>) -> [Job] {
+            var withdrawn: [Job] = []
+            for (host, queue) in waiting where queue.contains(where: { ids.contains($0.id) }) {
+                withdrawn += queue.filter { ids.contains($0.id) }
+                waiting[host] = Deque(queue.filter { !ids.contains($0.id) })
+            }
+            return withdrawn
+        }
     }
 
-    /// The transport thread: add new transfers, drive curl, finish completed ones.
+    /// The transport thread: add new transfers, drive curl, finish completed or cut ones.
     private func loop() {
         var idle: [EasyHandle] = []
         var active: [UnsafeMutableRawPointer: (handle: EasyHandle, job: Job)] = [:]
@@ -223,30 +275,53 @@ public final class CurlTransport: Sendable {
             multi.add(handle)
         }
 
+        /// Takes a finished or cut transfer out of curl and gives its host slot to the next job.
+        func retire(_ handle: EasyHandle, _ job: Job, _ outcome: Result<EasyHandle.TransferOutcome, TransportError>) {
+            active[handle.raw] = nil
+            multi.remove(handle)
+            handle.reset()
+            idle.append(handle)
+            finish(job, outcome)
+            if let next = admission.finished(host: job.host) { start(next) }
+        }
+
         while true {
-            let (jobs, stopping) = shared.withLock { state -> ([Job], Bool) in
-                let jobs = state.pending
+            let (jobs, cuts, stopping) = shared.withLock { state in
+                let taken = (state.pending, state.cuts, state.stopping)
                 state.pending.removeAll(keepingCapacity: true)
-                state.inFlight += jobs.count
-                return (jobs, state.stopping)
+                state.cuts.removeAll()
+                state.inFlight += taken.0.count
+                return taken
             }
-            for job in jobs { if let admitted = admission.offer(job) { start(admitted) } }
-            if stopping && active.isEmpty { break }
+            // Completions first: a transfer that finished before its cut reports its real outcome.
             for (easy, code) in multi.completed() {
-                guard let (handle, job) = active.removeValue(forKey: easy) else { continue }
-                multi.remove(handle)
-                let outcome = handle.outcome(code: code)
-                handle.reset()
-                idle.append(handle)
-                finish(job, outcome)
-                if let next = admission.finished(host: job.host) { start(next) }
+                guard let (handle, job) = active[easy] else { continue }
+                retire(handle, job, handle.outcome(code: code))
             }
+            let cut = Set(cuts.joined())
+            if !cut.isEmpty {
+                // Waiting ones first, so that a slot freed by a cut never starts a job being cut.
+                for job in admission.withdraw(cut) { finish(job, .failure(Self.cutUnsent)) }
+                for (handle, job) in active.values.filter({ cut.contains($0.job.id) }) {
+                    retire(handle, job, .failure(Self.cutInFlight))
+                }
+            }
+            for job in jobs {
+                if cut.contains(job.id) {
+                    finish(job, .failure(Self.cutUnsent))
+                } else if let admitted = admission.offer(job) {
+                    start(admitted)
+                }
+            }
+            if stopping && active.isEmpty { break }
             // Adding a transfer sets curl's timer to 0, so new ones start without waiting.
             multi.run(maxWaitMs: 1000)
         }
     }
 
-    private func finish(_ job: Job, _ outcome: Result<EasyHandle.TransferOutcome, TransportError>, counted: Bool = true) {
+    private func finish(
+        _ job: Job, _ outcome: Result<EasyHandle.TransferOutcome, TransportError>, counted: Bool = true
+    ) {
         if counted { shared.withLock { $0.inFlight -= 1 } }
         switch job.work {
         case .http(_, let done):
@@ -254,6 +329,21 @@ public final class CurlTransport: Sendable {
         case .smtp(_, let done):
             done(outcome.map { if case .smtp(let response) = $0 { response } else { SMTPResponse(code: 0) } })
         }
+    }
+}
+
+/// Resumes a batch's caller once its last transfer has been reported.
+private final class Countdown: Sendable {
+    private let remaining: Atomic<Int>
+    private let onZero: @Sendable () -> Void
+
+    init(_ count: Int, onZero: @escaping @Sendable () -> Void) {
+        remaining = Atomic(count)
+        self.onZero = onZero
+    }
+
+    func tick() {
+        if remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 { onZero() }
     }
 }
 

@@ -133,6 +133,12 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         case connect
         /// The connection broke after the request went out, before an answer.
         case dropped
+        /// The awaiting task was cancelled while the request waited in the
+        /// transport's queue: nothing was sent.
+        case cancelledUnsent
+        /// The awaiting task was cancelled during the transfer, which was cut:
+        /// the request may have gone out.
+        case cancelled
         case timeout, refusedByPolicy, protocolError, other
     }
     public var kind: Kind

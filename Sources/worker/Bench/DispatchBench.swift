@@ -145,8 +145,13 @@ struct DispatchBench: AsyncParsableCommand {
         func send(_ message: OutboundMessage) async throws(GatewayError) -> Submission {
             Submission(providerMessageId: "i-\(message.id)", segments: SMSSegmenter.count(message.content.text ?? "").segments)
         }
-        func send(batch messages: [OutboundMessage]) async -> [Result<Submission, GatewayError>] {
-            messages.map { message in .success(Submission(providerMessageId: "i-\(message.id)", segments: SMSSegmenter.count(message.content.text ?? "").segments)) }
+        func send(
+            batch messages: [OutboundMessage], each: @escaping @Sendable (Int, Result<Submission, GatewayError>) -> Void
+        ) async {
+            for (index, message) in messages.enumerated() {
+                let segments = SMSSegmenter.count(message.content.text ?? "").segments
+                each(index, .success(Submission(providerMessageId: "i-\(message.id)", segments: segments)))
+            }
         }
     }
 
