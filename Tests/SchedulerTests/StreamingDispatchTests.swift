@@ -201,7 +201,10 @@ struct StreamingDispatchTests {
                 return ContinuousClock.now
             }
             let took = ContinuousClock.now - asked
-            #expect(took < .seconds(1.5), "stopped \(took) after the shutdown began (grace 0.3 s), not after the 60 s hang")
+            // Alone this takes ~0.35 s; the bound leaves room for a loaded CI machine running every suite at
+            // once. The 60 s hang is what it must not wait for (`tidings run --grace 3` is timed end to end
+            // in RunShutdownTests).
+            #expect(took < .seconds(5), "stopped \(took) after the shutdown began (grace 0.3 s), not after the 60 s hang")
             #expect(dispatcher.cutAtShutdown == 5)
             for id in ids {
                 let state = try #require(try await fixture.state(id))

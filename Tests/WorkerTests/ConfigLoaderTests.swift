@@ -79,6 +79,21 @@ struct ConfigLoaderTests {
         #expect(error.description.hasPrefix("tidings.yaml:5:"))
     }
 
+    @Test func dispatchDurationsAreReadAndBadOnesNamed() throws {
+        let config = try load("dispatch:\n  receipt_timeout: {sms: 48h, email: 90m}\n  failover_after_unanswered: {sms: 30m}\n").config
+        #expect(config.dispatch.receiptTimeouts == [.sms: 48 * 3600, .email: 90 * 60])
+        #expect(config.dispatch.failoverAfterUnanswered == [.sms: 1800])
+        #expect(try load("").config.dispatch.receiptTimeouts[.sms] == 72 * 3600)
+        #expect(try load("").config.dispatch.failoverAfterUnanswered.isEmpty, "never, unless configured")
+        let duration = try #require(failure("dispatch:\n  receipt_timeout:\n    sms: soon\n"))
+        #expect(duration.line == 3)
+        #expect(duration.keyPath == "dispatch.receipt_timeout.sms")
+        #expect(duration.message.contains("'soon' is not a duration"))
+        let channel = try #require(failure("dispatch:\n  failover_after_unanswered: {pigeon: 30m}\n"))
+        #expect(channel.keyPath == "dispatch.failover_after_unanswered.pigeon")
+        #expect(channel.message.contains("unknown channel 'pigeon'"))
+    }
+
     @Test func wrongTypeNamesPathAndLine() throws {
         let error = try #require(failure("""
             gateways:

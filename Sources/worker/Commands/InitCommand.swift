@@ -57,6 +57,10 @@ enum StarterConfig {
           start: "21:00"
           end: "09:00"
           lanes: [marketing, reminder]
+        dispatch:
+          lease_seconds: 120           # a send still in flight renews its lease; a dead worker's runs out
+          receipt_timeout: {sms: 72h, voice: 2h, fax: 24h}   # then `expired` as unconfirmed (a late receipt still counts)
+          failover_after_unanswered: {}  # e.g. {sms: 30m}: a send that got no answer may then go elsewhere (possible duplicate)
         gateways:
           - name: simulator
             kind: simulator
