@@ -82,7 +82,7 @@ struct CurlTransportTests {
             task.cancel()
             try await within(.seconds(2)) { await task.value }
             let took = ContinuousClock.now - cancelledAt
-            #expect(took < .seconds(1), "the cut took \(took)")
+            #expect(took < .seconds(5), "the cut took \(took) (the server hangs 10 s; alone it takes milliseconds, the bound allows for a loaded CI machine)")
 
             #expect(reports.all.map(\.index).sorted() == [0, 1, 2])
             #expect(reports.kind(of: 0) == .cancelled, "the transfer under way is cut")
@@ -115,7 +115,7 @@ struct CurlTransportTests {
             let cancelledAt = ContinuousClock.now
             task.cancel()
             let result = try await within(.seconds(2)) { await task.value }
-            #expect(ContinuousClock.now - cancelledAt < .seconds(1))
+            #expect(ContinuousClock.now - cancelledAt < .seconds(5), "cut well before the 10 s hang")
             guard case .failure(let error) = result else { Issue.record("a hanging request answered"); return }
             #expect(error.kind == .cancelled)
             guard case .unanswered = GatewayError.from(error) else { Issue.record("\(error) mapped wrong"); return }

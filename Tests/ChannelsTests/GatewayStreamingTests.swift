@@ -92,7 +92,7 @@ struct GatewayStreamingTests {
             let cancelledAt = ContinuousClock.now
             task.cancel()
             try await within(.seconds(2)) { await task.value }
-            #expect(ContinuousClock.now - cancelledAt < .seconds(1))
+            #expect(ContinuousClock.now - cancelledAt < .seconds(5), "cut well before the 10 s hang")
 
             #expect(outcomes.indices.sorted() == [0, 1, 2])
             #expect(outcomes.count(where: Self.isUnanswered) == 3, "each was under way: it may have gone out")
