@@ -3,6 +3,7 @@ import CoreModel
 import DequeModule
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 import Synchronization
 
@@ -41,6 +42,8 @@ public final class Dispatcher: Service, Sendable {
     private let inbox = Mutex<[Outcome]>([])
     private let cutCount = Atomic<Int>(0)
     private let acceptedCount = Atomic<Int>(0)
+    /// `tidings_gateway_call_seconds{gateway}`: from hand-off to answer, per message.
+    private let callTimers: [String: Timer]
 
     /// What a gateway said about one attempt, handed from the gateway's callback to the loop.
     struct Outcome: Sendable {
@@ -76,6 +79,9 @@ public final class Dispatcher: Service, Sendable {
         self.traffic = GatewayTraffic(settings: Array(registry.settings.values), breaker: settings.breaker)
         self.random = Mutex(SeededGenerator(seed: settings.randomSeed))
         let limits = registry.gateways.keys.map { registry.settings[$0]?.maxInFlight ?? GatewayTraffic.unlimitedInFlight }
+        self.callTimers = Dictionary(uniqueKeysWithValues: registry.gateways.keys.map {
+            ($0, Timer(label: "tidings_gateway_call_seconds", dimensions: [("gateway", $0)], preferredDisplayUnit: .seconds))
+        })
         self.capacity = max(1, min(limits.reduce(0, +), 100_000))
         // Room for the gateways' in-flight caps plus one batch being prepared.
         self.window = capacity + settings.maxBatch
@@ -216,25 +222,13 @@ public final class Dispatcher: Service, Sendable {
     }
 
     /// Each lane's reserved share first; what a lane leaves goes to the lanes
-    /// that filled theirs, in serving order. No count of the backlog is
-    /// needed: a lane that returns fewer than asked has no more due.
+    /// that filled theirs, in serving order — one transaction.
     private func lease(capacity: Int, lanes: Set<Lane>, now: Date) async throws -> [OutboxMessage] {
         let served = LanePriority.servingOrder.filter(lanes.contains)
         let quotas = settings.lanes.allocate(capacity: capacity, due: Dictionary(uniqueKeysWithValues: served.map { ($0, capacity) }))
-        let until = now.addingTimeInterval(settings.leaseSeconds)
-        var batch: [OutboxMessage] = []
-        var filled: [Lane] = []
-        for lane in served {
-            guard let quota = quotas[lane], quota > 0 else { continue }
-            let got = try await store.leaseDue(lane: lane, limit: quota, owner: settings.owner, leaseUntil: until, now: now)
-            batch += got
-            if got.count == quota { filled.append(lane) }
-        }
-        for lane in filled where batch.count < capacity {
-            batch += try await store.leaseDue(
-                lane: lane, limit: capacity - batch.count, owner: settings.owner, leaseUntil: until, now: now)
-        }
-        return batch
+        return try await store.leaseDue(
+            shares: served.map { ($0, quotas[$0] ?? 0) }, capacity: capacity, owner: settings.owner,
+            leaseUntil: now.addingTimeInterval(settings.leaseSeconds), now: now)
     }
 
     /// Send-time facts for the batch in one read, then each message's decision.
@@ -298,6 +292,7 @@ public final class Dispatcher: Service, Sendable {
                 }
                 switch traffic.admit(gateway.name, now: now) {
                 case .admitted:
+                    attempt.handedOff = instant
                     byGateway[gateway.name, default: (gateway, [])].attempts.append(attempt)
                     placed = true
                 case .notNow(let until, let reason, lasting: true):
@@ -353,9 +348,11 @@ public final class Dispatcher: Service, Sendable {
         guard !outcomes.isEmpty else { return }
         var results: [SendResult] = []
         results.reserveCapacity(outcomes.count)
+        let answered = ContinuousClock.now
         for outcome in outcomes {
             pump.inFlight -= 1
             let attempt = outcome.attempt
+            if let handedOff = attempt.handedOff { callTimers[outcome.gateway]?.record(duration: answered - handedOff) }
             let id = attempt.message.id
             switch outcome.result {
             case .success(let submission):
@@ -455,3 +452,4 @@ extension Array {
         return self
     }
 }
+

@@ -106,6 +106,8 @@ struct Attempt: Sendable {
     var mayDuplicateFrom: String?
     /// When it began waiting for a gateway (real time, for `maxWaitForCapacity`).
     var since: ContinuousClock.Instant
+    /// When it was handed to its current gateway (for the call-time metric).
+    var handedOff: ContinuousClock.Instant?
 
     init(
         message: OutboxMessage, outbound: OutboundMessage, candidates: [any Gateway], pinned: String? = nil,

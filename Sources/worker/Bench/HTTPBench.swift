@@ -24,6 +24,7 @@ struct HTTPBench: AsyncParsableCommand {
     @Option(help: "Messages the gateway may have in flight (its max_in_flight).") var maxInFlight = 1024
     @Option(help: "Gateway timeout in milliseconds (late answers wait this long).") var timeoutMs = 1000
     @Flag(inversion: .prefixedNo, help: "Also run with 0.2 % of answers never coming (ids ending 000 or 500).") var late = true
+    @Flag(help: "Only the dispatch runs, without the ceilings (for profiling).") var dispatchOnly = false
 
     func run() async throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") else { throw ValidationError("needs wrk (apt-get install wrk)") }
@@ -34,9 +35,9 @@ struct HTTPBench: AsyncParsableCommand {
         let transport = CurlTransport(policy: .init(loopbackOnly: true, maxConnectionsPerHost: connections))
         defer { transport.shutdown() }
         let body = #"{"mobile":"+8613800000000","content":"【鸿福楼】冬至家宴八折，回T退订","ref":"1"}"#
-        let ceiling: DLRBench.WrkResult
-        let multi: Double
-        do {
+        var ceiling = DLRBench.WrkResult(requestsPerSecond: .nan, errors: 0)
+        var multi = Double.nan
+        if dispatchOnly { nginx.stop() } else {
             defer { nginx.stop() }
             guard await transport.waitUntilAnswering(nginx.url) else { throw BenchError("nginx did not start") }
             let script = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-wrk-\(UUID().uuidString).lua")
@@ -48,8 +49,10 @@ struct HTTPBench: AsyncParsableCommand {
                 """.write(to: script, atomically: true, encoding: .utf8)
             ceiling = try DLRBench.wrk(["-t1", "-c\(connections)", "-d\(seconds)s", "-s", script.path, nginx.url])
             print(String(format: "ceiling   wrk POST → nginx, %d connections: %.0f req/s", connections, ceiling.requestsPerSecond))
+            let cpuBefore = DispatchBench.cpuSeconds()
             multi = await curlAlone(transport: transport, url: nginx.url, body: body)
-            print(String(format: "ceiling   curl multi alone → nginx (our transport, no database): %.0f req/s", multi))
+            let cpu = (DispatchBench.cpuSeconds() - cpuBefore) / Double(messages) * 1_000_000
+            print(String(format: "ceiling   curl multi alone → nginx (our transport, no database): %.0f req/s, %.0f µs CPU per request", multi, cpu))
         }
         let plain = try await dispatch(transport: transport, lateSuffixes: [], logger: logger)
         print(String(format: "dispatch  %d SMS through an http gateway → nginx, durable status: %.0f msgs/s, %.0f µs CPU per message",

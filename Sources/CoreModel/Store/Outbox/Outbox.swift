@@ -10,6 +10,14 @@ public protocol Outbox: Sendable {
     /// Leases up to `limit` due messages of a lane (status becomes `sending`).
     func leaseDue(lane: Lane, limit: Int, owner: String, leaseUntil: Date, now: Date) async throws -> [OutboxMessage]
 
+    /// Leases by lane shares in one transaction: each lane up to its quota,
+    /// then what lanes left unused (up to `capacity` in all) goes to the
+    /// lanes that filled theirs, in the order given. A lane that returns
+    /// fewer than asked has nothing more due, so no count is needed first.
+    func leaseDue(
+        shares: [(lane: Lane, quota: Int)], capacity: Int, owner: String, leaseUntil: Date, now: Date
+    ) async throws -> [OutboxMessage]
+
     /// Facts for send-time policy, per leased message; `recentSince` names the
     /// capped categories and how far back their sends count.
     func sendContexts(

@@ -54,21 +54,47 @@ extension SQLiteStore: Outbox {
     /// a row per lease doubled the event writes for nothing a reader uses.
     public func leaseDue(lane: Lane, limit: Int, owner: String, leaseUntil: Date, now: Date) async throws -> [OutboxMessage] {
         try await pool.write { db in
-            let at = now.unixMillis
-            let claim = try db.cachedStatement(sql: """
-                UPDATE messages SET status = 'sending', lease_owner = ?4, lease_until = ?5, attempts = attempts + 1, updated_at = ?2
-                WHERE id IN (\(Self.dueSQL))
-                RETURNING id, idempotency_key, channel, lane, category, member_id, address, payload, attempts, max_attempts,
-                  expires_at, status, lease_owner, lease_until, gateway, priority, next_attempt_at, pinned_gateway, pinned_at
-                """)
-            let rows = try Row.fetchCursor(claim, arguments: [lane.rawValue, at, limit, owner, leaseUntil.unixMillis])
-            // RETURNING comes in no particular order: put the batch back in due order.
-            var leased: [(message: OutboxMessage, priority: Int, due: Int64)] = []
-            leased.reserveCapacity(limit)
-            while let row = try rows.next() { leased.append((try Self.outboxMessage(row), row[15], row[16])) }
-            leased.sort { ($1.priority, $0.due, $0.message.id) < ($0.priority, $1.due, $1.message.id) }
-            return leased.map(\.message)
+            try Self.claim(lane: lane, limit: limit, owner: owner, leaseUntil: leaseUntil, at: now.unixMillis, db)
         }
+    }
+
+    public func leaseDue(
+        shares: [(lane: Lane, quota: Int)], capacity: Int, owner: String, leaseUntil: Date, now: Date
+    ) async throws -> [OutboxMessage] {
+        try await pool.write { db in
+            let at = now.unixMillis
+            var batch: [OutboxMessage] = []
+            var filled: [Lane] = []
+            for (lane, quota) in shares where quota > 0 {
+                let got = try Self.claim(lane: lane, limit: quota, owner: owner, leaseUntil: leaseUntil, at: at, db)
+                batch += got
+                if got.count == quota { filled.append(lane) }
+            }
+            for lane in filled where batch.count < capacity {
+                batch += try Self.claim(
+                    lane: lane, limit: capacity - batch.count, owner: owner, leaseUntil: leaseUntil, at: at, db)
+            }
+            return batch
+        }
+    }
+
+    /// Claims up to `limit` due messages of `lane` inside the caller's transaction, in due order.
+    private static func claim(
+        lane: Lane, limit: Int, owner: String, leaseUntil: Date, at: Int64, _ db: Database
+    ) throws -> [OutboxMessage] {
+        let claim = try db.cachedStatement(sql: """
+            UPDATE messages SET status = 'sending', lease_owner = ?4, lease_until = ?5, attempts = attempts + 1, updated_at = ?2
+            WHERE id IN (\(Self.dueSQL))
+            RETURNING id, idempotency_key, channel, lane, category, member_id, address, payload, attempts, max_attempts,
+              expires_at, status, lease_owner, lease_until, gateway, priority, next_attempt_at, pinned_gateway, pinned_at
+            """)
+        let rows = try Row.fetchCursor(claim, arguments: [lane.rawValue, at, limit, owner, leaseUntil.unixMillis])
+        // RETURNING comes in no particular order: put the batch back in due order.
+        var leased: [(message: OutboxMessage, priority: Int, due: Int64)] = []
+        leased.reserveCapacity(limit)
+        while let row = try rows.next() { leased.append((try Self.outboxMessage(row), row[15], row[16])) }
+        leased.sort { ($1.priority, $0.due, $0.message.id) < ($0.priority, $1.due, $1.message.id) }
+        return leased.map(\.message)
     }
 
     public func record(_ events: [MessageEventRequest], now: Date) async throws -> [MessageTransitionResult] {
