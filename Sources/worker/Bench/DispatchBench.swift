@@ -27,6 +27,7 @@ struct DispatchBench: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Run the simulator as its own process, as a provider would be (else inside this one).") var separateSimulator = true
     @Flag(inversion: .prefixedNo, help: "wrk sends a unique Idempotency-Key per request, as the dispatcher does (the simulator stores each).") var uniqueKeys = true
     @Flag(help: "Measure the outbox alone: lease, a gateway that accepts at once without any I/O, record.") var storeOnly = false
+    @Flag(help: "Measure the store's own lease-then-record loop, one batch at a time, without the dispatcher.") var rawStore = false
     @Flag(help: "Measure the curl transport alone (same requests, no database) instead of the dispatch.") var transportOnly = false
 
     func run() async throws {
@@ -56,6 +57,23 @@ struct DispatchBench: AsyncParsableCommand {
         print("queueing \(messages) SMS…")
         // Service category: the dispatcher checks policy for each, and none is held by consent or caps.
         try await SyntheticSMS.queue(messages, into: store, prefix: "bench", lane: .marketing)
+        if rawStore {
+            // The floor under any dispatcher: lease a batch, record every message accepted, again.
+            let started = Date()
+            var done = 0
+            while true {
+                let now = Date()
+                let leased = try await store.leaseDue(
+                    shares: [(.marketing, batch)], capacity: batch, owner: "raw", leaseUntil: now + 300, now: now)
+                if leased.isEmpty { break }
+                _ = try await store.recordSendResults(
+                    leased.map { SendResult(messageId: $0.id, gateway: "sim", segments: 1, event: .accepted(providerMessageId: "p-\($0.id)")) },
+                    owner: "raw", now: Date())
+                done += leased.count
+            }
+            print(String(format: "raw store %d leased and recorded, %d per batch: %.0f msgs/s", done, batch, Double(done) / Date().timeIntervalSince(started)))
+            return
+        }
         let body = directory.appendingPathComponent("post.lua")
         try """
             wrk.method = "POST"
