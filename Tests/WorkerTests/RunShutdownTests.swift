@@ -39,8 +39,10 @@ struct RunShutdownTests {
         return nil
     }
 
+    /// One value from the worker's database, read as an operator would (python3's sqlite3: no extra package).
     static func sql(_ query: String, in directory: URL) throws -> String {
-        let result = try runCommand(["sqlite3", directory.appendingPathComponent("tidings.sqlite").path, query])
+        let script = "import sqlite3, sys; print(sqlite3.connect(sys.argv[1], timeout=30).execute(sys.argv[2]).fetchone()[0])"
+        let result = try runCommand(["python3", "-c", script, directory.appendingPathComponent("tidings.sqlite").path, query])
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
