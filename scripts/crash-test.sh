@@ -95,10 +95,11 @@ wait "$pid" || status=$?
 echo "final run stopped on SIGTERM with exit status $status; $(counts)"
 
 stats=$(python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' "http://127.0.0.1:$sim_port/sim/stats")
-read -r unique duplicates lost_answers sent_more_than_once keys_twice recipients_twice recipients_two_keys < <(
+read -r unique duplicates lost_answers sent_more_than_once keys_twice recipients_twice recipients_two_keys \
+  callbacks_retried callbacks_abandoned < <(
   python3 -c 'import json,sys; s=json.loads(sys.argv[1]); print(*(s[f] for f in sys.argv[2:]))' "$stats" \
     unique duplicates lostAnswers keysSentMoreThanOnce keysDeliveredTwice \
-    recipientsDeliveredTwice recipientsWithTwoKeys)
+    recipientsDeliveredTwice recipientsWithTwoKeys callbacksRetried callbacksAbandoned)
 read -r total final shared_addresses < <(python3 - "$work/crash.sqlite" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1], timeout=30)
@@ -111,7 +112,8 @@ PY
 lost=$((total - final))
 bound=$((in_flight_at_kills + lost_answers))
 echo "simulator: unique $unique, resends recognised by key $duplicates, answers held back $lost_answers," \
-  "addresses taken under two keys $recipients_two_keys (queued messages sharing an address: $shared_addresses)"
+  "addresses taken under two keys $recipients_two_keys (queued messages sharing an address: $shared_addresses);" \
+  "receipts retried $callbacks_retried, abandoned $callbacks_abandoned"
 echo "messages $total, final $final, lost $lost; delivered twice $keys_twice (keys)," \
   "recipients delivered twice $recipients_twice; without idempotency $sent_more_than_once recipients would have" \
   "got two (bound: $in_flight_at_kills in flight at kills + $lost_answers answers held back)"
@@ -126,6 +128,18 @@ failures=""
 [ "$sent_more_than_once" -le "$bound" ] ||
   failures+="; $sent_more_than_once keys sent more than once, more than kills and lost answers explain ($bound)"
 if [ -n "$failures" ]; then
+  if [ "$lost" -ne 0 ]; then
+    echo "crash-test: the first messages not final, with their events:" >&2
+    python3 - "$work/crash.sqlite" <<'PY' >&2
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=30)
+for (mid, status) in db.execute("SELECT id, status FROM messages WHERE status NOT IN "
+                                "('delivered','failed','expired','suppressed','cancelled') ORDER BY id LIMIT 5"):
+    events = db.execute("SELECT event, from_status, to_status, at FROM message_events WHERE message_id = ? ORDER BY id",
+                        (mid,)).fetchall()
+    print(f"  message {mid} ({status}):", "; ".join(f"{e} {a}->{b} at {t}" for e, a, b, t in events))
+PY
+  fi
   echo "crash-test: FAILED${failures}" >&2
   exit 1
 fi

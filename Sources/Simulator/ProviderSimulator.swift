@@ -28,6 +28,8 @@ public final class ProviderSimulator: Sendable {
         public var undeliveredRate: Double = 0
         /// Delay before the delivery callback; nil sends none.
         public var callbackDelayMs: Int? = 200
+        /// How long a callback that is not taken is tried again.
+        public var callbackRetryFor: Duration = .seconds(600)
         /// Share of messages accepted but answered only after `hangMs` — the
         /// answer a client gives up on: a resend with the same key must be
         /// recognised as a duplicate, not delivered twice.
@@ -221,13 +223,18 @@ public final class ProviderSimulator: Sendable {
     }
 
     /// Posts a callback until it is taken (2xx), as providers do: from 250 ms
-    /// apart, doubling up to 5 s, for about a minute — a worker restarting
-    /// after a crash still gets its receipts.
+    /// apart, doubling up to 5 s, for `Behaviour.callbackRetryFor` (10
+    /// minutes) — a worker restarting after a crash, or slow to answer under a
+    /// burst, still gets its receipts.
     private func deliver(_ request: OutboundRequest, with transport: CurlTransport) async -> Bool {
+        let deadline = ContinuousClock.now + behaviour.callbackRetryFor
         var pause = 250
-        for attempt in 0..<16 {
+        var attempt = 0
+        while true {
             if let answer = try? await transport.send(request), (200..<300).contains(answer.status) { return true }
             if attempt == 0 { state.withLock { $0.stats.callbacksRetried += 1 } }
+            attempt += 1
+            guard ContinuousClock.now + .milliseconds(pause) < deadline else { break }
             try? await Task.sleep(for: .milliseconds(pause))
             pause = min(pause * 2, 5_000)
         }
