@@ -27,7 +27,7 @@ struct SQLiteStoreTests {
             #expect(
                 applied == [
                     "v1-records", "v1-outbox", "v2-outbox-partial-indexes", "v3-message-binding", "v4-automations",
-                    "v5-message-purpose", "v6-cursor-gaps", "v7-pinned-sends",
+                    "v5-message-purpose", "v6-cursor-gaps", "v7-pinned-sends", "v8-receipt-inbox",
                 ])
         }
     }

@@ -15,7 +15,7 @@ struct WebServerTests {
         try await withMemberStore { store in
             let port = LocalPorts.block(1)
             let setup = WebServer.Setup(
-                host: "127.0.0.1", port: port, signer: WebhookSigner(secret: "s"), sink: ReceiptApplier(store: store))
+                host: "127.0.0.1", port: port, signer: WebhookSigner(secret: "s"), receipts: ReceiptApplier(store: store))
             let metrics = MetricsEndpoint(
                 registry: PrometheusCollectorRegistry(), store: store, traffic: GatewayTraffic(settings: []),
                 adminToken: "t")
@@ -32,10 +32,51 @@ struct WebServerTests {
                 let text = String(decoding: scrape.body, as: UTF8.self)
                 #expect(text.contains("tidings_queue_depth{lane=\"transactional\"} 0"), "\(text)")
                 #expect(text.contains("# HELP tidings_queue_depth Messages due now per lane"), "\(text)")
+                #expect(text.contains("tidings_receipts_inbox_depth 0"), "\(text)")
                 // The adapters' webhooks are mounted: a receipt with a wrong token is refused, not unknown.
                 let dlr = OutboundRequest(url: "\(base)/webhooks/kannel/sms/dlr?id=1&token=x&type=1")
                 let receipt = try await transport.send(dlr)
                 #expect(receipt.status == 403)
+            }
+        }
+    }
+
+    /// The webhook answers once the receipt is in the inbox; the drainer the
+    /// application runs applies it shortly after.
+    @Test func aReceiptTheWebhookTookIsAppliedShortlyAfter() async throws {
+        try await withMemberStore { store in
+            let now = Date()
+            _ = try await store.enqueue(
+                [NewMessage(
+                    idempotencyKey: "k", purpose: .single, channel: .sms, lane: .transactional, category: .service,
+                    address: "+8613800000000", payload: "{}")],
+                now: now)
+            let id = try #require(
+                try await store.leaseDue(lane: .transactional, limit: 1, owner: "w", leaseUntil: now + 60, now: now)
+                    .first?.id)
+            _ = try await store.recordSendResults(
+                [SendResult(messageId: id, gateway: "sms", event: .accepted(providerMessageId: nil))], owner: "w",
+                now: now)
+            let port = LocalPorts.block(1)
+            let signer = WebhookSigner(secret: "s")
+            let setup = WebServer.Setup(
+                host: "127.0.0.1", port: port, signer: signer, receipts: ReceiptApplier(store: store))
+            let app = WebServer.application(setup, logger: Logger(label: "test"))
+            let base = "http://127.0.0.1:\(port)"
+            try await withRunning(app, readyAt: "\(base)/health") {
+                let transport = CurlTransport()
+                defer { transport.shutdown() }
+                let token = signer.token(gateway: "sms", messageId: id)
+                let dlr = try await transport.send(
+                    OutboundRequest(url: "\(base)/webhooks/kannel/sms/dlr?id=\(id)&token=\(token)&type=1"))
+                #expect(dlr.status == 200)
+                var status = try await store.messageState(id: id)?.status
+                for _ in 0..<250 where status != .delivered {
+                    try await Task.sleep(for: .milliseconds(20))
+                    status = try await store.messageState(id: id)?.status
+                }
+                #expect(status == .delivered)
+                #expect(try await store.receiptInboxDepth() == 0)
             }
         }
     }

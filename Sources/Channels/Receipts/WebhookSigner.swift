@@ -5,10 +5,11 @@ import Foundation
 /// dlr-url, a simulator's status callback): HMAC-SHA256 over the gateway and
 /// message id, carried in the URL and checked in constant time.
 public struct WebhookSigner: Sendable {
-    private let key: SymmetricKey
+    /// Keyed once: a copy per token is cheaper than keying HMAC on every webhook.
+    private let keyed: HMAC<SHA256>
 
     public init(secret: String) {
-        key = SymmetricKey(data: Data(secret.utf8))
+        keyed = HMAC<SHA256>(key: SymmetricKey(data: Data(secret.utf8)))
     }
 
     public func token(gateway: String, messageId: Int64) -> String {
@@ -36,7 +37,9 @@ public struct WebhookSigner: Sendable {
     }
 
     private func token(for text: String) -> String {
-        Hex.encode(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key).prefix(16))
+        var mac = keyed
+        mac.update(data: Array(text.utf8))
+        return Hex.encode(mac.finalize().prefix(16))
     }
 }
 

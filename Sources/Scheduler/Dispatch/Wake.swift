@@ -1,7 +1,8 @@
 import Synchronization
 
-/// Wakes the dispatch loop early: a batch finished (slots are free) or
-/// shutdown began. A signal with nobody waiting is kept for the next wait.
+/// Wakes a loop early: the dispatcher's when a batch finished (slots are
+/// free) or shutdown began, the receipt drainer's when receipts arrived. A
+/// signal with nobody waiting is kept for the next wait.
 final class Wake: Sendable {
     private let state = Mutex<(pending: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
 
@@ -17,9 +18,17 @@ final class Wake: Sendable {
         waiter?.resume()
     }
 
+    /// Whether a signal came since the last wait, clearing it.
+    func take() -> Bool {
+        state.withLock { state in
+            defer { state.pending = false }
+            return state.pending
+        }
+    }
+
     /// Returns on a signal or after `timeout`.
     func wait(timeout: Duration) async {
-        if state.withLock({ state in defer { state.pending = false }; return state.pending }) { return }
+        if take() { return }
         let timer = Task {
             guard (try? await Task.sleep(for: timeout)) != nil else { return }
             self.signal()

@@ -2,21 +2,30 @@ import Channels
 import CoreModel
 import Foundation
 
-/// Applies webhooks to the store with group commit: receipts that arrive
-/// while a batch is being written wait for the next batch, so a burst of
-/// callbacks becomes a few transactions instead of one fsync each. Every
-/// caller returns only once its receipts are durable (then the webhook
-/// answers 200 and the provider stops retrying).
+/// Takes webhooks' receipts with group commit: receipts that arrive while an
+/// append is being written join the next one, so a burst of callbacks becomes
+/// a few appends to the store's receipt inbox instead of one fsync each. A
+/// caller returns once its receipts are durable in the inbox (then the webhook
+/// answers 200 and the provider stops retrying), without waiting for them to
+/// be applied: `drainer`, run as a service beside the webhooks, does that.
 public actor ReceiptApplier: ReceiptSink {
     private let store: any Receipts
     private let rules: any FeedbackRules
     private var pending: [(receipts: [ReceiptRecord], done: CheckedContinuation<Void, any Error>)] = []
     private var writing = false
     public let maxBatch: Int
+    /// Applies what is appended here, and what an earlier run left in the inbox.
+    public nonisolated let drainer: ReceiptDrainer
 
     public init(store: any Receipts, rules: any FeedbackRules = FeedbackDecisions(), maxBatch: Int = 2000) {
-        self.store = store
-        self.rules = rules
+        self.init(drainer: ReceiptDrainer(store: store, rules: rules), maxBatch: maxBatch)
+    }
+
+    /// Appends to the drainer's store; inbound messages are recorded with its rules.
+    public init(drainer: ReceiptDrainer, maxBatch: Int = 2000) {
+        self.store = drainer.store
+        self.rules = drainer.rules
+        self.drainer = drainer
         self.maxBatch = maxBatch
     }
 
@@ -25,7 +34,7 @@ public actor ReceiptApplier: ReceiptSink {
             pending.append((receipts, continuation))
             if !writing {
                 writing = true
-                Task { await self.drain() }
+                Task { await self.append() }
             }
         }
     }
@@ -34,7 +43,7 @@ public actor ReceiptApplier: ReceiptSink {
         _ = try await store.recordInbound([inbound], rules: rules)
     }
 
-    private func drain() async {
+    private func append() async {
         while !pending.isEmpty {
             var taken = 0, count = 0
             while taken < pending.count, taken == 0 || count + pending[taken].receipts.count <= maxBatch {
@@ -44,7 +53,8 @@ public actor ReceiptApplier: ReceiptSink {
             let batch = pending[..<taken]
             pending.removeFirst(taken)
             do {
-                _ = try await store.applyReceipts(batch.flatMap(\.receipts), rules: rules)
+                try await store.appendReceipts(batch.flatMap(\.receipts))
+                drainer.receiptsArrived()
                 for entry in batch { entry.done.resume() }
             } catch {
                 for entry in batch { entry.done.resume(throwing: error) }

@@ -39,7 +39,7 @@ struct DLRBench: AsyncParsableCommand {
         let script = directory.appendingPathComponent("dlr.lua")
         try Self.luaScript(urls: urls.path).write(to: script, atomically: true, encoding: .utf8)
 
-        let setup = WebServer.Setup(host: "127.0.0.1", port: port, signer: signer, sink: ReceiptApplier(store: store))
+        let setup = WebServer.Setup(host: "127.0.0.1", port: port, signer: signer, receipts: ReceiptApplier(store: store))
         let app = WebServer.application(setup, logger: Logger(label: "bench"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService(gracefulShutdownSignals: []) }

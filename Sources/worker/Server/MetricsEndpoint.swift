@@ -5,13 +5,14 @@ import Hummingbird
 import Prometheus
 import Scheduler
 
-/// GET /metrics in Prometheus text format. Queue depth per lane and the
-/// breakers are read at scrape time; counters and histograms come from the
-/// dispatcher through swift-metrics. With server.admin_token set, a scrape
-/// needs `Authorization: Bearer TOKEN`.
+/// GET /metrics in Prometheus text format. Queue depth per lane, the receipt
+/// inbox's depth and the breakers are read at scrape time; counters and
+/// histograms come from the dispatcher and the receipt drainer through
+/// swift-metrics. With server.admin_token set, a scrape needs
+/// `Authorization: Bearer TOKEN`.
 struct MetricsEndpoint: Sendable {
     let registry: PrometheusCollectorRegistry
-    let store: any Outbox
+    let store: any Outbox & Receipts
     let traffic: GatewayTraffic
     let adminToken: String?
     /// Queue depth is counted up to this many per lane.
@@ -20,6 +21,9 @@ struct MetricsEndpoint: Sendable {
     static var queueDepth: MetricNameDescriptor { MetricNameDescriptor(
         namespace: "tidings", subsystem: "queue", metricName: "depth", unitName: "",
         helpText: "Messages due now per lane, counted up to \(depthLimit)") }
+    static var inboxDepth: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "tidings", subsystem: "receipts", metricName: "inbox_depth", unitName: "",
+        helpText: "Receipts the webhooks took that are not applied yet") }
     static var breakerState: MetricNameDescriptor { MetricNameDescriptor(
         namespace: "tidings", subsystem: "gateway", metricName: "breaker_state", unitName: "",
         helpText: "Circuit breaker per gateway: 0 closed, 1 half open, 2 open") }
@@ -36,6 +40,7 @@ struct MetricsEndpoint: Sendable {
             for (lane, count) in due {
                 registry.makeGauge(descriptor: Self.queueDepth, labels: [("lane", lane.rawValue)]).set(Double(count))
             }
+            registry.makeGauge(descriptor: Self.inboxDepth).set(Double(try await store.receiptInboxDepth()))
             let states = ["closed": 0.0, "half_open": 1, "open": 2]
             for (gateway, state) in traffic.breakerStates() {
                 registry.makeGauge(descriptor: Self.breakerState, labels: [("gateway", gateway)]).set(states[state] ?? -1)

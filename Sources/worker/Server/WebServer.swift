@@ -9,13 +9,15 @@ import Scheduler
 /// The worker's one HTTP application, assembled here and nowhere else: the
 /// adapters' webhooks (from Channels), /health and, when given, /metrics; the
 /// admin API and the console join here. `tidings run`, `tidings send --wait`,
-/// bench dlr and the end-to-end tests all start the application built here.
+/// bench dlr and the end-to-end tests all start the application built here,
+/// and with it the drainer that applies the receipts its webhooks took.
 enum WebServer {
     struct Setup: Sendable {
         var host: String
         var port: Int
         var signer: WebhookSigner
-        var sink: any ReceiptSink
+        /// Takes the webhooks' receipts; its drainer runs with the application.
+        var receipts: ReceiptApplier
         var twilioTokens: [String: String] = [:]
         var publicBase: String?
     }
@@ -28,7 +30,7 @@ enum WebServer {
             throw ValidationError("server.bind '\(config.server.bind)' is not host:port")
         }
         return Setup(
-            host: host, port: port, signer: WebhookSigner(secret: secret), sink: ReceiptApplier(store: store),
+            host: host, port: port, signer: WebhookSigner(secret: secret), receipts: ReceiptApplier(store: store),
             twilioTokens: GatewayRegistry.twilioTokens(config.gateways), publicBase: config.server.callbackBase)
     }
 
@@ -39,7 +41,7 @@ enum WebServer {
     ) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/health") { _, _ in "ok\n" }
-        var routes = WebhookRoutes(signer: setup.signer, sink: setup.sink)
+        var routes = WebhookRoutes(signer: setup.signer, sink: setup.receipts)
         routes.twilioTokens = setup.twilioTokens
         routes.httpReceipts = registry?.httpReceipts ?? [:]
         routes.publicBase = setup.publicBase
@@ -53,8 +55,11 @@ enum WebServer {
     ) -> some ApplicationProtocol {
         var logger = logger
         logger.logLevel = .warning
+        // In the application's own group the drainer runs wherever the server does and stops after it (a group
+        // stops in reverse); what it leaves in the inbox is applied at the next start.
         return Application(
             router: router(setup, registry: registry, metrics: metrics),
-            configuration: .init(address: .hostname(setup.host, port: setup.port)), logger: logger)
+            configuration: .init(address: .hostname(setup.host, port: setup.port)),
+            services: [setup.receipts.drainer], logger: logger)
     }
 }

@@ -9,6 +9,18 @@ public protocol Receipts: Sendable {
     /// gateway and provider id), each through the message state machine.
     func applyReceipts(_ receipts: [ReceiptRecord], rules: any FeedbackRules) async throws -> [MessageTransitionResult]
 
+    /// Appends webhooks' receipts to the inbox in one transaction, in the
+    /// order given, without reading anything: durable on return, applied later.
+    func appendReceipts(_ receipts: [ReceiptRecord]) async throws
+
+    /// Applies up to `limit` of the oldest receipts in the inbox, in arrival
+    /// order and as `applyReceipts` would, and removes them in the same
+    /// transaction: if anything throws, the inbox and the messages are as before.
+    func applyReceiptInbox(limit: Int, rules: any FeedbackRules) async throws -> ReceiptInboxPass
+
+    /// Receipts in the inbox not yet applied.
+    func receiptInboxDepth() async throws -> Int
+
     /// Stores replies, key presses and unsubscribes (a provider's repeat is a
     /// duplicate) with the member they come from, and executes their actions.
     func recordInbound(_ messages: [InboundRecord], rules: any FeedbackRules) async throws -> [InboundResult]

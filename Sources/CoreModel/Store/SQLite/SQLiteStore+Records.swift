@@ -87,6 +87,7 @@ extension SQLiteStore: Records {
             for table in [
                 "branches", "staff", "members", "consents", "blacklist", "menu_items", "orders", "order_items", "delivery_feedback",
                 "complaints", "points_ledger", "campaigns", "messages", "message_events", "inbound_messages", "survey_responses", "tasks",
+                "receipt_inbox",
             ] {
                 tables[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
             }

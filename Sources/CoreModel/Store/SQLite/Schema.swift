@@ -17,6 +17,7 @@ enum Schema {
         migrator.registerMigration("v5-message-purpose", migrate: messagePurpose)
         migrator.registerMigration("v6-cursor-gaps", migrate: cursorGaps)
         migrator.registerMigration("v7-pinned-sends", migrate: pinnedSends)
+        migrator.registerMigration("v8-receipt-inbox", migrate: receiptInbox)
         return migrator
     }
 
@@ -117,6 +118,25 @@ enum Schema {
             ALTER TABLE messages ADD COLUMN last_error_kind TEXT;
             ALTER TABLE messages ADD COLUMN possible_duplicate INTEGER NOT NULL DEFAULT 0;
             CREATE INDEX messages_awaiting_receipt ON messages(channel, submitted_at) WHERE status = 'submitted';
+            """)
+    }
+
+    /// Receipts a webhook took, durable before its 200 and applied later,
+    /// oldest first (the id is the arrival order). Only the rowid is indexed
+    /// and `message_id` is no foreign key: an append must stay one cheap
+    /// write, and a receipt may name a message we do not have.
+    private static func receiptInbox(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE receipt_inbox (
+              id INTEGER PRIMARY KEY,
+              message_id INTEGER,
+              gateway TEXT NOT NULL,
+              provider_message_id TEXT,
+              outcome TEXT NOT NULL,
+              detail TEXT,
+              address_invalid INTEGER NOT NULL,
+              received_at INTEGER NOT NULL
+            );
             """)
     }
 
