@@ -6,9 +6,10 @@ import Logging
 import Scheduler
 
 /// DLR ingestion: wrk sends Kannel-style delivery reports (each with its own
-/// message id and HMAC token) to the webhook; every receipt is applied to
-/// SQLite before the 200. The ceiling is wrk against /health on the same
-/// server in the same run.
+/// message id and HMAC token) to the webhook; every receipt is durable in the
+/// receipt inbox before the 200, and the drainer applies the inbox behind. The
+/// ceiling is wrk against /health on the same server in the same run; the
+/// bench also waits for the inbox to drain and reports receipts applied end to end.
 struct DLRBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dlr",
@@ -49,15 +50,24 @@ struct DLRBench: AsyncParsableCommand {
             let before = try await store.statistics().messagesByStatus["delivered"] ?? 0
             let started = Date()
             let ingest = try Self.wrk(["-t1", "-c\(connections)", "-d\(seconds)s", "-s", script.path, base])
-            let elapsed = Date().timeIntervalSince(started)
+            let sent = Date().timeIntervalSince(started)
+            // A 200 means durable in the receipt inbox; the drainer applies it behind. Wait for it to finish.
+            let patience = Date().addingTimeInterval(Double(seconds) * 20)
+            while try await store.receiptInboxDepth() > 0, Date() < patience { try await Task.sleep(for: .milliseconds(20)) }
+            let drained = Date().timeIntervalSince(started)
+            let left = try await store.receiptInboxDepth()
             let delivered = (try await store.statistics().messagesByStatus["delivered"] ?? 0) - before
             group.cancelAll()
-            let applied = Double(delivered) / elapsed
+            let taken = ingest.requestsPerSecond - Double(ingest.errors) / sent
+            let applied = Double(delivered) / drained
+            let ratio = 100 * taken / ceiling.requestsPerSecond
             print(String(format: "ceiling   wrk GET /health, %d connections: %.0f req/s", connections, ceiling.requestsPerSecond))
-            print(String(format: "dlr       wrk GET Kannel DLRs: %.0f req/s (%d non-2xx), %d messages delivered in %.1f s = %.0f receipts/s applied durably",
-                ingest.requestsPerSecond, ingest.errors, delivered, elapsed, applied))
-            print(String(format: "ratio     %.0f %% of the /health ceiling; target >= 10,000 receipts/s: %@", 100 * applied / ceiling.requestsPerSecond,
-                applied >= 10_000 ? "met" : "MISSED"))
+            print(String(format: "taken     wrk GET Kannel DLRs: %.0f req/s (%d non-2xx), each 200 durable in the receipt inbox",
+                ingest.requestsPerSecond, ingest.errors))
+            print(String(format: "applied   %d messages delivered %.1f s after the first DLR (wrk ran %.1f s; %d left in the inbox) = %.0f receipts/s end to end",
+                delivered, drained, sent, left, applied))
+            print(String(format: "ratio     taken %.0f %% of the /health ceiling (target >= 50 %%: %@); applied end to end %.0f receipts/s = %.0f %% of it (target >= 10,000: %@)",
+                ratio, ratio >= 50 ? "met" : "MISSED", applied, 100 * applied / ceiling.requestsPerSecond, applied >= 10_000 ? "met" : "MISSED"))
         }
     }
 
