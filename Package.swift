@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: ["Channels", .product(name: "Hummingbird", package: "hummingbird")],
-            path: "Tests/TestSupport"),
+            path: "Tests/TestSupport", exclude: ["TLS"]),
         .testTarget(
             name: "ChannelsTests",
             dependencies: [

@@ -71,7 +71,7 @@ struct CurlTransportTests {
     @Test func aCancelledBatchCutsTheRunningTransferAndDropsTheWaitingOnes() async throws {
         try await PacedServer.run { base, hits in
             // One connection per host: the first request is in curl, the other two wait in the transport.
-            let transport = CurlTransport(policy: .init(loopbackOnly: true, maxConnectionsPerHost: 1))
+            let transport = CurlTransport(policy: .init(maxConnectionsPerHost: 1))
             defer { transport.shutdown() }
             let reports = Reports()
             let requests = (0..<3).map { _ in OutboundRequest(url: base + "/hang", timeoutMs: 20_000) }

@@ -42,7 +42,7 @@ struct GatewayStreamingTests {
 
     /// One connection per host: the first request goes out, the others wait in the transport.
     func oneConnectionTransport() -> CurlTransport {
-        CurlTransport(policy: .init(loopbackOnly: true, maxConnectionsPerHost: 1))
+        CurlTransport(policy: .init(maxConnectionsPerHost: 1))
     }
 
     @Test func aCancelledHTTPBatchSaysWhatMayHaveGoneOut() async throws {

@@ -31,6 +31,27 @@ struct ConfigLoaderTests {
         #expect(loaded.warnings.map(\.keyPath) == ["server.webhook_secret"])
     }
 
+    @Test func remoteProvidersNeedAPublicURLForTheirCallbacks() throws {
+        let remote = """
+            gateways:
+              - {name: aliyun, kind: aliyun, channels: [sms], url: "https://dysmsapi.aliyuncs.com/"}
+            transport:
+              allow: [media.example.cn]
+            """
+        let unset = try load(remote)
+        let warning = try #require(unset.warnings.first { $0.keyPath == "server.public_url" })
+        #expect(warning.message.contains("http://127.0.0.1:8080") && warning.message.contains("aliyun"), "\(warning)")
+        #expect(unset.config.transport.allow == ["media.example.cn"])
+        let loopback = try load(remote + "\nserver: {public_url: \"http://localhost:8080\"}\n")
+        #expect(loopback.warnings.contains { $0.keyPath == "server.public_url" && $0.line == 5 }, "\(loopback.warnings)")
+        let set = try load(remote + "\nserver: {public_url: \"https://tidings.example.cn\"}\n")
+        #expect(!set.warnings.contains { $0.keyPath == "server.public_url" })
+        // The simulator on loopback needs nothing.
+        #expect(try load(StarterConfig.text(databasePath: "x.sqlite")).warnings.allSatisfy { $0.keyPath != "server.public_url" })
+        let bad = try #require(failure("transport:\n  allow: [\"https://x.example.com/\"]\n"))
+        #expect(bad.keyPath == "transport.allow[0]" && bad.line == 2, "\(bad)")
+    }
+
     @Test func builtInDefaultsAreValid() {
         #expect(TidingsConfig.defaults.validate().isEmpty)
     }

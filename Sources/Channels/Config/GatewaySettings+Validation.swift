@@ -34,6 +34,9 @@ extension GatewaySettings {
         if let url, URL(string: url)?.host == nil {
             issues.append(.init(path: path + ["url"], message: "'\(url)' is not a URL with a host"))
         }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            issues.append(.init(path: path + ["ca_file"], message: "'\(caFile)' is not a readable file"))
+        }
         for (key, secret) in credentials {
             issues += secret.issues(path: path + ["credentials", key])
         }

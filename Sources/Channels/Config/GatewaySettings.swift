@@ -20,17 +20,20 @@ public struct GatewaySettings: Sendable, Codable {
     public var credentials: [String: Secret]
     /// Adapter settings (Kannel: from, smsc, method; SMTP: from; Aliyun: sign_name…).
     public var options: [String: String]
+    /// A PEM CA bundle to verify this provider's certificate with, when a
+    /// private CA signs it (else the system's bundle).
+    public var caFile: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, kind, channels, url, rate, burst, maxInFlight = "max_in_flight", timeoutMs = "timeout_ms", weight
-        case credentials, options
+        case credentials, options, caFile = "ca_file"
     }
 
     /// Every value an entry may leave out has its default here, and only here.
     public init(
         name: String, kind: GatewayKind, channels: [Channel], url: String?, rate: Double = 100, burst: Int = 50,
         maxInFlight: Int = 32, timeoutMs: Int = 10_000, weight: Int = 0, credentials: [String: Secret] = [:],
-        options: [String: String] = [:]
+        options: [String: String] = [:], caFile: String? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -43,6 +46,12 @@ public struct GatewaySettings: Sendable, Codable {
         self.weight = weight
         self.credentials = credentials
         self.options = options
+        self.caFile = caFile
+    }
+
+    /// The host `url` names (lowercased), if any.
+    public var host: String? {
+        url.flatMap { URLComponents(string: $0)?.host }.map { CurlTransport.Policy.normalized($0) }
     }
 
     public init(from decoder: Decoder) throws {
@@ -61,6 +70,7 @@ public struct GatewaySettings: Sendable, Codable {
             timeoutMs: try c.decodeIfPresent(Int.self, forKey: .timeoutMs) ?? d.timeoutMs,
             weight: try c.decodeIfPresent(Int.self, forKey: .weight) ?? d.weight,
             credentials: try c.decodeIfPresent([String: Secret].self, forKey: .credentials) ?? d.credentials,
-            options: try c.decodeIfPresent([String: String].self, forKey: .options) ?? d.options)
+            options: try c.decodeIfPresent([String: String].self, forKey: .options) ?? d.options,
+            caFile: try c.decodeIfPresent(String.self, forKey: .caFile))
     }
 }

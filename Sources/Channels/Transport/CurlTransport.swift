@@ -8,17 +8,46 @@ import Synchronization
 /// connections kept alive and reused, bridged to async/await.
 public final class CurlTransport: Sendable {
     public struct Policy: Sendable {
-        /// Refuse any host that is not 127.0.0.0/8, ::1 or localhost.
-        public var loopbackOnly: Bool
+        /// Hosts besides loopback (127.0.0.0/8, ::1, localhost, always allowed)
+        /// that transfers may go to: the configured gateways' hosts and
+        /// `transport.allow` (see `TransportSettings`). Anything else is
+        /// refused before a connection is made, so no template, payload or
+        /// webhook can steer the transport elsewhere.
+        public var allowedHosts: Set<String>
+        /// A CA bundle per host (PEM file) for providers whose certificate a
+        /// private CA signs; other hosts use the system's. Peer and host name
+        /// are always verified.
+        public var caFiles: [String: String]
         /// Cap on simultaneous connections per host (0 = unlimited). Transfers
         /// beyond it wait in the transport's own per-host queue, not inside
         /// curl: curl 7.88's remove-handle walks its pending list, which made
         /// thousands of queued transfers quadratic.
         public var maxConnectionsPerHost: Int
 
-        public init(loopbackOnly: Bool = true, maxConnectionsPerHost: Int = 0) {
-            self.loopbackOnly = loopbackOnly
+        public init(allowedHosts: Set<String> = [], caFiles: [String: String] = [:], maxConnectionsPerHost: Int = 0) {
+            self.allowedHosts = Set(allowedHosts.map(Self.normalized))
+            self.caFiles = Dictionary(caFiles.map { (Self.normalized($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
             self.maxConnectionsPerHost = maxConnectionsPerHost
+        }
+
+        /// Loopback only: tests, benchmarks and the simulator.
+        public static let loopbackOnly = Policy()
+
+        /// Lowercased, without IPv6 brackets or a trailing dot.
+        static func normalized(_ host: String) -> String {
+            var host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            if host.hasSuffix(".") { host.removeLast() }
+            return host
+        }
+
+        public static func isLoopback(_ host: String) -> Bool {
+            let bare = normalized(host)
+            return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
+        }
+
+        /// Whether transfers may go to `host`.
+        public func allows(_ host: String) -> Bool {
+            Self.isLoopback(host) || allowedHosts.contains(Self.normalized(host))
         }
     }
 
@@ -205,18 +234,38 @@ public final class CurlTransport: Sendable {
         return host
     }
 
+    /// The host and port as curl itself parses `url` (its URL API, not
+    /// Foundation's: two parsers that disagree about a URL would let one check
+    /// a host and the other connect to another), refused unless the policy allows the host.
     private func parseDestination(_ url: String) throws(TransportError) -> String {
-        guard let components = URLComponents(string: url), let host = components.host?.lowercased(), !host.isEmpty else {
-            throw TransportError(kind: .refusedByPolicy, curlCode: -1, message: "not a URL: \(url)", replyCode: nil)
+        let notURL = TransportError(kind: .refusedByPolicy, curlCode: -1, message: "not a URL: \(url)", replyCode: nil)
+        guard let parsed = curl_url() else { throw notURL }
+        defer { curl_url_cleanup(parsed) }
+        func part(_ which: CURLUPart) -> String? {
+            var value: UnsafeMutablePointer<CChar>?
+            guard curl_url_get(parsed, which, &value, 0) == CURLUE_OK, let value else { return nil }
+            defer { curl_free(value) }
+            return String(cString: value)
         }
-        if policy.loopbackOnly {
-            let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-            guard bare == "localhost" || bare == "::1" || bare.hasPrefix("127.") else {
-                throw TransportError(
-                    kind: .refusedByPolicy, curlCode: -1, message: "outbound traffic is limited to loopback; \(host) refused", replyCode: nil)
-            }
+        guard curl_url_set(parsed, CURLUPART_URL, url, 0) == CURLUE_OK, let raw = part(CURLUPART_HOST), !raw.isEmpty else {
+            throw notURL
         }
-        return components.port.map { "\(host):\($0)" } ?? host
+        let host = Policy.normalized(raw)
+        guard policy.allows(host) else {
+            let message = "\(host) is neither a configured gateway's host nor in transport.allow; refused"
+            throw TransportError(kind: .refusedByPolicy, curlCode: -1, message: message, replyCode: nil)
+        }
+        let name = host.contains(":") ? "[\(host)]" : host
+        return part(CURLUPART_PORT).map { "\(name):\($0)" } ?? name
+    }
+
+    /// "host:port" or "[::1]:port" → the host.
+    static func hostname(_ destination: String) -> String {
+        if destination.hasPrefix("["), let close = destination.firstIndex(of: "]") {
+            return String(destination[destination.index(after: destination.startIndex)..<close])
+        }
+        guard let colon = destination.lastIndex(of: ":"), destination.firstIndex(of: ":") == colon else { return destination }
+        return String(destination[..<colon])
     }
 
     /// Per-host admission: at most `maxConnectionsPerHost` transfers of a host
@@ -270,6 +319,9 @@ public final class CurlTransport: Sendable {
             switch job.work {
             case .http(let request, _): handle.configure(request)
             case .smtp(let request, _): handle.configure(request)
+            }
+            if !policy.caFiles.isEmpty, let caFile = policy.caFiles[Policy.normalized(Self.hostname(job.host))] {
+                handle.useCAFile(caFile)
             }
             active[handle.raw] = (handle, job)
             multi.add(handle)

@@ -130,6 +130,11 @@ final class EasyHandle {
         }
     }
 
+    /// Verifies the peer against this PEM bundle instead of the system's.
+    func useCAFile(_ path: String) {
+        _ = tidings_easy_setopt_string(raw, CURLOPT_CAINFO, path)
+    }
+
     private func commonOptions(timeoutMs: Int, connectTimeoutMs: Int) {
         _ = tidings_easy_setopt_long(raw, CURLOPT_NOSIGNAL, 1)
         _ = tidings_easy_setopt_long(raw, CURLOPT_TIMEOUT_MS, timeoutMs)

@@ -36,7 +36,7 @@ struct DispatchBench: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteStore(path: directory.appendingPathComponent("bench.sqlite").path)
-        let transport = CurlTransport(policy: .init(loopbackOnly: true, maxConnectionsPerHost: connections))
+        let transport = CurlTransport(policy: .init(maxConnectionsPerHost: connections))
         defer { transport.shutdown() }
         var behaviour = ProviderSimulator.Behaviour()
         behaviour.callbackDelayMs = nil

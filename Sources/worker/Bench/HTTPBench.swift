@@ -32,7 +32,7 @@ struct HTTPBench: AsyncParsableCommand {
         logger.logLevel = .critical
         let port = LocalPort.free()
         let nginx = try NginxProvider.start(port: port)
-        let transport = CurlTransport(policy: .init(loopbackOnly: true, maxConnectionsPerHost: connections))
+        let transport = CurlTransport(policy: .init(maxConnectionsPerHost: connections))
         defer { transport.shutdown() }
         let body = #"{"mobile":"+8613800000000","content":"【鸿福楼】冬至家宴八折，回T退订","ref":"1"}"#
         var ceiling = DLRBench.WrkResult(requestsPerSecond: .nan, errors: 0)

@@ -36,7 +36,7 @@ struct LatencyBench: AsyncParsableCommand {
         let members = (0..<500).map { Member(memberNo: String(format: "M%05d", $0), name: "会员\($0)", phone: .valid("+86137\(String(format: "%08d", $0))"), branchCode: "B01") }
         _ = try await store.apply(.members(members), dryRun: false)
 
-        let transport = CurlTransport(policy: .init(loopbackOnly: true, maxConnectionsPerHost: connections))
+        let transport = CurlTransport(policy: .init(maxConnectionsPerHost: connections))
         defer { transport.shutdown() }
         let simulator = try await SimulatorProcess.start(port: port, transport: transport)
         defer { simulator.stop() }

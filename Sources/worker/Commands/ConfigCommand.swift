@@ -30,7 +30,7 @@ struct ConfigCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
             // The gateways are built (nothing is sent) so their options are checked too.
-            let transport = CurlTransport()
+            let transport = config.makeTransport()
             defer { transport.shutdown() }
             do {
                 _ = try GatewayRegistry.build(
@@ -39,13 +39,45 @@ struct ConfigCommand: AsyncParsableCommand {
                 for issue in error.issues { printError("\(global.configPathDescription): \(issue)") }
                 throw ExitCode.failure
             }
+            // Where each gateway's traffic goes, and whether that name resolves here (as comments: the YAML stays valid).
+            let reach = config.gateways.map { gateway in
+                "# gateway \(gateway.name): \(gateway.host.map { "\($0) — \(Self.resolution(of: $0))" } ?? "no host")"
+            }
             if json {
+                for line in reach { printError(line) }
                 try JSONOutput.print(config)
             } else {
                 let encoder = YAMLEncoder()
                 encoder.options.allowUnicode = true
+                for line in reach { print(line) }
                 print(try encoder.encode(config), terminator: "")
             }
+        }
+
+        /// "loopback", "resolves to 1.2.3.4, …" or "does not resolve (why)".
+        static func resolution(of host: String) -> String {
+            if CurlTransport.Policy.isLoopback(host) { return "loopback" }
+            var hints = addrinfo()
+            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+            var list: UnsafeMutablePointer<addrinfo>?
+            let status = getaddrinfo(host, nil, &hints, &list)
+            guard status == 0, let first = list else {
+                return "does not resolve (\(String(cString: gai_strerror(status))))"
+            }
+            defer { freeaddrinfo(first) }
+            var addresses: [String] = []
+            var entry: UnsafeMutablePointer<addrinfo>? = first
+            while let current = entry {
+                var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+                if getnameinfo(current.pointee.ai_addr, current.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0,
+                    NI_NUMERICHOST) == 0
+                {
+                    let address = String(cString: buffer)
+                    if !addresses.contains(address) { addresses.append(address) }
+                }
+                entry = current.pointee.ai_next
+            }
+            return "resolves to " + addresses.prefix(3).joined(separator: ", ")
         }
     }
 }

@@ -70,8 +70,12 @@ enum StarterConfig {
             burst: 100
             max_in_flight: 64
             timeout_ms: 5000
+            # ca_file: /etc/tidings/provider-ca.pem   # only for a provider whose certificate a private CA signs
+        transport:
+          allow: []                  # hosts reached besides loopback and the gateways' own url hosts
         server:
           bind: 127.0.0.1:8080
+          public_url: http://127.0.0.1:8080   # how providers reach the webhooks: set it to this host's public https URL
           admin_token: ${TIDINGS_ADMIN_TOKEN}
           webhook_secret: ${TIDINGS_WEBHOOK_SECRET}
         automations:                 # sent with no one pressing a button; consent is checked at send time

@@ -54,7 +54,7 @@ struct RunCommand: AsyncParsableCommand {
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
 
-        let transport = CurlTransport()
+        let transport = config.makeTransport()
         defer { transport.shutdown() }
         let setup = try WebServer.setup(config: config, store: store)
         let registry: GatewayRegistry

@@ -51,7 +51,7 @@ struct SendCommand: AsyncParsableCommand {
         let store = try global.openStore(config)
         let address = try normalizedAddress(config)
         let content = try messageContent(config)
-        let transport = CurlTransport()
+        let transport = config.makeTransport()
         defer { transport.shutdown() }
         var signer = WebhookSigner(secret: config.server.webhookSecret?.value ?? "unset")
         var server: WebServer.Setup?

@@ -69,7 +69,7 @@ struct SimulatorCommand: AsyncParsableCommand {
         behaviour.deduplicate = deduplicate
         // Callbacks go out over a bounded set of connections, as providers' do: thousands held back while the
         // worker was down would otherwise arrive at once, beyond its listen backlog, and all be refused.
-        let transport = CurlTransport(policy: .init(loopbackOnly: true, maxConnectionsPerHost: 64))
+        let transport = CurlTransport(policy: .init(maxConnectionsPerHost: 64))
         defer { transport.shutdown() }
         let simulator = ProviderSimulator(behaviour: behaviour, transport: transport)
         var logger = Logger(label: "tidings.simulator")

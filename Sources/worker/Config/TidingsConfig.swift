@@ -14,22 +14,23 @@ struct TidingsConfig: Sendable, Codable {
     var quietHours: QuietHoursSettings
     var dispatch: DispatchConfig
     var gateways: [GatewaySettings]
+    var transport: TransportSettings
     var server: ServerSettings
     var automations: AutomationSettings
     /// The message templates' directory (templates/<name>/<channel>.<locale>.mustache).
     var templates: String
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case database, defaults, brand, quietHours = "quiet_hours", dispatch, gateways, server, automations, templates
+        case database, defaults, brand, quietHours = "quiet_hours", dispatch, gateways, transport, server, automations, templates
     }
 
     static let defaults = TidingsConfig(
         database: .defaults, defaults: .defaults, brand: .defaults, quietHours: .defaults, dispatch: .defaults, gateways: [],
-        server: .defaults, automations: .defaults, templates: "templates")
+        transport: .defaults, server: .defaults, automations: .defaults, templates: "templates")
 
     init(
         database: DatabaseSettings, defaults: RegionalDefaults, brand: Brand, quietHours: QuietHoursSettings,
-        dispatch: DispatchConfig, gateways: [GatewaySettings], server: ServerSettings, automations: AutomationSettings, templates: String
+        dispatch: DispatchConfig, gateways: [GatewaySettings], transport: TransportSettings, server: ServerSettings, automations: AutomationSettings, templates: String
     ) {
         self.database = database
         self.defaults = defaults
@@ -37,6 +38,7 @@ struct TidingsConfig: Sendable, Codable {
         self.quietHours = quietHours
         self.dispatch = dispatch
         self.gateways = gateways
+        self.transport = transport
         self.server = server
         self.automations = automations
         self.templates = templates
@@ -52,6 +54,7 @@ struct TidingsConfig: Sendable, Codable {
         quietHours = try c.decodeIfPresent(QuietHoursSettings.self, forKey: .quietHours) ?? d.quietHours
         dispatch = try c.decodeIfPresent(DispatchConfig.self, forKey: .dispatch) ?? d.dispatch
         gateways = try c.decodeIfPresent([GatewaySettings].self, forKey: .gateways) ?? d.gateways
+        transport = try c.decodeIfPresent(TransportSettings.self, forKey: .transport) ?? d.transport
         server = try c.decodeIfPresent(ServerSettings.self, forKey: .server) ?? d.server
         automations = try c.decodeIfPresent(AutomationSettings.self, forKey: .automations) ?? d.automations
         templates = try c.decodeIfPresent(String.self, forKey: .templates) ?? d.templates
@@ -65,8 +68,30 @@ struct TidingsConfig: Sendable, Codable {
         issues += brand.issues(path: ["brand"])
         issues += dispatch.issues(path: ["dispatch"])
         issues += GatewaySettings.issues(gateways, path: ["gateways"])
+        issues += transport.issues(path: ["transport"])
         issues += server.issues(path: ["server"])
         issues += automations.issues(path: ["automations"])
+        issues += callbackIssues()
         return issues
+    }
+
+    /// The curl transport for this config: loopback, the gateways' hosts and `transport.allow`.
+    func makeTransport() -> CurlTransport {
+        CurlTransport(policy: transport.policy(for: gateways))
+    }
+
+    /// Receipts and unsubscribe links are built on `server.public_url`: a
+    /// provider on another machine cannot call back a loopback address.
+    private func callbackIssues() -> [ConfigIssue] {
+        let remote = gateways.filter { $0.host.map { !CurlTransport.Policy.isLoopback($0) } ?? false }
+        guard !remote.isEmpty else { return [] }
+        let base = server.callbackBase
+        let host = URLComponents(string: base)?.host ?? ""
+        guard CurlTransport.Policy.isLoopback(host) || host == "0.0.0.0" || host == "::" else { return [] }
+        let names = remote.map(\.name).joined(separator: ", ")
+        let message = server.publicURL == nil
+            ? "not set: receipts, replies and unsubscribe links would point at \(base), which \(names) cannot reach"
+            : "\(base) is a loopback address, which \(names) cannot reach"
+        return [ConfigIssue(path: ["server", "public_url"], message: message, severity: .warning)]
     }
 }
