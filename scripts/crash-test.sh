@@ -22,7 +22,7 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 sim_port=$(free_port)
 http_port=$(free_port)
-export TIDINGS_WEBHOOK_SECRET=crash-test-secret
+export TIDINGS_WEBHOOK_SECRET=crash-test-secret-0123456789abcdef0123456789abcdef
 cat > "$work/crash.yaml" <<YAML
 database:
   path: $work/crash.sqlite

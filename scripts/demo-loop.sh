@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../${DEMO_DIR:-demo}"
 bin=../${TIDINGS:-.build/release/tidings}
-export TIDINGS_WEBHOOK_SECRET=${TIDINGS_WEBHOOK_SECRET:-demo-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')}
+export TIDINGS_WEBHOOK_SECRET=${TIDINGS_WEBHOOK_SECRET:-demo-$(od -An -N16 -tx1 /dev/urandom | tr -d " \n")}
 export TIDINGS_ADMIN_TOKEN=${TIDINGS_ADMIN_TOKEN:-demo-admin-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')}
 # Scan for due reminders and surveys every 5 s instead of 30, so they show within the demo.
 sed -i 's/^  interval_seconds: 30 /  interval_seconds: 5  /' tidings.yaml

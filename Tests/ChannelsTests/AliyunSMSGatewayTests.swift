@@ -59,7 +59,7 @@ struct AliyunSMSGatewayTests {
 
     @Test func signedRequestIsAcceptedAndCodesAreClassified() async throws {
         let sink = RecordingSink()
-        try await withWebhookServer(routes: WebhookRoutes(signer: WebhookSigner(secret: "x"), sink: sink), extra: Self.register) { base in
+        try await withWebhookServer(routes: WebhookRoutes(signer: WebhookSigner(secret: "x"), sink: sink, gateways: ["aliyun": .aliyun]), extra: Self.register) { base in
             let transport = CurlTransport()
             defer { transport.shutdown() }
             func gateway(secret: String) -> AliyunSMSGateway {
@@ -98,7 +98,7 @@ extension AliyunSMSGatewayTests {
     /// number is resent one by one, so only that number fails.
     @Test func batchesGoThroughSendBatchSms() async throws {
         let calls = CallLog()
-        try await withWebhookServer(routes: WebhookRoutes(signer: WebhookSigner(secret: "x"), sink: RecordingSink()), extra: { Self.register(on: $0, calls: calls) }) { base in
+        try await withWebhookServer(routes: WebhookRoutes(signer: WebhookSigner(secret: "x"), sink: RecordingSink(), gateways: ["aliyun": .aliyun]), extra: { Self.register(on: $0, calls: calls) }) { base in
             let transport = CurlTransport()
             defer { transport.shutdown() }
             let gateway = AliyunSMSGateway(

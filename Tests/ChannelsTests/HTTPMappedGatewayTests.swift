@@ -66,7 +66,7 @@ struct HTTPMappedGatewayTests {
 
     @Test func answersAreClassifiedAsMapped() async throws {
         let received = Received()
-        try await withWebhookServer(routes: WebhookRoutes(signer: WebhookSigner(secret: "x"), sink: RecordingSink()), extra: Self.register(received)) { base in
+        try await withWebhookServer(routes: WebhookRoutes(signer: WebhookSigner(secret: "x"), sink: RecordingSink(), gateways: ["acme": .http, "faxco": .http]), extra: Self.register(received)) { base in
             let transport = CurlTransport()
             defer { transport.shutdown() }
             let gateway = try gateway(base, transport: transport)
@@ -137,7 +137,7 @@ struct HTTPMappedGatewayTests {
         let mapping = try HTTPMappedGateway.Mapping.parse(options: Self.options, credentials: ["token"]).get().receipt
         let signer = WebhookSigner(secret: "s")
         let sink = RecordingSink()
-        var routes = WebhookRoutes(signer: signer, sink: sink)
+        var routes = WebhookRoutes(signer: signer, sink: sink, gateways: ["acme": .http])
         routes.httpReceipts = ["acme": mapping]
         try await withWebhookServer(routes: routes) { base in
             let transport = CurlTransport()
@@ -179,7 +179,7 @@ struct HTTPFaxGatewayTests {
                 return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"ok":true,"job":{"id":"FX-9"}}"#)))
             }
         }
-        try await withWebhookServer(routes: WebhookRoutes(signer: WebhookSigner(secret: "x"), sink: RecordingSink()), extra: extra) { base in
+        try await withWebhookServer(routes: WebhookRoutes(signer: WebhookSigner(secret: "x"), sink: RecordingSink(), gateways: ["acme": .http, "faxco": .http]), extra: extra) { base in
             let transport = CurlTransport()
             defer { transport.shutdown() }
             let mapping = try HTTPMappedGateway.Mapping.parse(

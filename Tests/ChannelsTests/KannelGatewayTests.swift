@@ -12,7 +12,7 @@ struct KannelGatewayTests {
 
     @Test func chineseTextArrivesIntactAndTheDLRComesBack() async throws {
         let sink = RecordingSink()
-        try await withWebhookServer(routes: WebhookRoutes(signer: signer, sink: sink)) { base in
+        try await withWebhookServer(routes: WebhookRoutes(signer: signer, sink: sink, gateways: ["kannel": .kannel])) { base in
             let mo = "\(base)/webhooks/kannel/kannel/mo?token=\(signer.inboundToken(gateway: "kannel"))&from=%p&to=%P&text=%b"
             let kannel = try KannelPeer.start(moURL: mo)
             defer { kannel.stop() }
@@ -48,7 +48,7 @@ struct KannelGatewayTests {
 
     @Test func postModeAndWrongPasswordAreClassified() async throws {
         let sink = RecordingSink()
-        try await withWebhookServer(routes: WebhookRoutes(signer: signer, sink: sink)) { base in
+        try await withWebhookServer(routes: WebhookRoutes(signer: signer, sink: sink, gateways: ["kannel": .kannel])) { base in
             let kannel = try KannelPeer.start(moURL: "\(base)/unused")
             defer { kannel.stop() }
             let transport = CurlTransport()

@@ -37,7 +37,7 @@ struct TwilioGatewayTests {
 
     @Test func messagesCallsAndSignedCallbacks() async throws {
         let sink = RecordingSink()
-        var routes = WebhookRoutes(signer: WebhookSigner(secret: "x"), sink: sink)
+        var routes = WebhookRoutes(signer: WebhookSigner(secret: "x"), sink: sink, gateways: ["tw": .twilio])
         routes.twilioTokens = ["tw": Self.token]
         try await withWebhookServer(routes: routes, extra: Self.register) { base in
             let transport = CurlTransport()

@@ -26,7 +26,7 @@ struct ProviderSimulatorTests {
         let app = simulator.application(host: "127.0.0.1", port: port, logger: logger)
         let base = "http://127.0.0.1:\(port)"
         return try await withRunning(app, readyAt: "\(base)/health") {
-            try await withWebhookServer(routes: WebhookRoutes(signer: signer, sink: sink)) { webhooks in
+            try await withWebhookServer(routes: WebhookRoutes(signer: signer, sink: sink, gateways: ["sim": .simulator])) { webhooks in
                 let gateway = SimulatorGateway(
                     name: "sim", channels: [.sms, .voice, .fax, .email], baseURL: base,
                     callbackURL: "\(webhooks)/webhooks/simulator/sim/status", transport: transport, signer: signer)

@@ -144,14 +144,14 @@ struct SendCommandTests {
             _ = try CommandLineTests.run(["init"], in: directory)
             let send = try CommandLineTests.run(
                 ["send", "--channel", "sms", "--to", "138 1234 5678", "--text", "您的订单已确认", "--key", "order:1:confirm:sms", "--wait", "--timeout", "20"],
-                in: directory, environment: ["HOOK": "cli-secret"])
+                in: directory, environment: ["HOOK": "cli-secret-0123456789abcdef0123456789abcdef"])
             #expect(send.status == 0, "\(send.stdout)\(send.stderr)")
             #expect(send.stdout.contains("message 1: delivered (delivered) via sim"))
             #expect(send.stdout.contains("+86138****5678"), "the number is masked")
             #expect(!send.stdout.contains("13812345678"))
             let again = try CommandLineTests.run(
                 ["send", "--channel", "sms", "--to", "13812345678", "--text", "您的订单已确认", "--key", "order:1:confirm:sms"],
-                in: directory, environment: ["HOOK": "cli-secret"])
+                in: directory, environment: ["HOOK": "cli-secret-0123456789abcdef0123456789abcdef"])
             #expect(again.stdout.contains("already exists"), "the same key is not sent twice")
             let bad = try CommandLineTests.run(["send", "--channel", "sms", "--to", "12345", "--text", "x"], in: directory)
             #expect(bad.status != 0)

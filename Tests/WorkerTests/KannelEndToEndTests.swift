@@ -17,7 +17,7 @@ struct KannelEndToEndTests {
     @Test func smsIsDeliveredAndAnOptOutIsStored() async throws {
         try await withMemberStore("member_no,name,phone\nA1,王伟,13812345678\n") { store in
             let port = LocalPorts.block(1)
-            let secret = "e2e-secret"
+            let secret = "e2e-secret-0123456789abcdef0123456789abcdef"
             let signer = WebhookSigner(secret: secret)
             let mo = "http://127.0.0.1:\(port)/webhooks/kannel/sms-cn/mo?token=\(signer.inboundToken(gateway: "sms-cn"))&from=%p&to=%P&text=%b"
             let kannel = try KannelPeer.start(moURL: mo)
@@ -90,7 +90,13 @@ struct KannelEndToEndTests {
             _ = try await store.leaseDue(lane: .transactional, limit: 1, owner: "w", leaseUntil: Date().addingTimeInterval(60), now: Date())
             let port = LocalPorts.block(1)
             let config = try ConfigLoader.parse(
-                "server:\n  bind: 127.0.0.1:\(port)\n  webhook_secret: ${HOOK}\n", file: "f.yaml", environment: ["HOOK": "real-secret"]
+                """
+                gateways:
+                  - {name: sms-cn, kind: kannel, channels: [sms], url: "http://127.0.0.1:9/cgi-bin/sendsms"}
+                server:
+                  bind: 127.0.0.1:\(port)
+                  webhook_secret: ${HOOK}
+                """, file: "f.yaml", environment: ["HOOK": "real-secret-0123456789abcdef0123456789abcdef"]
             ).config
             let setup = try WebServer.setup(config: config, store: store)
             let app = WebServer.application(setup, logger: Logger(label: "test"))
@@ -109,6 +115,13 @@ struct KannelEndToEndTests {
                 #expect(malformed.status == 400)
                 let huge = try await transport.send(OutboundRequest(url: "\(base)?id=1&type=1&pad=\(String(repeating: "x", count: 20_000))"))
                 #expect(huge.status == 413)
+                // Another adapter's route under this gateway's name: refused whatever the token.
+                let token = WebhookSigner(secret: "real-secret-0123456789abcdef0123456789abcdef")
+                    .token(gateway: "sms-cn", messageId: 1)
+                let elsewhere = try await transport.send(OutboundRequest(
+                    method: .post, url: "http://127.0.0.1:\(port)/webhooks/simulator/sms-cn/status?id=1&token=\(token)",
+                    body: Array(#"{"status":"failed"}"#.utf8)))
+                #expect(elsewhere.status == 403)
                 let state = try await store.messageState(id: 1)
                 #expect(state?.status == .sending, "no forged receipt was applied")
                 let events = try await store.statistics().tables["message_events"]

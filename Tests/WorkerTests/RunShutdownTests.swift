@@ -13,7 +13,7 @@ struct RunShutdownTests {
     static func startWorker(in directory: URL, arguments: String = "") throws -> pid_t {
         let binary = CommandLineTests.binary.path
         return try spawnDetached([
-            "/bin/sh", "-c", "cd '\(directory.path)' && HOOK=run-secret exec '\(binary)' run \(arguments) > run.log 2>&1",
+            "/bin/sh", "-c", "cd '\(directory.path)' && HOOK=run-secret-0123456789abcdef0123456789abcdef exec '\(binary)' run \(arguments) > run.log 2>&1",
         ])
     }
 
@@ -98,7 +98,7 @@ struct RunShutdownTests {
             let lock = directory.appendingPathComponent("tidings.sqlite.worker").path
             let started = Date().addingTimeInterval(10)
             while ((try? String(contentsOfFile: lock, encoding: .utf8)) ?? "").isEmpty, Date() < started { usleep(50_000) }
-            let second = try CommandLineTests.run(["run", "--lifetime", "1"], in: directory, environment: ["HOOK": "x"])
+            let second = try CommandLineTests.run(["run", "--lifetime", "1"], in: directory, environment: ["HOOK": "second-run-0123456789abcdef0123456789abcdef"])
             #expect(second.status == 1)
             #expect(second.stderr.contains("another worker is sending from this database"), "\(second.stderr)")
             #expect(second.stderr.contains("pid \(first)"), "it names the first worker: \(second.stderr)")

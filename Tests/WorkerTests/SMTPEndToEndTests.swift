@@ -72,7 +72,7 @@ struct OneClickUnsubscribeTests {
                 server: {bind: "127.0.0.1:\(port)", webhook_secret: "${HOOK}"}
                 gateways:
                   - {name: mail, kind: smtp, channels: [email], url: "\(peer.url)", options: {from: news@hongfulou.example}}
-                """, file: "u.yaml", environment: ["HOOK": "unsub-secret"]
+                """, file: "u.yaml", environment: ["HOOK": "unsub-secret-0123456789abcdef0123456789abcdef"]
             ).config
             let setup = try WebServer.setup(config: config, store: store)
             let transport = CurlTransport()

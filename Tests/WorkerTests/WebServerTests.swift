@@ -15,7 +15,8 @@ struct WebServerTests {
         try await withMemberStore { store in
             let port = LocalPorts.block(1)
             let setup = WebServer.Setup(
-                host: "127.0.0.1", port: port, signer: WebhookSigner(secret: "s"), receipts: ReceiptApplier(store: store))
+                host: "127.0.0.1", port: port, signer: WebhookSigner(secret: "s"), receipts: ReceiptApplier(store: store),
+                gateways: ["sms": .kannel])
             let metrics = MetricsEndpoint(
                 registry: PrometheusCollectorRegistry(), store: store, traffic: GatewayTraffic(settings: []),
                 adminToken: "t")
@@ -60,7 +61,8 @@ struct WebServerTests {
             let port = LocalPorts.block(1)
             let signer = WebhookSigner(secret: "s")
             let setup = WebServer.Setup(
-                host: "127.0.0.1", port: port, signer: signer, receipts: ReceiptApplier(store: store))
+                host: "127.0.0.1", port: port, signer: signer, receipts: ReceiptApplier(store: store),
+                gateways: ["sms": .kannel])
             let app = WebServer.application(setup, logger: Logger(label: "test"))
             let base = "http://127.0.0.1:\(port)"
             try await withRunning(app, readyAt: "\(base)/health") {
@@ -77,6 +79,57 @@ struct WebServerTests {
                 }
                 #expect(status == .delivered)
                 #expect(try await store.receiptInboxDepth() == 0)
+            }
+        }
+    }
+
+    /// The attack from issue 12: a Kannel gateway's inbound token, posted to
+    /// the Aliyun report route under the Kannel gateway's name with the id of
+    /// a message that went through Twilio. Refused at the route (403); and an
+    /// Aliyun gateway's own valid token cannot settle a Twilio message either.
+    @Test func aTokenForOneGatewayChangesNothingOnAnother() async throws {
+        try await withMemberStore { store in
+            let now = Date()
+            _ = try await store.enqueue(
+                [NewMessage(
+                    idempotencyKey: "tw", purpose: .single, channel: .sms, lane: .transactional, category: .service,
+                    address: "+8613800000000", payload: "{}")],
+                now: now)
+            let id = try #require(
+                try await store.leaseDue(lane: .transactional, limit: 1, owner: "w", leaseUntil: now + 60, now: now)
+                    .first?.id)
+            _ = try await store.recordSendResults(
+                [SendResult(messageId: id, gateway: "twilio", event: .accepted(providerMessageId: "SM1"))], owner: "w",
+                now: now)
+            let port = LocalPorts.block(1)
+            let signer = WebhookSigner(secret: "s")
+            let setup = WebServer.Setup(
+                host: "127.0.0.1", port: port, signer: signer, receipts: ReceiptApplier(store: store),
+                gateways: ["kannel": .kannel, "twilio": .twilio, "ali": .aliyun])
+            let app = WebServer.application(setup, logger: Logger(label: "test"))
+            let base = "http://127.0.0.1:\(port)"
+            try await withRunning(app, readyAt: "\(base)/health") {
+                let transport = CurlTransport()
+                defer { transport.shutdown() }
+                let report = Array(#"[{"success":false,"err_code":"MOBILE_NUMBER_ILLEGAL","out_id":"\#(id)"}]"#.utf8)
+                func post(_ path: String) async throws -> Int {
+                    try await transport.send(OutboundRequest(
+                        method: .post, url: base + path, headers: [("Content-Type", "application/json")], body: report)).status
+                }
+                let crossRoute = try await post("/webhooks/aliyun/kannel/report?token=\(signer.inboundToken(gateway: "kannel"))")
+                #expect(crossRoute == 403)
+                #expect(try await post("/webhooks/aliyun/nobody/report?token=\(signer.inboundToken(gateway: "nobody"))") == 403)
+                // Aliyun's own token is valid for its route: taken (Aliyun wants its 200), but it names a Twilio message.
+                #expect(try await post("/webhooks/aliyun/ali/report?token=\(signer.inboundToken(gateway: "ali"))") == 200)
+                for _ in 0..<250 where try await store.receiptInboxDepth() > 0 { try await Task.sleep(for: .milliseconds(20)) }
+                #expect(try await store.receiptInboxDepth() == 0)
+                let state = try #require(try await store.messageState(id: id))
+                #expect(state.status == .submitted, "\(state)")
+                #expect(state.gateway == "twilio" && state.lastErrorKind == nil)
+                // Twilio-signed callbacks need Twilio's auth token: a Kannel gateway name on the Twilio route is refused too.
+                let twilio = try await transport.send(OutboundRequest(
+                    method: .post, url: "\(base)/webhooks/twilio/kannel/status?id=\(id)", body: Array("MessageStatus=failed".utf8)))
+                #expect(twilio.status == 403)
             }
         }
     }

@@ -5,6 +5,9 @@ Tests/TestSupport/TLS). Writes DIR/ready once listening; stops after LIFETIME s.
     server.py DIR PORT CERT KEY LIFETIME"""
 import http.server, itertools, os, ssl, sys, threading
 
+# The test process that spawned us may have left its sockets inheritable: holding one of its servers'
+# connections open would keep that connection alive past the server's shutdown.
+os.closerange(3, 65536)
 directory, port, cert, key, lifetime = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], float(sys.argv[5])
 counter = itertools.count(1)
 

@@ -43,8 +43,8 @@ public struct WebhookSigner: Sendable {
     }
 }
 
-/// Compares without stopping at the first difference.
-func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+/// Compares without stopping at the first difference (tokens, signatures).
+public func constantTimeEqual(_ a: String, _ b: String) -> Bool {
     let x = Array(a.utf8), y = Array(b.utf8)
     guard x.count == y.count else { return false }
     var difference: UInt8 = 0

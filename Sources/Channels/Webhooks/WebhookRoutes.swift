@@ -8,6 +8,10 @@ import Hummingbird
 public struct WebhookRoutes: Sendable {
     public var signer: WebhookSigner
     public var sink: any ReceiptSink
+    /// Every configured gateway's kind, by name. A route serves only gateways
+    /// of its own kind (403 otherwise): a token or a signature that holds for
+    /// one gateway is worth nothing on another adapter's routes.
+    public var gateways: [String: GatewayKind]
     /// Twilio auth tokens by gateway name (their callbacks are signed with it).
     public var twilioTokens: [String: String] = [:]
     /// How each `http` gateway's receipts look, by gateway name.
@@ -17,31 +21,41 @@ public struct WebhookRoutes: Sendable {
     /// Longest query string or body accepted.
     public var maxBytes = 16 * 1024
 
-    public init(signer: WebhookSigner, sink: any ReceiptSink) {
+    public init(signer: WebhookSigner, sink: any ReceiptSink, gateways: [String: GatewayKind]) {
         self.signer = signer
         self.sink = sink
+        self.gateways = gateways
+    }
+
+    /// The route's `{gateway}`, which must be a configured gateway of `kind`.
+    static func gateway(
+        _ parameters: Parameters, _ kind: GatewayKind, in gateways: [String: GatewayKind]
+    ) throws -> String {
+        let name = try parameters.require("gateway")
+        guard gateways[name] == kind else { throw WebhookRejection(.forbidden, "no \(kind.rawValue) gateway named \(name)") }
+        return name
     }
 
     public func register<Context: RequestContext>(on router: Router<Context>) {
-        let signer = signer, sink = sink, maxBytes = maxBytes
+        let signer = signer, sink = sink, maxBytes = maxBytes, gateways = gateways
         router.get("/webhooks/kannel/{gateway}/dlr") { request, context -> Response in
             try await Self.handle {
-                let gateway = try context.parameters.require("gateway")
+                let gateway = try Self.gateway(context.parameters, .kannel, in: gateways)
                 let receipt = try KannelWebhooks.receipt(query: try Self.query(request, maxBytes), gateway: gateway, signer: signer)
                 try await sink.accept([receipt])
             }
         }
         router.get("/webhooks/kannel/{gateway}/mo") { request, context -> Response in
             try await Self.handle {
-                let gateway = try context.parameters.require("gateway")
+                let gateway = try Self.gateway(context.parameters, .kannel, in: gateways)
                 let inbound = try KannelWebhooks.inbound(query: try Self.query(request, maxBytes), gateway: gateway, signer: signer)
                 try await sink.accept(inbound)
             }
         }
         router.post("/webhooks/simulator/{gateway}/status") { request, context -> Response in
             try await Self.handle {
-                let gateway = try context.parameters.require("gateway")
                 let body = try await request.body.collect(upTo: maxBytes)
+                let gateway = try Self.gateway(context.parameters, .simulator, in: gateways)
                 switch try SimulatorWebhooks.callback(query: try Self.query(request, maxBytes), body: Array(buffer: body), gateway: gateway, signer: signer) {
                 case .receipt(let receipt): try await sink.accept([receipt])
                 case .inbound(let answer): try await sink.accept(answer)
@@ -50,16 +64,16 @@ public struct WebhookRoutes: Sendable {
         }
         router.post("/webhooks/aliyun/{gateway}/report") { request, context -> Response in
             try await Self.aliyunAnswer {
-                let gateway = try context.parameters.require("gateway")
                 let body = try await request.body.collect(upTo: maxBytes * 64)
+                let gateway = try Self.gateway(context.parameters, .aliyun, in: gateways)
                 let receipts = try AliyunWebhooks.receipts(query: try Self.query(request, maxBytes), body: Array(buffer: body), gateway: gateway, signer: signer)
                 try await sink.accept(receipts)
             }
         }
         router.post("/webhooks/aliyun/{gateway}/reply") { request, context -> Response in
             try await Self.aliyunAnswer {
-                let gateway = try context.parameters.require("gateway")
                 let body = try await request.body.collect(upTo: maxBytes * 64)
+                let gateway = try Self.gateway(context.parameters, .aliyun, in: gateways)
                 for message in try AliyunWebhooks.inbound(query: try Self.query(request, maxBytes), body: Array(buffer: body), gateway: gateway, signer: signer) {
                     try await sink.accept(message)
                 }
@@ -68,9 +82,9 @@ public struct WebhookRoutes: Sendable {
         let httpReceipts = httpReceipts
         router.post("/webhooks/http/{gateway}/receipt") { request, context -> Response in
             try await Self.handle {
-                let gateway = try context.parameters.require("gateway")
-                guard let mapping = httpReceipts[gateway] else { throw WebhookRejection(.forbidden, "no http gateway named \(gateway)") }
                 let body = try await request.body.collect(upTo: maxBytes * 64)
+                let gateway = try Self.gateway(context.parameters, .http, in: gateways)
+                guard let mapping = httpReceipts[gateway] else { throw WebhookRejection(.forbidden, "no http gateway named \(gateway)") }
                 try await sink.accept(try HTTPMappedWebhooks.receipts(
                     query: try Self.query(request, maxBytes), body: Array(buffer: body), gateway: gateway, mapping: mapping, signer: signer))
             }
@@ -80,10 +94,13 @@ public struct WebhookRoutes: Sendable {
     }
 
     func registerTwilio<Context: RequestContext>(on router: Router<Context>) {
-        let sink = sink, maxBytes = maxBytes, tokens = twilioTokens, publicBase = publicBase
-        @Sendable func verifiedForm(_ request: Request, _ gateway: String) async throws -> (query: [String: String], form: [String: String]) {
-            guard let token = tokens[gateway] else { throw WebhookRejection(.forbidden, "no Twilio gateway named \(gateway)") }
+        let sink = sink, maxBytes = maxBytes, tokens = twilioTokens, publicBase = publicBase, gateways = gateways
+        @Sendable func verifiedForm(_ request: Request, _ context: Context) async throws -> (gateway: String, query: [String: String], form: [String: String]) {
+            // The body is read before anything may refuse the request: a request answered with its body unread
+            // leaves the connection's reader unfinished.
             let body = try await request.body.collect(upTo: maxBytes)
+            let gateway = try Self.gateway(context.parameters, .twilio, in: gateways)
+            guard let token = tokens[gateway] else { throw WebhookRejection(.forbidden, "no Twilio gateway named \(gateway)") }
             let raw = String(buffer: body)
             let pairs = raw.split(separator: "&").map { pair -> (String, String) in
                 let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -93,19 +110,17 @@ public struct WebhookRoutes: Sendable {
             let base = publicBase ?? "http://\(request.head.authority ?? "127.0.0.1")"
             let url = base + request.uri.path + (request.uri.query.map { "?\($0)" } ?? "")
             try TwilioWebhooks.verify(signature: request.headers[HTTPField.Name("X-Twilio-Signature")!], authToken: token, url: url, form: pairs)
-            return (try Self.query(request, maxBytes), Dictionary(pairs, uniquingKeysWith: { _, last in last }))
+            return (gateway, try Self.query(request, maxBytes), Dictionary(pairs, uniquingKeysWith: { _, last in last }))
         }
         router.post("/webhooks/twilio/{gateway}/status") { request, context -> Response in
             try await Self.handle {
-                let gateway = try context.parameters.require("gateway")
-                let (query, form) = try await verifiedForm(request, gateway)
+                let (gateway, query, form) = try await verifiedForm(request, context)
                 try await sink.accept([try TwilioWebhooks.receipt(query: query, form: form, gateway: gateway)])
             }
         }
         router.post("/webhooks/twilio/{gateway}/gather") { request, context -> Response in
             let response = try await Self.handle {
-                let gateway = try context.parameters.require("gateway")
-                let (query, form) = try await verifiedForm(request, gateway)
+                let (gateway, query, form) = try await verifiedForm(request, context)
                 try await sink.accept(try TwilioWebhooks.gather(query: query, form: form, gateway: gateway))
             }
             guard response.status == .ok else { return response }
@@ -130,12 +145,12 @@ public struct WebhookRoutes: Sendable {
     /// A GET (someone clicking the link) only shows a confirmation form, so
     /// link scanners cannot unsubscribe anyone.
     func registerEmail<Context: RequestContext>(on router: Router<Context>) {
-        let signer = signer, sink = sink, maxBytes = maxBytes
+        let signer = signer, sink = sink, maxBytes = maxBytes, gateways = gateways
         router.post("/webhooks/email/{gateway}/unsubscribe") { request, context -> Response in
             try await Self.handle {
-                let gateway = try context.parameters.require("gateway")
-                var query = try Self.query(request, maxBytes)
                 let body = try await request.body.collect(upTo: maxBytes)
+                let gateway = try Self.gateway(context.parameters, .smtp, in: gateways)
+                var query = try Self.query(request, maxBytes)
                 for (key, value) in FormEncoding.decode(String(buffer: body)[...]) { query[key] = value }
                 let id = try EmailWebhooks.verify(query: query, gateway: gateway, signer: signer)
                 guard query["List-Unsubscribe"] == "One-Click" || query["confirm"] == "yes" else {
@@ -147,9 +162,10 @@ public struct WebhookRoutes: Sendable {
             }
         }
         router.get("/webhooks/email/{gateway}/unsubscribe") { request, context -> Response in
-            let gateway = try context.parameters.require("gateway")
             let query = (try? Self.query(request, maxBytes)) ?? [:]
-            guard (try? EmailWebhooks.verify(query: query, gateway: gateway, signer: signer)) != nil else {
+            guard let gateway = try? Self.gateway(context.parameters, .smtp, in: gateways),
+                (try? EmailWebhooks.verify(query: query, gateway: gateway, signer: signer)) != nil
+            else {
                 return Response(status: .forbidden, body: ResponseBody(byteBuffer: ByteBuffer(string: "invalid link\n")))
             }
             let action = "?id=\(FormEncoding.escape(query["id"] ?? ""))&token=\(FormEncoding.escape(query["token"] ?? ""))"

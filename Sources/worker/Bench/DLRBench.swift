@@ -40,7 +40,8 @@ struct DLRBench: AsyncParsableCommand {
         let script = directory.appendingPathComponent("dlr.lua")
         try Self.luaScript(urls: urls.path).write(to: script, atomically: true, encoding: .utf8)
 
-        let setup = WebServer.Setup(host: "127.0.0.1", port: port, signer: signer, receipts: ReceiptApplier(store: store))
+        let setup = WebServer.Setup(host: "127.0.0.1", port: port, signer: signer, receipts: ReceiptApplier(store: store),
+            gateways: ["bench": .kannel])
         let app = WebServer.application(setup, logger: Logger(label: "bench"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService(gracefulShutdownSignals: []) }

@@ -15,6 +15,9 @@ struct ServerSettings: Sendable, Codable {
         case bind, publicURL = "public_url", adminToken = "admin_token", webhookSecret = "webhook_secret"
     }
 
+    /// Shortest `webhook_secret` accepted: an HMAC-SHA256 key as strong as its output.
+    static let minimumSecretBytes = 32
+
     static let defaults = ServerSettings(bind: "127.0.0.1:8080", adminToken: nil, webhookSecret: nil)
 
     init(bind: String, publicURL: String? = nil, adminToken: Secret?, webhookSecret: Secret?) {
@@ -45,7 +48,14 @@ struct ServerSettings: Sendable, Codable {
             issues.append(.init(path: path + ["bind"], message: "'\(bind)' is not host:port"))
         }
         if let adminToken { issues += adminToken.issues(path: path + ["admin_token"]) }
-        if let webhookSecret { issues += webhookSecret.issues(path: path + ["webhook_secret"]) }
+        if let webhookSecret {
+            issues += webhookSecret.issues(path: path + ["webhook_secret"])
+            if let value = webhookSecret.value, value.utf8.count < Self.minimumSecretBytes {
+                issues.append(.init(
+                    path: path + ["webhook_secret"],
+                    message: "must be at least \(Self.minimumSecretBytes) bytes (e.g. openssl rand -hex 32); it keys every webhook token"))
+            }
+        }
         return issues
     }
 

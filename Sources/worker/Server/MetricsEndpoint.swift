@@ -1,3 +1,4 @@
+import Channels
 import CoreModel
 import Foundation
 import HTTPTypes
@@ -33,7 +34,7 @@ struct MetricsEndpoint: Sendable {
 
     func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("/metrics") { request, _ -> Response in
-            if let adminToken, request.headers[.authorization] != "Bearer \(adminToken)" {
+            if let adminToken, !constantTimeEqual(request.headers[.authorization] ?? "", "Bearer \(adminToken)") {
                 return Response(status: .unauthorized, body: ResponseBody(byteBuffer: ByteBuffer(string: "needs Authorization: Bearer <server.admin_token>\n")))
             }
             let due = try await store.dueCounts(upTo: Self.depthLimit, now: Date())

@@ -18,6 +18,8 @@ enum WebServer {
         var signer: WebhookSigner
         /// Takes the webhooks' receipts; its drainer runs with the application.
         var receipts: ReceiptApplier
+        /// The configured gateways' kinds: each webhook route serves only its own kind.
+        var gateways: [String: GatewayKind]
         var twilioTokens: [String: String] = [:]
         var publicBase: String?
     }
@@ -26,11 +28,15 @@ enum WebServer {
         guard let secret = config.server.webhookSecret?.value else {
             throw ValidationError("server.webhook_secret is required to receive receipts (set \(config.server.webhookSecret?.variable ?? "it") in the environment)")
         }
+        guard secret.utf8.count >= ServerSettings.minimumSecretBytes else {
+            throw ValidationError("server.webhook_secret must be at least \(ServerSettings.minimumSecretBytes) bytes (e.g. openssl rand -hex 32)")
+        }
         guard let (host, port) = ServerSettings.hostPort(config.server.bind) else {
             throw ValidationError("server.bind '\(config.server.bind)' is not host:port")
         }
         return Setup(
             host: host, port: port, signer: WebhookSigner(secret: secret), receipts: ReceiptApplier(store: store),
+            gateways: Dictionary(config.gateways.map { ($0.name, $0.kind) }, uniquingKeysWith: { first, _ in first }),
             twilioTokens: GatewayRegistry.twilioTokens(config.gateways), publicBase: config.server.callbackBase)
     }
 
@@ -41,7 +47,7 @@ enum WebServer {
     ) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/health") { _, _ in "ok\n" }
-        var routes = WebhookRoutes(signer: setup.signer, sink: setup.receipts)
+        var routes = WebhookRoutes(signer: setup.signer, sink: setup.receipts, gateways: setup.gateways)
         routes.twilioTokens = setup.twilioTokens
         routes.httpReceipts = registry?.httpReceipts ?? [:]
         routes.publicBase = setup.publicBase

@@ -66,6 +66,15 @@ extension SQLiteStore: Receipts {
                 arguments: [receipt.gateway, providerId])
         }
         guard let id else { return .notFound }
+        // Only the gateway that carried a message reports on it: a receipt naming a message that went (or is
+        // pinned) elsewhere matches nothing, whatever its token allowed. One the row has no gateway for yet
+        // (the worker died before recording the acceptance) is taken.
+        let carrier = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT gateway, pinned_gateway FROM messages WHERE id = ?"), arguments: [id])
+        guard let carrier else { return .notFound }
+        if let known = (carrier["gateway"] as String?) ?? carrier["pinned_gateway"], known != receipt.gateway {
+            return .notFound
+        }
         let at = receipt.receivedAt.unixMillis
         // A receipt can be the first we hear of an acceptance (the worker died before recording it).
         try db.cachedStatement(sql: """
@@ -82,7 +91,9 @@ extension SQLiteStore: Receipts {
         try await pool.write { db in
             try messages.map { message in
                 var message = message
-                let answered = try message.inReplyTo.flatMap { try Self.answered($0, db) }
+                // A link to a message only holds when that message went through the same gateway.
+                let answered = try message.inReplyTo.flatMap { try Self.answered($0, gateway: message.gateway, db) }
+                if answered == nil { message.inReplyTo = nil }
                 // A provider that links the answer to our message need not repeat who answered.
                 if message.from.isEmpty, let address = answered?.address { message.from = address }
                 // The message answered tells us the member best; else the sender's address.
@@ -116,7 +127,7 @@ extension SQLiteStore: Receipts {
 
     /// Our message an inbound answers: its address, its member, and the facts the rules read.
     private static func answered(
-        _ id: Int64, _ db: Database
+        _ id: Int64, gateway: String, _ db: Database
     ) throws -> (address: String, sender: InboundFacts.Sender?, facts: InboundFacts.Answered)? {
         guard
             let row = try Row.fetchOne(
@@ -126,9 +137,9 @@ extension SQLiteStore: Receipts {
                           o.id AS order_id, o.status AS order_status,
                           EXISTS (SELECT 1 FROM orders WHERE id = x.order_id AND \(Schema.booked)) AS still_booked
                         FROM messages x LEFT JOIN members m ON m.id = x.member_id LEFT JOIN orders o ON o.id = x.order_id
-                        WHERE x.id = ?
+                        WHERE x.id = ? AND COALESCE(x.gateway, x.pinned_gateway, ?) = ?
                         """),
-                arguments: [id])
+                arguments: [id, gateway, gateway])
         else { return nil }
         let channel: Channel = try decoded(row["channel"], column: "channel")
         let category: ConsentCategory = try decoded(row["category"], column: "category")
