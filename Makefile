@@ -31,7 +31,10 @@ demo: build
 test: deps
 	@scripts/install-deps.sh $(TEST_DEPS)
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	# One test at a time: run all at once on 2 cores, servers shutting down while peers (Kannel, the simulator's
+	# callbacks) still connect made NIO trap ("Deinited NIOAsyncWriter without calling finish()") in about half
+	# of the runs, and starved timing tests; serial takes ~40 s here.
+	$(SWIFT) test --skip-build --no-parallel
 	TIDINGS=$(CURDIR)/.build/debug/tidings scripts/crash-test.sh 20000 5
 
 # kill -9 during 20,000 sends, 5 times: 0 lost, 0 sent twice (also part of make test).

@@ -2,6 +2,7 @@ import Channels
 import TestSupport
 import CoreModel
 import Foundation
+import Synchronization
 import Testing
 
 /// SMS through a real Kannel (bearerbox + smsbox + fakesmsc from Debian's
@@ -12,10 +13,14 @@ struct KannelGatewayTests {
 
     @Test func chineseTextArrivesIntactAndTheDLRComesBack() async throws {
         let sink = RecordingSink()
+        // Kannel is stopped once the webhook server has closed its connections: killed while its DLR and MO
+        // connections were open, it made NIO trap on a connection torn down mid-request.
+        let started = Mutex<KannelPeer?>(nil)
+        defer { started.withLock { $0 }?.stop() }
         try await withWebhookServer(routes: WebhookRoutes(signer: signer, sink: sink, gateways: ["kannel": .kannel])) { base in
             let mo = "\(base)/webhooks/kannel/kannel/mo?token=\(signer.inboundToken(gateway: "kannel"))&from=%p&to=%P&text=%b"
             let kannel = try KannelPeer.start(moURL: mo)
-            defer { kannel.stop() }
+            started.withLock { $0 = kannel }
             let transport = CurlTransport()
             defer { transport.shutdown() }
             let gateway = KannelGateway(
@@ -48,9 +53,11 @@ struct KannelGatewayTests {
 
     @Test func postModeAndWrongPasswordAreClassified() async throws {
         let sink = RecordingSink()
+        let started = Mutex<KannelPeer?>(nil)
+        defer { started.withLock { $0 }?.stop() }
         try await withWebhookServer(routes: WebhookRoutes(signer: signer, sink: sink, gateways: ["kannel": .kannel])) { base in
             let kannel = try KannelPeer.start(moURL: "\(base)/unused")
-            defer { kannel.stop() }
+            started.withLock { $0 = kannel }
             let transport = CurlTransport()
             defer { transport.shutdown() }
             func gateway(password: String, post: Bool) -> KannelGateway {

@@ -2,7 +2,7 @@ import Foundation
 
 /// A private Kannel (bearerbox + smsbox + fakesmsc) started by the project's
 /// own script, on free loopback ports; stopped by `stop()` or after 5 minutes.
-public struct KannelPeer {
+public struct KannelPeer: Sendable {
     public let directory: URL
     public let basePort: Int
     public let sendsmsURL: String
