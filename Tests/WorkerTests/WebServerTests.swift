@@ -46,18 +46,7 @@ struct WebServerTests {
     /// application runs applies it shortly after.
     @Test func aReceiptTheWebhookTookIsAppliedShortlyAfter() async throws {
         try await withMemberStore { store in
-            let now = Date()
-            _ = try await store.enqueue(
-                [NewMessage(
-                    idempotencyKey: "k", purpose: .single, channel: .sms, lane: .transactional, category: .service,
-                    address: "+8613800000000", payload: "{}")],
-                now: now)
-            let id = try #require(
-                try await store.leaseDue(lane: .transactional, limit: 1, owner: "w", leaseUntil: now + 60, now: now)
-                    .first?.id)
-            _ = try await store.recordSendResults(
-                [SendResult(messageId: id, gateway: "sms", event: .accepted(providerMessageId: nil))], owner: "w",
-                now: now)
+            let id = try await Self.submitted(in: store, key: "k", gateway: "sms", providerId: nil)
             let port = LocalPorts.block(1)
             let signer = WebhookSigner(secret: "s")
             let setup = WebServer.Setup(
@@ -89,18 +78,7 @@ struct WebServerTests {
     /// Aliyun gateway's own valid token cannot settle a Twilio message either.
     @Test func aTokenForOneGatewayChangesNothingOnAnother() async throws {
         try await withMemberStore { store in
-            let now = Date()
-            _ = try await store.enqueue(
-                [NewMessage(
-                    idempotencyKey: "tw", purpose: .single, channel: .sms, lane: .transactional, category: .service,
-                    address: "+8613800000000", payload: "{}")],
-                now: now)
-            let id = try #require(
-                try await store.leaseDue(lane: .transactional, limit: 1, owner: "w", leaseUntil: now + 60, now: now)
-                    .first?.id)
-            _ = try await store.recordSendResults(
-                [SendResult(messageId: id, gateway: "twilio", event: .accepted(providerMessageId: "SM1"))], owner: "w",
-                now: now)
+            let id = try await Self.submitted(in: store, key: "tw", gateway: "twilio", providerId: "SM1")
             let port = LocalPorts.block(1)
             let signer = WebhookSigner(secret: "s")
             let setup = WebServer.Setup(
@@ -132,5 +110,21 @@ struct WebServerTests {
                 #expect(twilio.status == 403)
             }
         }
+    }
+
+    /// One SMS enqueued, leased and accepted by `gateway`: what a receipt finds.
+    static func submitted(in store: SQLiteStore, key: String, gateway: String, providerId: String?) async throws -> Int64 {
+        let now = Date()
+        _ = try await store.enqueue(
+            [NewMessage(
+                idempotencyKey: key, purpose: .single, channel: .sms, lane: .transactional, category: .service,
+                address: "+8613800000000", payload: "{}")],
+            now: now)
+        let id = try #require(
+            try await store.leaseDue(lane: .transactional, limit: 1, owner: "w", leaseUntil: now + 60, now: now).first?.id)
+        _ = try await store.recordSendResults(
+            [SendResult(messageId: id, gateway: gateway, event: .accepted(providerMessageId: providerId))], owner: "w",
+            now: now)
+        return id
     }
 }
