@@ -52,6 +52,20 @@ struct ConfigLoaderTests {
         #expect(bad.keyPath == "transport.allow[0]" && bad.line == 2, "\(bad)")
     }
 
+    @Test func aWebhookSecretShorterThan32BytesIsRefused() throws {
+        let yaml = "server:\n  bind: 127.0.0.1:8080\n  webhook_secret: ${HOOK}\n"
+        let short = try #require(
+            { () -> ConfigLoader.Located? in
+                do { _ = try load(yaml, environment: ["HOOK": String(repeating: "x", count: 31)]) } catch let error as ConfigLoader.Located {
+                    return error
+                } catch { Issue.record("\(error)") }
+                return nil
+            }())
+        #expect(short.keyPath == "server.webhook_secret" && short.line == 3, "\(short)")
+        #expect(short.message.contains("at least 32 bytes"))
+        #expect(try load(yaml, environment: ["HOOK": String(repeating: "x", count: 32)]).config.server.webhookSecret?.value?.count == 32)
+    }
+
     @Test func builtInDefaultsAreValid() {
         #expect(TidingsConfig.defaults.validate().isEmpty)
     }

@@ -49,9 +49,9 @@ public struct GatewaySettings: Sendable, Codable {
         self.caFile = caFile
     }
 
-    /// The host `url` names (lowercased), if any.
+    /// The host `url` names, as the transport will see it, if any.
     public var host: String? {
-        url.flatMap { URLComponents(string: $0)?.host }.map { CurlTransport.Policy.normalized($0) }
+        url.flatMap { CurlTransport.hostAndPort(of: $0)?.host }
     }
 
     public init(from decoder: Decoder) throws {

@@ -29,7 +29,6 @@ public struct TransportSettings: Sendable, Codable, Equatable {
     public func issues(path: [String]) -> [ConfigIssue] {
         allow.enumerated().compactMap { index, host in
             let valid = !host.isEmpty && host.allSatisfy { $0.isLetter || $0.isNumber || "-.:[]".contains($0) }
-                && !host.contains("//")
             return valid ? nil : ConfigIssue(
                 path: path + ["allow", String(index)], message: "'\(host)' is not a host name (no scheme, path or port)")
         }

@@ -59,8 +59,8 @@ public final class CurlTransport: Sendable {
     private struct Job: Sendable {
         /// Names the transfer for a cut; taken from `nextId`, never reused.
         var id: UInt64
-        /// Host (and port) the transfer goes to: the unit of the connection cap.
-        var host: String
+        /// Where the transfer goes: its host (and port) is the unit of the connection cap.
+        var destination: Destination
         var work: Work
     }
 
@@ -74,7 +74,7 @@ public final class CurlTransport: Sendable {
 
     private let shared = Mutex(Shared())
     private let nextId = Atomic<UInt64>(0)
-    private let destinations = Mutex([String: String]())
+    private let destinations = Mutex([String: Destination]())
     private let multi: MultiHandle
     public let policy: Policy
 
@@ -98,8 +98,8 @@ public final class CurlTransport: Sendable {
     /// One request. If the awaiting task is cancelled, throws `.cancelledUnsent`
     /// while the request still waits in the queue, `.cancelled` once it is under way.
     public func send(_ request: OutboundRequest) async throws(TransportError) -> OutboundResponse {
-        let host = try destination(request.url)
-        return try await perform(host: host) { done in .http(request, done) }.get()
+        let destination = try destination(request.url)
+        return try await perform(destination) { done in .http(request, done) }.get()
     }
 
     /// Many requests with one hand-off to the curl thread. `each(index, result)`
@@ -127,8 +127,9 @@ public final class CurlTransport: Sendable {
                         countdown.tick()
                     }
                     do throws(TransportError) {
-                        let host = try destination(request.url)
-                        jobs.append(Job(id: ids.lowerBound + UInt64(index), host: host, work: .http(request, done)))
+                        jobs.append(Job(
+                            id: ids.lowerBound + UInt64(index), destination: try destination(request.url),
+                            work: .http(request, done)))
                     } catch {
                         done(.failure(error))
                     }
@@ -149,8 +150,8 @@ public final class CurlTransport: Sendable {
 
     /// One email; cancellation as for `send(_ request: OutboundRequest)`.
     public func send(_ request: SMTPRequest) async throws(TransportError) -> SMTPResponse {
-        let host = try destination(request.url)
-        return try await perform(host: host) { done in .smtp(request, done) }.get()
+        let destination = try destination(request.url)
+        return try await perform(destination) { done in .smtp(request, done) }.get()
     }
 
     /// Polls `url` until it answers 200, for servers just started (providers do
@@ -166,12 +167,12 @@ public final class CurlTransport: Sendable {
 
     /// One transfer, cut if the awaiting task is cancelled.
     private func perform<Response: Sendable>(
-        host: String, _ work: (@escaping @Sendable (Result<Response, TransportError>) -> Void) -> Work
+        _ destination: Destination, _ work: (@escaping @Sendable (Result<Response, TransportError>) -> Void) -> Work
     ) async -> Result<Response, TransportError> {
         let ids = reserveIds(1)
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                enqueue([Job(id: ids.lowerBound, host: host, work: work { continuation.resume(returning: $0) })])
+                enqueue([Job(id: ids.lowerBound, destination: destination, work: work { continuation.resume(returning: $0) })])
             }
         } onCancel: {
             cut(ids)
@@ -215,9 +216,17 @@ public final class CurlTransport: Sendable {
     private static let cutInFlight = TransportError(
         kind: .cancelled, curlCode: -1, message: "cancelled while in flight", replyCode: nil)
 
-    /// The host[:port] of `url`, or why the policy refuses it; remembered per
+    /// A transfer's destination as the policy admitted it.
+    struct Destination: Sendable {
+        /// "host" or "host:port": the unit of the connection cap.
+        var key: String
+        /// The CA bundle the policy names for this host, if any.
+        var caFile: String?
+    }
+
+    /// Where `url` goes, or why the policy refuses it; remembered per
     /// "scheme://authority" since a gateway sends every request to the same few.
-    private func destination(_ url: String) throws(TransportError) -> String {
+    private func destination(_ url: String) throws(TransportError) -> Destination {
         let utf8 = url.utf8
         var slashes = 0
         let end = utf8.firstIndex { byte in
@@ -226,20 +235,20 @@ public final class CurlTransport: Sendable {
         } ?? utf8.endIndex
         let origin = String(url[..<end])
         if let known = destinations.withLock({ $0[origin] }) { return known }
-        let host = try parseDestination(origin)
+        let destination = try parseDestination(origin)
         destinations.withLock { known in
             if known.count > 1024 { known.removeAll() }
-            known[origin] = host
+            known[origin] = destination
         }
-        return host
+        return destination
     }
 
-    /// The host and port as curl itself parses `url` (its URL API, not
-    /// Foundation's: two parsers that disagree about a URL would let one check
-    /// a host and the other connect to another), refused unless the policy allows the host.
-    private func parseDestination(_ url: String) throws(TransportError) -> String {
-        let notURL = TransportError(kind: .refusedByPolicy, curlCode: -1, message: "not a URL: \(url)", replyCode: nil)
-        guard let parsed = curl_url() else { throw notURL }
+    /// The host (normalised) and port of `url` as curl itself parses it, with
+    /// its URL API: the config's allow-list and the transport's check use this
+    /// one parser, since two parsers that disagree about a URL would let one
+    /// check a host and the other connect to another.
+    public static func hostAndPort(of url: String) -> (host: String, port: String?)? {
+        guard let parsed = curl_url() else { return nil }
         defer { curl_url_cleanup(parsed) }
         func part(_ which: CURLUPart) -> String? {
             var value: UnsafeMutablePointer<CChar>?
@@ -247,25 +256,22 @@ public final class CurlTransport: Sendable {
             defer { curl_free(value) }
             return String(cString: value)
         }
-        guard curl_url_set(parsed, CURLUPART_URL, url, 0) == CURLUE_OK, let raw = part(CURLUPART_HOST), !raw.isEmpty else {
-            throw notURL
+        guard curl_url_set(parsed, CURLUPART_URL, url, 0) == CURLUE_OK, let host = part(CURLUPART_HOST), !host.isEmpty
+        else { return nil }
+        return (Policy.normalized(host), part(CURLUPART_PORT))
+    }
+
+    /// `url`'s destination, refused unless the policy allows its host.
+    private func parseDestination(_ url: String) throws(TransportError) -> Destination {
+        guard let (host, port) = Self.hostAndPort(of: url) else {
+            throw TransportError(kind: .refusedByPolicy, curlCode: -1, message: "not a URL: \(url)", replyCode: nil)
         }
-        let host = Policy.normalized(raw)
         guard policy.allows(host) else {
             let message = "\(host) is neither a configured gateway's host nor in transport.allow; refused"
             throw TransportError(kind: .refusedByPolicy, curlCode: -1, message: message, replyCode: nil)
         }
         let name = host.contains(":") ? "[\(host)]" : host
-        return part(CURLUPART_PORT).map { "\(name):\($0)" } ?? name
-    }
-
-    /// "host:port" or "[::1]:port" → the host.
-    static func hostname(_ destination: String) -> String {
-        if destination.hasPrefix("["), let close = destination.firstIndex(of: "]") {
-            return String(destination[destination.index(after: destination.startIndex)..<close])
-        }
-        guard let colon = destination.lastIndex(of: ":"), destination.firstIndex(of: ":") == colon else { return destination }
-        return String(destination[..<colon])
+        return Destination(key: port.map { "\(name):\($0)" } ?? name, caFile: policy.caFiles[host])
     }
 
     /// Per-host admission: at most `maxConnectionsPerHost` transfers of a host
@@ -277,11 +283,11 @@ public final class CurlTransport: Sendable {
 
         mutating func offer(_ job: Job) -> Job? {
             guard limit > 0 else { return job }
-            if running[job.host, default: 0] < limit {
-                running[job.host, default: 0] += 1
+            if running[job.destination.key, default: 0] < limit {
+                running[job.destination.key, default: 0] += 1
                 return job
             }
-            waiting[job.host, default: []].append(job)
+            waiting[job.destination.key, default: []].append(job)
             return nil
         }
 
@@ -313,16 +319,14 @@ public final class CurlTransport: Sendable {
         func start(_ job: Job) {
             guard let handle = idle.popLast() ?? EasyHandle() else {
                 finish(job, .failure(TransportError(kind: .other, curlCode: -1, message: "curl_easy_init failed", replyCode: nil)))
-                if let next = admission.finished(host: job.host) { start(next) }
+                if let next = admission.finished(host: job.destination.key) { start(next) }
                 return
             }
             switch job.work {
             case .http(let request, _): handle.configure(request)
             case .smtp(let request, _): handle.configure(request)
             }
-            if !policy.caFiles.isEmpty, let caFile = policy.caFiles[Policy.normalized(Self.hostname(job.host))] {
-                handle.useCAFile(caFile)
-            }
+            if let caFile = job.destination.caFile { handle.useCAFile(caFile) }
             active[handle.raw] = (handle, job)
             multi.add(handle)
         }
@@ -334,7 +338,7 @@ public final class CurlTransport: Sendable {
             handle.reset()
             idle.append(handle)
             finish(job, outcome)
-            if let next = admission.finished(host: job.host) { start(next) }
+            if let next = admission.finished(host: job.destination.key) { start(next) }
         }
 
         while true {

@@ -28,9 +28,6 @@ enum WebServer {
         guard let secret = config.server.webhookSecret?.value else {
             throw ValidationError("server.webhook_secret is required to receive receipts (set \(config.server.webhookSecret?.variable ?? "it") in the environment)")
         }
-        guard secret.utf8.count >= ServerSettings.minimumSecretBytes else {
-            throw ValidationError("server.webhook_secret must be at least \(ServerSettings.minimumSecretBytes) bytes (e.g. openssl rand -hex 32)")
-        }
         guard let (host, port) = ServerSettings.hostPort(config.server.bind) else {
             throw ValidationError("server.bind '\(config.server.bind)' is not host:port")
         }
