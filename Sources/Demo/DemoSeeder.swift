@@ -68,7 +68,7 @@ public struct DemoSeeder: Sendable {
         }
         let names: [BulkTable: String] = [
             .branches: "branches", .staff: "staff", .menuItems: "menu_items", .members: "members",
-            .consents: "consents", .orders: "orders", .orderItems: "order_items",
+            .consents: "consents", .consentLedger: "consent_ledger", .orders: "orders", .orderItems: "order_items",
             .deliveryFeedback: "delivery_feedback", .complaints: "complaints", .pointsLedger: "points_ledger",
         ]
         var rows: [String: Int] = [:]
@@ -237,20 +237,27 @@ public struct DemoSeeder: Sendable {
     private func writeConsents(
         _ memberId: Int64, email: Bool, joinedAt: Int64, _ loader: BulkLoader, _ random: inout SeededGenerator
     ) throws {
+        // Each consent as the ledger holds it, and the state derived from it.
+        func consent(
+            _ channel: String, _ category: String, _ granted: Int, _ source: String, _ at: Int64, current: Bool = true
+        ) throws {
+            try loader.insert(.consentLedger, memberId, channel, category, granted, source, at)
+            if current { try loader.insert(.consents, memberId, channel, category, granted, source, at) }
+        }
         if random.chance(65) {
             let revoked = random.chance(8)
-            try loader.insert(
-                .consents, memberId, "sms", "marketing", revoked ? 0 : 1, revoked ? "sms_reply" : "signup",
-                joinedAt + (revoked ? 90 * Self.day : 0))
+            if revoked { try consent("sms", "marketing", 1, "signup", joinedAt, current: false) }
+            try consent(
+                "sms", "marketing", revoked ? 0 : 1, revoked ? "sms_reply" : "signup", joinedAt + (revoked ? 90 * Self.day : 0))
         }
         if random.chance(55) {
-            try loader.insert(.consents, memberId, "sms", "survey", 1, "signup", joinedAt)
+            try consent("sms", "survey", 1, "signup", joinedAt)
         }
         if email, random.chance(50) {
-            try loader.insert(.consents, memberId, "email", "marketing", 1, "web", joinedAt)
+            try consent("email", "marketing", 1, "web", joinedAt)
         }
         if random.chance(1) {
-            try loader.insert(.consents, memberId, "voice", "service", 0, "agent", joinedAt + 30 * Self.day)
+            try consent("voice", "service", 0, "agent", joinedAt + 30 * Self.day)
         }
     }
 

@@ -13,7 +13,8 @@ struct Tidings: AsyncParsableCommand {
             Config: --config PATH, $TIDINGS_CONFIG, or ./tidings.yaml.
             """,
         subcommands: [
-            InitCommand.self, ConfigCommand.self, ImportCommand.self, MemberCommand.self, DatabaseCommand.self,
+            InitCommand.self, ConfigCommand.self, ImportCommand.self, MemberCommand.self, ConsentCommand.self, BlacklistCommand.self,
+            DatabaseCommand.self,
             SendCommand.self, RunCommand.self, SimulatorCommand.self, DemoCommand.self, BenchCommand.self, VersionCommand.self,
         ]
     )

@@ -1,6 +1,6 @@
 /// The record kinds `tidings import` understands, with their columns.
 public enum ImportKind: String, Sendable, CaseIterable, Codable {
-    case branches, menu, members, orders, complaints, feedback
+    case branches, menu, members, orders, complaints, feedback, consents, blacklist
 
     /// Columns a file must have.
     public var requiredColumns: [String] {
@@ -11,6 +11,8 @@ public enum ImportKind: String, Sendable, CaseIterable, Codable {
         case .orders: ["order_no", "member_no", "branch_code", "source", "kind", "ordered_at"]
         case .complaints: ["complaint_no", "member_no", "department", "description", "opened_at"]
         case .feedback: ["order_no", "outcome", "recorded_at"]
+        case .consents: ["channel", "category", "granted"]
+        case .blacklist: ["address"]
         }
     }
 
@@ -23,6 +25,8 @@ public enum ImportKind: String, Sendable, CaseIterable, Codable {
         case .orders: ["status", "scheduled_at", "party_size", "amount", "address", "items"]
         case .complaints: ["order_no", "channel", "status", "resolution", "resolved_at", "satisfaction"]
         case .feedback: ["note"]
+        case .consents: ["member_no", "address", "source", "at", "evidence"]
+        case .blacklist: ["reason", "added_by", "added_at"]
         }
     }
 
@@ -33,6 +37,8 @@ public enum ImportKind: String, Sendable, CaseIterable, Codable {
         case .members: "member_no"
         case .orders, .feedback: "order_no"
         case .complaints: "complaint_no"
+        case .consents: "member_no"
+        case .blacklist: "address"
         }
     }
 }

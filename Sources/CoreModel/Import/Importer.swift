@@ -35,7 +35,7 @@ public struct Importer: Sendable {
     }
 
     public let store: any Records
-    public let parser: RecordParser
+    public private(set) var parser: RecordParser
     public var batchSize = 1000
     public var errorLimit = 1000
 
@@ -49,6 +49,8 @@ public struct Importer: Sendable {
         onError: @Sendable (RowError) -> Void = { _ in }, progress: @Sendable (Progress) -> Void = { _ in }
     ) async throws -> Summary {
         let started = Date()
+        var parser = self.parser
+        parser.file = URL(fileURLWithPath: path).lastPathComponent
         let scan = try EncodingCheck.scan(path: path)
         var summary = Summary(file: path, kind: parser.kind, dryRun: dryRun)
         let kind = parser.kind
@@ -121,6 +123,8 @@ public struct Importer: Sendable {
         case .order: .orders(records.compactMap { if case .order(let v) = $0 { v } else { nil } })
         case .complaint: .complaints(records.compactMap { if case .complaint(let v) = $0 { v } else { nil } })
         case .feedback: .feedback(records.compactMap { if case .feedback(let v) = $0 { v } else { nil } })
+        case .consent: .consents(records.compactMap { if case .consent(let v) = $0 { v } else { nil } })
+        case .blacklisted: .blacklist(records.compactMap { if case .blacklisted(let v) = $0 { v } else { nil } })
         }
     }
 }

@@ -8,6 +8,8 @@ public enum ParsedRecord: Sendable {
     case order(Order)
     case complaint(Complaint)
     case feedback(DeliveryFeedback)
+    case consent(ConsentChange)
+    case blacklisted(BlacklistEntry)
 }
 
 /// Turns a row of text fields into a domain record, or says which column is
@@ -18,6 +20,12 @@ public struct RecordParser: Sendable {
     public let timeZone: TimeZone
     /// Keep rows with unusable contacts (status invalid + reason) instead of rejecting them.
     public let acceptInvalidContacts: Bool
+    /// The file's name: consent evidence and the key that makes re-importing it append nothing.
+    public var file = "import"
+    /// Who is importing (consents, blacklist), when a person is.
+    public var actor: String?
+    /// When a consent or blacklist row without a time took effect.
+    public var now = Date()
 
     public init(kind: ImportKind, phones: PhoneNumberNormalizer, timeZone: TimeZone, acceptInvalidContacts: Bool = false) {
         self.kind = kind
@@ -36,6 +44,8 @@ public struct RecordParser: Sendable {
             case .orders: return .success(.order(try order(reader)))
             case .complaints: return .success(.complaint(try complaint(reader)))
             case .feedback: return .success(.feedback(try feedback(reader)))
+            case .consents: return .success(.consent(try consent(reader)))
+            case .blacklist: return .success(.blacklisted(try blacklisted(reader)))
             }
         } catch {
             return .failure(error)
@@ -118,6 +128,54 @@ public struct RecordParser: Sendable {
         DeliveryFeedback(
             orderNo: try r.required("order_no"), outcome: try r.requiredChoice("outcome", DeliveryOutcome.self),
             note: r.text("note"), recordedAt: try r.requiredDate("recorded_at"))
+    }
+
+    private func consent(_ r: FieldReader) throws(RowError) -> ConsentChange {
+        let subject: ConsentChange.Subject
+        switch (r.text("member_no"), r.text("address")) {
+        case (let number?, nil): subject = .member(number)
+        case (nil, let address?): subject = .address(try Self.address(address, phones: phones, row: r.row))
+        case (.some, .some): throw RowError(row: r.row, column: "address", reason: "give member_no or address, not both")
+        case (nil, nil): throw RowError(row: r.row, column: "member_no", reason: "member_no or address is required")
+        }
+        let channel = try r.requiredChoice("channel", Channel.self)
+        let category = try r.requiredChoice("category", ConsentCategory.self)
+        let raw = try r.required("granted")
+        guard let granted = Self.grantWords[raw.lowercased()] else {
+            throw RowError(row: r.row, column: "granted", reason: "'\(raw)' is not yes/no (also 1/0, true/false, grant/revoke, 同意/拒绝)")
+        }
+        let source = r.text("source") ?? "import"
+        let at = try r.date("at")
+        let statement = "\(subject):\(channel.rawValue):\(category.rawValue):\(granted):\(source):\(at.map { String($0.unixMillis) } ?? "-")"
+        return ConsentChange(
+            subject: subject, channel: channel, category: category, granted: granted, source: source,
+            evidence: "\(file) row \(r.row)" + (r.text("evidence").map { ": \($0)" } ?? ""), actor: actor, at: at ?? now,
+            dedupeKey: "import:\(file):\(statement)")
+    }
+
+    private func blacklisted(_ r: FieldReader) throws(RowError) -> BlacklistEntry {
+        BlacklistEntry(
+            address: try Self.address(try r.required("address"), phones: phones, row: r.row),
+            reason: r.text("reason") ?? "imported from \(file)", addedBy: r.text("added_by") ?? actor ?? "import",
+            addedAt: try r.date("added_at") ?? now)
+    }
+
+    static let grantWords: [String: Bool] = [
+        "yes": true, "y": true, "1": true, "true": true, "grant": true, "granted": true, "同意": true, "是": true,
+        "no": false, "n": false, "0": false, "false": false, "revoke": false, "revoked": false, "拒绝": false, "否": false,
+        "退订": false,
+    ]
+
+    /// A phone number (normalised to E.164) or an email address, as the
+    /// outbox stores addresses; anything else is refused.
+    public static func address(
+        _ text: String, phones: PhoneNumberNormalizer, row: Int = 0, column: String = "address"
+    ) throws(RowError) -> String {
+        let field = text.contains("@") ? EmailAddressValidator.contact(text) : phones.contact(text)
+        guard field.status == .valid, let value = field.value else {
+            throw RowError(row: row, column: column, reason: "'\(text)': \(field.reason ?? "not a phone number or email address")")
+        }
+        return value
     }
 
     /// "zh-CN", "en-US", "zh-Hant-HK": a 2–3 letter language, then 2–8 character subtags.

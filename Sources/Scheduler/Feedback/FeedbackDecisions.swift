@@ -1,29 +1,42 @@
 import CoreModel
 
 /// The group's rules for what comes back, as a pure function the store calls
-/// inside the transaction that records it: a reply that says stop is an
-/// opt-out and revokes marketing; a key pressed on the reservation call
-/// confirms or cancels the booking; a receipt that says the address does not
-/// exist flags the member's contact.
+/// inside the transaction that records it: a reply that says stop (or the
+/// opt-out key on a marketing call) revokes marketing and surveys and is
+/// confirmed once; a key pressed on the reservation call confirms or cancels
+/// the booking; a receipt that says the address does not exist flags the
+/// member's contact.
 public struct FeedbackDecisions: FeedbackRules {
-    public init() {}
+    public let optOut: OptOutSettings
+    /// Put in front of the confirmation SMS (【鸿福楼】).
+    public let signature: String
+    let matcher: OptOutMatcher
+
+    public init(optOut: OptOutSettings = .defaults, signature: String = Brand.defaults.signature) {
+        self.optOut = optOut
+        self.signature = signature
+        matcher = OptOutMatcher(optOut)
+    }
+
+    /// What an opt-out revokes: everything but service messages.
+    public static let optOutCategories: [ConsentCategory] = [.marketing, .survey]
 
     public func decide(_ inbound: InboundRecord, facts: InboundFacts) -> InboundDecision {
         var kind = inbound.kind
-        if kind == .reply, OptOutWords.matches(inbound.body) { kind = .optout }
+        let key = inbound.body.trimmedWhitespace
+        if kind == .reply, matcher.matches(inbound.body) { kind = .optout }
+        if kind == .dtmf, let keypad = optOut.keypad, key == keypad, let answered = facts.answered,
+            answered.category != .service
+        {
+            kind = .optout
+        }
         var actions: [FeedbackAction] = []
-        if let sender = facts.sender, kind == .optout || kind == .unsubscribe {
-            // An SMS opt-out stops marketing by SMS and by voice on the same
-            // number; an email unsubscribe stops email.
-            let channels: [Channel] = inbound.channel == .email ? [.email] : [.sms, .voice]
-            actions.append(
-                .revokeConsent(
-                    memberId: sender.memberId, channels: channels, category: .marketing,
-                    source: kind == .optout ? "sms_reply" : "unsubscribe_link"))
+        if kind == .optout || kind == .unsubscribe {
+            actions.append(.optOut(optOutAction(inbound, facts: facts, keypad: inbound.kind == .dtmf)))
         }
         if kind == .dtmf, let answered = facts.answered, answered.purpose == AutomationName.reservationCall.purpose,
             let booking = answered.order, booking.stillBooked,
-            let status = Self.bookingAnswers[inbound.body.trimmedWhitespace]
+            let status = Self.bookingAnswers[key]
         {
             actions.append(.answerBooking(orderId: booking.orderId, status: status))
         }
@@ -38,6 +51,28 @@ public struct FeedbackDecisions: FeedbackRules {
                 messageId: facts.messageId, reason: receipt.detail ?? "provider reports the address does not exist")
         ]
     }
+
+    /// An SMS or keypad opt-out stops marketing and surveys by SMS and by
+    /// voice on that number (one phone, one wish); an email unsubscribe stops
+    /// them by email. Phone opt-outs are confirmed by one service SMS.
+    private func optOutAction(_ inbound: InboundRecord, facts: InboundFacts, keypad: Bool) -> OptOut {
+        let email = inbound.channel == .email
+        let source = keypad ? "keypad" : inbound.kind == .unsubscribe ? "unsubscribe_link" : email ? "email_reply" : "sms_reply"
+        var confirmation: NewMessage?
+        if !email, !inbound.from.isEmpty, let text = optOut.confirmation {
+            let reference = inbound.providerMessageId ?? String(inbound.receivedAt.unixMillis)
+            confirmation = NewMessage(
+                idempotencyKey: "opt-out-confirmation:\(inbound.gateway):\(reference)", purpose: Self.confirmationPurpose,
+                channel: .sms, lane: .transactional, category: .service, memberNo: facts.sender?.memberNo,
+                address: inbound.from, payload: MessageContent(text: signature + text).json(), maxAttempts: 5)
+        }
+        return OptOut(
+            address: inbound.from, memberId: facts.sender?.memberId, channels: email ? [.email] : [.sms, .voice],
+            categories: Self.optOutCategories, source: source, confirmation: confirmation)
+    }
+
+    /// The confirmation's `messages.purpose`.
+    public static let confirmationPurpose = MessagePurpose.automation("opt_out_confirmation")
 
     /// The reservation call's keys (template `reservation-call`): 1 confirms, 2 cancels.
     static let bookingAnswers: [String: OrderStatus] = ["1": .confirmed, "2": .cancelled]

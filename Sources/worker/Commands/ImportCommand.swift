@@ -9,7 +9,7 @@ extension Importer.Format: ExpressibleByArgument {}
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import branches, menu, members, orders, complaints or delivery feedback.",
+        abstract: "Import branches, menu, members, orders, complaints, delivery feedback, consents or the blacklist.",
         discussion: """
             Files are CSV (UTF-8, a BOM is fine; GB18030 exports are refused with the
             iconv command to convert them) or JSON Lines (.jsonl). Rows are upserted by
@@ -29,23 +29,30 @@ struct ImportCommand: AsyncParsableCommand {
               orders     order_no,member_no,branch_code,source,kind,ordered_at[,status,scheduled_at,party_size,amount,address,items]
               complaints complaint_no,member_no,department,description,opened_at[,order_no,channel,status,resolution,resolved_at,satisfaction]
               feedback   order_no,outcome,recorded_at[,note]
+              consents   channel,category,granted and member_no or address[,source,at,evidence]
+                         (appended to the consent ledger with the file and row as evidence;
+                         a row already imported from a file of that name is not appended again)
+              blacklist  address[,reason,added_by,added_at]
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "What the file holds: branches, menu, members, orders, complaints, feedback.") var kind: ImportKind
+    @Argument(help: "What the file holds: branches, menu, members, orders, complaints, feedback, consents, blacklist.")
+    var kind: ImportKind
     @Argument(help: "The file to import.") var file: String
     @Option(help: "csv or jsonl (default: from the file name).") var format: Importer.Format?
     @Flag(help: "Validate everything, write nothing.") var dryRun = false
     @Flag(help: "Keep rows whose phone/email/fax is unusable, with that contact marked invalid.") var acceptInvalidContacts = false
     @Option(help: ArgumentHelp("Write every rejected row (row,column,reason) to this CSV file.", valueName: "path")) var errors: String?
     @Flag(help: "Print the summary as JSON.") var json = false
+    @Option(help: "Who is importing, kept with consents and blacklist entries (default: $USER).") var by: String?
 
     func run() async throws {
         let config = try global.loadConfig()
         let store = try global.openStore(config)
-        let parser = RecordParser(
+        var parser = RecordParser(
             kind: kind, phones: PhoneNumberNormalizer(defaultRegion: config.defaults.region),
             timeZone: TimeZone(identifier: config.defaults.timezone) ?? .current, acceptInvalidContacts: acceptInvalidContacts)
+        parser.actor = by ?? ConsentCommand.operatorName()
         let rejects = try errors.map { try RejectFile(path: $0) }
         let bar = ProgressBar(label: "import \(kind.rawValue)")
         let summary: Importer.Summary

@@ -17,20 +17,23 @@ struct TidingsConfig: Sendable, Codable {
     var transport: TransportSettings
     var server: ServerSettings
     var automations: AutomationSettings
+    var optOut: OptOutSettings
     /// The message templates' directory (templates/<name>/<channel>.<locale>.mustache).
     var templates: String
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case database, defaults, brand, quietHours = "quiet_hours", dispatch, gateways, transport, server, automations, templates
+        case database, defaults, brand, quietHours = "quiet_hours", dispatch, gateways, transport, server, automations
+        case optOut = "opt_out", templates
     }
 
     static let defaults = TidingsConfig(
         database: .defaults, defaults: .defaults, brand: .defaults, quietHours: .defaults, dispatch: .defaults, gateways: [],
-        transport: .defaults, server: .defaults, automations: .defaults, templates: "templates")
+        transport: .defaults, server: .defaults, automations: .defaults, optOut: .defaults, templates: "templates")
 
     init(
         database: DatabaseSettings, defaults: RegionalDefaults, brand: Brand, quietHours: QuietHoursSettings,
-        dispatch: DispatchConfig, gateways: [GatewaySettings], transport: TransportSettings, server: ServerSettings, automations: AutomationSettings, templates: String
+        dispatch: DispatchConfig, gateways: [GatewaySettings], transport: TransportSettings, server: ServerSettings,
+        automations: AutomationSettings, optOut: OptOutSettings, templates: String
     ) {
         self.database = database
         self.defaults = defaults
@@ -41,6 +44,7 @@ struct TidingsConfig: Sendable, Codable {
         self.transport = transport
         self.server = server
         self.automations = automations
+        self.optOut = optOut
         self.templates = templates
     }
 
@@ -57,6 +61,7 @@ struct TidingsConfig: Sendable, Codable {
         transport = try c.decodeIfPresent(TransportSettings.self, forKey: .transport) ?? d.transport
         server = try c.decodeIfPresent(ServerSettings.self, forKey: .server) ?? d.server
         automations = try c.decodeIfPresent(AutomationSettings.self, forKey: .automations) ?? d.automations
+        optOut = try c.decodeIfPresent(OptOutSettings.self, forKey: .optOut) ?? d.optOut
         templates = try c.decodeIfPresent(String.self, forKey: .templates) ?? d.templates
     }
 
@@ -71,9 +76,13 @@ struct TidingsConfig: Sendable, Codable {
         issues += transport.issues(path: ["transport"])
         issues += server.issues(path: ["server"])
         issues += automations.issues(path: ["automations"])
+        issues += optOut.issues(path: ["opt_out"])
         issues += callbackIssues()
         return issues
     }
+
+    /// What comes back decides, by this config's opt-out words and brand.
+    var feedbackRules: FeedbackDecisions { FeedbackDecisions(optOut: optOut, signature: brand.signature) }
 
     /// The curl transport for this config: loopback, the gateways' hosts and `transport.allow`.
     func makeTransport() -> CurlTransport {

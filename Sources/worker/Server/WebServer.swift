@@ -32,7 +32,8 @@ enum WebServer {
             throw ValidationError("server.bind '\(config.server.bind)' is not host:port")
         }
         return Setup(
-            host: host, port: port, signer: WebhookSigner(secret: secret), receipts: ReceiptApplier(store: store),
+            host: host, port: port, signer: WebhookSigner(secret: secret),
+            receipts: ReceiptApplier(store: store, rules: config.feedbackRules),
             gateways: Dictionary(config.gateways.map { ($0.name, $0.kind) }, uniquingKeysWith: { first, _ in first }),
             twilioTokens: GatewayRegistry.twilioTokens(config.gateways), publicBase: config.server.callbackBase)
     }

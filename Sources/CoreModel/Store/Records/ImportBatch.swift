@@ -8,6 +8,9 @@ public enum ImportBatch: Sendable {
     case orders([Order])
     case complaints([Complaint])
     case feedback([DeliveryFeedback])
+    /// Appended to the consent ledger; a row seen before (same file and statement) is not appended again.
+    case consents([ConsentChange])
+    case blacklist([BlacklistEntry])
 
     public var count: Int {
         switch self {
@@ -17,6 +20,8 @@ public enum ImportBatch: Sendable {
         case .orders(let rows): rows.count
         case .complaints(let rows): rows.count
         case .feedback(let rows): rows.count
+        case .consents(let rows): rows.count
+        case .blacklist(let rows): rows.count
         }
     }
 }

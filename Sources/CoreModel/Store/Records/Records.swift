@@ -1,18 +1,12 @@
 import Foundation
 
-/// The group's records in domain terms: imports, consents, what a manager
+/// The group's records in domain terms: imports, what a manager
 /// reads about a member, and the store's vital signs.
 public protocol Records: Sendable {
     /// Validates and writes one batch of imported records in one transaction.
     /// With `dryRun` the transaction is rolled back: the outcomes say what
     /// would have happened.
     func apply(_ batch: ImportBatch, dryRun: Bool) async throws -> [RowOutcome]
-
-    /// Grants or revokes one consent; false if the member is unknown.
-    @discardableResult
-    func recordConsent(
-        memberNo: String, channel: Channel, category: ConsentCategory, granted: Bool, source: String, at: Date
-    ) async throws -> Bool
 
     /// The member with orders, complaints, consents and their timeline.
     func memberProfile(memberNo: String, timelineLimit: Int) async throws -> MemberProfile?

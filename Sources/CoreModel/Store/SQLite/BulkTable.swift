@@ -2,7 +2,7 @@ import Foundation
 
 /// Tables the bulk loader writes, with their columns in insert order.
 public enum BulkTable: Int, CaseIterable, Sendable {
-    case branches, staff, menuItems, members, consents, orders, orderItems, deliveryFeedback, complaints, pointsLedger
+    case branches, staff, menuItems, members, consents, consentLedger, orders, orderItems, deliveryFeedback, complaints, pointsLedger
 
     var sql: String {
         switch self {
@@ -18,6 +18,11 @@ public enum BulkTable: Int, CaseIterable, Sendable {
             """
         case .consents:
             "INSERT INTO consents (member_id, channel, category, granted, source, changed_at) VALUES (?,?,?,?,?,?)"
+        case .consentLedger:
+            """
+            INSERT INTO consent_ledger (member_id, channel, category, granted, source, evidence, actor, at, recorded_at)
+              VALUES (?,?,?,?,?,'demo seed','demo',?,?6)
+            """
         case .orders:
             """
             INSERT INTO orders (id, order_no, member_id, branch_id, source, kind, status, ordered_at, scheduled_at, party_size,

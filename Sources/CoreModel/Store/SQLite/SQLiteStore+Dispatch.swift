@@ -8,7 +8,13 @@ extension SQLiteStore {
             let facts = try db.cachedStatement(sql: """
                 SELECT x.id, m.member_no, m.timezone,
                   CASE x.channel WHEN 'email' THEN m.email_status WHEN 'fax' THEN m.fax_status ELSE m.phone_status END,
-                  (SELECT granted FROM consents c WHERE c.member_id = x.member_id AND c.channel = x.channel AND c.category = x.category),
+                  (SELECT granted FROM (
+                    SELECT granted, changed_at FROM consents c
+                    WHERE c.member_id = x.member_id AND c.channel = x.channel AND c.category = x.category
+                    UNION ALL
+                    SELECT granted, changed_at FROM address_consents a
+                    WHERE a.address = x.address AND a.channel = x.channel AND a.category = x.category
+                  ) ORDER BY changed_at DESC LIMIT 1),
                   EXISTS (SELECT 1 FROM blacklist b WHERE b.address = x.address),
                   x.member_id IS NOT NULL AND EXISTS (
                     SELECT 1 FROM complaints k WHERE k.member_id = x.member_id AND (k.status = 'open' OR k.status = 'in_progress')),
@@ -28,10 +34,11 @@ extension SQLiteStore {
                 let id: Int64 = row[0]
                 guard let message = byId[id] else { continue }
                 var context = SendContext(messageId: id, memberNo: row[1], blacklisted: row[5], hasOpenComplaint: row[6])
+                // The member's consent or the address's, whichever changed last.
+                context.consentGranted = row[4]
                 if context.memberNo != nil {
                     context.timeZone = row[2]
                     context.contactStatus = (row[3] as String?).flatMap(ContactStatus.init(rawValue:)) ?? .missing
-                    context.consentGranted = row[4]
                 }
                 if let orderNo = row[7] as String?, let status = (row[8] as String?).flatMap(OrderStatus.init(rawValue:)) {
                     context.order = OrderBinding(

@@ -15,10 +15,24 @@ extension SQLiteStore {
                 case .orders(let rows): outcomes = try rows.map { try Self.upsert($0, db, now, &lookups) }
                 case .complaints(let rows): outcomes = try rows.map { try Self.upsert($0, db, now, &lookups) }
                 case .feedback(let rows): outcomes = try rows.map { try Self.upsert($0, db, &lookups) }
+                case .consents(let rows): outcomes = try rows.map { try Self.importConsent($0, db, now) }
+                case .blacklist(let rows):
+                    outcomes = try rows.map { try Self.addToBlacklist($0, db) ? .inserted : .unchanged }
                 }
                 return dryRun ? .rollback : .commit
             }
             return outcomes
+        }
+    }
+
+    /// Appended (whatever it does to the state) is inserted; seen before is unchanged.
+    private static func importConsent(_ change: ConsentChange, _ db: Database, _ now: Int64) throws -> RowOutcome {
+        switch try append(change, now: now, db) {
+        case .changed, .unchanged: return .inserted
+        case .duplicate: return .unchanged
+        case .unknownMember:
+            guard case .member(let number) = change.subject else { return .unchanged }
+            return .rejected(field: "member_no", reason: "unknown member '\(number)'")
         }
     }
 

@@ -119,7 +119,8 @@ extension SQLiteStore: Receipts {
                     message.receivedAt.unixMillis,
                 ])
                 guard db.changesCount > 0 else { return .duplicate }
-                try Self.execute(decision.actions, at: message.receivedAt.unixMillis, db)
+                let evidence = "inbound #\(db.lastInsertedRowID) via \(message.gateway): \(String(message.body.prefix(40)))"
+                try Self.execute(decision.actions, at: message.receivedAt.unixMillis, evidence: evidence, db)
                 return .stored(memberNo: sender?.memberNo, decision: decision)
             }
         }
@@ -156,20 +157,13 @@ extension SQLiteStore: Receipts {
         )
     }
 
-    /// Carries out what the feedback rules decided, inside the caller's transaction.
-    static func execute(_ actions: [FeedbackAction], at: Int64, _ db: Database) throws {
+    /// Carries out what the feedback rules decided, inside the caller's
+    /// transaction; `evidence` names what caused it in the consent ledger.
+    static func execute(_ actions: [FeedbackAction], at: Int64, evidence: String? = nil, _ db: Database) throws {
         for action in actions {
             switch action {
-            case .revokeConsent(let memberId, let channels, let category, let source):
-                for channel in channels {
-                    try db.cachedStatement(
-                        sql: """
-                            INSERT INTO consents (member_id, channel, category, granted, source, changed_at) VALUES (?, ?, ?, 0, ?, ?)
-                            ON CONFLICT (member_id, channel, category)
-                            DO UPDATE SET granted = 0, source = excluded.source, changed_at = excluded.changed_at
-                            """
-                    ).execute(arguments: [memberId, channel.rawValue, category.rawValue, source, at])
-                }
+            case .optOut(let optOut):
+                try execute(optOut, at: at, evidence: evidence, db)
             case .answerBooking(let orderId, let status):
                 // Only a booking still open: a guest cannot un-cancel or re-seat by pressing a key late.
                 try db.cachedStatement(
@@ -180,6 +174,31 @@ extension SQLiteStore: Receipts {
                 try flagAddress(messageId: messageId, reason: reason, at: at, db)
             }
         }
+    }
+
+    /// Revokes for every member with the address (and the member the answered
+    /// message went to), or for the address when no member has it; confirms
+    /// once, and only if something was revoked.
+    private static func execute(_ optOut: OptOut, at: Int64, evidence: String?, _ db: Database) throws {
+        let column = optOut.channels.contains(.email) ? "email" : "phone"
+        var members = try Int64.fetchAll(
+            db.cachedStatement(sql: "SELECT id FROM members WHERE \(column) = ? ORDER BY id"), arguments: [optOut.address])
+        if let id = optOut.memberId, !members.contains(id) { members.append(id) }
+        let subjects: [(memberId: Int64?, address: String?)] =
+            members.isEmpty ? (optOut.address.isEmpty ? [] : [(nil, optOut.address)]) : members.map { ($0, nil) }
+        var revoked = false
+        for subject in subjects {
+            for channel in optOut.channels {
+                for category in optOut.categories {
+                    let change = ConsentChange(
+                        subject: .address(optOut.address), channel: channel, category: category, granted: false,
+                        source: optOut.source, evidence: evidence, at: Date(unixMillis: at))
+                    let result = try append(change, memberId: subject.memberId, address: subject.address, now: at, db)
+                    revoked = revoked || result == .changed
+                }
+            }
+        }
+        if revoked, let confirmation = optOut.confirmation { _ = try insert([confirmation], at: at, db) }
     }
 
     /// Marks the contact a message went to as bounced, with the provider's words.

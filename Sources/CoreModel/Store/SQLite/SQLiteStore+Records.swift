@@ -70,7 +70,13 @@ extension SQLiteStore: Records {
                     at: Date(unixMillis: $0["received_at"]), kind: "inbound",
                     text: "\($0["channel"] as String) \($0["kind"] as String): \($0["body"] as String)")
             }
-            var timeline = messageEvents + inbound
+            let consentChanges = try Self.ledgerEntries(where: "l.member_id = ?", arguments: [memberId, timelineLimit], db).map {
+                MemberProfile.TimelineEntry(
+                    at: $0.at, kind: "consent",
+                    text: "\($0.channel.rawValue) \($0.category.rawValue) \($0.granted ? "granted" : "revoked") via \($0.source)"
+                        + ($0.evidence.map { " (\($0))" } ?? "") + ($0.actor.map { " by \($0)" } ?? ""))
+            }
+            var timeline = messageEvents + inbound + consentChanges
             timeline += orders.map { MemberProfile.TimelineEntry(at: $0.orderedAt, kind: "order", text: "\($0.kind) \($0.orderNo) via \($0.source) at \($0.branch): \($0.status)\($0.feedback.map { ", feedback \($0)" } ?? "")") }
             timeline += complaints.map { MemberProfile.TimelineEntry(at: $0.openedAt, kind: "complaint", text: "\($0.complaintNo) to \($0.department): \($0.status)") }
             timeline.sort { $0.at > $1.at }
@@ -85,7 +91,7 @@ extension SQLiteStore: Records {
         try await pool.read { db in
             var tables: [String: Int] = [:]
             for table in [
-                "branches", "staff", "members", "consents", "blacklist", "menu_items", "orders", "order_items", "delivery_feedback",
+                "branches", "staff", "members", "consents", "consent_ledger", "address_consents", "blacklist", "menu_items", "orders", "order_items", "delivery_feedback",
                 "complaints", "points_ledger", "campaigns", "messages", "message_events", "inbound_messages", "survey_responses", "tasks",
                 "receipt_inbox",
             ] {
@@ -110,18 +116,4 @@ extension SQLiteStore: Records {
     }
 
     static func date(_ millis: Int64?) -> Date? { millis.map(Date.init(unixMillis:)) }
-
-    @discardableResult
-    public func recordConsent(memberNo: String, channel: Channel, category: ConsentCategory, granted: Bool, source: String, at: Date) async throws -> Bool {
-        try await pool.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO consents (member_id, channel, category, granted, source, changed_at)
-                    SELECT id, ?, ?, ?, ?, ? FROM members WHERE member_no = ?
-                    ON CONFLICT (member_id, channel, category) DO UPDATE SET granted = excluded.granted, source = excluded.source, changed_at = excluded.changed_at
-                    """,
-                arguments: [channel.rawValue, category.rawValue, granted, source, at.unixMillis, memberNo])
-            return db.changesCount > 0
-        }
-    }
 }

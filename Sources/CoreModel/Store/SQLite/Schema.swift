@@ -18,6 +18,7 @@ enum Schema {
         migrator.registerMigration("v6-cursor-gaps", migrate: cursorGaps)
         migrator.registerMigration("v7-pinned-sends", migrate: pinnedSends)
         migrator.registerMigration("v8-receipt-inbox", migrate: receiptInbox)
+        migrator.registerMigration("v9-consent-ledger", migrate: consentLedger)
         return migrator
     }
 
@@ -137,6 +138,68 @@ enum Schema {
               address_invalid INTEGER NOT NULL,
               received_at INTEGER NOT NULL
             );
+            """)
+    }
+
+    /// Every grant and revocation, appended and never changed (triggers refuse
+    /// UPDATE and DELETE), for a member or for an address no member has. The
+    /// `consents` and `address_consents` tables are the state derived from
+    /// it (the latest entry by `at` per member or address, channel and
+    /// category), written in the same transaction as each entry. The
+    /// blacklist keeps its own history the same way. What `consents` held
+    /// before the ledger existed becomes its first entries.
+    private static func consentLedger(_ db: Database) throws {
+        let channel = "channel = 'sms' OR channel = 'voice' OR channel = 'fax' OR channel = 'email'"
+        let category = "category = 'service' OR category = 'marketing' OR category = 'survey'"
+        try db.execute(sql: """
+            CREATE TABLE consent_ledger (
+              id INTEGER PRIMARY KEY,
+              member_id INTEGER REFERENCES members(id),
+              address TEXT,
+              channel TEXT NOT NULL CHECK (\(channel)),
+              category TEXT NOT NULL CHECK (\(category)),
+              granted INTEGER NOT NULL CHECK (granted IN (0,1)),
+              source TEXT NOT NULL,
+              evidence TEXT,
+              actor TEXT,
+              at INTEGER NOT NULL,
+              recorded_at INTEGER NOT NULL,
+              dedupe_key TEXT UNIQUE,
+              CHECK ((member_id IS NULL) <> (address IS NULL))
+            );
+            CREATE INDEX consent_ledger_member ON consent_ledger(member_id, at) WHERE member_id IS NOT NULL;
+            CREATE INDEX consent_ledger_address ON consent_ledger(address, at) WHERE address IS NOT NULL;
+            CREATE TRIGGER consent_ledger_no_update BEFORE UPDATE ON consent_ledger
+              BEGIN SELECT RAISE(ABORT, 'the consent ledger is append-only'); END;
+            CREATE TRIGGER consent_ledger_no_delete BEFORE DELETE ON consent_ledger
+              BEGIN SELECT RAISE(ABORT, 'the consent ledger is append-only'); END;
+            INSERT INTO consent_ledger (member_id, channel, category, granted, source, evidence, at, recorded_at)
+              SELECT member_id, channel, category, granted, source, 'recorded before the ledger', changed_at, changed_at
+              FROM consents ORDER BY changed_at;
+            CREATE TABLE address_consents (
+              address TEXT NOT NULL,
+              channel TEXT NOT NULL CHECK (\(channel)),
+              category TEXT NOT NULL CHECK (\(category)),
+              granted INTEGER NOT NULL CHECK (granted IN (0,1)),
+              source TEXT NOT NULL,
+              changed_at INTEGER NOT NULL,
+              PRIMARY KEY (address, channel, category)
+            ) WITHOUT ROWID;
+            CREATE TABLE blacklist_ledger (
+              id INTEGER PRIMARY KEY,
+              address TEXT NOT NULL,
+              action TEXT NOT NULL CHECK (action = 'add' OR action = 'remove'),
+              reason TEXT NOT NULL,
+              actor TEXT NOT NULL,
+              at INTEGER NOT NULL
+            );
+            CREATE INDEX blacklist_ledger_address ON blacklist_ledger(address, at);
+            CREATE TRIGGER blacklist_ledger_no_update BEFORE UPDATE ON blacklist_ledger
+              BEGIN SELECT RAISE(ABORT, 'the blacklist ledger is append-only'); END;
+            CREATE TRIGGER blacklist_ledger_no_delete BEFORE DELETE ON blacklist_ledger
+              BEGIN SELECT RAISE(ABORT, 'the blacklist ledger is append-only'); END;
+            INSERT INTO blacklist_ledger (address, action, reason, actor, at)
+              SELECT address, 'add', reason, added_by, added_at FROM blacklist ORDER BY added_at;
             """)
     }
 
