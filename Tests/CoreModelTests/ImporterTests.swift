@@ -25,6 +25,36 @@ struct ImporterTests {
         }
     }
 
+    /// Consents go to the ledger with the file and row as evidence; the same
+    /// file again appends nothing; each bad row says why.
+    @Test func consentsAreImportedOnceWithTheirEvidence() async throws {
+        try await withStore { store, directory in
+            _ = try await importer(store, .members).run(path: fixture("members-10-good-3-bad.csv"))
+            let path = directory.appendingPathComponent("consents.csv").path
+            try """
+                member_no,address,channel,category,granted,source,at,evidence
+                A0001,,sms,marketing,yes,paper,2026-01-02,form 88
+                A0001,,sms,survey,同意,,,
+                ,+86 137 0000 0001,sms,marketing,no,enquiry,,
+                A0404,,sms,marketing,yes,,,
+                A0002,+8613700000002,sms,marketing,yes,,,
+                A0003,,pager,marketing,yes,,,
+                A0003,,sms,marketing,maybe,,,
+                ,not-an-address,sms,marketing,no,,,
+
+                """.write(toFile: path, atomically: true, encoding: .utf8)
+            let first = try await importer(store, .consents).run(path: path)
+            #expect(first.inserted == 3)
+            #expect(first.errors.map { "\($0.row)|\($0.column)" } == ["5|member_no", "6|address", "7|channel", "8|granted", "9|address"])
+            let again = try await importer(store, .consents).run(path: path)
+            #expect(again.inserted == 0 && again.unchanged == 3 && again.rejected == 5)
+            let history = try await store.consentHistory(.member("A0001"), limit: 10)
+            #expect(history.count == 2)
+            #expect(history.contains { $0.category == .marketing && $0.evidence == "consents.csv row 2: form 88" && $0.source == "paper" })
+            #expect(try await store.consentState(.address("+8613700000001")).map(\.granted) == [false])
+        }
+    }
+
     @Test func importedValuesAreNormalised() async throws {
         try await withStore { store, _ in
             _ = try await importer(store, .members).run(path: fixture("members-10-good-3-bad.csv"))

@@ -28,12 +28,52 @@ struct SQLiteStoreTests {
                 applied == [
                     "v1-records", "v1-outbox", "v2-outbox-partial-indexes", "v3-message-binding", "v4-automations",
                     "v5-message-purpose", "v6-cursor-gaps", "v7-pinned-sends", "v8-receipt-inbox",
+                    "v9-consent-ledger",
                 ])
         }
     }
 }
 
 extension SQLiteStoreTests {
+    /// The ledgers refuse to be rewritten, and the consents table is exactly
+    /// what the ledger says: the latest entry by `at` per member, channel and category.
+    @Test func theConsentLedgerIsAppendOnlyAndTheStateIsDerivedFromIt() async throws {
+        try await withStore { store, _ in
+            _ = try await store.apply(.branches([Branch(code: "B1", name: "店", district: "区", address: "路", phone: nil, fax: nil, seats: 1)]), dryRun: false)
+            _ = try await store.apply(.members((1...20).map { Member(memberNo: "M\($0)", name: "客人", phone: .valid("+86138000000\(10 + $0)"), branchCode: "B1") }), dryRun: false)
+            var random = SeededGenerator(seed: 7)
+            for step in 0..<400 {
+                let change = ConsentChange(
+                    subject: .member("M\(Int.random(in: 1...20, using: &random))"), channel: [.sms, .email].randomElement(using: &random)!,
+                    category: [.marketing, .survey].randomElement(using: &random)!, granted: Bool.random(using: &random), source: "s\(step)",
+                    at: now + Double(Int.random(in: 0..<100, using: &random) * 60))
+                _ = try await store.recordConsent(change, now: now)
+            }
+            _ = try await store.addToBlacklist(BlacklistEntry(address: "+8613800000011", reason: "r", addedBy: "a", addedAt: now))
+            try await store.pool.write { db in
+                for sql in [
+                    "UPDATE consent_ledger SET granted = 1 - granted", "DELETE FROM consent_ledger",
+                    "UPDATE blacklist_ledger SET reason = 'x'", "DELETE FROM blacklist_ledger",
+                ] {
+                    #expect(throws: DatabaseError.self, "\(sql)") { try db.execute(sql: sql) }
+                }
+            }
+            let mismatches = try await store.pool.read { db in
+                try Int.fetchOne(db, sql: """
+                    WITH latest AS (
+                      SELECT member_id, channel, category, granted,
+                        ROW_NUMBER() OVER (PARTITION BY member_id, channel, category ORDER BY at DESC, id DESC) AS n
+                      FROM consent_ledger WHERE member_id IS NOT NULL
+                    )
+                    SELECT (SELECT COUNT(*) FROM latest l LEFT JOIN consents c USING (member_id, channel, category)
+                            WHERE l.n = 1 AND (c.granted IS NULL OR c.granted <> l.granted))
+                         + (SELECT COUNT(*) FROM consents) - (SELECT COUNT(*) FROM latest WHERE n = 1)
+                    """) ?? -1
+            }
+            #expect(mismatches == 0)
+        }
+    }
+
     /// The plan of one of the store's own statements, one line per step.
     func plan(_ store: SQLiteStore, _ sql: String, _ arguments: StatementArguments) async throws -> String {
         try await store.pool.read { db in

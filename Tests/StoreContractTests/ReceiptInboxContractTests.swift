@@ -86,7 +86,12 @@ struct ReceiptInboxContractTests {
             try await store.appendReceipts([receipt(ids[0], .delivered), receipt(ids[1], .delivered)])
             let failing = ScriptedRules(receipt: { _, facts in
                 facts.messageId == ids[1]
-                    ? [.revokeConsent(memberId: 9_999_999, channels: [.sms], category: .marketing, source: "test")] : []
+                    ? [
+                        .optOut(
+                            OptOut(
+                                address: "+8613900000000", memberId: 9_999_999, channels: [.sms], categories: [.marketing],
+                                source: "test"))
+                    ] : []
             })
             await #expect(throws: (any Error).self) {
                 try await store.applyReceiptInbox(limit: 10, rules: failing)

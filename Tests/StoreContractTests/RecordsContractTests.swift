@@ -37,13 +37,12 @@ struct RecordsContractTests {
             let rules = ScriptedRules(inbound: { inbound, facts in
                 InboundDecision(
                     kind: .optout,
-                    actions: facts.sender.map {
-                        [
-                            .revokeConsent(
-                                memberId: $0.memberId, channels: [.sms, .voice], category: .marketing,
-                                source: "sms_reply")
-                        ]
-                    } ?? [])
+                    actions: [
+                        .optOut(
+                            OptOut(
+                                address: inbound.from, memberId: facts.sender?.memberId, channels: [.sms, .voice],
+                                categories: [.marketing], source: "sms_reply"))
+                    ])
             })
             _ = try await store.recordInbound(
                 [

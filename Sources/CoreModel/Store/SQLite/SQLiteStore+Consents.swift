@@ -74,8 +74,9 @@ extension SQLiteStore: Consents {
     }
 
     /// Appends to the ledger, then brings the derived state up to date: the
-    /// latest entry by `at` decides, so evidence of an older grant recorded
-    /// after a newer opt-out does not undo the opt-out.
+    /// latest entry by `at` decides (of equal times, the last recorded), so
+    /// evidence of an older grant recorded after a newer opt-out does not undo
+    /// the opt-out. The state row holds the latest entry's value, source and time.
     static func append(
         _ change: ConsentChange, memberId: Int64?, address: String?, now: Int64, _ db: Database
     ) throws -> ConsentChangeResult {
@@ -94,23 +95,22 @@ extension SQLiteStore: Consents {
         let (table, column): (String, String) = memberId != nil ? ("consents", "member_id") : ("address_consents", "address")
         let key: any DatabaseValueConvertible = memberId.map { $0 as any DatabaseValueConvertible } ?? address!
         let arguments: StatementArguments = [key, change.channel.rawValue, change.category.rawValue]
-        let current = try Row.fetchOne(
+        let outranked = try Bool.fetchOne(
             db.cachedStatement(
-                sql: "SELECT granted, changed_at FROM \(table) WHERE \(column) = ? AND channel = ? AND category = ?"),
+                sql: "SELECT EXISTS (SELECT 1 FROM consent_ledger WHERE \(column) = ? AND channel = ? AND category = ? AND at > ?)"),
+            arguments: arguments + [at]) ?? false
+        guard !outranked else { return .unchanged }
+        let before = try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT granted FROM \(table) WHERE \(column) = ? AND channel = ? AND category = ?"),
             arguments: arguments)
-        if let current {
-            guard at >= current["changed_at"] as Int64, current["granted"] as Bool != change.granted else {
-                return .unchanged
-            }
-            try db.cachedStatement(
-                sql: "UPDATE \(table) SET granted = ?, source = ?, changed_at = ? WHERE \(column) = ? AND channel = ? AND category = ?"
-            ).execute(arguments: [change.granted, change.source, at] + arguments)
-        } else {
-            try db.cachedStatement(
-                sql: "INSERT INTO \(table) (\(column), channel, category, granted, source, changed_at) VALUES (?, ?, ?, ?, ?, ?)"
-            ).execute(arguments: arguments + [change.granted, change.source, at])
-        }
-        return .changed
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO \(table) (\(column), channel, category, granted, source, changed_at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (\(column), channel, category)
+                DO UPDATE SET granted = excluded.granted, source = excluded.source, changed_at = excluded.changed_at
+                """
+        ).execute(arguments: arguments + [change.granted, change.source, at])
+        return before == change.granted ? .unchanged : .changed
     }
 
     static func addToBlacklist(_ entry: BlacklistEntry, _ db: Database) throws -> Bool {
