@@ -14,8 +14,15 @@ import Testing
 /// an MO "退订" → webhook → inbound_messages and marketing consent revoked.
 @Suite(.serialized, .enabled(if: FileManager.default.fileExists(atPath: "/usr/sbin/bearerbox"), "needs kannel (make test installs it)"))
 struct KannelEndToEndTests {
-    @Test func smsIsDeliveredAndAnOptOutIsStored() async throws {
-        try await withMemberStore("member_no,name,phone\nA1,王伟,13812345678\n") { store in
+    /// A store with these members, a real Kannel whose MO goes to the
+    /// worker's webhook, and the worker's web application running; `body`
+    /// gets a dispatcher that sends through Kannel. `body` must wait for the
+    /// receipts of what it sent: stopped while Kannel's DLR requests were
+    /// still in flight, NIO traps ("Deinited NIOAsyncWriter without calling finish()").
+    func withKannelWorker(
+        _ members: String, _ body: (SQLiteStore, KannelPeer, Dispatcher) async throws -> Void
+    ) async throws {
+        try await withMemberStore(members) { store in
             let port = LocalPorts.block(1)
             let secret = "e2e-secret-0123456789abcdef0123456789abcdef"
             let signer = WebhookSigner(secret: secret)
@@ -45,40 +52,92 @@ struct KannelEndToEndTests {
                 group.addTask { try await app.runService(gracefulShutdownSignals: []) }
                 // Kannel does not retry a DLR it could not deliver: wait until the webhook server listens.
                 #expect(await transport.waitUntilAnswering("http://127.0.0.1:\(port)/health"))
-                let text = "【鸿福楼】王先生，您预订的12月24日18:30四位包间已确认。回T退订"
-                let enqueued = try await store.enqueue(
-                    [NewMessage(
-                        idempotencyKey: "reservation:R1:confirm:sms", purpose: .single, channel: .sms, lane: .transactional, category: .service, memberNo: "A1",
-                        address: "+8613812345678", payload: MessageContent(text: text).json())],
-                    now: Date())
-                guard case .enqueued(let id) = enqueued[0] else { throw PeerError(message: "not enqueued") }
-                let sender = Dispatcher(store: store, registry: registry, settings: DispatchSettings(owner: "test"))
-                #expect(try await sender.sendDue(lanes: [.transactional]) == 1)
-
-                var state = try await store.messageState(id: id)
-                for _ in 0..<100 where state?.status != .delivered {
-                    try await Task.sleep(for: .milliseconds(100))
-                    state = try await store.messageState(id: id)
-                }
-                #expect(state?.status == .delivered, "message is \(String(describing: state))")
-                #expect(state?.gateway == "sms-cn")
-                #expect(kannel.receivedTexts().contains { $0.text == text })
-
-                let consentsBefore = try await store.memberProfile(memberNo: "A1", timelineLimit: 50)
-                #expect(consentsBefore?.consents.isEmpty == true)
-                try kannel.injectMO(from: "8613812345678", to: "10690000", text: "退订")
-                var profile = try await store.memberProfile(memberNo: "A1", timelineLimit: 50)
-                for _ in 0..<100 where profile?.consents.isEmpty != false {
-                    try await Task.sleep(for: .milliseconds(100))
-                    profile = try await store.memberProfile(memberNo: "A1", timelineLimit: 50)
-                }
-                let revoked = profile?.consents.first { $0.channel == "sms" && $0.category == "marketing" }
-                #expect(revoked?.granted == false)
-                #expect(revoked?.source == "sms_reply")
-                #expect(profile?.timeline.contains { $0.kind == "inbound" && $0.text.contains("退订") } == true)
-                #expect(profile?.timeline.contains { $0.kind == "message" && $0.text.contains("delivered") } == true)
+                try await body(store, kannel, Dispatcher(store: store, registry: registry, settings: DispatchSettings(owner: "test")))
                 group.cancelAll()
             }
+        }
+    }
+
+    /// Polls `check` every 100 ms for up to 10 s.
+    func eventually(_ check: () async throws -> Bool) async throws -> Bool {
+        for _ in 0..<100 {
+            if try await check() { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return try await check()
+    }
+
+    @Test func smsIsDeliveredAndAnOptOutIsStored() async throws {
+        try await withKannelWorker("member_no,name,phone\nA1,王伟,13812345678\n") { store, kannel, sender in
+            let text = "【鸿福楼】王先生，您预订的12月24日18:30四位包间已确认。回T退订"
+            let enqueued = try await store.enqueue(
+                [NewMessage(
+                    idempotencyKey: "reservation:R1:confirm:sms", purpose: .single, channel: .sms, lane: .transactional, category: .service, memberNo: "A1",
+                    address: "+8613812345678", payload: MessageContent(text: text).json())],
+                now: Date())
+            guard case .enqueued(let id) = enqueued[0] else { throw PeerError(message: "not enqueued") }
+            #expect(try await sender.sendDue(lanes: [.transactional]) == 1)
+
+            #expect(try await eventually { try await store.messageState(id: id)?.status == .delivered })
+            let state = try await store.messageState(id: id)
+            #expect(state?.status == .delivered, "message is \(String(describing: state))")
+            #expect(state?.gateway == "sms-cn")
+            #expect(kannel.receivedTexts().contains { $0.text == text })
+
+            let consentsBefore = try await store.memberProfile(memberNo: "A1", timelineLimit: 50)
+            #expect(consentsBefore?.consents.isEmpty == true)
+            try kannel.injectMO(from: "8613812345678", to: "10690000", text: "退订")
+            #expect(try await eventually { try await store.memberProfile(memberNo: "A1", timelineLimit: 50)?.consents.isEmpty == false })
+            let profile = try await store.memberProfile(memberNo: "A1", timelineLimit: 50)
+            let revoked = profile?.consents.first { $0.channel == "sms" && $0.category == "marketing" }
+            #expect(revoked?.granted == false)
+            #expect(revoked?.source == "sms_reply")
+            #expect(profile?.timeline.contains { $0.kind == "inbound" && $0.text.contains("退订") } == true)
+            #expect(profile?.timeline.contains { $0.kind == "message" && $0.text.contains("delivered") } == true)
+        }
+    }
+
+    /// The ways people really write 退订, through Kannel's MO path: with
+    /// punctuation, full width, inside a short sentence, from a number two
+    /// members share, from a number no member has; and a bare N, which is an
+    /// answer. Each opt-out is confirmed once, through Kannel.
+    @Test func optOutsAsPeopleWriteThemHold() async throws {
+        let members = "member_no,name,phone\nA1,王伟,13812345678\nA2,王太太,13812345678\nA3,李娜,13900000003\nA4,张敏,13900000004\n"
+        try await withKannelWorker(members) { store, kannel, sender in
+            let signup = Date().addingTimeInterval(-86_400)
+            for member in ["A1", "A2", "A3", "A4"] {
+                for category in [ConsentCategory.marketing, .survey] {
+                    _ = try await store.recordConsent(
+                        ConsentChange(subject: .member(member), channel: .sms, category: category, granted: true, source: "signup", at: signup),
+                        now: signup)
+                }
+            }
+            let replies = [
+                ("8613812345678", "退订！"), ("8613900000003", "ＴＤ"), ("8613900000004", "N"), ("8613700000005", "退订，谢谢"),
+                ("8613812345678", "退订"),
+            ]
+            for (from, text) in replies { try kannel.injectMO(from: from, to: "10690000", text: text) }
+            #expect(try await eventually { try await store.statistics().tables["inbound_messages"] == replies.count })
+
+            func granted(_ subject: ConsentChange.Subject, _ category: ConsentCategory) async throws -> Bool? {
+                try await store.consentState(subject).first { $0.channel == .sms && $0.category == category }?.granted
+            }
+            for member in ["A1", "A2", "A3"] {
+                #expect(try await granted(.member(member), .marketing) == false, "\(member) marketing")
+                #expect(try await granted(.member(member), .survey) == false, "\(member) survey")
+            }
+            #expect(try await granted(.member("A4"), .marketing) == true, "N is not an opt-out")
+            #expect(try await granted(.address("+8613700000005"), .marketing) == false, "kept for the number")
+            let a4 = try await store.memberProfile(memberNo: "A4", timelineLimit: 10)
+            #expect(a4?.timeline.contains { $0.kind == "inbound" && $0.text == "sms reply: N" } == true)
+
+            // Three numbers opted out: three confirmations (the repeated 退订 got none), sent through Kannel.
+            #expect(try await sender.sendDue(lanes: [.transactional]) == 3)
+            #expect(try await eventually { kannel.receivedTexts().filter { $0.text.contains("您已成功退订") }.count == 3 })
+            let confirmed = Set(kannel.receivedTexts().filter { $0.text.contains("您已成功退订") }.map(\.to))
+            #expect(confirmed.count == 3 && confirmed.allSatisfy { ["8613812345678", "8613900000003", "8613700000005"].contains($0.filter(\.isNumber)) }, "\(confirmed)")
+            // Their receipts come back too; the server stops only once they have (see withKannelWorker).
+            #expect(try await eventually { try await store.statistics().messagesByStatus["delivered"] == 3 })
         }
     }
 
