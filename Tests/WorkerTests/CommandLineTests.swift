@@ -1,3 +1,4 @@
+import Channels
 import Foundation
 import TestSupport
 import Testing
@@ -113,9 +114,77 @@ struct CommandLineTests {
         }
     }
 
+    /// Consent by hand and from a file, the blacklist with its reasons: what
+    /// an operator types, with addresses masked unless --reveal.
+    @Test func consentAndBlacklistByHand() throws {
+        try Self.withDirectory { directory in
+            _ = try Self.run(["init"], in: directory)
+            _ = try Self.run(["demo", "seed", "--members", "50", "--anchor", "2026-11-20"], in: directory)
+            let grant = try Self.run(
+                ["consent", "grant", "M00000007", "--channel", "sms", "--category", "marketing", "--category", "survey",
+                 "--source", "agent", "--evidence", "call 11-26", "--by", "li.na"], in: directory)
+            #expect(grant.status == 0, "\(grant.stderr)")
+            let revoke = try Self.run(["consent", "revoke", "+86 137 0000 0001", "--channel", "sms"], in: directory)
+            #expect(revoke.stdout.contains("+86137****0001 sms marketing: now revoked"), "\(revoke.stdout)\(revoke.stderr)")
+            let show = try Self.run(["consent", "show", "M00000007"], in: directory)
+            #expect(show.stdout.contains("call 11-26") && show.stdout.contains("li.na"), "\(show.stdout)")
+            let unknown = try Self.run(["consent", "grant", "NOPE", "--channel", "sms"], in: directory)
+            #expect(unknown.status == 1 && unknown.stderr.contains("no member NOPE"))
+
+            try "member_no,channel,category,granted\nM00000008,email,marketing,yes\nM99999999,sms,marketing,yes\n"
+                .write(to: directory.appendingPathComponent("consents.csv"), atomically: true, encoding: .utf8)
+            let imported = try Self.run(["import", "consents", "consents.csv"], in: directory)
+            #expect(imported.status == 1 && imported.stderr.contains("consents.csv:3: column member_no: unknown member"))
+            let timeline = try Self.run(["member", "show", "M00000008"], in: directory)
+            #expect(timeline.stdout.contains("email marketing granted via import (consents.csv row 2)"), "\(timeline.stdout)")
+
+            let add = try Self.run(["blacklist", "add", "13800138000", "--reason", "complained to 12321", "--by", "li.na"], in: directory)
+            #expect(add.stdout.contains("added +86138****8000"))
+            let list = try Self.run(["blacklist", "list"], in: directory)
+            #expect(list.stdout.contains("+86138****8000") && list.stdout.contains("complained to 12321"))
+            #expect(try Self.run(["blacklist", "list", "--reveal"], in: directory).stdout.contains("+8613800138000"))
+            let bad = try Self.run(["blacklist", "add", "hello", "--reason", "x"], in: directory)
+            #expect(bad.status != 0 && bad.stderr.contains("'hello' is not a phone number or email address"))
+            #expect(try Self.run(["blacklist", "remove", "13800138000", "--reason", "restored"], in: directory).status == 0)
+            #expect(try Self.run(["blacklist", "remove", "13800138000", "--reason", "again"], in: directory).status == 1)
+        }
+    }
+
+    /// Every URL an operator gives a provider, with the public URL and the
+    /// gateway's token: the Kannel MO get-url, Aliyun's two callbacks.
+    @Test func webhooksPrintsWhatToGiveEachProvider() throws {
+        try Self.withDirectory { directory in
+            let secret = "s3cret-0123456789abcdef0123456789abcdef"
+            try """
+                server:
+                  bind: 127.0.0.1:8080
+                  public_url: https://hooks.example.com/tidings/
+                  webhook_secret: ${HOOK}
+                gateways:
+                  - {name: sms-cn, kind: kannel, channels: [sms], url: "http://127.0.0.1:13013/cgi-bin/sendsms", options: {from: "10690000"}}
+                  - {name: ali, kind: aliyun, channels: [sms], url: "https://dysmsapi.aliyuncs.com/", credentials: {access_key_id: x, access_key_secret: y}, options: {sign_name: 鸿福楼}}
+                """.write(to: directory.appendingPathComponent("tidings.yaml"), atomically: true, encoding: .utf8)
+            let run = try Self.run(["webhooks"], in: directory, environment: ["HOOK": secret])
+            #expect(run.status == 0, "\(run.stderr)")
+            let token = WebhookSigner(secret: secret).inboundToken(gateway: "sms-cn")
+            #expect(run.stdout.contains("get-url = \"https://hooks.example.com/tidings/webhooks/kannel/sms-cn/mo?token=\(token)&from=%p&to=%P&text=%b\""), "\(run.stdout)")
+            let aliToken = WebhookSigner(secret: secret).inboundToken(gateway: "ali")
+            #expect(run.stdout.contains("POST https://hooks.example.com/tidings/webhooks/aliyun/ali/report?token=\(aliToken)"))
+            #expect(run.stdout.contains("POST https://hooks.example.com/tidings/webhooks/aliyun/ali/reply?token=\(aliToken)"))
+            #expect(!run.stdout.contains(secret) && !run.stderr.contains(secret), "the secret itself is never printed")
+            let one = try Self.run(["webhooks", "--gateway", "nope"], in: directory, environment: ["HOOK": secret])
+            #expect(one.status == 1 && one.stderr.contains("no gateway named nope"))
+            let unset = try Self.run(["webhooks"], in: directory)
+            #expect(unset.status == 1 && unset.stderr.contains("server.webhook_secret"))
+        }
+    }
+
     @Test func everyCommandHasHelpWithExamples() throws {
         try Self.withDirectory { directory in
-            for command in [["init"], ["import"], ["member", "show"], ["db", "stats"], ["demo", "seed"], ["config", "check"]] {
+            for command in [
+                ["init"], ["import"], ["member", "show"], ["db", "stats"], ["demo", "seed"], ["config", "check"], ["consent"],
+                ["blacklist"], ["webhooks"],
+            ] {
                 let help = try Self.run(command + ["--help"], in: directory)
                 #expect(help.status == 0)
                 #expect(help.stdout.contains("Example"), "\(command) --help has examples")
