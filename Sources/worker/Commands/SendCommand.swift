@@ -83,7 +83,7 @@ struct SendCommand: AsyncParsableCommand {
         }
         guard wait, let server else { return }
         let status = try await sendAndWait(id: id, store: store, registry: registry, server: server, transport: transport)
-        print("message \(id): \(status.status.rawValue)\(status.reason.map { " (\($0))" } ?? "")\(status.gateway.map { " via \($0)" } ?? "")")
+        print("message \(id): \(status.status.rawValue)\(status.reason.map { " (\(Redaction.text($0)))" } ?? "")\(status.gateway.map { " via \($0)" } ?? "")")
         switch status.status {
         case .delivered: return
         case .failed, .expired, .suppressed, .cancelled: throw ExitCode.failure
@@ -129,7 +129,7 @@ struct SendCommand: AsyncParsableCommand {
             try await sending?.sendDue(lanes: [.transactional], limit: 10)
             guard let state = try await store.messageState(id: id) else { throw ValidationError("message \(id) vanished") }
             if state.status != last {
-                print("  \(state.status.rawValue)\(state.reason.map { ": \($0)" } ?? "")")
+                print("  \(state.status.rawValue)\(state.reason.map { ": \(Redaction.text($0))" } ?? "")")
                 last = state.status
             }
             if state.status.isFinal || Date() >= deadline { return state }
