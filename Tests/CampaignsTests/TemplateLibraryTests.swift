@@ -315,6 +315,8 @@ struct ShippedTemplateTests {
         #expect(fax?.title == "鸿福楼订单确认")
         #expect(fax?.lines.contains("订单号：SO20241221001") == true)
         let survey = try Self.library.render(name: "revisit-survey", channel: .voice, locale: "zh-CN", values: Self.sample).voice
-        #expect(survey?.gatherDigits == "12345")
+        // 9 is the opt-out key (opt_out.keypad) on every marketing or survey call.
+        #expect(survey?.gatherDigits == "123459")
+        #expect(survey?.gatherPrompt?.hasSuffix("不希望再接到此类电话请按9。") == true)
     }
 }

@@ -57,6 +57,12 @@ enum StarterConfig {
           start: "21:00"
           end: "09:00"
           lanes: [marketing, reminder]
+        opt_out:                     # replies that mean stop, once normalised (full width, case, punctuation)
+          keywords: [退订, TD, T, STOP, UNSUBSCRIBE, 取消订阅]
+          containing: [退订, 取消订阅]   # a reply of at most short_reply characters containing one of these ("退订，谢谢")
+          short_reply: 12
+          keypad: "9"                # the key that opts out on a marketing or survey call
+          confirmation: 您已成功退订营销及回访短信，今后不再发送。订单和预订通知不受影响，如需恢复请致电客服。
         dispatch:
           lease_seconds: 120           # a send still in flight renews its lease; a dead worker's runs out
           receipt_timeout: {sms: 72h, voice: 2h, fax: 24h}   # then `expired` as unconfirmed (a late receipt still counts)
