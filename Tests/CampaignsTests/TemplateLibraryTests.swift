@@ -298,6 +298,7 @@ struct ShippedTemplateTests {
     @Test func marketingAndSurveySMSCarryTheOptOut() throws {
         for name in ["promotion", "revisit-survey", "win-back"] {
             let text = try Self.library.render(name: name, channel: .sms, locale: "zh-CN", values: Self.sample).text
+            #expect(text?.hasPrefix("【鸿福楼】") == true, "\(name): the brand signature opens a marketing SMS")
             #expect(text?.hasSuffix("回T退订") == true, "\(name)")
         }
         let service = try Self.library.render(name: "order-confirmation", channel: .sms, locale: "zh-CN", values: Self.sample).text
