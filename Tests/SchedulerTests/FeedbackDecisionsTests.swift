@@ -31,10 +31,15 @@ struct FeedbackDecisionsTests {
         var testDescription: String { name }
     }
 
-    static let smsOptOut = FeedbackAction.optOut(
-        OptOut(
-            address: "+8613800000007", memberId: 7, channels: [.sms, .voice], categories: [.marketing, .survey],
-            source: "sms_reply"))
+    /// An opt-out by phone (SMS and voice, marketing and surveys) from the test's sender number.
+    static func phoneOptOut(memberId: Int64? = 7, source: String = "sms_reply") -> FeedbackAction {
+        .optOut(
+            OptOut(
+                address: "+8613800000007", memberId: memberId, channels: [.sms, .voice], categories: [.marketing, .survey],
+                source: source))
+    }
+
+    static let smsOptOut = phoneOptOut()
 
     static let cases: [Case] = [
         Case(
@@ -51,14 +56,7 @@ struct FeedbackDecisionsTests {
         Case(
             name: "an opt-out from an unknown number is kept for the number", kind: .reply, body: "STOP",
             facts: InboundFacts(sender: nil, answered: nil),
-            expected: InboundDecision(
-                kind: .optout,
-                actions: [
-                    .optOut(
-                        OptOut(
-                            address: "+8613800000007", memberId: nil, channels: [.sms, .voice],
-                            categories: [.marketing, .survey], source: "sms_reply"))
-                ])),
+            expected: InboundDecision(kind: .optout, actions: [phoneOptOut(memberId: nil)])),
         Case(
             name: "退订！ with punctuation opts out", kind: .reply, body: "退订！",
             facts: InboundFacts(sender: sender, answered: nil),
@@ -84,25 +82,11 @@ struct FeedbackDecisionsTests {
         Case(
             name: "9 on a marketing call opts out", channel: .voice, kind: .dtmf, body: "9",
             facts: InboundFacts(sender: sender, answered: marketingCall),
-            expected: InboundDecision(
-                kind: .optout,
-                actions: [
-                    .optOut(
-                        OptOut(
-                            address: "+8613800000007", memberId: 7, channels: [.sms, .voice],
-                            categories: [.marketing, .survey], source: "keypad"))
-                ])),
+            expected: InboundDecision(kind: .optout, actions: [phoneOptOut(source: "keypad")])),
         Case(
             name: "9 on a survey call opts out", channel: .voice, kind: .dtmf, body: "9",
             facts: InboundFacts(sender: sender, answered: surveyCall),
-            expected: InboundDecision(
-                kind: .optout,
-                actions: [
-                    .optOut(
-                        OptOut(
-                            address: "+8613800000007", memberId: 7, channels: [.sms, .voice],
-                            categories: [.marketing, .survey], source: "keypad"))
-                ])),
+            expected: InboundDecision(kind: .optout, actions: [phoneOptOut(source: "keypad")])),
         Case(
             name: "3 on a marketing call is not the opt-out key", channel: .voice, kind: .dtmf, body: "3",
             facts: InboundFacts(sender: sender, answered: marketingCall), expected: InboundDecision(kind: .dtmf)),
