@@ -18,6 +18,7 @@ enum Schema {
         migrator.registerMigration("v6-cursor-gaps", migrate: cursorGaps)
         migrator.registerMigration("v7-pinned-sends", migrate: pinnedSends)
         migrator.registerMigration("v8-receipt-inbox", migrate: receiptInbox)
+        migrator.registerMigration("v9-message-uid", migrate: messageUID)
         return migrator
     }
 
@@ -137,6 +138,17 @@ enum Schema {
               address_invalid INTEGER NOT NULL,
               received_at INTEGER NOT NULL
             );
+            """)
+    }
+
+    /// A random id per message, chosen once at enqueue: unique across
+    /// databases (row ids and idempotency keys repeat from one to the next)
+    /// and kept by every retry, so an email's Message-ID can be built on it.
+    /// Rows from before get theirs here.
+    private static func messageUID(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE messages ADD COLUMN uid TEXT NOT NULL DEFAULT '';
+            UPDATE messages SET uid = lower(hex(randomblob(16)));
             """)
     }
 
