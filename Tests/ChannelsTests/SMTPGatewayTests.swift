@@ -21,7 +21,9 @@ struct SMTPGatewayTests {
             transport: transport, signer: signer)
     }
 
-    static func message(_ to: String, id: Int64 = 1, uid: String = "0123456789abcdef0123456789abcdef") -> OutboundMessage {
+    static func message(
+        _ to: String, id: Int64 = 1, uid: String = "0123456789abcdef0123456789abcdef"
+    ) -> OutboundMessage {
         OutboundMessage(
             id: id, idempotencyKey: "k\(id)", channel: .email, to: to, content: MessageContent(text: "x", subject: "y"),
             category: .service, uid: uid)
@@ -75,13 +77,16 @@ struct SMTPGatewayTests {
         #expect(Self.decodeWords(Self.header("From", in: stored) ?? "").hasPrefix("鸿福楼会员中心"))
         #expect(Self.header("Message-ID", in: stored) == "<tidings.901.\(uid)@hongfulou.example>")
         // Only the one-click link: nobody reads a mailto: address, so none is offered.
-        let link = "http://127.0.0.1:8080/webhooks/email/mail/unsubscribe?id=901&token=\(signer.token(gateway: "mail", messageId: 901))"
+        let token = signer.token(gateway: "mail", messageId: 901)
+        let link = "http://127.0.0.1:8080/webhooks/email/mail/unsubscribe?id=901&token=\(token)"
         #expect(Self.header("List-Unsubscribe", in: stored) == "<\(link)>")
         #expect(Self.header("List-Unsubscribe-Post", in: stored) == "List-Unsubscribe=One-Click")
         // The same link ends both bodies (quoted-printable: "=" is "=3D", long lines are soft-broken).
         let body = Self.unQuotedPrintable(stored)
         #expect(body.contains("退订 Unsubscribe: \(link)"), "text part")
-        #expect(body.contains("<a href=\"\(link.replacingOccurrences(of: "&", with: "&amp;"))\">退订 Unsubscribe</a>"), "html part")
+        #expect(
+            body.contains("<a href=\"\(link.replacingOccurrences(of: "&", with: "&amp;"))\">退订 Unsubscribe</a>"),
+            "html part")
         #expect(stored.contains("multipart/alternative"))
         #expect(stored.contains("Content-Type: text/plain; charset=UTF-8"))
         #expect(stored.contains("Content-Type: text/html; charset=UTF-8"))
@@ -117,10 +122,14 @@ struct SMTPGatewayTests {
                 return error
             }
         }
-        #expect(await refusal("bounce-550@example.com") == .invalidAddress(reason: "SMTP 550: 5.1.1 <b***@example.com>: mailbox unavailable"))
+        #expect(
+            await refusal("bounce-550@example.com")
+                == .invalidAddress(reason: "SMTP 550: 5.1.1 <b***@example.com>: mailbox unavailable"))
         #expect(await refusal("busy-451@example.com")
             == .transient(reason: "SMTP 451: 4.3.0 <b***@example.com>: mailbox busy, try again later", retryAfter: nil))
-        #expect(await refusal("reject-554@example.com") == .permanent(reason: "SMTP 554: 5.7.1 <r***@example.com>: rejected by policy"))
+        #expect(
+            await refusal("reject-554@example.com")
+                == .permanent(reason: "SMTP 554: 5.7.1 <r***@example.com>: rejected by policy"))
         #expect(peer.messages().isEmpty)
         // The next message on the same (reused) connection is not blamed for the last refusal.
         _ = try await mail.send(Self.message("li@example.com"))
@@ -134,11 +143,14 @@ struct SMTPGatewayTests {
                 kind: .dropped, curlCode: 55, message: "RCPT failed: \(code)", replyCode: code, serverReply: reply))
         }
         #expect(classify(550, "5.7.1 spam rejected") == .permanent(reason: "SMTP 550: 5.7.1 spam rejected"))
-        #expect(classify(554, "5.1.1 no such user here") == .invalidAddress(reason: "SMTP 554: 5.1.1 no such user here"))
+        #expect(
+            classify(554, "5.1.1 no such user here") == .invalidAddress(reason: "SMTP 554: 5.1.1 no such user here"))
         #expect(classify(550, "no such user") == .invalidAddress(reason: "SMTP 550: no such user"))
         #expect(classify(535, "5.7.8 Authentication credentials invalid") == .auth(
             reason: "SMTP 535: 5.7.8 Authentication credentials invalid"))
-        #expect(classify(535, "Authentication credentials invalid") == .auth(reason: "SMTP 535: Authentication credentials invalid"))
+        #expect(
+            classify(535, "Authentication credentials invalid")
+                == .auth(reason: "SMTP 535: Authentication credentials invalid"))
         #expect(classify(421, nil) == .transient(reason: "SMTP 421: RCPT failed: 421", retryAfter: nil))
         #expect(classify(452, "4.2.2 <zhang.wei@qq.com> over quota") == .transient(
             reason: "SMTP 452: 4.2.2 <z***@qq.com> over quota", retryAfter: nil))
@@ -150,12 +162,17 @@ struct SMTPGatewayTests {
         let transport = CurlTransport()
         defer { transport.shutdown() }
         let mail = gateway(peer, transport)
-        let first = try await mail.send(Self.message("li@example.com", id: 7, uid: "aa".padding(toLength: 32, withPad: "0", startingAt: 0)))
-        let retried = try await mail.send(Self.message("li@example.com", id: 7, uid: "aa".padding(toLength: 32, withPad: "0", startingAt: 0)))
-        let otherDatabase = try await mail.send(Self.message("li@example.com", id: 7, uid: "bb".padding(toLength: 32, withPad: "0", startingAt: 0)))
+        let first = try await mail.send(
+            Self.message("li@example.com", id: 7, uid: "aa".padding(toLength: 32, withPad: "0", startingAt: 0)))
+        let retried = try await mail.send(
+            Self.message("li@example.com", id: 7, uid: "aa".padding(toLength: 32, withPad: "0", startingAt: 0)))
+        let otherDatabase = try await mail.send(
+            Self.message("li@example.com", id: 7, uid: "bb".padding(toLength: 32, withPad: "0", startingAt: 0)))
         #expect(first.providerMessageId == retried.providerMessageId)
         #expect(first.providerMessageId != otherDatabase.providerMessageId)
-        #expect(peer.messages().map { Self.header("Message-ID", in: $0) } == [first, retried, otherDatabase].map(\.providerMessageId))
+        #expect(
+            peer.messages().map { Self.header("Message-ID", in: $0) }
+                == [first, retried, otherDatabase].map(\.providerMessageId))
     }
 
     @Test func unsubscribeOverPlainHTTPBeyondLoopbackIsNoOneClick() async throws {
@@ -165,8 +182,12 @@ struct SMTPGatewayTests {
         defer { transport.shutdown() }
         var message = Self.message("li@example.com")
         message.category = .marketing
-        _ = try await gateway(peer, transport, unsubscribeURL: "http://tidings.example.cn/webhooks/email/mail/unsubscribe").send(message)
-        _ = try await gateway(peer, transport, unsubscribeURL: "https://tidings.example.cn/webhooks/email/mail/unsubscribe").send(message)
+        _ = try await gateway(
+            peer, transport, unsubscribeURL: "http://tidings.example.cn/webhooks/email/mail/unsubscribe"
+        ).send(message)
+        _ = try await gateway(
+            peer, transport, unsubscribeURL: "https://tidings.example.cn/webhooks/email/mail/unsubscribe"
+        ).send(message)
         let stored = peer.messages()
         #expect(stored.count == 2)
         #expect(Self.header("List-Unsubscribe", in: stored[0])?.hasPrefix("<http://tidings.example.cn/") == true)

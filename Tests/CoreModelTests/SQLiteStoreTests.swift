@@ -51,7 +51,9 @@ struct SQLiteStoreTests {
             }
             try old.close()
             let store = try SQLiteStore(path: path)
-            let uids = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT uid FROM messages ORDER BY id") }
+            let uids = try await store.pool.read { db in
+                try String.fetchAll(db, sql: "SELECT uid FROM messages ORDER BY id")
+            }
             #expect(uids.count == 2)
             #expect(uids.allSatisfy { $0.wholeMatch(of: /[0-9a-f]{32}/) != nil }, "\(uids)")
             #expect(Set(uids).count == 2)

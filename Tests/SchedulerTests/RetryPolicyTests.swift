@@ -94,14 +94,16 @@ struct RetryPolicyTests {
         var delays: [TimeInterval] = []
         for _ in 0..<100 {
             guard case .retry(let at) = RetryPolicy.mail.decide(
-                attempts: attempts, maxAttempts: 1, retryAfter: nil, expiresAt: nil, firstDue: t0, now: t0, random: &random)
+                    attempts: attempts, maxAttempts: 1, retryAfter: nil, expiresAt: nil, firstDue: t0, now: t0,
+                    random: &random)
             else {
                 Issue.record("attempt \(attempts) did not retry")
                 return
             }
             delays.append(at.timeIntervalSince(t0))
         }
-        #expect(delays.allSatisfy { (delay...(delay * 1.1)).contains($0) }, "\(delays.min() ?? 0)...\(delays.max() ?? 0)")
+        #expect(
+            delays.allSatisfy { (delay...(delay * 1.1)).contains($0) }, "\(delays.min() ?? 0)...\(delays.max() ?? 0)")
         #expect((delays.max() ?? 0) > delay * 1.05, "jitter is used")
     }
 
@@ -110,7 +112,8 @@ struct RetryPolicyTests {
         var random = SeededGenerator(seed: 4)
         let firstDue = t0
         guard case .retry = RetryPolicy.mail.decide(
-            attempts: 7, maxAttempts: 5, retryAfter: nil, expiresAt: nil, firstDue: firstDue, now: t0 + 5 * 3600, random: &random)
+                attempts: 7, maxAttempts: 5, retryAfter: nil, expiresAt: nil, firstDue: firstDue, now: t0 + 5 * 3600,
+                random: &random)
         else {
             Issue.record("a mail retry within the day gave up at max_attempts")
             return
@@ -119,10 +122,12 @@ struct RetryPolicyTests {
         #expect(
             RetryPolicy.mail.decide(
                 attempts: 8, maxAttempts: 5, retryAfter: nil, expiresAt: nil, firstDue: firstDue, now: t0 + 21 * 3600,
-                random: &random) == .giveUp(reason: "gave up after 8 attempts: the next would fall beyond 24h of retries"))
+                random: &random)
+                == .giveUp(reason: "gave up after 8 attempts: the next would fall beyond 24h of retries"))
         // Expiry still applies first.
         guard case .expire = RetryPolicy.mail.decide(
-            attempts: 1, maxAttempts: 5, retryAfter: nil, expiresAt: t0 + 60, firstDue: firstDue, now: t0, random: &random)
+                attempts: 1, maxAttempts: 5, retryAfter: nil, expiresAt: t0 + 60, firstDue: firstDue, now: t0,
+                random: &random)
         else {
             Issue.record("a message expiring in a minute was kept for 5")
             return

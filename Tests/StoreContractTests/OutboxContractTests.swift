@@ -70,7 +70,8 @@ struct OutboxContractTests {
     func aMessageKeepsItsUidAndFirstDueTimeAcrossRetries(_ kind: StoreKind) async throws {
         try await kind.withStore { store, _ in
             _ = try await store.enqueue([Fixture.message("a"), Fixture.message("b")], now: now)
-            let first = try await store.leaseDue(lane: .transactional, limit: 2, owner: "w", leaseUntil: now + 30, now: now)
+            let first = try await store.leaseDue(
+                lane: .transactional, limit: 2, owner: "w", leaseUntil: now + 30, now: now)
             #expect(first.count == 2)
             #expect(first.allSatisfy { $0.uid.wholeMatch(of: /[0-9a-f]{32}/) != nil }, "\(first.map(\.uid))")
             #expect(first[0].uid != first[1].uid)
@@ -78,9 +79,11 @@ struct OutboxContractTests {
             let later = now + 600
             _ = try await store.record(
                 first.map {
-                    MessageEventRequest(messageId: $0.id, event: .transientFailure(reason: "busy", retryAt: later), leaseOwner: "w")
+                    MessageEventRequest(
+                        messageId: $0.id, event: .transientFailure(reason: "busy", retryAt: later), leaseOwner: "w")
                 }, now: now)
-            let again = try await store.leaseDue(lane: .transactional, limit: 2, owner: "w", leaseUntil: later + 30, now: later)
+            let again = try await store.leaseDue(
+                lane: .transactional, limit: 2, owner: "w", leaseUntil: later + 30, now: later)
             #expect(Dictionary(uniqueKeysWithValues: again.map { ($0.id, $0.uid) })
                 == Dictionary(uniqueKeysWithValues: first.map { ($0.id, $0.uid) }))
             #expect(again.allSatisfy { $0.attempts == 2 && $0.notBefore.unixMillis == now.unixMillis })

@@ -32,10 +32,8 @@ public struct SMTPPeer {
         guard let python else { throw PeerError(message: "needs Debian's python3-aiosmtpd (make test installs it)") }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-smtp-\(UUID().uuidString)")
         let port = LocalPorts.block(1)
-        var arguments = [
-            python, repositoryRoot.appendingPathComponent("scripts/smtp/server.py").path, directory.path, String(port), "300",
-            "--tls", security.rawValue,
-        ]
+        let script = repositoryRoot.appendingPathComponent("scripts/smtp/server.py").path
+        var arguments = [python, script, directory.path, String(port), "300", "--tls", security.rawValue]
         if security != .none { arguments += ["--cert", TLSFixtures.certificate, "--key", TLSFixtures.key] }
         if let auth { arguments += ["--auth", auth] }
         let pid = try spawnDetached(arguments)

@@ -242,15 +242,23 @@ struct ConfigLoaderTests {
     @Test func emailRetriesOnTheMailScheduleUnlessConfiguredAndBadSchedulesAreNamed() throws {
         let defaults = try load("").config.dispatch.retry
         #expect(defaults == [.email: .mail], "SMS and the rest keep exponential backoff")
-        let configured = try load("dispatch:\n  retry:\n    email: {delays: [10m, 2h], max_age: 3d}\n    fax: {delays: [5m], max_age: 1h}\n")
-            .config.dispatch.retry
+        let yaml = """
+            dispatch:
+              retry:
+                email: {delays: [10m, 2h], max_age: 3d}
+                fax: {delays: [5m], max_age: 1h}
+            """
+        let configured = try load(yaml).config.dispatch.retry
         #expect(configured[.email]?.schedule == .init(delays: [600, 7200], maxAge: 3 * 86_400))
         #expect(configured[.fax]?.schedule == .init(delays: [300], maxAge: 3600))
         #expect(configured[.sms] == nil)
-        #expect(try load("dispatch:\n  retry:\n    fax: {delays: [5m], max_age: 1h}\n").config.dispatch.retry[.email] == .mail,
+        #expect(
+            try load("dispatch:\n  retry:\n    fax: {delays: [5m], max_age: 1h}\n").config.dispatch.retry[.email]
+                == .mail,
             "a channel not listed keeps its default")
 
-        let delay = try #require(failure("dispatch:\n  retry:\n    email:\n      delays: [5m, soon]\n      max_age: 24h\n"))
+        let delay = try #require(
+            failure("dispatch:\n  retry:\n    email:\n      delays: [5m, soon]\n      max_age: 24h\n"))
         #expect(delay.keyPath == "dispatch.retry.email.delays[1]")
         #expect(delay.message.contains("'soon' is not a duration"))
         let missing = try #require(failure("dispatch:\n  retry:\n    email: {delays: [5m]}\n"))
@@ -300,8 +308,12 @@ struct ConfigLoaderTests {
         #expect(try tls("smtp://relay.example.com:25", "none", credentials: false) == SMTPTLSMode.none)
         let clear = try #require(refusal("smtp://smtp.example.com:25", "none", credentials: true))
         #expect(clear.count == 1)
-        #expect(clear.first?.hasPrefix("gateways[0].options.tls: none would send the credentials (AUTH)") == true, "\(clear)")
-        #expect(refusal("smtp://smtp.example.com:465", "implicit", credentials: true)?.first?.hasPrefix("gateways[0].options.tls:") == true)
+        #expect(
+            clear.first?.hasPrefix("gateways[0].options.tls: none would send the credentials (AUTH)") == true,
+            "\(clear)")
+        #expect(
+            refusal("smtp://smtp.example.com:465", "implicit", credentials: true)?.first?.hasPrefix(
+                "gateways[0].options.tls:") == true)
     }
 
     @Test func marketingMailOverPlainHTTPWarnsThatOneClickIsLost() throws {

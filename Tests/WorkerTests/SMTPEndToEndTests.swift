@@ -116,7 +116,8 @@ struct SMTPEndToEndTests {
         let config = try Self.config(peer)
         let transport = CurlTransport()
         defer { transport.shutdown() }
-        let registry = try GatewayRegistry.build(config: config, transport: transport, signer: WebhookSigner(secret: "s"))
+        let registry = try GatewayRegistry.build(
+            config: config, transport: transport, signer: WebhookSigner(secret: "s"))
         var messageIds: [String] = []
         for _ in 0..<2 {
             let state = try await withMemberStore("member_no,name,email\nE1,李娜,li@example.com\n") { store in

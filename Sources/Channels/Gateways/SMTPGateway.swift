@@ -89,7 +89,8 @@ public struct SMTPGateway: Gateway {
     static func enhancedStatus(_ text: String) -> String? {
         guard let first = text.split(separator: " ").first else { return nil }
         let parts = first.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, ["2", "4", "5"].contains(parts[0]), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) })
+        guard parts.count == 3, ["2", "4", "5"].contains(parts[0]),
+            parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) })
         else { return nil }
         return String(first)
     }
@@ -138,8 +139,12 @@ public struct SMTPGateway: Gateway {
         let request = SMTPRequest(
             url: settings.url, from: settings.fromAddress, recipients: [recipient], headers: headers,
             alternatives: [
-                .init(contentType: "text/plain; charset=UTF-8", data: Array(Self.crlf(text).utf8), encoding: "quoted-printable"),
-                .init(contentType: "text/html; charset=UTF-8", data: Array(Self.crlf(html).utf8), encoding: "quoted-printable"),
+                .init(
+                    contentType: "text/plain; charset=UTF-8", data: Array(Self.crlf(text).utf8),
+                    encoding: "quoted-printable"),
+                .init(
+                    contentType: "text/html; charset=UTF-8", data: Array(Self.crlf(html).utf8),
+                    encoding: "quoted-printable"),
             ],
             attachments: attachments,
             username: settings.username, password: settings.password, tls: settings.tls, timeoutMs: settings.timeoutMs)

@@ -32,16 +32,19 @@ public enum SMTPTLSMode: String, Sendable, CaseIterable {
     public static func resolve(option: String?, url: String, hasCredentials: Bool) -> Result<SMTPTLSMode, Refusal> {
         let scheme = scheme(of: url)
         guard scheme == "smtp" || scheme == "smtps" else {
-            return .failure(Refusal(key: ["url"], message: "an smtp gateway's url is smtp://host[:port] or smtps://host[:port]"))
+            return .failure(
+                Refusal(key: ["url"], message: "an smtp gateway's url is smtp://host[:port] or smtps://host[:port]"))
         }
         guard let option else { return .success(implied(url: url, hasCredentials: hasCredentials)) }
         guard let mode = SMTPTLSMode(rawValue: option.lowercased()) else {
-            return .failure(Refusal(key: ["options", "tls"], message: "must be starttls, implicit or none (found '\(option)')"))
+            return .failure(
+                Refusal(key: ["options", "tls"], message: "must be starttls, implicit or none (found '\(option)')"))
         }
         switch (mode, scheme) {
         case (.implicit, "smtp"):
             return .failure(Refusal(
-                key: ["options", "tls"], message: "implicit TLS needs an smtps:// url (usually port 465); smtp:// takes starttls"))
+                key: ["options", "tls"],
+                message: "implicit TLS needs an smtps:// url (usually port 465); smtp:// takes starttls"))
         case (.starttls, "smtps"), (.none, "smtps"):
             return .failure(Refusal(
                 key: ["options", "tls"], message: "\(mode.rawValue) contradicts the smtps:// url, which is implicit TLS"))

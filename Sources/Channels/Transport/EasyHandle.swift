@@ -192,11 +192,12 @@ final class EasyHandle {
             let refusal = status >= 400 ? smtpReplies.last { $0.first?.hasPrefix(String(status)) == true } : nil
             let reply = refusal.flatMap { Self.replyText($0, code: status) }
             return .failure(TransportError(
-                kind: Self.kind(code), curlCode: Int(code.rawValue), message: message(code), replyCode: status == 0 ? nil : status,
-                serverReply: reply))
+                kind: Self.kind(code), curlCode: Int(code.rawValue), message: message(code),
+                replyCode: status == 0 ? nil : status, serverReply: reply))
         }
         guard code == CURLE_OK else {
-            return .failure(TransportError(kind: Self.kind(code), curlCode: Int(code.rawValue), message: message(code), replyCode: nil))
+            return .failure(TransportError(
+                kind: Self.kind(code), curlCode: Int(code.rawValue), message: message(code), replyCode: nil))
         }
         return .success(.http(OutboundResponse(status: status, rawHeaders: responseHeaders, body: responseBody)))
     }
@@ -261,7 +262,8 @@ private func smtpReplyCallback(
         if handle.smtpReplies.count == 4 { handle.smtpReplies.removeFirst() }
         handle.smtpReplies.append([])
     }
-    if handle.smtpReplies[handle.smtpReplies.count - 1].count < 32 { handle.smtpReplies[handle.smtpReplies.count - 1].append(line) }
+    let last = handle.smtpReplies.count - 1
+    if handle.smtpReplies[last].count < 32 { handle.smtpReplies[last].append(line) }
     let utf8 = Array(line.utf8.prefix(4))
     handle.smtpReplyComplete = utf8.count < 4 || utf8[3] != UInt8(ascii: "-")
     return length

@@ -41,7 +41,8 @@ public struct DispatchConfig: Sendable, Codable {
         failoverAfterUnanswered: [:], retry: [.email: .mail])
 
     public init(
-        leaseSeconds: Double, receiptTimeouts: [Channel: TimeInterval], failoverAfterUnanswered: [Channel: TimeInterval],
+        leaseSeconds: Double, receiptTimeouts: [Channel: TimeInterval],
+        failoverAfterUnanswered: [Channel: TimeInterval],
         retry: [Channel: RetryPolicy]
     ) {
         self.leaseSeconds = leaseSeconds
@@ -68,7 +69,8 @@ public struct DispatchConfig: Sendable, Codable {
         var nested = c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: .retry)
         for (channel, policy) in retry.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             guard let schedule = policy.schedule else { continue }
-            var entry = nested.nestedContainer(keyedBy: ScheduleKeys.self, forKey: AnyCodingKey(stringValue: channel.rawValue))
+            var entry = nested.nestedContainer(
+                keyedBy: ScheduleKeys.self, forKey: AnyCodingKey(stringValue: channel.rawValue))
             try entry.encode(schedule.delays.map { "\(Int($0))s" }, forKey: .delays)
             try entry.encode("\(Int(schedule.maxAge))s", forKey: .maxAge)
         }
@@ -79,13 +81,16 @@ public struct DispatchConfig: Sendable, Codable {
     public func issues(path: [String]) -> [ConfigIssue] {
         var issues: [ConfigIssue] = []
         if leaseSeconds < 10 {
-            issues.append(ConfigIssue(path: path + ["lease_seconds"], message: "must be at least 10 (longer than any send)"))
+            issues.append(
+                ConfigIssue(path: path + ["lease_seconds"], message: "must be at least 10 (longer than any send)"))
         }
         for (channel, policy) in retry.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            guard let schedule = policy.schedule, let first = schedule.delays.first, schedule.maxAge < first else { continue }
-            issues.append(ConfigIssue(
-                path: path + ["retry", channel.rawValue, "max_age"],
-                message: "\(Int(schedule.maxAge)) s is shorter than the first delay (\(Int(first)) s): nothing would be retried"))
+            guard let schedule = policy.schedule, let first = schedule.delays.first, schedule.maxAge < first else {
+                continue
+            }
+            let message = "\(Int(schedule.maxAge)) s is shorter than the first delay (\(Int(first)) s): "
+                + "nothing would be retried"
+            issues.append(ConfigIssue(path: path + ["retry", channel.rawValue, "max_age"], message: message))
         }
         return issues
     }
@@ -104,7 +109,8 @@ public struct DispatchConfig: Sendable, Codable {
             try decoder.rejectUnknownKeys(ScheduleKeys.self)
             let fields = try decoder.container(keyedBy: ScheduleKeys.self)
             guard fields.contains(.delays), fields.contains(.maxAge) else {
-                throw decoder.refuse("a retry schedule needs delays and max_age, e.g. {delays: [5m, 15m, 1h, 4h], max_age: 24h}")
+                throw decoder.refuse(
+                    "a retry schedule needs delays and max_age, e.g. {delays: [5m, 15m, 1h, 4h], max_age: 24h}")
             }
             let delayTexts = try fields.decode([String].self, forKey: .delays)
             var delays: [TimeInterval] = []
@@ -120,7 +126,9 @@ public struct DispatchConfig: Sendable, Codable {
             }
             let ageText = try fields.decode(String.self, forKey: .maxAge)
             guard let maxAge = seconds(of: ageText) else {
-                throw refusal(at: decoder.codingPath + [ScheduleKeys.maxAge], "'\(ageText)' is not a duration like 90s, 30m, 72h or 3d")
+                throw refusal(
+                    at: decoder.codingPath + [ScheduleKeys.maxAge],
+                    "'\(ageText)' is not a duration like 90s, 30m, 72h or 3d")
             }
             result[channel] = RetryPolicy(schedule: .init(delays: delays, maxAge: maxAge))
         }
@@ -130,8 +138,8 @@ public struct DispatchConfig: Sendable, Codable {
     /// As `Decoder.refuse`, for a value deeper than the decoder at hand.
     private static func refusal(at codingPath: [any CodingKey], _ message: String) -> DecodingError {
         let path = codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
-        return .dataCorrupted(.init(
-            codingPath: codingPath, debugDescription: message, underlyingError: ConfigIssue(path: path, message: message)))
+        let issue = ConfigIssue(path: path, message: message)
+        return .dataCorrupted(.init(codingPath: codingPath, debugDescription: message, underlyingError: issue))
     }
 
     /// A channel → duration mapping; a bad channel or duration is refused with its key path.

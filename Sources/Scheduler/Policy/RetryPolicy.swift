@@ -36,7 +36,9 @@ public struct RetryPolicy: Sendable, Hashable {
         }
     }
 
-    public init(base: TimeInterval = 2, cap: TimeInterval = 300, maxRetryAfter: TimeInterval = 3600, schedule: Schedule? = nil) {
+    public init(
+        base: TimeInterval = 2, cap: TimeInterval = 300, maxRetryAfter: TimeInterval = 3600, schedule: Schedule? = nil
+    ) {
         self.base = max(0, base)
         self.cap = max(0, cap)
         self.maxRetryAfter = max(0, maxRetryAfter)
@@ -77,7 +79,8 @@ public struct RetryPolicy: Sendable, Hashable {
         }
         let at = now.addingTimeInterval(delay)
         if let schedule, at > (firstDue ?? now).addingTimeInterval(schedule.maxAge) {
-            return .giveUp(reason: "gave up after \(attempts) attempts: the next would fall beyond \(Self.text(schedule.maxAge)) of retries")
+            let limit = Self.text(schedule.maxAge)
+            return .giveUp(reason: "gave up after \(attempts) attempts: the next would fall beyond \(limit) of retries")
         }
         if let expiresAt, at >= expiresAt {
             return .expire(reason: "expires before the next attempt (\(Int(delay.rounded(.up))) s from now)")

@@ -83,7 +83,8 @@ struct SendCommand: AsyncParsableCommand {
         }
         guard wait, let server else { return }
         let status = try await sendAndWait(
-            id: id, store: store, registry: registry, server: server, transport: transport, retry: config.dispatch.retry)
+            id: id, store: store, registry: registry, server: server, transport: transport,
+            retry: config.dispatch.retry)
         print("message \(id): \(status.status.rawValue)\(status.reason.map { " (\($0))" } ?? "")\(status.gateway.map { " via \($0)" } ?? "")")
         switch status.status {
         case .delivered: return
