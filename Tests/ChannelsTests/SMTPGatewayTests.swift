@@ -130,6 +130,8 @@ struct SMTPGatewayTests {
         #expect(
             await refusal("reject-554@example.com")
                 == .permanent(reason: "SMTP 554: 5.7.1 <r***@example.com>: rejected by policy"))
+        // Refused after the data: curl's own word for it was "Weird server reply".
+        #expect(await refusal("spam-554@example.com") == .permanent(reason: "SMTP 554: 5.6.0 message content rejected"))
         #expect(peer.messages().isEmpty)
         // The next message on the same (reused) connection is not blamed for the last refusal.
         _ = try await mail.send(Self.message("li@example.com"))

@@ -9,6 +9,8 @@ recipients by their local part, like a real mail server would:
   bounce-550@…  550 5.1.1 mailbox unavailable (permanent: the address is bad)
   reject-554@…  554 5.7.1 rejected by policy (permanent, the address may be fine)
   busy-451@…    451 4.3.0 try again later (transient)
+  spam-554@…    accepted as a recipient, then the message refused after DATA
+                (554 5.6.0 content rejected), as a content filter would
 Everything else is accepted. Stops by itself after LIFETIME seconds (default 600).
 
 --tls starttls offers STARTTLS with the given certificate and requires it
@@ -47,6 +49,8 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if any(address.lower().startswith("spam-554") for address in envelope.rcpt_tos):
+            return "554 5.6.0 message content rejected"
         with self.lock:
             self.count += 1
             number = self.count
