@@ -1,4 +1,4 @@
-import Channels
+@testable import Channels
 import CoreModel
 import Foundation
 import TestSupport
@@ -10,12 +10,28 @@ import Testing
 struct SMTPGatewayTests {
     let signer = WebhookSigner(secret: "smtp-test")
 
-    func gateway(_ peer: SMTPPeer, _ transport: CurlTransport) -> SMTPGateway {
+    func gateway(
+        _ peer: SMTPPeer, _ transport: CurlTransport, login: (String, String)? = nil, tls: SMTPTLSMode? = nil,
+        unsubscribeURL: String = "http://127.0.0.1:8080/webhooks/email/mail/unsubscribe"
+    ) -> SMTPGateway {
         SMTPGateway(
             settings: .init(
                 name: "mail", url: peer.url, fromAddress: "news@hongfulou.example", fromName: "鸿福楼会员中心",
-                unsubscribeURL: "http://127.0.0.1:8080/webhooks/email/mail/unsubscribe"),
+                unsubscribeURL: unsubscribeURL, username: login?.0, password: login?.1, tls: tls),
             transport: transport, signer: signer)
+    }
+
+    static func message(
+        _ to: String, id: Int64 = 1, uid: String = "0123456789abcdef0123456789abcdef"
+    ) -> OutboundMessage {
+        OutboundMessage(
+            id: id, idempotencyKey: "k\(id)", channel: .email, to: to, content: MessageContent(text: "x", subject: "y"),
+            category: .service, uid: uid)
+    }
+
+    /// A transport that trusts the test CA for the loopback peers, as a gateway's `ca_file` does.
+    static func trustingTransport() -> CurlTransport {
+        CurlTransport(policy: .init(caFiles: ["127.0.0.1": TLSFixtures.caFile]))
     }
 
     /// Unfolds a header and decodes its RFC 2047 words (independently of the adapter).
@@ -47,10 +63,11 @@ struct SMTPGatewayTests {
         let content = MessageContent(
             text: "王先生您好：\n冬至家宴套餐八折。\n回复T退订", subject: subject,
             html: "<p>王先生您好：</p><p><b>冬至家宴</b>套餐八折。</p>")
+        let uid = "5f0c2a9e7d3b41c8a6e2f1d0b9c8a7e6"
         let submission = try await gateway(peer, transport).send(OutboundMessage(
             id: 901, idempotencyKey: "campaign:winter:901:email", channel: .email, to: "wang.wei@example.com", content: content,
-            category: .marketing))
-        #expect(submission.providerMessageId == "<tidings.901@hongfulou.example>")
+            category: .marketing, uid: uid))
+        #expect(submission.providerMessageId == "<tidings.901.\(uid)@hongfulou.example>")
         let stored = try #require(peer.messages().first)
 
         let rawSubject = try #require(Self.header("Subject", in: stored))
@@ -58,11 +75,18 @@ struct SMTPGatewayTests {
         #expect(!rawSubject.contains("鸿"), "no raw UTF-8 in the header")
         #expect(Self.decodeWords(rawSubject) == subject)
         #expect(Self.decodeWords(Self.header("From", in: stored) ?? "").hasPrefix("鸿福楼会员中心"))
-        #expect(Self.header("Message-ID", in: stored) == "<tidings.901@hongfulou.example>")
-        let unsubscribe = try #require(Self.header("List-Unsubscribe", in: stored))
-        #expect(unsubscribe.contains("<http://127.0.0.1:8080/webhooks/email/mail/unsubscribe?id=901&token=\(signer.token(gateway: "mail", messageId: 901))>"))
-        #expect(unsubscribe.contains("<mailto:news@hongfulou.example?subject=unsubscribe-901>"))
+        #expect(Self.header("Message-ID", in: stored) == "<tidings.901.\(uid)@hongfulou.example>")
+        // Only the one-click link: nobody reads a mailto: address, so none is offered.
+        let token = signer.token(gateway: "mail", messageId: 901)
+        let link = "http://127.0.0.1:8080/webhooks/email/mail/unsubscribe?id=901&token=\(token)"
+        #expect(Self.header("List-Unsubscribe", in: stored) == "<\(link)>")
         #expect(Self.header("List-Unsubscribe-Post", in: stored) == "List-Unsubscribe=One-Click")
+        // The same link ends both bodies (quoted-printable: "=" is "=3D", long lines are soft-broken).
+        let body = Self.unQuotedPrintable(stored)
+        #expect(body.contains("退订 Unsubscribe: \(link)"), "text part")
+        #expect(
+            body.contains("<a href=\"\(link.replacingOccurrences(of: "&", with: "&amp;"))\">退订 Unsubscribe</a>"),
+            "html part")
         #expect(stored.contains("multipart/alternative"))
         #expect(stored.contains("Content-Type: text/plain; charset=UTF-8"))
         #expect(stored.contains("Content-Type: text/html; charset=UTF-8"))
@@ -82,30 +106,115 @@ struct SMTPGatewayTests {
         #expect(Self.header("List-Unsubscribe", in: stored) == nil)
     }
 
-    @Test func unknownMailboxIsAnInvalidAddressAndBusyIsTransient() async throws {
+    /// The server's own reply is the reason, the recipient's address in it masked.
+    @Test func refusalsAreClassifiedByReplyAndKeepTheServersText() async throws {
         let peer = try SMTPPeer.start()
         defer { peer.stop() }
         let transport = CurlTransport()
         defer { transport.shutdown() }
         let mail = gateway(peer, transport)
-        func message(_ to: String) -> OutboundMessage {
-            OutboundMessage(id: 1, idempotencyKey: "k", channel: .email, to: to, content: MessageContent(text: "x", subject: "y"), category: .service)
+        func refusal(_ to: String) async -> GatewayError? {
+            do {
+                _ = try await mail.send(Self.message(to))
+                Issue.record("\(to) was accepted")
+                return nil
+            } catch {
+                return error
+            }
         }
-        do {
-            _ = try await mail.send(message("bounce-550@example.com"))
-            Issue.record("550 was accepted")
-        } catch {
-            guard case .invalidAddress(let reason) = error else { Issue.record("550 gave \(error)"); return }
-            #expect(reason.contains("550"))
-        }
-        do {
-            _ = try await mail.send(message("busy-451@example.com"))
-            Issue.record("451 was accepted")
-        } catch {
-            guard case .transient(let reason, _) = error else { Issue.record("451 gave \(error)"); return }
-            #expect(reason.contains("451"))
-        }
+        #expect(
+            await refusal("bounce-550@example.com")
+                == .invalidAddress(reason: "SMTP 550: 5.1.1 <b***@example.com>: mailbox unavailable"))
+        #expect(await refusal("busy-451@example.com")
+            == .transient(reason: "SMTP 451: 4.3.0 <b***@example.com>: mailbox busy, try again later", retryAfter: nil))
+        #expect(
+            await refusal("reject-554@example.com")
+                == .permanent(reason: "SMTP 554: 5.7.1 <r***@example.com>: rejected by policy"))
+        // Refused after the data: curl's own word for it was "Weird server reply".
+        #expect(await refusal("spam-554@example.com") == .permanent(reason: "SMTP 554: 5.6.0 message content rejected"))
         #expect(peer.messages().isEmpty)
+        // The next message on the same (reused) connection is not blamed for the last refusal.
+        _ = try await mail.send(Self.message("li@example.com"))
+        #expect(peer.messages().count == 1)
+    }
+
+    /// Without enhanced status codes, the reply code decides; with one, 5.1.x is the address and 5.7.x policy.
+    @Test func classifiesByEnhancedStatusWhereTheServerGivesOne() {
+        func classify(_ code: Int, _ reply: String?) -> GatewayError {
+            SMTPGateway.classify(TransportError(
+                kind: .dropped, curlCode: 55, message: "RCPT failed: \(code)", replyCode: code, serverReply: reply))
+        }
+        #expect(classify(550, "5.7.1 spam rejected") == .permanent(reason: "SMTP 550: 5.7.1 spam rejected"))
+        #expect(
+            classify(554, "5.1.1 no such user here") == .invalidAddress(reason: "SMTP 554: 5.1.1 no such user here"))
+        #expect(classify(550, "no such user") == .invalidAddress(reason: "SMTP 550: no such user"))
+        #expect(classify(535, "5.7.8 Authentication credentials invalid") == .auth(
+            reason: "SMTP 535: 5.7.8 Authentication credentials invalid"))
+        #expect(
+            classify(535, "Authentication credentials invalid")
+                == .auth(reason: "SMTP 535: Authentication credentials invalid"))
+        #expect(classify(421, nil) == .transient(reason: "SMTP 421: RCPT failed: 421", retryAfter: nil))
+        #expect(classify(452, "4.2.2 <zhang.wei@qq.com> over quota") == .transient(
+            reason: "SMTP 452: 4.2.2 <z***@qq.com> over quota", retryAfter: nil))
+    }
+
+    @Test func messageIdIsTheRowsUidSoRetriesKeepItAndDatabasesDoNotShareIt() async throws {
+        let peer = try SMTPPeer.start()
+        defer { peer.stop() }
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        let mail = gateway(peer, transport)
+        let first = try await mail.send(
+            Self.message("li@example.com", id: 7, uid: "aa".padding(toLength: 32, withPad: "0", startingAt: 0)))
+        let retried = try await mail.send(
+            Self.message("li@example.com", id: 7, uid: "aa".padding(toLength: 32, withPad: "0", startingAt: 0)))
+        let otherDatabase = try await mail.send(
+            Self.message("li@example.com", id: 7, uid: "bb".padding(toLength: 32, withPad: "0", startingAt: 0)))
+        #expect(first.providerMessageId == retried.providerMessageId)
+        #expect(first.providerMessageId != otherDatabase.providerMessageId)
+        #expect(
+            peer.messages().map { Self.header("Message-ID", in: $0) }
+                == [first, retried, otherDatabase].map(\.providerMessageId))
+    }
+
+    @Test func unsubscribeOverPlainHTTPBeyondLoopbackIsNoOneClick() async throws {
+        let peer = try SMTPPeer.start()
+        defer { peer.stop() }
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        var message = Self.message("li@example.com")
+        message.category = .marketing
+        _ = try await gateway(
+            peer, transport, unsubscribeURL: "http://tidings.example.cn/webhooks/email/mail/unsubscribe"
+        ).send(message)
+        _ = try await gateway(
+            peer, transport, unsubscribeURL: "https://tidings.example.cn/webhooks/email/mail/unsubscribe"
+        ).send(message)
+        let stored = peer.messages()
+        #expect(stored.count == 2)
+        #expect(Self.header("List-Unsubscribe", in: stored[0])?.hasPrefix("<http://tidings.example.cn/") == true)
+        #expect(Self.header("List-Unsubscribe-Post", in: stored[0]) == nil)
+        #expect(Self.header("List-Unsubscribe", in: stored[1])?.hasPrefix("<https://tidings.example.cn/") == true)
+        #expect(Self.header("List-Unsubscribe-Post", in: stored[1]) == "List-Unsubscribe=One-Click")
+    }
+
+    /// Decodes quoted-printable soft breaks and =XX bytes of a whole raw message (good enough to search it).
+    static func unQuotedPrintable(_ raw: String) -> String {
+        var bytes: [UInt8] = []
+        let source = Array(raw.replacingOccurrences(of: "=\r\n", with: "").utf8)
+        var index = 0
+        while index < source.count {
+            if source[index] == UInt8(ascii: "="), index + 2 < source.count,
+                let value = UInt8(String(decoding: source[(index + 1)...(index + 2)], as: UTF8.self), radix: 16)
+            {
+                bytes.append(value)
+                index += 3
+            } else {
+                bytes.append(source[index])
+                index += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     @Test func encodedWordsKeepWholeCharactersAndShortLines() {

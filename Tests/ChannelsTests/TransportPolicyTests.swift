@@ -68,7 +68,7 @@ import TestSupport
             _ = try await plain.send(request)
             Issue.record("a certificate from an unknown CA was accepted")
         } catch {
-            #expect(error.kind == .protocolError, "\(error)")
+            #expect(error.kind == .tls, "\(error)")
             #expect(error.message.lowercased().contains("certificate") || error.message.contains("SSL"), "\(error.message)")
         }
     }

@@ -1,5 +1,6 @@
 @testable import CoreModel
 import GRDB
+import TestSupport
 import Foundation
 import Testing
 
@@ -27,9 +28,36 @@ struct SQLiteStoreTests {
             #expect(
                 applied == [
                     "v1-records", "v1-outbox", "v2-outbox-partial-indexes", "v3-message-binding", "v4-automations",
-                    "v5-message-purpose", "v6-cursor-gaps", "v7-pinned-sends", "v8-receipt-inbox",
-                    "v9-consent-ledger",
+                    "v5-message-purpose", "v6-cursor-gaps", "v7-pinned-sends", "v8-receipt-inbox", "v9-message-uid",
+                    "v10-consent-ledger",
                 ])
+        }
+    }
+
+    /// Messages queued before uids existed get one each on upgrade (a retry's Message-ID needs it).
+    @Test func messagesFromBeforeUidsGetOneEach() async throws {
+        try await withTemporaryDirectory("tidings-test") { directory in
+            let path = directory.appendingPathComponent("old.sqlite").path
+            let old = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(old, upTo: "v8-receipt-inbox")
+            try await old.write { db in
+                for key in ["a", "b"] {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO messages (idempotency_key, channel, lane, category, address, payload, not_before,
+                              next_attempt_at, status, created_at, updated_at)
+                            VALUES (?, 'email', 'transactional', 'service', 'li@example.com', '{}', 0, 0, 'retrying', 0, 0)
+                            """, arguments: [key])
+                }
+            }
+            try old.close()
+            let store = try SQLiteStore(path: path)
+            let uids = try await store.pool.read { db in
+                try String.fetchAll(db, sql: "SELECT uid FROM messages ORDER BY id")
+            }
+            #expect(uids.count == 2)
+            #expect(uids.allSatisfy { $0.wholeMatch(of: /[0-9a-f]{32}/) != nil }, "\(uids)")
+            #expect(Set(uids).count == 2)
         }
     }
 }

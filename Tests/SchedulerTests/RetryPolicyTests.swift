@@ -86,4 +86,64 @@ struct RetryPolicyTests {
         }
         #expect(outcomes == ["retry", "expire"])
     }
+
+    /// The mail schedule, table-driven: attempt n waits delays[n-1] (the last repeats) plus at most 10 %.
+    @Test(arguments: [(1, 300.0), (2, 900), (3, 3600), (4, 14_400), (5, 14_400), (9, 14_400)])
+    func mailScheduleWaitsItsDelayPlusAtMostATenthMore(attempts: Int, delay: TimeInterval) {
+        var random = SeededGenerator(seed: 3)
+        var delays: [TimeInterval] = []
+        for _ in 0..<100 {
+            guard case .retry(let at) = RetryPolicy.mail.decide(
+                    attempts: attempts, maxAttempts: 1, retryAfter: nil, expiresAt: nil, firstDue: t0, now: t0,
+                    random: &random)
+            else {
+                Issue.record("attempt \(attempts) did not retry")
+                return
+            }
+            delays.append(at.timeIntervalSince(t0))
+        }
+        #expect(
+            delays.allSatisfy { (delay...(delay * 1.1)).contains($0) }, "\(delays.min() ?? 0)...\(delays.max() ?? 0)")
+        #expect((delays.max() ?? 0) > delay * 1.05, "jitter is used")
+    }
+
+    /// A schedule is bounded by age, not by the message's max_attempts.
+    @Test func mailScheduleStopsAtMaxAgeNotAtMaxAttempts() {
+        var random = SeededGenerator(seed: 4)
+        let firstDue = t0
+        guard case .retry = RetryPolicy.mail.decide(
+                attempts: 7, maxAttempts: 5, retryAfter: nil, expiresAt: nil, firstDue: firstDue, now: t0 + 5 * 3600,
+                random: &random)
+        else {
+            Issue.record("a mail retry within the day gave up at max_attempts")
+            return
+        }
+        // 21 h in, the next 4 h delay would end past 24 h.
+        #expect(
+            RetryPolicy.mail.decide(
+                attempts: 8, maxAttempts: 5, retryAfter: nil, expiresAt: nil, firstDue: firstDue, now: t0 + 21 * 3600,
+                random: &random)
+                == .giveUp(reason: "gave up after 8 attempts: the next would fall beyond 24h of retries"))
+        // Expiry still applies first.
+        guard case .expire = RetryPolicy.mail.decide(
+                attempts: 1, maxAttempts: 5, retryAfter: nil, expiresAt: t0 + 60, firstDue: firstDue, now: t0,
+                random: &random)
+        else {
+            Issue.record("a message expiring in a minute was kept for 5")
+            return
+        }
+        // A server's own retry time is used as given, as for backoff.
+        #expect(RetryPolicy.mail.decide(
+            attempts: 1, maxAttempts: 5, retryAfter: 30, expiresAt: nil, firstDue: firstDue, now: t0, random: &random)
+            == .retry(at: t0 + 30))
+    }
+
+    @Test func theDefaultPolicyStaysBackoffForSMSAndEmailGetsTheMailSchedule() {
+        let settings = DispatchSettings(owner: "t")
+        #expect(settings.retryPolicy(for: .sms) == RetryPolicy())
+        #expect(settings.retryPolicy(for: .voice) == RetryPolicy())
+        #expect(settings.retryPolicy(for: .email) == .mail)
+        #expect(RetryPolicy.mail.schedule?.delays == [300, 900, 3600, 14_400])
+        #expect(RetryPolicy.mail.schedule?.maxAge == 86_400)
+    }
 }

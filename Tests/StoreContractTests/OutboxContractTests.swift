@@ -64,6 +64,32 @@ struct OutboxContractTests {
         }
     }
 
+    /// A message's uid is random (unique across databases, unlike ids and keys), and
+    /// every lease of it returns the same one and its first due time, for a retry's Message-ID and schedule.
+    @Test(arguments: StoreKind.allCases)
+    func aMessageKeepsItsUidAndFirstDueTimeAcrossRetries(_ kind: StoreKind) async throws {
+        try await kind.withStore { store, _ in
+            _ = try await store.enqueue([Fixture.message("a"), Fixture.message("b")], now: now)
+            let first = try await store.leaseDue(
+                lane: .transactional, limit: 2, owner: "w", leaseUntil: now + 30, now: now)
+            #expect(first.count == 2)
+            #expect(first.allSatisfy { $0.uid.wholeMatch(of: /[0-9a-f]{32}/) != nil }, "\(first.map(\.uid))")
+            #expect(first[0].uid != first[1].uid)
+            #expect(first.allSatisfy { $0.notBefore.unixMillis == now.unixMillis })
+            let later = now + 600
+            _ = try await store.record(
+                first.map {
+                    MessageEventRequest(
+                        messageId: $0.id, event: .transientFailure(reason: "busy", retryAt: later), leaseOwner: "w")
+                }, now: now)
+            let again = try await store.leaseDue(
+                lane: .transactional, limit: 2, owner: "w", leaseUntil: later + 30, now: later)
+            #expect(Dictionary(uniqueKeysWithValues: again.map { ($0.id, $0.uid) })
+                == Dictionary(uniqueKeysWithValues: first.map { ($0.id, $0.uid) }))
+            #expect(again.allSatisfy { $0.attempts == 2 && $0.notBefore.unixMillis == now.unixMillis })
+        }
+    }
+
     /// Each lane is leased on its own, so the dispatcher can give each its share.
     @Test(arguments: StoreKind.allCases)
     func lanesAreCountedAndLeasedApart(_ kind: StoreKind) async throws {

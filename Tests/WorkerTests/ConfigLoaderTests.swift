@@ -238,4 +238,94 @@ struct ConfigLoaderTests {
             }
         }
     }
+
+    @Test func emailRetriesOnTheMailScheduleUnlessConfiguredAndBadSchedulesAreNamed() throws {
+        let defaults = try load("").config.dispatch.retry
+        #expect(defaults == [.email: .mail], "SMS and the rest keep exponential backoff")
+        let yaml = """
+            dispatch:
+              retry:
+                email: {delays: [10m, 2h], max_age: 3d}
+                fax: {delays: [5m], max_age: 1h}
+            """
+        let configured = try load(yaml).config.dispatch.retry
+        #expect(configured[.email]?.schedule == .init(delays: [600, 7200], maxAge: 3 * 86_400))
+        #expect(configured[.fax]?.schedule == .init(delays: [300], maxAge: 3600))
+        #expect(configured[.sms] == nil)
+        #expect(
+            try load("dispatch:\n  retry:\n    fax: {delays: [5m], max_age: 1h}\n").config.dispatch.retry[.email]
+                == .mail,
+            "a channel not listed keeps its default")
+
+        let delay = try #require(
+            failure("dispatch:\n  retry:\n    email:\n      delays: [5m, soon]\n      max_age: 24h\n"))
+        #expect(delay.keyPath == "dispatch.retry.email.delays[1]")
+        #expect(delay.message.contains("'soon' is not a duration"))
+        let missing = try #require(failure("dispatch:\n  retry:\n    email: {delays: [5m]}\n"))
+        #expect(missing.keyPath == "dispatch.retry.email")
+        #expect(missing.message.contains("needs delays and max_age"))
+        let unknown = try #require(failure("dispatch:\n  retry:\n    email: {delays: [5m], max_age: 1h, jitter: 2}\n"))
+        #expect(unknown.keyPath == "dispatch.retry.email.jitter")
+        let channel = try #require(failure("dispatch:\n  retry:\n    pigeon: {delays: [5m], max_age: 1h}\n"))
+        #expect(channel.keyPath == "dispatch.retry.pigeon")
+        let useless = try #require(failure("dispatch:\n  retry:\n    email: {delays: [1h], max_age: 30m}\n"))
+        #expect(useless.keyPath == "dispatch.retry.email.max_age")
+        #expect(useless.message.contains("nothing would be retried"))
+    }
+
+    /// `options.tls` of an smtp gateway: checked against its url and credentials, by key path.
+    @Test func smtpTLSIsCheckedWhenTheGatewaysAreBuilt() throws {
+        func build(_ url: String, tls: String?, credentials: Bool) throws -> GatewayRegistry {
+            let config = try load("""
+                gateways:
+                  - name: mail
+                    kind: smtp
+                    channels: [email]
+                    url: \(url)
+                \(credentials ? "    credentials: {username: MAIL_USER, password: MAIL_PASSWORD}" : "")
+                    options: {from: news@hongfulou.example\(tls.map { ", tls: \($0)" } ?? "")}
+                """, environment: ["MAIL_USER": "news", "MAIL_PASSWORD": "pw"]).config
+            let transport = CurlTransport()
+            defer { transport.shutdown() }
+            return try GatewayRegistry.build(config: config, transport: transport, signer: WebhookSigner(secret: "s"))
+        }
+        func tls(_ url: String, _ option: String?, credentials: Bool) throws -> SMTPTLSMode? {
+            (try build(url, tls: option, credentials: credentials).gateways["mail"] as? SMTPGateway)?.settings.tls
+        }
+        func refusal(_ url: String, _ option: String?, credentials: Bool) -> [String]? {
+            do {
+                _ = try build(url, tls: option, credentials: credentials)
+                return nil
+            } catch let error as GatewayRegistry.BuildError {
+                return error.issues.map { "\($0.keyPath): \($0.message)" }
+            } catch {
+                return ["\(error)"]
+            }
+        }
+        #expect(try tls("smtp://smtp.example.com:587", nil, credentials: true) == .starttls)
+        #expect(try tls("smtps://smtp.example.com:465", nil, credentials: true) == .implicit)
+        #expect(try tls("smtp://127.0.0.1:25", nil, credentials: false) == SMTPTLSMode.none)
+        #expect(try tls("smtp://relay.example.com:25", "none", credentials: false) == SMTPTLSMode.none)
+        let clear = try #require(refusal("smtp://smtp.example.com:25", "none", credentials: true))
+        #expect(clear.count == 1)
+        #expect(
+            clear.first?.hasPrefix("gateways[0].options.tls: none would send the credentials (AUTH)") == true,
+            "\(clear)")
+        #expect(
+            refusal("smtp://smtp.example.com:465", "implicit", credentials: true)?.first?.hasPrefix(
+                "gateways[0].options.tls:") == true)
+    }
+
+    @Test func marketingMailOverPlainHTTPWarnsThatOneClickIsLost() throws {
+        let mail = """
+            gateways:
+              - {name: mail, kind: smtp, channels: [email], url: "smtp://smtp.example.com:587", options: {from: news@hongfulou.example}}
+            server: {public_url: "%@"}
+            """
+        let plain = try load(mail.replacingOccurrences(of: "%@", with: "http://tidings.example.cn"))
+        let warning = try #require(plain.warnings.first { $0.keyPath == "server.public_url" })
+        #expect(warning.message.contains("without one-click"), "\(warning.message)")
+        let secure = try load(mail.replacingOccurrences(of: "%@", with: "https://tidings.example.cn"))
+        #expect(!secure.warnings.contains { $0.keyPath == "server.public_url" })
+    }
 }

@@ -30,7 +30,7 @@ public enum GatewayKind: String, Sendable, Codable, CaseIterable {
         case .kannel: ["from", "smsc", "method"]
         case .aliyun: ["sign_name", "template", "region", "batch_size"]
         case .twilio: ["from"]
-        case .smtp: ["from", "from_name", "fax_domain"]
+        case .smtp: ["from", "from_name", "fax_domain", "tls"]
         case .http, .simulator: nil
         }
     }

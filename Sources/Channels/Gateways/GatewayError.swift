@@ -35,6 +35,9 @@ public enum GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         case .refusedByPolicy: .permanent(reason: error.message)
         case .timeout, .dropped: .unanswered(reason: error.description)
         case .connect, .protocolError, .other: .transient(reason: error.description, retryAfter: nil)
+        // Nothing went out; a certificate or a missing STARTTLS rarely fixes
+        // itself, but retrying later (and failing over now) loses nothing.
+        case .tls: .transient(reason: "TLS: \(error.description)", retryAfter: nil)
         case .cancelled: .unanswered(reason: "cut while in flight (the send was cancelled): it may have gone out")
         case .cancelledUnsent: .transient(reason: "cut before it was sent (the send was cancelled)", retryAfter: nil)
         }

@@ -187,13 +187,30 @@ public struct GatewayRegistry: Sendable {
                     issues.append(.init(path: path + ["options", "from"], message: message))
                     continue
                 }
+                // Credentials are optional (a relay may take mail unauthenticated), but
+                // both or neither, and a named environment variable must be set.
+                let credentialKeys = ["username", "password"].filter { settings.credentials[$0] != nil }
+                if credentialKeys.count == 1 {
+                    let message = "smtp gateway needs credentials.username and credentials.password together"
+                    issues.append(.init(path: path + ["credentials"], message: message))
+                    continue
+                }
+                let login = credentialKeys.isEmpty ? nil : (secret("username"), secret("password"))
+                let hasCredentials = login != nil
+                let tls: SMTPTLSMode
+                switch SMTPTLSMode.resolve(option: option("tls"), url: url, hasCredentials: hasCredentials) {
+                case .success(let mode): tls = mode
+                case .failure(let refusal):
+                    issues.append(.init(path: path + refusal.key, message: refusal.message))
+                    continue
+                }
+                if let login, login.0 == nil || login.1 == nil { continue }
                 built.append(SMTPGateway(
                     settings: .init(
                         name: settings.name, url: url, fromAddress: fromAddress,
                         fromName: option("from_name") ?? brand.name,
                         unsubscribeURL: "\(callbackBase)/webhooks/email/\(settings.name)/unsubscribe",
-                        username: settings.credentials["username"]?.value,
-                        password: settings.credentials["password"]?.value,
+                        username: login?.0, password: login?.1, tls: tls,
                         timeoutMs: settings.timeoutMs, faxDomain: option("fax_domain")),
                     transport: transport, signer: signer,
                     channels: Set(settings.channels).intersection([.email, .fax])))

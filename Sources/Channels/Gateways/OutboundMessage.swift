@@ -11,10 +11,13 @@ public struct OutboundMessage: Sendable {
     public var content: MessageContent
     /// Marketing messages get List-Unsubscribe headers and opt-out text checks.
     public var category: ConsentCategory
+    /// The outbox row's random id (32 hex digits), unique across databases
+    /// and the same on every attempt: email's Message-ID is built on it.
+    public var uid: String
 
     public init(
         id: Int64, idempotencyKey: String, channel: Channel, to: String, content: MessageContent,
-        category: ConsentCategory
+        category: ConsentCategory, uid: String = OutboundMessage.randomUID()
     ) {
         self.id = id
         self.idempotencyKey = idempotencyKey
@@ -22,5 +25,14 @@ public struct OutboundMessage: Sendable {
         self.to = to
         self.content = content
         self.category = category
+        self.uid = uid
+    }
+
+    /// A fresh uid, for a message that has no outbox row (benchmarks, tests).
+    public static func randomUID() -> String {
+        (0..<2).map { _ in
+            let hex = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
     }
 }

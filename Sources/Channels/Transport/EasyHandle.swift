@@ -11,6 +11,13 @@ final class EasyHandle {
     var responseBody: [UInt8] = []
     var responseHeaders: [UInt8] = []
     var isSMTP = false
+    /// The server's latest SMTP replies, each as its lines ("451-…", "451 …"),
+    /// and whether the last one's final line came (a new reply then starts).
+    var smtpReplies: [[String]] = []
+    var smtpReplyComplete = true
+    /// curl's detail for a failed transfer (CURLOPT_ERRORBUFFER): which
+    /// certificate check failed, "STARTTLS not supported."…
+    private let errorBuffer: UnsafeMutablePointer<CChar>
 
     enum TransferOutcome {
         case http(OutboundResponse)
@@ -20,11 +27,14 @@ final class EasyHandle {
     init?() {
         guard let raw = curl_easy_init() else { return nil }
         self.raw = raw
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
     }
 
     deinit {
         releaseAttachments()
         curl_easy_cleanup(raw)
+        errorBuffer.deallocate()
     }
 
     /// Clears the previous transfer so the handle (and its connection) can be reused.
@@ -34,6 +44,9 @@ final class EasyHandle {
         responseBody.removeAll(keepingCapacity: true)
         responseHeaders.removeAll(keepingCapacity: true)
         isSMTP = false
+        smtpReplies.removeAll()
+        smtpReplyComplete = true
+        errorBuffer[0] = 0
     }
 
     private func releaseAttachments() {
@@ -90,7 +103,24 @@ final class EasyHandle {
         isSMTP = true
         commonOptions(timeoutMs: request.timeoutMs, connectTimeoutMs: min(request.timeoutMs, 5000))
         _ = tidings_easy_setopt_string(raw, CURLOPT_URL, request.url)
-        _ = tidings_easy_setopt_string(raw, CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+        // The scheme must match the mode: an smtp:// url with `implicit` would
+        // otherwise go out in clear. CURLUSESSL_ALL makes a server without
+        // STARTTLS a failure (CURLE_USE_SSL_FAILED) before AUTH or MAIL.
+        switch request.tls {
+        case .implicit:
+            _ = tidings_easy_setopt_string(raw, CURLOPT_PROTOCOLS_STR, "smtps")
+            _ = tidings_easy_setopt_long(raw, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
+        case .starttls:
+            _ = tidings_easy_setopt_string(raw, CURLOPT_PROTOCOLS_STR, "smtp")
+            _ = tidings_easy_setopt_long(raw, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
+        case .none:
+            _ = tidings_easy_setopt_string(raw, CURLOPT_PROTOCOLS_STR, "smtp")
+            _ = tidings_easy_setopt_long(raw, CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
+        }
+        // curl hands every server reply line of SMTP to the header callback:
+        // the failing reply's text becomes the reason, not curl's summary of it.
+        _ = tidings_easy_setopt_data_callback(raw, CURLOPT_HEADERFUNCTION, smtpReplyCallback)
+        _ = tidings_easy_setopt_pointer(raw, CURLOPT_HEADERDATA, Unmanaged.passUnretained(self).toOpaque())
         _ = tidings_easy_setopt_string(raw, CURLOPT_MAIL_FROM, "<\(request.from)>")
         var recipients: UnsafeMutablePointer<curl_slist>?
         for recipient in request.recipients { recipients = curl_slist_append(recipients, "<\(recipient)>") }
@@ -140,6 +170,11 @@ final class EasyHandle {
         _ = tidings_easy_setopt_long(raw, CURLOPT_TIMEOUT_MS, timeoutMs)
         _ = tidings_easy_setopt_long(raw, CURLOPT_CONNECTTIMEOUT_MS, connectTimeoutMs)
         _ = tidings_easy_setopt_long(raw, CURLOPT_TCP_NODELAY, 1)
+        // curl's defaults, stated: peer and host name are always verified.
+        _ = tidings_easy_setopt_long(raw, CURLOPT_SSL_VERIFYPEER, 1)
+        _ = tidings_easy_setopt_long(raw, CURLOPT_SSL_VERIFYHOST, 2)
+        errorBuffer[0] = 0
+        _ = tidings_easy_setopt_pointer(raw, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer))
         _ = tidings_easy_setopt_data_callback(raw, CURLOPT_WRITEFUNCTION, writeCallback)
         _ = tidings_easy_setopt_pointer(raw, CURLOPT_WRITEDATA, Unmanaged.passUnretained(self).toOpaque())
         _ = tidings_easy_setopt_pointer(raw, CURLOPT_PRIVATE, Unmanaged.passUnretained(self).toOpaque())
@@ -151,10 +186,18 @@ final class EasyHandle {
         _ = tidings_easy_getinfo_long(raw, CURLINFO_RESPONSE_CODE, &status)
         if isSMTP {
             if code == CURLE_OK { return .success(.smtp(SMTPResponse(code: status == 0 ? 250 : status))) }
-            return .failure(TransportError(kind: Self.kind(code), curlCode: Int(code.rawValue), message: Self.message(code), replyCode: status == 0 ? nil : status))
+            // Only a refusal's text explains the failure: after "250 … STARTTLS
+            // missing" or a certificate error, curl's own detail does. The refusal
+            // is the last reply with curl's code (curl's QUIT may have come after it).
+            let refusal = status >= 400 ? smtpReplies.last { $0.first?.hasPrefix(String(status)) == true } : nil
+            let reply = refusal.flatMap { Self.replyText($0, code: status) }
+            return .failure(TransportError(
+                kind: Self.kind(code), curlCode: Int(code.rawValue), message: message(code),
+                replyCode: status == 0 ? nil : status, serverReply: reply))
         }
         guard code == CURLE_OK else {
-            return .failure(TransportError(kind: Self.kind(code), curlCode: Int(code.rawValue), message: Self.message(code), replyCode: nil))
+            return .failure(TransportError(
+                kind: Self.kind(code), curlCode: Int(code.rawValue), message: message(code), replyCode: nil))
         }
         return .success(.http(OutboundResponse(status: status, rawHeaders: responseHeaders, body: responseBody)))
     }
@@ -165,13 +208,31 @@ final class EasyHandle {
         case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING: .dropped
         case CURLE_OPERATION_TIMEDOUT: .timeout
         case CURLE_UNSUPPORTED_PROTOCOL: .refusedByPolicy
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_USE_SSL_FAILED, CURLE_SSL_CACERT_BADFILE,
+            CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
+            CURLE_SSL_INVALIDCERTSTATUS:
+            .tls
         default: .protocolError
         }
     }
 
-    private static func message(_ code: CURLcode) -> String {
+    /// curl's detail from the error buffer, else its generic text for `code`.
+    private func message(_ code: CURLcode) -> String {
+        let detail = String(cString: errorBuffer).trimmingCharacters(in: .whitespacesAndNewlines)
+        if !detail.isEmpty { return detail }
         guard let text = curl_easy_strerror(code) else { return "curl error \(code.rawValue)" }
         return String(cString: text)
+    }
+
+    /// "451-a" "451 b" → "a b": the reply's text without its code, if the lines are a reply with `code`.
+    static func replyText(_ lines: [String], code: Int) -> String? {
+        let prefix = String(code)
+        let texts = lines.compactMap { line -> String? in
+            guard line.hasPrefix(prefix) else { return nil }
+            return line.dropFirst(prefix.count + 1).trimmingCharacters(in: .whitespaces)
+        }
+        let text = texts.filter { !$0.isEmpty }.joined(separator: " ")
+        return text.isEmpty ? nil : text
     }
 }
 
@@ -182,6 +243,29 @@ private func writeCallback(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ 
     data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
         handle.responseBody.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
     }
+    return length
+}
+
+/// One SMTP reply line per call ("250-SIZE …", "451 4.3.0 …"): a line whose
+/// fourth character is not "-" ends its reply; the next line starts a new one.
+private func smtpReplyCallback(
+    _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
+) -> Int {
+    let length = size * count
+    guard let data, let context else { return length }
+    let handle = Unmanaged<EasyHandle>.fromOpaque(context).takeUnretainedValue()
+    let line = data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+        String(decoding: UnsafeBufferPointer(start: bytes, count: length), as: UTF8.self)
+    }.trimmingCharacters(in: .newlines)
+    if handle.smtpReplyComplete {
+        // A few replies are enough to find the refusal behind a QUIT; a server cannot grow them without end.
+        if handle.smtpReplies.count == 4 { handle.smtpReplies.removeFirst() }
+        handle.smtpReplies.append([])
+    }
+    let last = handle.smtpReplies.count - 1
+    if handle.smtpReplies[last].count < 32 { handle.smtpReplies[last].append(line) }
+    let utf8 = Array(line.utf8.prefix(4))
+    handle.smtpReplyComplete = utf8.count < 4 || utf8[3] != UInt8(ascii: "-")
     return length
 }
 

@@ -102,11 +102,13 @@ public struct SMTPRequest: Sendable {
     public var attachments: [Part]
     public var username: String?
     public var password: String?
+    /// How the connection is secured (`implicit` goes with an smtps:// URL).
+    public var tls: SMTPTLSMode
     public var timeoutMs: Int
 
     public init(
         url: String, from: String, recipients: [String], headers: [String], alternatives: [Part], attachments: [Part] = [],
-        username: String? = nil, password: String? = nil, timeoutMs: Int = 15_000
+        username: String? = nil, password: String? = nil, tls: SMTPTLSMode = .none, timeoutMs: Int = 15_000
     ) {
         self.url = url
         self.from = from
@@ -116,6 +118,7 @@ public struct SMTPRequest: Sendable {
         self.attachments = attachments
         self.username = username
         self.password = password
+        self.tls = tls
         self.timeoutMs = timeoutMs
     }
 }
@@ -126,7 +129,8 @@ public struct SMTPResponse: Sendable {
 }
 
 /// A transfer that did not produce a response: connection refused, timeout,
-/// DNS, TLS… with curl's code and message.
+/// DNS, TLS… with curl's code and message (curl's own detail when it gives
+/// one, e.g. which certificate check failed).
 public struct TransportError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable {
         /// No connection: nothing was sent.
@@ -139,6 +143,10 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         /// The awaiting task was cancelled during the transfer, which was cut:
         /// the request may have gone out.
         case cancelled
+        /// No secure connection: the peer's certificate failed verification,
+        /// the handshake failed, or a server would not start the TLS we
+        /// require (STARTTLS not offered). Nothing was sent.
+        case tls
         case timeout, refusedByPolicy, protocolError, other
     }
     public var kind: Kind
@@ -146,6 +154,10 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// For SMTP: the reply code the server gave before failing (550, 451…).
     public var replyCode: Int?
+    /// For SMTP: the text of the server's failing reply ("4.3.0 <…>: mailbox
+    /// busy, try again later"), lines of a multi-line reply joined by spaces;
+    /// as received, so it may name the recipient.
+    public var serverReply: String? = nil
 
     public var description: String { "\(message) (curl \(curlCode)\(replyCode.map { ", reply \($0)" } ?? ""))" }
 }

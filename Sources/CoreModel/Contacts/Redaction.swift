@@ -19,6 +19,38 @@ public enum Redaction {
         return "\(value[value.startIndex])***\(value[at...])"
     }
 
+    /// Every email address inside free text (a mail server's reply, which
+    /// often repeats the recipient) masked as `email` does:
+    /// "550 <zhang.wei@qq.com>: unknown" → "550 <z***@qq.com>: unknown".
+    public static func emails(in text: String) -> String {
+        guard text.contains("@") else { return text }
+        let localCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-")
+        func isLocal(_ c: Character) -> Bool { localCharacters.contains(c) || (!c.isASCII && c.isLetter) }
+        func isDomain(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "-" || c == "." }
+        let characters = Array(text)
+        var result = ""
+        var index = 0
+        var copied = 0
+        while index < characters.count {
+            guard characters[index] == "@" else {
+                index += 1
+                continue
+            }
+            var start = index
+            while start > copied, isLocal(characters[start - 1]) { start -= 1 }
+            var end = index + 1
+            while end < characters.count, isDomain(characters[end]) { end += 1 }
+            // A domain ends before a sentence's full stop.
+            while end > index + 1, characters[end - 1] == "." { end -= 1 }
+            if start < index, end > index + 1 {
+                result += String(characters[copied..<start]) + email(String(characters[start..<end]))
+                copied = end
+            }
+            index = end
+        }
+        return result + String(characters[copied...])
+    }
+
     /// Masks whatever kind of address a message has.
     public static func address(_ value: String) -> String {
         value.contains("@") ? email(value) : phone(value)
@@ -29,26 +61,14 @@ public enum Redaction {
     /// times do not qualify) and email address in
     /// it masked: "invalid destination +8613812345678" → "invalid destination +86138****5678".
     public static func text(_ value: String) -> String {
-        var result = value
-        for pattern in [emailPattern, phonePattern] {
-            let matches = pattern.matches(in: result, range: NSRange(result.startIndex..., in: result)).reversed()
-            for match in matches {
-                guard let range = Range(match.range, in: result) else { continue }
-                let found = String(result[range])
-                if pattern === phonePattern {
-                    let digits = found.filter(\.isNumber)
-                    guard digits.count >= 7 else { continue }
-                    result.replaceSubrange(range, with: phone((found.hasPrefix("+") ? "+" : "") + digits))
-                } else {
-                    result.replaceSubrange(range, with: email(found))
-                }
-            }
+        var result = emails(in: value)
+        let matches = phonePattern.matches(in: result, range: NSRange(result.startIndex..., in: result))
+        for match in matches.reversed() {
+            guard let range = Range(match.range, in: result) else { continue }
+            result.replaceSubrange(range, with: phone(String(result[range])))
         }
         return result
     }
 
-    nonisolated(unsafe) private static let emailPattern = try! NSRegularExpression(
-        pattern: "[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}")
-    nonisolated(unsafe) private static let phonePattern = try! NSRegularExpression(
-        pattern: "\\+?[0-9]{7,}")
+    private static let phonePattern = try! NSRegularExpression(pattern: "\\+?[0-9]{7,}")
 }

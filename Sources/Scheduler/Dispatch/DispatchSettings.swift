@@ -29,7 +29,10 @@ public struct DispatchSettings: Sendable {
     /// How often to look for newly due messages when nothing wakes the loop.
     public var pollInterval: Duration = .milliseconds(50)
     public var lanes = LaneAllocator()
+    /// Retries of a channel without its own entry in `channelRetry`.
     public var retry = RetryPolicy()
+    /// Per channel, a retry policy of its own (email: the mail schedule).
+    public var channelRetry: [Channel: RetryPolicy] = DispatchConfig.defaults.retry
     /// tidings.yaml's defaults: quiet hours 21:00–09:00 for marketing and reminders, 2 marketing per 7 days.
     public var policy = SendPolicy(
         rules: (try? SendPolicyRules(quietHours: QuietHoursSettings.defaults)) ?? SendPolicyRules())
@@ -42,6 +45,11 @@ public struct DispatchSettings: Sendable {
 
     public init(owner: String) {
         self.owner = owner
+    }
+
+    /// How failed sends of `channel` are retried.
+    public func retryPolicy(for channel: Channel) -> RetryPolicy {
+        channelRetry[channel] ?? retry
     }
 
     /// host:pid:random — host and pid for people reading it, and a random

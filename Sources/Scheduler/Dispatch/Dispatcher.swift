@@ -425,9 +425,9 @@ public final class Dispatcher: Service, Sendable {
         case .unanswered: retryAfter = nil
         }
         let decision = random.withLock { random in
-            settings.retry.decide(
+            settings.retryPolicy(for: message.channel).decide(
                 attempts: message.attempts, maxAttempts: message.maxAttempts, retryAfter: retryAfter,
-                expiresAt: message.expiresAt, now: now, random: &random)
+                expiresAt: message.expiresAt, firstDue: message.notBefore, now: now, random: &random)
         }
         let event: MessageEvent
         switch decision {

@@ -61,7 +61,7 @@ struct SendDecisions {
         }
         let outbound = OutboundMessage(
             id: message.id, idempotencyKey: message.idempotencyKey, channel: message.channel, to: message.address,
-            content: content, category: message.category)
+            content: content, category: message.category, uid: message.uid)
         var candidates = registry.candidates(for: message.channel, messageId: message.id)
         // The gateway asked for at enqueue, or the one the last attempt used, goes first.
         let first = message.pinnedGateway ?? message.gateway

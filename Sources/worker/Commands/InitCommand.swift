@@ -67,6 +67,8 @@ enum StarterConfig {
           lease_seconds: 120           # a send still in flight renews its lease; a dead worker's runs out
           receipt_timeout: {sms: 72h, voice: 2h, fax: 24h}   # then `expired` as unconfirmed (a late receipt still counts)
           failover_after_unanswered: {}  # e.g. {sms: 30m}: a send that got no answer may then go elsewhere (possible duplicate)
+          retry:                       # channels not listed: 2 s doubling to 5 min, up to each message's max_attempts
+            email: {delays: [5m, 15m, 1h, 4h], max_age: 24h}   # a mail server's 4xx lasts minutes to hours; the last delay repeats
         gateways:
           - name: simulator
             kind: simulator

@@ -68,6 +68,7 @@ struct RunCommand: AsyncParsableCommand {
         settings.leaseSeconds = config.dispatch.leaseSeconds
         settings.receiptTimeouts = config.dispatch.receiptTimeouts
         settings.failoverAfterUnanswered = config.dispatch.failoverAfterUnanswered
+        settings.channelRetry = config.dispatch.retry
         do { settings.policy = SendPolicy(rules: try SendPolicyRules(quietHours: config.quietHours)) } catch {
             throw ValidationError("config quiet_hours: \(error)")
         }

@@ -82,7 +82,9 @@ struct SendCommand: AsyncParsableCommand {
             print("message \(id) already exists for key \(idempotencyKey); not sent again")
         }
         guard wait, let server else { return }
-        let status = try await sendAndWait(id: id, store: store, registry: registry, server: server, transport: transport)
+        let status = try await sendAndWait(
+            id: id, store: store, registry: registry, server: server, transport: transport,
+            retry: config.dispatch.retry)
         print("message \(id): \(status.status.rawValue)\(status.reason.map { " (\(Redaction.text($0)))" } ?? "")\(status.gateway.map { " via \($0)" } ?? "")")
         switch status.status {
         case .delivered: return
@@ -92,7 +94,8 @@ struct SendCommand: AsyncParsableCommand {
     }
 
     private func sendAndWait(
-        id: Int64, store: SQLiteStore, registry: GatewayRegistry, server: WebServer.Setup, transport: CurlTransport
+        id: Int64, store: SQLiteStore, registry: GatewayRegistry, server: WebServer.Setup, transport: CurlTransport,
+        retry: [Channel: RetryPolicy]
     ) async throws -> MessageState {
         let owner = DispatchSettings.localOwner()
         guard let lock = try? WorkerLock(database: store.path, owner: owner) else {
@@ -102,7 +105,9 @@ struct SendCommand: AsyncParsableCommand {
         }
         defer { withExtendedLifetime(lock) {} }
         let app = WebServer.application(server, registry: registry, logger: Logger(label: "tidings.send"))
-        let dispatcher = Dispatcher(store: store, registry: registry, settings: DispatchSettings(owner: owner))
+        var settings = DispatchSettings(owner: owner)
+        settings.channelRetry = retry
+        let dispatcher = Dispatcher(store: store, registry: registry, settings: settings)
         return try await withThrowingTaskGroup(of: MessageState?.self) { group in
             group.addTask {
                 try await app.runService(gracefulShutdownSignals: [])

@@ -78,6 +78,7 @@ struct TidingsConfig: Sendable, Codable {
         issues += automations.issues(path: ["automations"])
         issues += optOut.issues(path: ["opt_out"])
         issues += callbackIssues()
+        issues += unsubscribeIssues()
         return issues
     }
 
@@ -101,6 +102,20 @@ struct TidingsConfig: Sendable, Codable {
         let message = server.publicURL == nil
             ? "not set: receipts, replies and unsubscribe links would point at \(base), which \(names) cannot reach"
             : "\(base) is a loopback address, which \(names) cannot reach"
+        return [ConfigIssue(path: ["server", "public_url"], message: message, severity: .warning)]
+    }
+
+    /// Marketing mail's unsubscribe link is built on `server.public_url`: RFC
+    /// 8058 one-click (which large mailbox providers ask of bulk senders) needs
+    /// https, so a plain http address beyond loopback loses the one-click header.
+    private func unsubscribeIssues() -> [ConfigIssue] {
+        let mail = gateways.filter { $0.kind == .smtp && $0.channels.contains(.email) }
+        let base = server.callbackBase
+        let host = URLComponents(string: base)?.host ?? ""
+        guard !mail.isEmpty, !SMTPGateway.allowsOneClick(base), host != "0.0.0.0", host != "::" else { return [] }
+        let names = mail.map(\.name).joined(separator: ", ")
+        let message = "\(base) is not https: marketing mail from \(names) carries its unsubscribe link "
+            + "without one-click (List-Unsubscribe-Post), which RFC 8058 allows only over https"
         return [ConfigIssue(path: ["server", "public_url"], message: message, severity: .warning)]
     }
 }

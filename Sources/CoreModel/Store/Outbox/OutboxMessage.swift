@@ -22,4 +22,10 @@ public struct OutboxMessage: Sendable, Hashable {
     /// may be there already, so it goes nowhere else (see `Dispatcher`).
     public var pinnedGateway: String?
     public var pinnedAt: Date?
+    /// When it first came due (enqueue time, or later if asked): a mail retry
+    /// schedule's `max_age` counts from here.
+    public var notBefore: Date
+    /// Random, chosen at enqueue, the same on every attempt and unique across
+    /// databases (32 hex digits): what an email's Message-ID is built on.
+    public var uid: String
 }

@@ -11,9 +11,10 @@ extension SQLiteStore: Outbox {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO messages (idempotency_key, purpose, channel, lane, category, priority, member_id, address, template,
               locale, payload, not_before, expires_at, max_attempts, next_attempt_at, status, created_at, updated_at, gateway,
-              order_id, bound_at, complaint_id, campaign_id, variant)
+              order_id, bound_at, complaint_id, campaign_id, variant, uid)
             VALUES (?, ?, ?, ?, ?, ?, (SELECT id FROM members WHERE member_no = ?), ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?,
-              (SELECT id FROM orders WHERE order_no = ?), ?, (SELECT id FROM complaints WHERE complaint_no = ?), ?, ?)
+              (SELECT id FROM orders WHERE order_no = ?), ?, (SELECT id FROM complaints WHERE complaint_no = ?), ?, ?,
+              lower(hex(randomblob(16))))
             ON CONFLICT (idempotency_key) DO NOTHING
             RETURNING id
             """)
@@ -86,7 +87,8 @@ extension SQLiteStore: Outbox {
             UPDATE messages SET status = 'sending', lease_owner = ?4, lease_until = ?5, attempts = attempts + 1, updated_at = ?2
             WHERE id IN (\(Self.dueSQL))
             RETURNING id, idempotency_key, channel, lane, category, member_id, address, payload, attempts, max_attempts,
-              expires_at, status, lease_owner, lease_until, gateway, priority, next_attempt_at, pinned_gateway, pinned_at
+              expires_at, status, lease_owner, lease_until, gateway, priority, next_attempt_at, pinned_gateway, pinned_at,
+              not_before, uid
             """)
         let rows = try Row.fetchCursor(claim, arguments: [lane.rawValue, at, limit, owner, leaseUntil.unixMillis])
         // RETURNING comes in no particular order: put the batch back in due order.
@@ -256,6 +258,7 @@ extension SQLiteStore: Outbox {
             attempts: row[8], maxAttempts: row[9],
             expiresAt: (row[10] as Int64?).map(Date.init(unixMillis:)), status: try decode(11, "status"),
             leaseOwner: row[12], leaseUntil: (row[13] as Int64?).map(Date.init(unixMillis:)), gateway: row[14],
-            pinnedGateway: row[17], pinnedAt: (row[18] as Int64?).map(Date.init(unixMillis:)))
+            pinnedGateway: row[17], pinnedAt: (row[18] as Int64?).map(Date.init(unixMillis:)),
+            notBefore: Date(unixMillis: row[19]), uid: row[20])
     }
 }

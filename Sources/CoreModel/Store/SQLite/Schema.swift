@@ -18,7 +18,8 @@ enum Schema {
         migrator.registerMigration("v6-cursor-gaps", migrate: cursorGaps)
         migrator.registerMigration("v7-pinned-sends", migrate: pinnedSends)
         migrator.registerMigration("v8-receipt-inbox", migrate: receiptInbox)
-        migrator.registerMigration("v9-consent-ledger", migrate: consentLedger)
+        migrator.registerMigration("v9-message-uid", migrate: messageUID)
+        migrator.registerMigration("v10-consent-ledger", migrate: consentLedger)
         return migrator
     }
 
@@ -200,6 +201,17 @@ enum Schema {
               BEGIN SELECT RAISE(ABORT, 'the blacklist ledger is append-only'); END;
             INSERT INTO blacklist_ledger (address, action, reason, actor, at)
               SELECT address, 'add', reason, added_by, added_at FROM blacklist ORDER BY added_at;
+            """)
+    }
+
+    /// A random id per message, chosen once at enqueue: unique across
+    /// databases (row ids and idempotency keys repeat from one to the next)
+    /// and kept by every retry, so an email's Message-ID can be built on it.
+    /// Rows from before get theirs here.
+    private static func messageUID(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE messages ADD COLUMN uid TEXT NOT NULL DEFAULT '';
+            UPDATE messages SET uid = lower(hex(randomblob(16)));
             """)
     }
 
