@@ -16,7 +16,8 @@ struct ImportCommand: AsyncParsableCommand {
             their natural key (code, member_no, order_no, complaint_no), so importing
             the same file twice changes nothing. Each bad row is reported with its row
             number, column and reason; the good rows go in. Exit status 1 if any row
-            was rejected.
+            was rejected. Fields are at most 64 characters (address 200, email 254,
+            description, resolution, note and items 2000; at most 20 tags of 32).
 
             Examples:
               tidings import branches branches.csv
@@ -56,6 +57,11 @@ struct ImportCommand: AsyncParsableCommand {
                 progress: { bar.update(done: $0.rowsRead, total: $0.expectedRows) })
         } catch let error as ImportFileError {
             bar.finish()
+            printError("error: \(error)")
+            throw ExitCode.failure
+        } catch let error as ImportStoppedError {
+            bar.finish()
+            rejects?.close()
             printError("error: \(error)")
             throw ExitCode.failure
         }
