@@ -153,7 +153,7 @@ public struct GatewayRegistry: Sendable {
                         accountSid: sid, authToken: token, from: from,
                         callbackBase: "\(callbackBase)/webhooks/twilio/\(settings.name)",
                         timeoutMs: settings.timeoutMs),
-                    transport: transport))
+                    transport: transport, channels: Set(settings.channels)))
             case .http:
                 guard let url = url() else { continue }
                 var credentials: [String: String] = [:]
