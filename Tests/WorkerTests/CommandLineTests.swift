@@ -51,6 +51,10 @@ struct CommandLineTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("CoreModelTests/Fixtures")
 
+    /// The repository's templates/, which the starter config's automations need.
+    static let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("templates")
+
     @Test func importReportsBadRowsAndExitsOne() throws {
         try Self.withDirectory { directory in
             #expect(try Self.run(["init"], in: directory).status == 0)
@@ -87,7 +91,7 @@ struct CommandLineTests {
 
     @Test func configCheckPrintsEffectiveConfigWithSecretsMasked() throws {
         try Self.withDirectory { directory in
-            _ = try Self.run(["init"], in: directory)
+            _ = try Self.run(["init", "--templates", Self.templates.path], in: directory)
             let check = try Self.run(["config", "check"], in: directory, environment: ["TIDINGS_ADMIN_TOKEN": "abc-very-secret"])
             #expect(check.status == 0)
             #expect(check.stdout.contains("max_in_flight: 64"))

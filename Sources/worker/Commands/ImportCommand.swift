@@ -98,7 +98,7 @@ final class RejectFile: Sendable {
     init(path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: Data("row,column,reason\n".utf8)),
             let handle = FileHandle(forWritingAtPath: path)
-        else { throw ValidationError("cannot write \(path)") }
+        else { throw CommandFailure("--errors: cannot write \(path)") }
         handle.seekToEndOfFile()
         self.handle = Mutex(handle)
     }
