@@ -62,6 +62,14 @@ struct ConfigFileTests {
         } catch let error as ConfigLoader.Located {
             #expect(error.description.hasPrefix("tidings.yaml:4:7: YAML syntax: "), "\(error)")
         }
+        for (yaml, place) in [("server:\n  bind: a\n  bind: b\n", "tidings.yaml:2:"), ("brand:\n  name: x\u{7}y\n", "tidings.yaml:2:10:")] {
+            do {
+                _ = try ConfigLoader.parse(yaml, file: "tidings.yaml", environment: [:])
+                Issue.record("not refused: \(yaml)")
+            } catch let error as ConfigLoader.Located {
+                #expect(error.description.hasPrefix(place), "\(error)")
+            }
+        }
     }
 
     @Test func numbersPrintAsPeopleWriteThem() throws {

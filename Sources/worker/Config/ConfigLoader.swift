@@ -112,6 +112,16 @@ enum ConfigLoader {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
             .composer(_, let problem, let mark, _):
             return Located(file: file, line: mark.line, column: mark.column, message: "YAML syntax: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return Located(
+                file: file, line: context.mark.line, column: context.mark.column, message: "YAML: duplicate key \(keys) in a mapping")
+        case .reader(let problem, let offset?, _, let yaml):
+            // libyaml's reader gives an offset (a control character, bad UTF-8): turned into line and column.
+            let before = yaml.prefix(offset)
+            let line = before.count { $0 == "\n" } + 1
+            let column = before.count - (before.lastIndex(of: "\n").map { before.distance(from: before.startIndex, to: $0) + 1 } ?? 0) + 1
+            return Located(file: file, line: line, column: column, message: "YAML: \(problem)")
         default:
             return Located(file: file, message: "YAML: \(error)")
         }
