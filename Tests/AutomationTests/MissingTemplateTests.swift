@@ -30,7 +30,9 @@ final class FlakyTemplates: MessageRenderer {
     func check(template: String, channel: Channel, locale: String) throws {
         if template == self.template { checks.withLock { $0 += 1 } }
         if template == self.template, missing.withLock({ $0 }) {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "templates/\(template)/\(channel.rawValue).\(locale).mustache"])
+            throw CocoaError(
+                .fileNoSuchFile,
+                userInfo: [NSFilePathErrorKey: "templates/\(template)/\(channel.rawValue).\(locale).mustache"])
         }
         try shippedTemplates.check(template: template, channel: channel, locale: locale)
     }
@@ -50,7 +52,8 @@ struct MissingTemplateTests {
             let logs = InMemoryLogHandler()
             let templates = FlakyTemplates(missing: "order-confirmation")
             let runner = AutomationRunner(
-                store: store, settings: automationConfig(enabled: [.orderConfirmation]), defaults: .defaults, brand: .defaults,
+                store: store, settings: automationConfig(enabled: [.orderConfirmation]), defaults: .defaults,
+                brand: .defaults,
                 renderer: templates, logger: Logger(label: "test") { _ in logs })
             for minute in 0..<3 {
                 let report = try await runner.runOnce(now: now.adding(minutes: Double(minute)))
@@ -75,7 +78,8 @@ struct MissingTemplateTests {
             try await store.load(.orders([order("SO1", orderedAt: now), order("SO2", member: "M2", orderedAt: now)]))
             let logs = InMemoryLogHandler()
             let runner = AutomationRunner(
-                store: store, settings: automationConfig(enabled: [.orderConfirmation]), defaults: .defaults, brand: .defaults,
+                store: store, settings: automationConfig(enabled: [.orderConfirmation]), defaults: .defaults,
+                brand: .defaults,
                 renderer: shippedTemplates, logger: Logger(label: "test") { _ in logs })
             let report = try await runner.runOnce(now: now)
             #expect(report[.orderConfirmation]?.skipped[.renderFailed(.sms)] == 2)
@@ -90,9 +94,11 @@ struct MissingTemplateTests {
             let logger = Logger(label: "test") { _ in logs }
             let templates = FlakyTemplates(missing: "order-confirmation")
             let runner = AutomationRunner(
-                store: store, settings: automationConfig(enabled: [.orderConfirmation]), defaults: .defaults, brand: .defaults,
+                store: store, settings: automationConfig(enabled: [.orderConfirmation]), defaults: .defaults,
+                brand: .defaults,
                 renderer: templates, logger: logger)
-            let service = AutomationService(runner: runner, interval: .milliseconds(20), eventInterval: .milliseconds(20), logger: logger)
+            let service = AutomationService(
+                runner: runner, interval: .milliseconds(20), eventInterval: .milliseconds(20), logger: logger)
             let group = ServiceGroup(configuration: .init(services: [service], logger: logger))
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }

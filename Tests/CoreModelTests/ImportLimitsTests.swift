@@ -30,12 +30,13 @@ struct ImportLimitsTests {
             let summary = try await importer(store, .members).run(path: members)
             #expect(summary.inserted == 1, "64 characters and 20 tags are within the limits")
             let errors = summary.errors.map { "\($0.row)|\($0.column)|\($0.reason)" }
-            #expect(errors == [
-                "2|name|is 65 characters long; the limit is 64",
-                "3|tags|has 21 tags; the limit is 20",
-                "4|tags|tag '\(longTag.prefix(32))…' is 33 characters long; the limit is 32",
-                "5|email|is 257 characters long; the limit is 254",
-            ])
+            #expect(
+                errors == [
+                    "2|name|is 65 characters long; the limit is 64",
+                    "3|tags|has 21 tags; the limit is 20",
+                    "4|tags|tag '\(longTag.prefix(32))…' is 33 characters long; the limit is 32",
+                    "5|email|is 257 characters long; the limit is 254",
+                ])
         }
     }
 
@@ -50,7 +51,10 @@ struct ImportLimitsTests {
                 SO1,A0001,B001,agent,delivery,2026-06-01 12:00,\(address)
                 """, "orders.csv", in: directory)
             let ordered = try await importer(store, .orders).run(path: orders)
-            #expect(ordered.errors.map { "\($0.column)|\($0.reason)" } == ["address|is 201 characters long; the limit is 200"])
+            #expect(
+                ordered.errors.map { "\($0.column)|\($0.reason)" } == [
+                    "address|is 201 characters long; the limit is 200"
+                ])
             let complaints = try write(
                 """
                 complaint_no,member_no,department,description,opened_at
@@ -58,7 +62,10 @@ struct ImportLimitsTests {
                 C2,A0001,外卖部,\(String(repeating: "慢", count: 2000)),2026-06-01 12:00
                 """, "complaints.csv", in: directory)
             let complained = try await importer(store, .complaints).run(path: complaints)
-            #expect(complained.errors.map { "\($0.row)|\($0.column)|\($0.reason)" } == ["2|description|is 2001 characters long; the limit is 2000"])
+            #expect(
+                complained.errors.map { "\($0.row)|\($0.column)|\($0.reason)" } == [
+                    "2|description|is 2001 characters long; the limit is 2000"
+                ])
             #expect(complained.inserted == 1)
         }
     }
@@ -66,19 +73,26 @@ struct ImportLimitsTests {
     @Test func anUnterminatedQuoteNamesTheLineItStartedOn() async throws {
         try await withStore { store, directory in
             let path = try write(
-                "member_no,name,tags\nM1,王伟,\"爱辣\nM2,李娜,\"商务\"\"宴请\"\nM3,\"张\n敏\",x\nM4,陈静,\"a\n", "broken.csv", in: directory)
-            let error = await #expect(throws: ImportFileError.self) { try await importer(store, .members).run(path: path) }
+                "member_no,name,tags\nM1,王伟,\"爱辣\nM2,李娜,\"商务\"\"宴请\"\nM3,\"张\n敏\",x\nM4,陈静,\"a\n", "broken.csv",
+                in: directory)
+            let error = await #expect(throws: ImportFileError.self) {
+                try await importer(store, .members).run(path: path)
+            }
             // Line 2's field reads on past line 3's quote (text follows it) to the end of line 3; line 4's closes on
             // line 5; line 6's never does.
             #expect(error?.line == 6)
-            #expect(error?.description.contains("unterminated quoted field starting at line 6") == true, "\(String(describing: error))")
+            #expect(
+                error?.description.contains("unterminated quoted field starting at line 6") == true,
+                "\(String(describing: error))")
             #expect(try await store.statistics().tables["members"] == 0, "nothing is imported from a broken file")
         }
     }
 
     @Test func quotedFieldsOverSeveralLinesAreFine() async throws {
         try await withStore { store, directory in
-            let path = try write("\u{FEFF}member_no,name,tags\r\n\"M1\",\"王\r\n伟\",\"a,\"\"b\"\"\"\r\nM2,李娜,\r\n", "ok.csv", in: directory)
+            let path = try write(
+                "\u{FEFF}member_no,name,tags\r\n\"M1\",\"王\r\n伟\",\"a,\"\"b\"\"\"\r\nM2,李娜,\r\n", "ok.csv",
+                in: directory)
             let summary = try await importer(store, .members).run(path: path)
             #expect(summary.inserted == 2, "\(summary.errors)")
         }
@@ -91,10 +105,11 @@ struct ImportLimitsTests {
             let path = try write("member_no,name\n\(rows)\n", "members.csv", in: directory)
             let database = try DatabaseQueue(path: directory.appendingPathComponent("test.sqlite").path)
             try await database.write { db in
-                try db.execute(sql: """
-                    CREATE TRIGGER refuse_m4 BEFORE INSERT ON members WHEN NEW.member_no = 'M4'
-                    BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END
-                    """)
+                try db.execute(
+                    sql: """
+                        CREATE TRIGGER refuse_m4 BEFORE INSERT ON members WHEN NEW.member_no = 'M4'
+                        BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END
+                        """)
             }
             try database.close()
             var batched = importer(store, .members)
@@ -102,7 +117,10 @@ struct ImportLimitsTests {
             let error = await #expect(throws: ImportStoppedError.self) { try await batched.run(path: path) }
             #expect(error?.committed == 2)
             #expect(error?.description.contains("refused by a test trigger") == true, "\(String(describing: error))")
-            #expect(error?.description.contains("2 rows were committed before the error; re-running the import is safe (rows are upserted by key)") == true)
+            #expect(
+                error?.description.contains(
+                    "2 rows were committed before the error; re-running the import is safe (rows are upserted by key)")
+                    == true)
             #expect(try await store.statistics().tables["members"] == 2)
         }
     }
@@ -131,6 +149,8 @@ struct CSVQuoteTrackerTests {
     @Test func aByteOrderMarkIsSkippedButOtherTextIsNot() {
         #expect(unterminated("\u{FEFF}\"a\",b\n") == nil)
         #expect(unterminated("\u{FEFF}\"a,b\n") == 1)
-        #expect(unterminated("\u{FF02}\"a,b\n") == nil, "a character that starts like a mark is text: the quote is inside a field")
+        #expect(
+            unterminated("\u{FF02}\"a,b\n") == nil,
+            "a character that starts like a mark is text: the quote is inside a field")
     }
 }

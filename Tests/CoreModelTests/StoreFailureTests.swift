@@ -9,7 +9,10 @@ struct StoreFailureTests {
         let refused = DatabaseError(resultCode: .SQLITE_READONLY, message: "attempt to write a readonly database")
         let error = StoreFailure.translate(refused, path: "/no/such/dir/t.sqlite") as? StoreError
         #expect(error?.code == .readOnly)
-        #expect(error?.description == "database /no/such/dir/t.sqlite is read-only (attempt to write a readonly database) [store.read_only]")
+        #expect(
+            error?.description
+                == "database /no/such/dir/t.sqlite is read-only (attempt to write a readonly database) [store.read_only]"
+        )
         let constraint = DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "UNIQUE constraint failed")
         #expect(StoreFailure.translate(constraint, path: "t.sqlite") is DatabaseError, "other errors pass through")
     }
@@ -24,7 +27,8 @@ struct StoreFailureTests {
             let payload = String(repeating: "满", count: 2000)
             let messages = (1...200).map { index in
                 NewMessage(
-                    idempotencyKey: "full:\(index)", purpose: .single, channel: .sms, lane: .transactional, category: .service,
+                    idempotencyKey: "full:\(index)", purpose: .single, channel: .sms, lane: .transactional,
+                    category: .service,
                     address: "+8613812345678", payload: payload)
             }
             let error = await #expect(throws: StoreError.self) { _ = try await store.enqueue(messages, now: Date()) }

@@ -27,8 +27,9 @@ extension GatewaySettings {
         }
         check(!channels.isEmpty, "channels", "lists no channel")
         let supported = kind.supportedChannels
+        let carried = supported.map(\.rawValue).joined(separator: " and ")
         for (index, channel) in channels.enumerated() where !supported.contains(channel) {
-            let message = "a \(kind.rawValue) gateway carries \(supported.map(\.rawValue).joined(separator: " and ")), not \(channel.rawValue)"
+            let message = "a \(kind.rawValue) gateway carries \(carried), not \(channel.rawValue)"
             issues.append(ConfigIssue(path: path + ["channels", String(index)], message: message))
         }
         check(rate > 0, "rate", "must be above 0 messages per second")

@@ -58,9 +58,9 @@ public struct Importer: Sendable {
         switch format {
         case .csv:
             if let line = scan.unterminatedQuote {
+                let reason = "unterminated quoted field starting at line \(line)"
                 throw ImportFileError(
-                    file: path, line: line,
-                    reason: "unterminated quoted field starting at line \(line) (a quote inside a quoted field is written twice: \"\")")
+                    file: path, line: line, reason: reason + " (a quote inside a quoted field is written twice: \"\")")
             }
             let csv = try CSVRecordSource(path: path)
             let missing = kind.requiredColumns.filter { !csv.columns.contains($0) }
@@ -110,7 +110,9 @@ public struct Importer: Sendable {
                 case .failure(let error): reject(error)
                 }
                 if pending.count >= batchSize { try await flush() }
-                if summary.rowsRead % 5000 == 0 { progress(Progress(rowsRead: summary.rowsRead, expectedRows: expected)) }
+                if summary.rowsRead % 5000 == 0 {
+                    progress(Progress(rowsRead: summary.rowsRead, expectedRows: expected))
+                }
             }
             try await flush()
         } catch {

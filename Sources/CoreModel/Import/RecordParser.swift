@@ -71,10 +71,12 @@ public struct RecordParser: Sendable {
         let tags = (r.text("tags") ?? "").split(whereSeparator: { ",;|，".contains($0) })
             .map { $0.trimmedWhitespace }.filter { !$0.isEmpty }
         guard tags.count <= FieldLimits.tagCount else {
-            throw RowError(row: r.row, column: "tags", reason: "has \(tags.count) tags; the limit is \(FieldLimits.tagCount)")
+            let reason = "has \(tags.count) tags; the limit is \(FieldLimits.tagCount)"
+            throw RowError(row: r.row, column: "tags", reason: reason)
         }
-        if let long = tags.first(where: { $0.count > FieldLimits.tagLength }) {
-            let reason = "tag '\(long.prefix(FieldLimits.tagLength))…' is \(long.count) characters long; the limit is \(FieldLimits.tagLength)"
+        let tagLength = FieldLimits.tagLength
+        if let long = tags.first(where: { $0.count > tagLength }) {
+            let reason = "tag '\(long.prefix(tagLength))…' is \(long.count) characters long; the limit is \(tagLength)"
             throw RowError(row: r.row, column: "tags", reason: reason)
         }
         return Member(

@@ -72,10 +72,12 @@ public struct AutomationRunner: Sendable {
         for channel in rule.channels {
             let key = TemplateProblems.Key(template: rule.template, channel: channel, locale: locale, stage: .load)
             let metadata: Logger.Metadata = [
-                "automation": "\(automation.name.rawValue)", "template": "\(rule.template)", "channel": "\(channel.rawValue)",
-                "locale": "\(locale)",
+                "automation": "\(automation.name.rawValue)", "template": "\(rule.template)",
+                "channel": "\(channel.rawValue)", "locale": "\(locale)",
             ]
-            do { try context.composer.renderer.check(template: rule.template, channel: channel, locale: locale) } catch {
+            do {
+                try context.composer.renderer.check(template: rule.template, channel: channel, locale: locale)
+            } catch {
                 tally.waitingForTemplate = true
                 if problems.report(key) {
                     logger.error(
@@ -84,7 +86,9 @@ public struct AutomationRunner: Sendable {
                 }
                 throw error
             }
-            if problems.resolved(key) { logger.notice("template loads again; the automation resumes", metadata: metadata) }
+            if problems.resolved(key) {
+                logger.notice("template loads again; the automation resumes", metadata: metadata)
+            }
         }
     }
 }

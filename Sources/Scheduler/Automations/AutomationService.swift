@@ -45,12 +45,14 @@ public struct AutomationService: Service {
     private func scan(only: Set<AutomationName>, every interval: Duration) async {
         var backoffs: [AutomationName: FailureBackoff] = [:]
         var heldUntil: [AutomationName: ContinuousClock.Instant] = [:]
+        let fresh = FailureBackoff(initial: max(interval, .seconds(1)), cap: max(interval, .seconds(60)))
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let due = only.filter { heldUntil[$0].map { ContinuousClock.now >= $0 } ?? true }
-                let report = due.isEmpty ? AutomationReport(at: runner.clock.now()) : try await runner.runOnce(now: runner.clock.now(), only: due)
+                let now = runner.clock.now()
+                let report = due.isEmpty ? AutomationReport(at: now) : try await runner.runOnce(now: now, only: due)
                 for (name, tally) in report.tallies.sorted(by: { $0.key < $1.key }) {
-                    var backoff = backoffs[name] ?? FailureBackoff(initial: max(interval, .seconds(1)), cap: max(interval, .seconds(60)))
+                    var backoff = backoffs[name] ?? fresh
                     if let error = tally.error {
                         let wait = backoff.failed()
                         heldUntil[name] = .now + wait

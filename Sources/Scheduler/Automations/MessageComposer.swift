@@ -25,7 +25,8 @@ struct MessageComposer: Sendable {
                 content = try renderer.render(template: rule.template, channel: channel, locale: member.locale, values: draft.values)
             } catch {
                 tally.skip(.renderFailed(channel))
-                let key = TemplateProblems.Key(template: rule.template, channel: channel, locale: member.locale, stage: .render)
+                let key = TemplateProblems.Key(
+                    template: rule.template, channel: channel, locale: member.locale, stage: .render)
                 guard problems.report(key) else { return nil }
                 logger.error(
                     "template did not render; its messages are skipped (logged once; the scan report counts them)",

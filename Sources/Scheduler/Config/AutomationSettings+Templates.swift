@@ -10,7 +10,8 @@ extension AutomationSettings {
             for channel in rule.channels {
                 do { try renderer.check(template: rule.template, channel: channel, locale: locale) } catch {
                     let message =
-                        "'\(rule.template)' has no \(channel.rawValue) template for \(locale) (\(error)); add it, or set \(key).enabled: false"
+                        "'\(rule.template)' has no \(channel.rawValue) template for \(locale) (\(error)); "
+                        + "add it, or set \(key).enabled: false"
                     issues.append(ConfigIssue(path: path + [key, "template"], message: message))
                 }
             }

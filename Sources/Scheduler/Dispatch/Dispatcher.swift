@@ -165,7 +165,8 @@ public final class Dispatcher: Service, Sendable {
                             logger.error(
                                 "leasing failed; trying again later",
                                 metadata: [
-                                    "error": "\(error)", "retry_in": "\(wait)", "failures": "\(pump.leaseBackoff.failures)",
+                                    "error": "\(error)", "retry_in": "\(wait)",
+                                    "failures": "\(pump.leaseBackoff.failures)",
                                 ])
                             pump.nextLease = .now + wait
                         }

@@ -44,9 +44,9 @@ struct ConfigCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
             // A missing template would otherwise show only at run time, as an automation that sends nothing.
+            let library = TemplateLibrary(directory: URL(fileURLWithPath: config.templates))
             let templates = config.automations.templateIssues(
-                renderer: TemplateLibrary(directory: URL(fileURLWithPath: config.templates)), locale: config.defaults.locale,
-                path: ["automations"])
+                renderer: library, locale: config.defaults.locale, path: ["automations"])
             if !templates.isEmpty {
                 for issue in ConfigLoader.located(templates, in: loaded) { printError(issue.description) }
                 throw ExitCode.failure

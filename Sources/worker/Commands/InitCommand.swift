@@ -32,10 +32,11 @@ struct InitCommand: AsyncParsableCommand {
         } else {
             let found = ["templates", "../templates"].first { FileManager.default.fileExists(atPath: $0) } ?? "templates"
             let directory = templates ?? found
-            try StarterConfig.text(databasePath: databasePath, templates: directory).write(toFile: path, atomically: true, encoding: .utf8)
+            try StarterConfig.text(databasePath: databasePath, templates: directory)
+                .write(toFile: path, atomically: true, encoding: .utf8)
             print("wrote \(path)")
             if !FileManager.default.fileExists(atPath: directory) {
-                print("note: no templates directory at \(directory): the automations need their templates there (see README, Templates)")
+                print("note: no templates directory at \(directory): the automations need theirs there (README, Templates)")
             }
         }
         let loaded = try ConfigLoader.load(path: path)

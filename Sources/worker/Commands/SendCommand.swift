@@ -145,7 +145,9 @@ struct SendCommand: AsyncParsableCommand {
     /// Prints each status the message passes through until it is final (or
     /// as far as its gateway reports) or --timeout passes; `sending`
     /// dispatches due transactional messages meanwhile.
-    private func watch(id: Int64, store: SQLiteStore, registry: GatewayRegistry, sending: Dispatcher?) async throws -> MessageState {
+    private func watch(
+        id: Int64, store: SQLiteStore, registry: GatewayRegistry, sending: Dispatcher?
+    ) async throws -> MessageState {
         let deadline = Date().addingTimeInterval(timeout)
         var last: MessageStatus?
         while true {

@@ -33,7 +33,7 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "Retry-After seconds on a 429.") var retryAfter = 1
     @Option(help: "Share of accepted messages reported failed.") var undeliveredRate = 0.0
     // Unconditional: ArgumentParser would take "-1" for an option name and report the value missing.
-    @Option(parsing: .unconditional, help: "Milliseconds before the delivery callback (negative, e.g. -1: no callbacks).")
+    @Option(parsing: .unconditional, help: "Milliseconds before the delivery callback (negative, e.g. -1: none).")
     var callbackDelayMs = 200
     @Option(help: "Share of messages accepted but answered only after --hang-ms (the client times out; its resend must be a duplicate).") var lostAnswerRate = 0.0
     @Option(help: "How long a lost answer is held back, milliseconds.") var hangMs = 30_000
@@ -85,7 +85,8 @@ struct SimulatorCommand: AsyncParsableCommand {
                 configuration: .init(
                     services: [
                         .init(service: app),
-                        .init(service: Lifetime(seconds: lifetime), successTerminationBehavior: .gracefullyShutdownGroup),
+                        .init(
+                            service: Lifetime(seconds: lifetime), successTerminationBehavior: .gracefullyShutdownGroup),
                     ],
                     gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await services.run()

@@ -64,12 +64,12 @@ enum ConfigLoader {
         issues.map { issue in
             // A key left out (its default) is placed at the nearest one written, if any is.
             let mark = loaded.root.flatMap { root in
-                (1...max(1, issue.path.count)).reversed().lazy.compactMap { node(at: Array(issue.path.prefix($0)), in: root)?.mark }
-                    .first
+                (1...max(1, issue.path.count)).reversed().lazy
+                    .compactMap { node(at: Array(issue.path.prefix($0)), in: root)?.mark }.first
             }
             return Located(
-                file: loaded.file ?? "built-in defaults", line: mark?.line, column: mark?.column, keyPath: issue.keyPath,
-                message: issue.message, severity: issue.severity)
+                file: loaded.file ?? "built-in defaults", line: mark?.line, column: mark?.column,
+                keyPath: issue.keyPath, message: issue.message, severity: issue.severity)
         }
     }
 
@@ -115,12 +115,14 @@ enum ConfigLoader {
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
             return Located(
-                file: file, line: context.mark.line, column: context.mark.column, message: "YAML: duplicate key \(keys) in a mapping")
+                file: file, line: context.mark.line, column: context.mark.column,
+                message: "YAML: duplicate key \(keys) in a mapping")
         case .reader(let problem, let offset?, _, let yaml):
             // libyaml's reader gives an offset (a control character, bad UTF-8): turned into line and column.
             let before = yaml.prefix(offset)
             let line = before.count { $0 == "\n" } + 1
-            let column = before.count - (before.lastIndex(of: "\n").map { before.distance(from: before.startIndex, to: $0) + 1 } ?? 0) + 1
+            let lineStart = before.lastIndex(of: "\n").map { before.index(after: $0) } ?? before.startIndex
+            let column = before.distance(from: lineStart, to: before.endIndex) + 1
             return Located(file: file, line: line, column: column, message: "YAML: \(problem)")
         default:
             return Located(file: file, message: "YAML: \(error)")

@@ -26,7 +26,9 @@ public final class SQLiteStore: Sendable {
             if !readOnly { try Schema.migrator.migrate(pool) }
             self.pool = StorePool(pool: pool, path: path)
         } catch {
-            if !readOnly, let reason = StoreFailure.readOnlyReason(path) { throw StoreFailure.readOnly(path, detail: reason) }
+            if !readOnly, let reason = StoreFailure.readOnlyReason(path) {
+                throw StoreFailure.readOnly(path, detail: reason)
+            }
             if let translated = StoreFailure.translate(error, path: path) as? StoreError { throw translated }
             throw StoreError(.cannotOpen, place: path, message: "cannot open the database: \(error)")
         }

@@ -13,7 +13,9 @@ enum StoreFailure {
         case .SQLITE_FULL:
             return StoreError(
                 .diskFull, place: path,
-                message: "the disk holding database \(path) is full (\(error.message ?? "SQLITE_FULL")); free space and it resumes")
+                message:
+                    "the disk holding database \(path) is full (\(error.message ?? "SQLITE_FULL")); free space and it resumes"
+            )
         case .SQLITE_CANTOPEN, .SQLITE_IOERR, .SQLITE_PERM, .SQLITE_AUTH:
             if let reason = readOnlyReason(path) { return readOnly(path, detail: reason) }
             return error

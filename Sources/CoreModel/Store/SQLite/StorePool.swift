@@ -23,11 +23,15 @@ struct StorePool: Sendable {
     }
 
     func writeWithoutTransaction<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await pool.writeWithoutTransaction(updates) } catch { throw StoreFailure.translate(error, path: path) }
+        do { return try await pool.writeWithoutTransaction(updates) } catch {
+            throw StoreFailure.translate(error, path: path)
+        }
     }
 
     @_disfavoredOverload
     func writeWithoutTransaction<T>(_ updates: (Database) throws -> T) throws -> T {
-        do { return try pool.writeWithoutTransaction(updates) } catch { throw StoreFailure.translate(error, path: path) }
+        do { return try pool.writeWithoutTransaction(updates) } catch {
+            throw StoreFailure.translate(error, path: path)
+        }
     }
 }
