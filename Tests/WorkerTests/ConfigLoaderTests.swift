@@ -169,7 +169,7 @@ struct ConfigLoaderTests {
 
     @Test func everyGatewayKindDecodes() throws {
         for kind in GatewayKind.allCases {
-            let loaded = try load("gateways:\n  - {name: g, kind: \(kind.rawValue), channels: [sms]}\n")
+            let loaded = try load("gateways:\n  - {name: g, kind: \(kind.rawValue), channels: [\(kind.supportedChannels[0].rawValue)]}\n")
             #expect(loaded.config.gateways.first?.kind == kind)
         }
     }

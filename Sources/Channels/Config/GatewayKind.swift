@@ -22,6 +22,16 @@ public enum GatewayKind: String, Sendable, Codable, CaseIterable {
         self = kind
     }
 
+    /// The channels the adapter can carry; a gateway's `channels:` picks among them.
+    public var supportedChannels: [Channel] {
+        switch self {
+        case .kannel, .aliyun: [.sms]
+        case .twilio: [.sms, .voice]
+        case .smtp: [.email, .fax]
+        case .http, .simulator: Channel.allCases
+        }
+    }
+
     /// The `options:` keys the adapter reads, in the order its error lists
     /// them; nil when the adapter checks its options itself (http: the
     /// mapping) or reads the ones it knows and ignores the rest (simulator).

@@ -26,6 +26,12 @@ extension GatewaySettings {
             if !ok { issues.append(ConfigIssue(path: path + [key], message: message)) }
         }
         check(!channels.isEmpty, "channels", "lists no channel")
+        let supported = kind.supportedChannels
+        let carried = supported.map(\.rawValue).joined(separator: " and ")
+        for (index, channel) in channels.enumerated() where !supported.contains(channel) {
+            let message = "a \(kind.rawValue) gateway carries \(carried), not \(channel.rawValue)"
+            issues.append(ConfigIssue(path: path + ["channels", String(index)], message: message))
+        }
         check(rate > 0, "rate", "must be above 0 messages per second")
         check(burst >= 1, "burst", "must be at least 1")
         check(maxInFlight >= 1, "max_in_flight", "must be at least 1")

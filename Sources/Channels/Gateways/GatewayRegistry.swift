@@ -36,6 +36,17 @@ public struct GatewayRegistry: Sendable {
         return tokens
     }
 
+    /// Whether `name` ever reports a delivery: SMTP hands the mail on and hears
+    /// no more, and a simulator with `callbacks: off` sends none; for those,
+    /// `submitted` is as far as a message gets.
+    public func reportsDelivery(_ name: String) -> Bool {
+        switch gateways[name] {
+        case is SMTPGateway: false
+        case let simulator as SimulatorGateway: simulator.callbackURL != nil
+        default: true
+        }
+    }
+
     /// Receipt mappings of the built `http` gateways, for their webhook.
     public var httpReceipts: [String: HTTPMappedGateway.ReceiptMapping] {
         gateways.compactMapValues { ($0 as? HTTPMappedGateway)?.mapping.receipt }
@@ -153,7 +164,7 @@ public struct GatewayRegistry: Sendable {
                         accountSid: sid, authToken: token, from: from,
                         callbackBase: "\(callbackBase)/webhooks/twilio/\(settings.name)",
                         timeoutMs: settings.timeoutMs),
-                    transport: transport))
+                    transport: transport, channels: Set(settings.channels)))
             case .http:
                 guard let url = url() else { continue }
                 var credentials: [String: String] = [:]

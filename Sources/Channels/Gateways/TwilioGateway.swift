@@ -30,11 +30,13 @@ public struct TwilioGateway: Gateway {
     public let settings: Settings
     public let transport: CurlTransport
     public var name: String { settings.name }
-    public let channels: Set<Channel> = [.sms, .voice]
+    /// The gateway's `channels:`, among SMS and voice.
+    public let channels: Set<Channel>
 
-    public init(settings: Settings, transport: CurlTransport) {
+    public init(settings: Settings, transport: CurlTransport, channels: Set<Channel> = [.sms, .voice]) {
         self.settings = settings
         self.transport = transport
+        self.channels = channels.intersection([.sms, .voice])
     }
 
     struct Answer: Decodable { var sid: String }

@@ -2,14 +2,17 @@ import Foundation
 
 /// Reads a file once before import: refuses anything that is not UTF-8 (with a
 /// clear word for GB18030/GBK exports, common from Chinese office software)
-/// and counts lines for the progress bar.
+/// and counts lines for the progress bar; for a CSV file, finds a quoted field
+/// that never closes.
 enum EncodingCheck {
     struct Result {
         var lines: Int
         var bytes: Int64
+        /// The line where a quoted field starts that the file never closes (CSV only).
+        var unterminatedQuote: Int?
     }
 
-    static func scan(path: String) throws(ImportFileError) -> Result {
+    static func scan(path: String, csv: Bool = false) throws(ImportFileError) -> Result {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ImportFileError(file: path, reason: "cannot open file (missing or not readable)")
         }
@@ -18,6 +21,7 @@ enum EncodingCheck {
         var bytes: Int64 = 0
         var carry: [UInt8] = []
         var lineAtChunkStart = 1
+        var quotes = csv ? CSVQuoteTracker() : nil
         while true {
             let data: Data
             do { data = try handle.read(upToCount: 1 << 20) ?? Data() } catch {
@@ -40,6 +44,7 @@ enum EncodingCheck {
                     : "file is not valid UTF-8; save it as UTF-8 (CSV UTF-8) and import again")
             }
             let newlines = body.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+            quotes?.feed(body)
             lines += newlines
             lineAtChunkStart += newlines
             carry = Array(chunk[cut...])
@@ -47,7 +52,9 @@ enum EncodingCheck {
         if !carry.isEmpty, String(validating: carry, as: UTF8.self) == nil {
             throw ImportFileError(file: path, line: lineAtChunkStart, reason: "file ends inside a UTF-8 sequence")
         }
-        return Result(lines: lines, bytes: bytes)
+        quotes?.feed(carry)
+        quotes?.finish()
+        return Result(lines: lines, bytes: bytes, unterminatedQuote: quotes?.unterminatedAt)
     }
 
     private static func firstInvalidLine(_ bytes: ArraySlice<UInt8>) -> Int {

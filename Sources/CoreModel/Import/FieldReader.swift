@@ -12,6 +12,17 @@ struct FieldReader {
         return value
     }
 
+    /// Each of `columns` present in the row within `FieldLimits`; the first too long is the error.
+    func checkLengths(_ columns: [String]) throws(RowError) {
+        for column in columns {
+            guard let value = text(column) else { continue }
+            let limit = FieldLimits.maxLength(of: column)
+            // Bytes bound characters from above: most fields need no count.
+            guard value.utf8.count > limit, value.count > limit else { continue }
+            throw RowError(row: row, column: column, reason: "is \(value.count) characters long; the limit is \(limit)")
+        }
+    }
+
     func required(_ column: String) throws(RowError) -> String {
         guard let value = text(column) else { throw RowError(row: row, column: column, reason: "is required but empty") }
         return value

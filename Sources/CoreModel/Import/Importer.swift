@@ -51,13 +51,19 @@ public struct Importer: Sendable {
         let started = Date()
         var parser = self.parser
         parser.file = URL(fileURLWithPath: path).lastPathComponent
-        let scan = try EncodingCheck.scan(path: path)
+        let format = format ?? Format.guess(path: path)
+        let scan = try EncodingCheck.scan(path: path, csv: format == .csv)
         var summary = Summary(file: path, kind: parser.kind, dryRun: dryRun)
         let kind = parser.kind
         var source: any RecordSource
         var jsonLines: JSONLinesRecordSource?
-        switch format ?? Format.guess(path: path) {
+        switch format {
         case .csv:
+            if let line = scan.unterminatedQuote {
+                let reason = "unterminated quoted field starting at line \(line)"
+                throw ImportFileError(
+                    file: path, line: line, reason: reason + " (a quote inside a quoted field is written twice: \"\")")
+            }
             let csv = try CSVRecordSource(path: path)
             let missing = kind.requiredColumns.filter { !csv.columns.contains($0) }
             if !missing.isEmpty {
@@ -98,16 +104,24 @@ public struct Importer: Sendable {
             pending.removeAll(keepingCapacity: true)
         }
         let expected = max(scan.lines - (source is CSVRecordSource ? 1 : 0), 0)
-        while let (row, fields) = try source.next() {
-            summary.rowsRead += 1
-            switch fields.flatMap({ parser.parse($0, row: row) }) {
-            case .success(let record): pending.append((row, record))
-            case .failure(let error): reject(error)
+        do {
+            while let (row, fields) = try source.next() {
+                summary.rowsRead += 1
+                switch fields.flatMap({ parser.parse($0, row: row) }) {
+                case .success(let record): pending.append((row, record))
+                case .failure(let error): reject(error)
+                }
+                if pending.count >= batchSize { try await flush() }
+                if summary.rowsRead % 5000 == 0 {
+                    progress(Progress(rowsRead: summary.rowsRead, expectedRows: expected))
+                }
             }
-            if pending.count >= batchSize { try await flush() }
-            if summary.rowsRead % 5000 == 0 { progress(Progress(rowsRead: summary.rowsRead, expectedRows: expected)) }
+            try await flush()
+        } catch {
+            // A batch that failed is rolled back whole; the ones before it stay.
+            let committed = summary.inserted + summary.updated + summary.unchanged
+            throw ImportStoppedError(file: path, committed: committed, dryRun: dryRun, cause: error)
         }
-        try await flush()
         progress(Progress(rowsRead: summary.rowsRead, expectedRows: summary.rowsRead))
         // Parse errors are found before store errors of the same batch.
         summary.errors.sort { $0.row < $1.row }

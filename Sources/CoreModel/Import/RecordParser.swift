@@ -37,6 +37,7 @@ public struct RecordParser: Sendable {
     public func parse(_ fields: [String: String], row: Int) -> Result<ParsedRecord, RowError> {
         let reader = FieldReader(fields: fields, row: row, timeZone: timeZone)
         do throws(RowError) {
+            try reader.checkLengths(kind.requiredColumns + kind.optionalColumns)
             switch kind {
             case .branches: return .success(.branch(try branch(reader)))
             case .menu: return .success(.menuItem(try menuItem(reader)))
@@ -79,6 +80,15 @@ public struct RecordParser: Sendable {
         }
         let tags = (r.text("tags") ?? "").split(whereSeparator: { ",;|，".contains($0) })
             .map { $0.trimmedWhitespace }.filter { !$0.isEmpty }
+        guard tags.count <= FieldLimits.tagCount else {
+            let reason = "has \(tags.count) tags; the limit is \(FieldLimits.tagCount)"
+            throw RowError(row: r.row, column: "tags", reason: reason)
+        }
+        let tagLength = FieldLimits.tagLength
+        if let long = tags.first(where: { $0.count > tagLength }) {
+            let reason = "tag '\(long.prefix(tagLength))…' is \(long.count) characters long; the limit is \(tagLength)"
+            throw RowError(row: r.row, column: "tags", reason: reason)
+        }
         return Member(
             memberNo: memberNo, name: name, phone: phone, email: email, fax: fax,
             level: try r.choice("level", MemberLevel.self) ?? .regular, points: try r.integer("points", in: 0...1_000_000_000) ?? 0,

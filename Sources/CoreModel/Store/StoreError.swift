@@ -11,6 +11,10 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unknownValue = Code(rawValue: "store.unknown_value")
         /// SQLite refused a write (a constraint, a full disk).
         public static let writeFailed = Code(rawValue: "store.write_failed")
+        /// The database file, or its directory, cannot be written by this process.
+        public static let readOnly = Code(rawValue: "store.read_only")
+        /// The disk holding the database is full.
+        public static let diskFull = Code(rawValue: "store.disk_full")
         /// Another worker holds the store (one sending worker per SQLite file).
         public static let locked = Code(rawValue: "store.locked")
         /// A write the store just made is not there (should not happen; a bug or a corrupt file).
@@ -28,5 +32,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { "\(place): \(message) [\(code.rawValue)]" }
+    /// `place: message [code]`, without the place when the message names it already.
+    public var description: String {
+        message.contains(place) ? "\(message) [\(code.rawValue)]" : "\(place): \(message) [\(code.rawValue)]"
+    }
 }

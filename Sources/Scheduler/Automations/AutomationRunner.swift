@@ -4,13 +4,16 @@ import Logging
 
 /// Runs every enabled automation once over the store. Each reads from its
 /// own cursor and commits as it goes; one that fails (a template that does
-/// not load, a store error) is reported and the others still run.
+/// not load, a store error) is reported and the others still run. A template
+/// that does not load is logged once per (template, channel, locale); other
+/// failures are in the report (`AutomationService` logs them as it backs off).
 public struct AutomationRunner: Sendable {
     public let clock: any WallClock
     let automations: [any Automation]
     let context: AutomationContext
     let locale: String
     let logger: Logger
+    let problems: TemplateProblems
 
     /// - Parameters: settings, defaults, brand: tidings.yaml's `automations`, `defaults` and `brand`.
     public init(
@@ -25,9 +28,11 @@ public struct AutomationRunner: Sendable {
             PointsExpiry(settings: settings.pointsExpiry), WinBack(settings: settings.winBack),
         ]
         self.automations = all.filter(\.rule.enabled)
+        let problems = TemplateProblems()
+        self.problems = problems
         self.context = AutomationContext(
-            store: store, composer: MessageComposer(renderer: renderer, logger: logger), defaults: defaults,
-            brand: brand, batchSize: max(1, batchSize))
+            store: store, composer: MessageComposer(renderer: renderer, logger: logger, problems: problems),
+            defaults: defaults, brand: brand, batchSize: max(1, batchSize))
         self.clock = clock
         self.locale = defaults.locale
         self.logger = logger
@@ -48,19 +53,42 @@ public struct AutomationRunner: Sendable {
             try Task.checkCancellation()
             var tally = AutomationTally()
             do {
-                for channel in automation.rule.channels {
-                    try context.composer.renderer.check(template: automation.rule.template, channel: channel, locale: locale)
-                }
+                try checkTemplates(of: automation, tally: &tally)
                 try await automation.run(now: now, context: context, tally: &tally)
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
                 tally.error = "\(error)"
-                logger.error(
-                    "automation failed; it runs again next scan", metadata: ["automation": "\(automation.name.rawValue)", "error": "\(error)"])
             }
             report.tallies[automation.name] = tally
         }
         return report
+    }
+
+    /// Each channel's template must load before a scan: a missing file holds
+    /// the automation back (its cursor stays) instead of skipping every row.
+    private func checkTemplates(of automation: any Automation, tally: inout AutomationTally) throws {
+        let rule = automation.rule
+        for channel in rule.channels {
+            let key = TemplateProblems.Key(template: rule.template, channel: channel, locale: locale, stage: .load)
+            let metadata: Logger.Metadata = [
+                "automation": "\(automation.name.rawValue)", "template": "\(rule.template)",
+                "channel": "\(channel.rawValue)", "locale": "\(locale)",
+            ]
+            do {
+                try context.composer.renderer.check(template: rule.template, channel: channel, locale: locale)
+            } catch {
+                tally.waitingForTemplate = true
+                if problems.report(key) {
+                    logger.error(
+                        "template does not load; the automation waits until it does (logged once)",
+                        metadata: metadata.merging(["error": "\(error)"]) { $1 })
+                }
+                throw error
+            }
+            if problems.resolved(key) {
+                logger.notice("template loads again; the automation resumes", metadata: metadata)
+            }
+        }
     }
 }

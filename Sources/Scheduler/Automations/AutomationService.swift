@@ -7,7 +7,9 @@ import ServiceLifecycle
 /// by id (order confirmations, late-delivery apologies) every `eventInterval`,
 /// so a confirmation leaves within moments of its order; the window scans
 /// every `interval`. A scan in progress finishes (its writes are transactions
-/// either way); the wait between scans ends at once.
+/// either way); the wait between scans ends at once. An automation that keeps
+/// failing (a full disk, a template that does not load) is run less and less
+/// often, up to once a minute, with one log line per attempt.
 public struct AutomationService: Service {
     public let runner: AutomationRunner
     public let interval: Duration
@@ -41,10 +43,35 @@ public struct AutomationService: Service {
     }
 
     private func scan(only: Set<AutomationName>, every interval: Duration) async {
+        var backoffs: [AutomationName: FailureBackoff] = [:]
+        var heldUntil: [AutomationName: ContinuousClock.Instant] = [:]
+        let fresh = FailureBackoff(initial: max(interval, .seconds(1)), cap: max(interval, .seconds(60)))
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                let report = try await runner.runOnce(now: runner.clock.now(), only: only)
-                if report.enqueued > 0 || !report.failed.isEmpty {
+                let due = only.filter { heldUntil[$0].map { ContinuousClock.now >= $0 } ?? true }
+                let now = runner.clock.now()
+                let report = due.isEmpty ? AutomationReport(at: now) : try await runner.runOnce(now: now, only: due)
+                for (name, tally) in report.tallies.sorted(by: { $0.key < $1.key }) {
+                    var backoff = backoffs[name] ?? fresh
+                    if let error = tally.error {
+                        let wait = backoff.failed()
+                        heldUntil[name] = .now + wait
+                        // A template that does not load was logged once by the runner.
+                        if !tally.waitingForTemplate {
+                            logger.error(
+                                "automation failed; it runs again later",
+                                metadata: [
+                                    "automation": "\(name.rawValue)", "error": "\(error)", "retry_in": "\(wait)",
+                                    "failures": "\(backoff.failures)",
+                                ])
+                        }
+                    } else if backoff.succeeded() {
+                        heldUntil[name] = nil
+                        logger.notice("automation runs again", metadata: ["automation": "\(name.rawValue)"])
+                    }
+                    backoffs[name] = backoff
+                }
+                if report.enqueued > 0 {
                     logger.info("automations scanned", metadata: ["report": "\(report.description)"])
                 }
             } catch is CancellationError {

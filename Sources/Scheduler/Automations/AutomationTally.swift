@@ -33,6 +33,8 @@ public struct AutomationTally: Sendable, Hashable {
     public var skipped: [Skip: Int] = [:]
     /// Why the automation stopped (a template that does not load, a store error); what it committed before stays.
     public var error: String?
+    /// It did not run because its template does not load (the runner logs that once, not every scan).
+    public var waitingForTemplate = false
 
     public init() {}
 

@@ -8,6 +8,8 @@ import Logging
 struct MessageComposer: Sendable {
     let renderer: any MessageRenderer
     let logger: Logger
+    /// Shared with the runner: each failing (template, channel, locale) is logged once.
+    let problems: TemplateProblems
 
     func messages(
         for member: AutomationMember, rule: AutomationRule, draft: MessageDraft, automation: AutomationName,
@@ -23,8 +25,11 @@ struct MessageComposer: Sendable {
                 content = try renderer.render(template: rule.template, channel: channel, locale: member.locale, values: draft.values)
             } catch {
                 tally.skip(.renderFailed(channel))
+                let key = TemplateProblems.Key(
+                    template: rule.template, channel: channel, locale: member.locale, stage: .render)
+                guard problems.report(key) else { return nil }
                 logger.error(
-                    "template did not render; message skipped",
+                    "template did not render; its messages are skipped (logged once; the scan report counts them)",
                     metadata: [
                         "automation": "\(automation.rawValue)", "member": "\(member.memberNo)", "channel": "\(channel.rawValue)",
                         "address": "\(Redaction.address(address))", "error": "\(error)",

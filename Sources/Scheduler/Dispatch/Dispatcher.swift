@@ -65,6 +65,8 @@ public final class Dispatcher: Service, Sendable {
         /// Earliest time a waiting message may be admitted (a token bucket's next token).
         var wakeAt: Date?
         var cut = false
+        /// Leasing that keeps failing (a full disk, a read-only file) is tried less and less often.
+        var leaseBackoff = FailureBackoff()
     }
 
     public init(
@@ -159,8 +161,14 @@ public final class Dispatcher: Service, Sendable {
                                 failure = error
                                 break
                             }
-                            logger.error("leasing failed", metadata: ["error": "\(error)"])
-                            pump.nextLease = .now + settings.pollInterval
+                            let wait = pump.leaseBackoff.failed()
+                            logger.error(
+                                "leasing failed; trying again later",
+                                metadata: [
+                                    "error": "\(error)", "retry_in": "\(wait)",
+                                    "failures": "\(pump.leaseBackoff.failures)",
+                                ])
+                            pump.nextLease = .now + wait
                         }
                     }
                     if once != nil, pump.pending.isEmpty, pump.inFlight == 0 { break }
@@ -202,6 +210,7 @@ public final class Dispatcher: Service, Sendable {
         guard room >= worth else { return }
         pump.leaseTried = true
         let batch = try await lease(capacity: room, lanes: lanes, now: now)
+        if pump.leaseBackoff.succeeded() { logger.notice("leasing works again") }
         // A short lease means the backlog is empty for now: look again after the poll interval.
         if batch.count < room { pump.nextLease = .now + settings.pollInterval }
         guard !batch.isEmpty else { return }

@@ -50,9 +50,11 @@ public struct ReceiptDrainer: Service {
     }
 
     /// Drains until graceful shutdown or cancellation; a failed pass is logged
-    /// and tried again after `retryDelay`, the receipts staying in the inbox.
+    /// and tried again after `retryDelay`, doubling while it keeps failing (a
+    /// full disk), the receipts staying in the inbox.
     public func run() async throws {
         let clock = ContinuousClock()
+        var backoff = FailureBackoff(initial: retryDelay, cap: max(retryDelay, .seconds(60)))
         var busy = false
         // Since when receipts have waited behind busy webhooks.
         var behindSince: ContinuousClock.Instant?
@@ -61,6 +63,7 @@ public struct ReceiptDrainer: Service {
                 let limit = busy ? busyBatch : batch
                 let started = clock.now
                 let taken = try await drainOnce(limit: limit)
+                if backoff.succeeded() { logger.notice("applying receipts works again") }
                 // Receipts appended during the pass: the webhooks are busy.
                 busy = wake.take()
                 if !busy && taken < limit {
@@ -75,8 +78,11 @@ public struct ReceiptDrainer: Service {
                     }
                 }
             } catch is CancellationError { break } catch {
-                logger.error("applying receipts failed; they stay in the inbox", metadata: ["error": "\(error)"])
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: retryDelay) }
+                let wait = backoff.failed()
+                logger.error(
+                    "applying receipts failed; they stay in the inbox",
+                    metadata: ["error": "\(error)", "retry_in": "\(wait)", "failures": "\(backoff.failures)"])
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
             }
         }
     }

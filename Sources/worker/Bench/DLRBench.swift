@@ -22,7 +22,7 @@ struct DLRBench: AsyncParsableCommand {
     @Option(help: "Port for the webhook server.") var port = 18_431
 
     func run() async throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") else { throw ValidationError("needs wrk (apt-get install wrk)") }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") else { throw CommandFailure("needs wrk (apt-get install wrk)") }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-bench-dlr-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -31,7 +31,7 @@ struct DispatchBench: AsyncParsableCommand {
     @Flag(help: "Measure the curl transport alone (same requests, no database) instead of the dispatch.") var transportOnly = false
 
     func run() async throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") else { throw ValidationError("needs wrk (apt-get install wrk)") }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") else { throw CommandFailure("needs wrk (apt-get install wrk)") }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-bench-dispatch-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -98,7 +98,7 @@ struct DispatchBench: AsyncParsableCommand {
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             if !separateSimulator { group.addTask { try await app.runService(gracefulShutdownSignals: []) } }
-            guard await transport.waitUntilAnswering("\(base)/sim/stats") else { throw ValidationError("the simulator did not start on port \(port)") }
+            guard await transport.waitUntilAnswering("\(base)/sim/stats") else { throw CommandFailure("the simulator did not start on port \(port)") }
             @Sendable func simulatorCPU() -> Double { child?.cpuSeconds ?? DispatchBench.cpuSeconds() }
             let serverCPUBefore = simulatorCPU()
             let ceiling = try DLRBench.wrk(["-t1", "-c\(connections)", "-d\(seconds)s", "-s", body.path, "\(base)/sim/messages"])

@@ -27,7 +27,7 @@ struct HTTPBench: AsyncParsableCommand {
     @Flag(help: "Only the dispatch runs, without the ceilings (for profiling).") var dispatchOnly = false
 
     func run() async throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") else { throw ValidationError("needs wrk (apt-get install wrk)") }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") else { throw CommandFailure("needs wrk (apt-get install wrk)") }
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         let port = LocalPort.free()

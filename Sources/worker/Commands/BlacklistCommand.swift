@@ -102,7 +102,7 @@ struct BlacklistCommand: AsyncParsableCommand {
         do {
             return try RecordParser.address(text, phones: PhoneNumberNormalizer(defaultRegion: config.defaults.region))
         } catch {
-            throw ValidationError("'\(text)' is not a phone number or email address: \(error.reason)")
+            throw CommandFailure("'\(text)' is not a phone number or email address: \(error.reason)")
         }
     }
 }

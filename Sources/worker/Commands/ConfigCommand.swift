@@ -1,8 +1,9 @@
 import ArgumentParser
+import Campaigns
 import Channels
 import CoreModel
 import Foundation
-import Yams
+import Scheduler
 
 struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,6 +18,8 @@ struct ConfigCommand: AsyncParsableCommand {
                   TIDINGS_CONFIG=prod.yaml tidings config check --json
                 Errors name the file, line and key path, e.g.
                   tidings.yaml:14:5: gateways[0].rate: expected a number, found 'fast'
+                Every enabled automation's template must load for each of its channels
+                in defaults.locale.
                 Exit status: 0 valid, 1 invalid.
                 """)
 
@@ -24,11 +27,12 @@ struct ConfigCommand: AsyncParsableCommand {
         @Flag(help: "Print the effective config as JSON.") var json = false
 
         func run() async throws {
-            let config: TidingsConfig
-            do { config = try global.loadConfig(showWarnings: true) } catch let error as ConfigLoader.Located {
+            let loaded: ConfigLoader.Loaded
+            do { loaded = try global.loadConfigFile(showWarnings: true) } catch let error as ConfigLoader.Located {
                 printError(error.description)
                 throw ExitCode.failure
             }
+            let config = loaded.config
             // The gateways are built (nothing is sent) so their options are checked too.
             let transport = config.makeTransport()
             defer { transport.shutdown() }
@@ -36,7 +40,15 @@ struct ConfigCommand: AsyncParsableCommand {
                 _ = try GatewayRegistry.build(
                     config: config, transport: transport, signer: WebhookSigner(secret: config.server.webhookSecret?.value ?? "unset"))
             } catch {
-                for issue in error.issues { printError("\(global.configPathDescription): \(issue)") }
+                for issue in ConfigLoader.located(error.issues, in: loaded) { printError(issue.description) }
+                throw ExitCode.failure
+            }
+            // A missing template would otherwise show only at run time, as an automation that sends nothing.
+            let library = TemplateLibrary(directory: URL(fileURLWithPath: config.templates))
+            let templates = config.automations.templateIssues(
+                renderer: library, locale: config.defaults.locale, path: ["automations"])
+            if !templates.isEmpty {
+                for issue in ConfigLoader.located(templates, in: loaded) { printError(issue.description) }
                 throw ExitCode.failure
             }
             // Where each gateway's traffic goes, and whether that name resolves here (as comments: the YAML stays valid).
@@ -47,10 +59,8 @@ struct ConfigCommand: AsyncParsableCommand {
                 for line in reach { printError(line) }
                 try JSONOutput.print(config)
             } else {
-                let encoder = YAMLEncoder()
-                encoder.options.allowUnicode = true
                 for line in reach { print(line) }
-                print(try encoder.encode(config), terminator: "")
+                print(try YAMLOutput.text(config), terminator: "")
             }
         }
 

@@ -109,7 +109,7 @@ struct ConsentCommand: AsyncParsableCommand {
         var at = Date()
         if let text = change.at {
             guard let parsed = DateText.parse(text, timeZone: TimeZone(identifier: config.defaults.timezone) ?? .current) else {
-                throw ValidationError("--at '\(text)' is not a date (YYYY-MM-DD, YYYY-MM-DD HH:MM or ISO 8601)")
+                throw CommandFailure("--at '\(text)' is not a date (YYYY-MM-DD, YYYY-MM-DD HH:MM or ISO 8601)")
             }
             at = parsed
         }
@@ -140,7 +140,7 @@ struct ConsentCommand: AsyncParsableCommand {
         do {
             return .address(try RecordParser.address(who, phones: PhoneNumberNormalizer(defaultRegion: config.defaults.region)))
         } catch {
-            throw ValidationError("'\(who)' looks like an address but is not usable: \(error.reason)")
+            throw CommandFailure("'\(who)' looks like an address but is not usable: \(error.reason)")
         }
     }
 

@@ -17,17 +17,24 @@ struct GlobalOptions: ParsableArguments {
 
     /// The effective config; warnings go to stderr.
     func loadConfig(showWarnings: Bool = false) throws -> TidingsConfig {
-        let loaded = try ConfigLoader.load(path: config)
-        if showWarnings { for warning in loaded.warnings { printError(warning.description) } }
-        var effective = loaded.config
-        if let database { effective.database.path = database }
-        return effective
+        try loadConfigFile(showWarnings: showWarnings).config
     }
 
+    /// The effective config with the file it came from; warnings go to stderr.
+    func loadConfigFile(showWarnings: Bool = false) throws -> ConfigLoader.Loaded {
+        var loaded = try ConfigLoader.load(path: config)
+        if showWarnings { for warning in loaded.warnings { printError(warning.description) } }
+        if let database { loaded.config.database.path = database }
+        return loaded
+    }
+
+    /// The store; one to write must be writable (said before the first write fails).
     func openStore(_ config: TidingsConfig, readOnly: Bool = false) throws -> SQLiteStore {
         if readOnly, !FileManager.default.fileExists(atPath: config.database.path) {
-            throw ValidationError("no database at \(config.database.path); run `tidings init` first")
+            throw CommandFailure("no database at \(config.database.path); run `tidings init` first")
         }
-        return try SQLiteStore(path: config.database.path)
+        let store = try SQLiteStore(path: config.database.path)
+        if !readOnly { try store.checkWritable() }
+        return store
     }
 }

@@ -16,7 +16,8 @@ struct ImportCommand: AsyncParsableCommand {
             their natural key (code, member_no, order_no, complaint_no), so importing
             the same file twice changes nothing. Each bad row is reported with its row
             number, column and reason; the good rows go in. Exit status 1 if any row
-            was rejected.
+            was rejected. Fields are at most 64 characters (address 200, email 254,
+            description, resolution, note and items 2000; at most 20 tags of 32).
 
             Examples:
               tidings import branches branches.csv
@@ -65,6 +66,11 @@ struct ImportCommand: AsyncParsableCommand {
             bar.finish()
             printError("error: \(error)")
             throw ExitCode.failure
+        } catch let error as ImportStoppedError {
+            bar.finish()
+            rejects?.close()
+            printError("error: \(error)")
+            throw ExitCode.failure
         }
         bar.finish()
         rejects?.close()
@@ -99,7 +105,7 @@ final class RejectFile: Sendable {
     init(path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: Data("row,column,reason\n".utf8)),
             let handle = FileHandle(forWritingAtPath: path)
-        else { throw ValidationError("cannot write \(path)") }
+        else { throw CommandFailure("--errors: cannot write \(path)") }
         handle.seekToEndOfFile()
         self.handle = Mutex(handle)
     }

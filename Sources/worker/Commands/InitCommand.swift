@@ -11,7 +11,8 @@ struct InitCommand: AsyncParsableCommand {
               tidings init                       # ./tidings.yaml and ./tidings.sqlite
               tidings init --config /etc/tidings/tidings.yaml --database /var/lib/tidings/tidings.sqlite
             An existing config file is kept unless --force is given; the database is
-            created or migrated to the current schema.
+            created or migrated to the current schema. A relative database.path is
+            read from the config file's directory.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -21,13 +22,22 @@ struct InitCommand: AsyncParsableCommand {
 
     func run() async throws {
         let path = global.config ?? ProcessInfo.processInfo.environment["TIDINGS_CONFIG"] ?? "tidings.yaml"
-        let databasePath = global.database ?? TidingsConfig.defaults.database.path
+        var databasePath = global.database ?? TidingsConfig.defaults.database.path
+        // --database is relative to here, the config's database.path to the config's directory.
+        if global.database != nil, ConfigLoader.resolve(databasePath, besides: path) != databasePath {
+            databasePath = URL(fileURLWithPath: databasePath).standardizedFileURL.path
+        }
         if FileManager.default.fileExists(atPath: path) && !force {
             print("kept existing \(path) (use --force to overwrite)")
         } else {
             let found = ["templates", "../templates"].first { FileManager.default.fileExists(atPath: $0) } ?? "templates"
-            try StarterConfig.text(databasePath: databasePath, templates: templates ?? found).write(toFile: path, atomically: true, encoding: .utf8)
+            let directory = templates ?? found
+            try StarterConfig.text(databasePath: databasePath, templates: directory)
+                .write(toFile: path, atomically: true, encoding: .utf8)
             print("wrote \(path)")
+            if !FileManager.default.fileExists(atPath: directory) {
+                print("note: no templates directory at \(directory): the automations need theirs there (README, Templates)")
+            }
         }
         let loaded = try ConfigLoader.load(path: path)
         var config = loaded.config

@@ -70,7 +70,7 @@ struct RunCommand: AsyncParsableCommand {
         settings.failoverAfterUnanswered = config.dispatch.failoverAfterUnanswered
         settings.channelRetry = config.dispatch.retry
         do { settings.policy = SendPolicy(rules: try SendPolicyRules(quietHours: config.quietHours)) } catch {
-            throw ValidationError("config quiet_hours: \(error)")
+            throw CommandFailure("config quiet_hours: \(error)")
         }
         settings.timeZone = TimeZone(identifier: config.defaults.timezone) ?? settings.timeZone
         let dispatcher = Dispatcher(store: store, registry: registry, settings: settings, logger: logger)

@@ -5,6 +5,7 @@ import CoreModel
 import Foundation
 import Logging
 import Scheduler
+import ServiceLifecycle
 
 extension Channel: ExpressibleByArgument {}
 extension Lane: ExpressibleByArgument {}
@@ -18,7 +19,8 @@ struct SendCommand: AsyncParsableCommand {
             message Tidings sends. Without --wait it is left for `tidings run`; with
             --wait this command sends it, receives the receipt on the webhook server
             (server.bind) and exits 0 when delivered, 1 when it failed, 3 when no final
-            status came within --timeout.
+            status came within --timeout. A gateway that reports no delivery (smtp, a
+            simulator with callbacks off) ends the wait at submitted, with status 0.
 
             Examples:
               tidings send --channel sms --to 13812345678 --text "您的订单已确认" --wait
@@ -65,7 +67,7 @@ struct SendCommand: AsyncParsableCommand {
             printError("config: \(error)")
             throw ExitCode.failure
         }
-        if let gateway, registry.gateways[gateway] == nil { throw ValidationError("no gateway named '\(gateway)' in the config") }
+        if let gateway, registry.gateways[gateway] == nil { throw CommandFailure("no gateway named '\(gateway)' in the config") }
         let idempotencyKey = key ?? "cli:\(UUID().uuidString.lowercased())"
         let result = try await store.enqueue(
             [NewMessage(
@@ -86,6 +88,10 @@ struct SendCommand: AsyncParsableCommand {
             id: id, store: store, registry: registry, server: server, transport: transport,
             retry: config.dispatch.retry)
         print("message \(id): \(status.status.rawValue)\(status.reason.map { " (\(Redaction.text($0)))" } ?? "")\(status.gateway.map { " via \($0)" } ?? "")")
+        if Self.isAsFarAsItGoes(status, registry) {
+            print("  \(status.gateway ?? "the gateway") reports no delivery: submitted is as far as it goes")
+            return
+        }
         switch status.status {
         case .delivered: return
         case .failed, .expired, .suppressed, .cancelled: throw ExitCode.failure
@@ -101,43 +107,62 @@ struct SendCommand: AsyncParsableCommand {
         guard let lock = try? WorkerLock(database: store.path, owner: owner) else {
             // A worker runs on this database: it sends the message and takes its receipts; we only watch.
             print("  a running worker sends it")
-            return try await watch(id: id, store: store, sending: nil)
+            return try await watch(id: id, store: store, registry: registry, sending: nil)
         }
         defer { withExtendedLifetime(lock) {} }
-        let app = WebServer.application(server, registry: registry, logger: Logger(label: "tidings.send"))
+        let logger = Logger(label: "tidings.send")
+        let app = WebServer.application(server, registry: registry, logger: logger)
+        // Shut down gracefully when the wait is over: a cancelled server logs its own shutdown as two errors.
+        var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(5)
+        let services = ServiceGroup(configuration: configuration)
         var settings = DispatchSettings(owner: owner)
         settings.channelRetry = retry
         let dispatcher = Dispatcher(store: store, registry: registry, settings: settings)
         return try await withThrowingTaskGroup(of: MessageState?.self) { group in
             group.addTask {
-                try await app.runService(gracefulShutdownSignals: [])
+                try await services.run()
                 return nil
             }
             group.addTask {
                 // Providers do not always retry a callback: send only once the webhook server listens.
                 let health = "http://\(server.host.contains(":") ? "[\(server.host)]" : server.host):\(server.port)/health"
                 await transport.waitUntilAnswering(health)
-                return try await watch(id: id, store: store, sending: dispatcher)
+                return try await watch(id: id, store: store, registry: registry, sending: dispatcher)
             }
-            let state = try await group.first { $0 != nil }!!
-            group.cancelAll()
-            return state
+            do {
+                let state = try await group.first { $0 != nil }!!
+                await services.triggerGracefulShutdown()
+                try await group.waitForAll()
+                return state
+            } catch {
+                await services.triggerGracefulShutdown()
+                throw error
+            }
         }
     }
 
-    /// Prints each status the message passes through until it is final or
-    /// --timeout passes; `sending` dispatches due transactional messages meanwhile.
-    private func watch(id: Int64, store: SQLiteStore, sending: Dispatcher?) async throws -> MessageState {
+    /// Submitted through a gateway that never reports a delivery (SMTP): waiting on is pointless.
+    static func isAsFarAsItGoes(_ state: MessageState, _ registry: GatewayRegistry) -> Bool {
+        state.status == .submitted && state.gateway.map { !registry.reportsDelivery($0) } ?? false
+    }
+
+    /// Prints each status the message passes through until it is final (or
+    /// as far as its gateway reports) or --timeout passes; `sending`
+    /// dispatches due transactional messages meanwhile.
+    private func watch(
+        id: Int64, store: SQLiteStore, registry: GatewayRegistry, sending: Dispatcher?
+    ) async throws -> MessageState {
         let deadline = Date().addingTimeInterval(timeout)
         var last: MessageStatus?
         while true {
             try await sending?.sendDue(lanes: [.transactional], limit: 10)
-            guard let state = try await store.messageState(id: id) else { throw ValidationError("message \(id) vanished") }
+            guard let state = try await store.messageState(id: id) else { throw CommandFailure("message \(id) vanished") }
             if state.status != last {
                 print("  \(state.status.rawValue)\(state.reason.map { ": \(Redaction.text($0))" } ?? "")")
                 last = state.status
             }
-            if state.status.isFinal || Date() >= deadline { return state }
+            if state.status.isFinal || Self.isAsFarAsItGoes(state, registry) || Date() >= deadline { return state }
             try await Task.sleep(for: .milliseconds(200))
         }
     }
@@ -147,14 +172,14 @@ struct SendCommand: AsyncParsableCommand {
         case .email:
             switch EmailAddressValidator.normalize(to) {
             case .success(let address): return address
-            case .failure(let rejection): throw ValidationError("--to '\(to)': \(rejection.reason)")
+            case .failure(let rejection): throw CommandFailure("--to '\(to)': \(rejection.reason)")
             }
         case .sms, .voice, .fax:
             switch PhoneNumberNormalizer(defaultRegion: config.defaults.region).normalize(to) {
             case .success(let number):
-                if channel == .fax, number.kind == .mobile { throw ValidationError("--to '\(to)': a mobile number cannot receive faxes") }
+                if channel == .fax, number.kind == .mobile { throw CommandFailure("--to '\(to)': a mobile number cannot receive faxes") }
                 return number.e164
-            case .failure(let rejection): throw ValidationError("--to '\(to)': \(rejection.reason)")
+            case .failure(let rejection): throw CommandFailure("--to '\(to)': \(rejection.reason)")
             }
         }
     }
@@ -171,7 +196,7 @@ struct SendCommand: AsyncParsableCommand {
                 content = try TemplateLibrary(directory: URL(fileURLWithPath: config.templates))
                     .render(name: template, channel: channel, locale: config.defaults.locale, values: values)
             } catch {
-                throw ValidationError(error.code == .missingValue ? "\(error) (give it with --var)" : error.description)
+                throw CommandFailure(error.code == .missingValue ? "\(error) (give it with --var)" : error.description)
             }
             // An explicit --subject still wins, as it does with --text.
             if let subject {

@@ -4,6 +4,7 @@ import CoreModel
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import Simulator
 
 struct SimulatorCommand: AsyncParsableCommand {
@@ -31,7 +32,9 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "Share of requests answered 429 with Retry-After.") var throttleRate = 0.0
     @Option(help: "Retry-After seconds on a 429.") var retryAfter = 1
     @Option(help: "Share of accepted messages reported failed.") var undeliveredRate = 0.0
-    @Option(help: "Milliseconds before the delivery callback (negative: no callbacks).") var callbackDelayMs = 200
+    // Unconditional: ArgumentParser would take "-1" for an option name and report the value missing.
+    @Option(parsing: .unconditional, help: "Milliseconds before the delivery callback (negative, e.g. -1: none).")
+    var callbackDelayMs = 200
     @Option(help: "Share of messages accepted but answered only after --hang-ms (the client times out; its resend must be a duplicate).") var lostAnswerRate = 0.0
     @Option(help: "How long a lost answer is held back, milliseconds.") var hangMs = 30_000
     @Option(help: "Share of requests whose connection is dropped unanswered (nothing taken).") var refuseRate = 0.0
@@ -77,12 +80,16 @@ struct SimulatorCommand: AsyncParsableCommand {
         let app = simulator.application(host: host, port: port, logger: logger)
         print("simulator listening on http://\(bind)")
         if lifetime > 0 {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await app.runService() }
-                group.addTask { try await Task.sleep(for: .seconds(lifetime)) }
-                try await group.next()
-                group.cancelAll()
-            }
+            // Shut down gracefully at the end of its lifetime: a cancelled server logs its shutdown as errors.
+            let services = ServiceGroup(
+                configuration: .init(
+                    services: [
+                        .init(service: app),
+                        .init(
+                            service: Lifetime(seconds: lifetime), successTerminationBehavior: .gracefullyShutdownGroup),
+                    ],
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await services.run()
         } else {
             try await app.runService()
         }

@@ -27,6 +27,8 @@ enum ConfigLoader {
         var config: TidingsConfig
         var file: String?
         var warnings: [Located]
+        /// The file's YAML, to place issues found after loading (nil for the built-in defaults).
+        var root: Node? = nil
     }
 
     /// Loads `path`; with no path, ./tidings.yaml if present, else the defaults.
@@ -45,7 +47,30 @@ enum ConfigLoader {
         guard let text = String(data: data, encoding: .utf8) else {
             throw Located(file: file, message: "config file is not UTF-8")
         }
-        return try parse(text, file: file, environment: environment)
+        var loaded = try parse(text, file: file, environment: environment)
+        loaded.config.database.path = resolve(loaded.config.database.path, besides: file)
+        return loaded
+    }
+
+    /// A relative `database.path` names a file beside the config, wherever the command runs.
+    static func resolve(_ path: String, besides file: String) -> String {
+        let directory = (file as NSString).deletingLastPathComponent
+        guard !path.hasPrefix("/"), !directory.isEmpty, directory != "." else { return path }
+        return (directory as NSString).appendingPathComponent(path)
+    }
+
+    /// Issues found after loading (the templates the automations need), placed in the file like the loader's own.
+    static func located(_ issues: [ConfigIssue], in loaded: Loaded) -> [Located] {
+        issues.map { issue in
+            // A key left out (its default) is placed at the nearest one written, if any is.
+            let mark = loaded.root.flatMap { root in
+                (1...max(1, issue.path.count)).reversed().lazy
+                    .compactMap { node(at: Array(issue.path.prefix($0)), in: root)?.mark }.first
+            }
+            return Located(
+                file: loaded.file ?? "built-in defaults", line: mark?.line, column: mark?.column,
+                keyPath: issue.keyPath, message: issue.message, severity: issue.severity)
+        }
     }
 
     static func parse(_ text: String, file: String, environment: [String: String]) throws -> Loaded {
@@ -79,7 +104,7 @@ enum ConfigLoader {
             if errors.count > 1 { combined.message += errors.dropFirst().map { "\n\($0)" }.joined() }
             throw combined
         }
-        return Loaded(config: config, file: file, warnings: warnings)
+        return Loaded(config: config, file: file, warnings: warnings, root: root)
     }
 
     private static func located(_ error: YamlError, file: String) -> Located {
@@ -87,6 +112,18 @@ enum ConfigLoader {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
             .composer(_, let problem, let mark, _):
             return Located(file: file, line: mark.line, column: mark.column, message: "YAML syntax: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return Located(
+                file: file, line: context.mark.line, column: context.mark.column,
+                message: "YAML: duplicate key \(keys) in a mapping")
+        case .reader(let problem, let offset?, _, let yaml):
+            // libyaml's reader gives an offset (a control character, bad UTF-8): turned into line and column.
+            let before = yaml.prefix(offset)
+            let line = before.count { $0 == "\n" } + 1
+            let lineStart = before.lastIndex(of: "\n").map { before.index(after: $0) } ?? before.startIndex
+            let column = before.distance(from: lineStart, to: before.endIndex) + 1
+            return Located(file: file, line: line, column: column, message: "YAML: \(problem)")
         default:
             return Located(file: file, message: "YAML: \(error)")
         }

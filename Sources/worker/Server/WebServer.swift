@@ -26,10 +26,10 @@ enum WebServer {
 
     static func setup(config: TidingsConfig, store: any Receipts) throws -> Setup {
         guard let secret = config.server.webhookSecret?.value else {
-            throw ValidationError("server.webhook_secret is required to receive receipts (set \(config.server.webhookSecret?.variable ?? "it") in the environment)")
+            throw CommandFailure("server.webhook_secret is required to receive receipts (set \(config.server.webhookSecret?.variable ?? "it") in the environment)")
         }
         guard let (host, port) = ServerSettings.hostPort(config.server.bind) else {
-            throw ValidationError("server.bind '\(config.server.bind)' is not host:port")
+            throw CommandFailure("server.bind '\(config.server.bind)' is not host:port")
         }
         return Setup(
             host: host, port: port, signer: WebhookSigner(secret: secret),

@@ -4,7 +4,7 @@ import GRDB
 /// The embedded store: one SQLite file in WAL mode through a GRDB pool
 /// (one writer, concurrent readers), foreign keys on, migrations applied on open.
 public final class SQLiteStore: Sendable {
-    let pool: DatabasePool
+    let pool: StorePool
     public let path: String
 
     /// Opens (creating if needed) and migrates the database at `path`.
@@ -22,11 +22,23 @@ public final class SQLiteStore: Sendable {
             }
         }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            let pool = try DatabasePool(path: path, configuration: configuration)
             if !readOnly { try Schema.migrator.migrate(pool) }
+            self.pool = StorePool(pool: pool, path: path)
         } catch {
+            if !readOnly, let reason = StoreFailure.readOnlyReason(path) {
+                throw StoreFailure.readOnly(path, detail: reason)
+            }
+            if let translated = StoreFailure.translate(error, path: path) as? StoreError { throw translated }
             throw StoreError(.cannotOpen, place: path, message: "cannot open the database: \(error)")
         }
+    }
+
+    /// Throws a `.readOnly` StoreError when this process cannot write the
+    /// database (the file, or the directory its -wal and -shm files live in):
+    /// commands that write say so before they start, not at their first write.
+    public func checkWritable() throws {
+        if let reason = StoreFailure.readOnlyReason(path) { throw StoreFailure.readOnly(path, detail: reason) }
     }
 
     /// Names of the applied migrations, oldest first.
