@@ -50,7 +50,7 @@ public struct SMTPGateway: Gateway {
     }
 
     public func send(_ message: OutboundMessage) async throws(GatewayError) -> Submission {
-        let request = smtpRequest(message, date: Date())
+        let request = try smtpRequest(message, date: Date())
         do {
             _ = try await transport.send(request.request)
             return Submission(providerMessageId: request.messageId)
@@ -70,7 +70,7 @@ public struct SMTPGateway: Gateway {
         }
     }
 
-    func smtpRequest(_ message: OutboundMessage, date: Date) -> (request: SMTPRequest, messageId: String) {
+    func smtpRequest(_ message: OutboundMessage, date: Date) throws(GatewayError) -> (request: SMTPRequest, messageId: String) {
         let domain = settings.fromAddress.split(separator: "@").last.map(String.init) ?? "tidings.local"
         // The same on every attempt, so a retried message is one message to the recipient.
         let messageId = "<tidings.\(message.id)@\(domain)>"
@@ -82,7 +82,9 @@ public struct SMTPGateway: Gateway {
             recipient = message.to.filter(\.isNumber) + "@" + (settings.faxDomain ?? domain)
             subject = document.title
             plain = plain.isEmpty ? document.title : plain
-            attachments.append(.init(contentType: "application/pdf", data: FaxDocumentPDF.render(document), encoding: "base64", filename: "fax-\(message.id).pdf"))
+            attachments.append(.init(
+                contentType: "application/pdf", data: try GatewayError.faxPDF(document), encoding: "base64",
+                filename: "fax-\(message.id).pdf"))
         }
         let text = Self.crlf(plain)
         let html = Self.crlf(message.content.html ?? Self.html(fromText: plain))
