@@ -42,11 +42,15 @@ struct FaxDocumentPDFTests {
         let text = try FaxReader.with { try $0.text(pdf) }
         // pdftotext rebuilds spacing from glyph positions, so runs of spaces
         // come back as one; every character must come back as written.
-        func collapsed(_ text: String) -> String { text.replacingOccurrences(of: " +", with: " ", options: .regularExpression) }
+        func collapsed(_ text: String) -> String {
+            text.replacingOccurrences(of: " +", with: " ", options: .regularExpression)
+        }
         #expect(collapsed(text).contains("鸿福楼 订单确认传真"))
         // The label's spaces are narrower than pdftotext counts as a gap.
         #expect(Self.squeezed(text).contains(Self.squeezed(FaxDocumentPDF.pageLabel(1, of: 1))))
-        for line in Self.order.lines { #expect(collapsed(text).contains(collapsed(line)), "missing: \(line)\n---\n\(text)") }
+        for line in Self.order.lines {
+            #expect(collapsed(text).contains(collapsed(line)), "missing: \(line)\n---\n\(text)")
+        }
         #expect(String(decoding: pdf.prefix(8), as: UTF8.self) == "%PDF-1.4")
     }
 
@@ -100,8 +104,10 @@ struct FaxDocumentPDFTests {
             for number in 1...120 {
                 #expect(all.components(separatedBy: "第\(number)行：").count == 2, "line \(number)")
             }
-            #expect(try reader.pageCount(FaxDocumentPDF.render(.init(title: "明细", lines: Array(lines.prefix(38))))) == 1)
-            #expect(try reader.pageCount(FaxDocumentPDF.render(.init(title: "明细", lines: Array(lines.prefix(39))))) == 2)
+            #expect(
+                try reader.pageCount(FaxDocumentPDF.render(.init(title: "明细", lines: Array(lines.prefix(38))))) == 1)
+            #expect(
+                try reader.pageCount(FaxDocumentPDF.render(.init(title: "明细", lines: Array(lines.prefix(39))))) == 2)
         }
     }
 
@@ -114,7 +120,9 @@ struct FaxDocumentPDFTests {
         let pdf = try FaxDocumentPDF.render(.init(title: "鸿福楼 宴会确认", lines: lines))
         let (boxes, text) = try FaxReader.with { reader in (try reader.text(pdf, boxes: true), try reader.text(pdf)) }
         let layout = FaxDocumentPDF.Layout()
-        let edges = boxes.matches(of: /xMin="([0-9.]+)" yMin="[0-9.]+" xMax="([0-9.]+)"/).map { (Double($0.1)!, Double($0.2)!) }
+        let edges = boxes.matches(of: /xMin="([0-9.]+)" yMin="[0-9.]+" xMax="([0-9.]+)"/).map {
+            (Double($0.1)!, Double($0.2)!)
+        }
         #expect(edges.count > 10)
         for (xMin, xMax) in edges {
             #expect(xMin >= layout.side - 0.5 && xMax <= layout.pageWidth - layout.side + 0.5, "\(xMin)…\(xMax)")
@@ -128,7 +136,9 @@ struct FaxDocumentPDFTests {
     }
 
     @Test func pagesTakeWholeLines() {
-        let lines = (0..<7).map { FaxCanvas.Paragraph.Line(x: 0, top: Double($0) * 18, height: 16, baseline: Double($0) * 18 + 12) }
+        let lines = (0..<7).map {
+            FaxCanvas.Paragraph.Line(x: 0, top: Double($0) * 18, height: 16, baseline: Double($0) * 18 + 12)
+        }
         #expect(FaxDocumentPDF.pages(of: lines, height: 52) == [0..<3, 3..<6, 6..<7])
         #expect(FaxDocumentPDF.pages(of: lines, height: 51.9) == [0..<2, 2..<4, 4..<6, 6..<7])
         // A line taller than a page still gets one, and the next starts a page of its own.
@@ -136,7 +146,9 @@ struct FaxDocumentPDFTests {
     }
 
     @Test func aMissingFontFailsTheRenderInsteadOfDrawingBoxes() {
-        let error = #expect(throws: FaxRenderError.self) { try FaxDocumentPDF.render(Self.order, family: "No Such Family Sans") }
+        let error = #expect(throws: FaxRenderError.self) {
+            try FaxDocumentPDF.render(Self.order, family: "No Such Family Sans")
+        }
         guard case .fontUnavailable(let family, let resolved) = error else {
             Issue.record("\(String(describing: error))")
             return
@@ -147,7 +159,9 @@ struct FaxDocumentPDFTests {
 
     @Test func charactersNoFontHasFailTheRenderAndAreNamed() throws {
         let document = MessageContent.FaxDocument(title: "鸿福楼", lines: ["订单 SO9", "备注：\u{17000}", "送达 18:30"])
-        #expect(throws: FaxRenderError.undrawableCharacters(["\u{17000}"], lines: [2])) { try FaxDocumentPDF.render(document) }
+        #expect(throws: FaxRenderError.undrawableCharacters(["\u{17000}"], lines: [2])) {
+            try FaxDocumentPDF.render(document)
+        }
         #expect(
             FaxRenderError.undrawableCharacters(["\u{17000}"], lines: [2]).description
                 == "fax_undrawable_characters: no installed font can draw U+17000 (line 2)")

@@ -10,13 +10,15 @@ struct FaxReader {
     static let hasPoppler = ["pdftotext", "pdffonts", "pdfinfo", "pdftoppm"].allSatisfy {
         FileManager.default.isExecutableFile(atPath: "/usr/bin/\($0)")
     }
-    static let hasOCR = FileManager.default.isExecutableFile(atPath: "/usr/bin/tesseract")
+    static let hasOCR =
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/tesseract")
         && ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/share/tesseract-ocr")) ?? []).contains {
             FileManager.default.fileExists(atPath: "/usr/share/tesseract-ocr/\($0)/tessdata/chi_sim.traineddata")
         }
 
     static func with<T>(_ body: (FaxReader) throws -> T) throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-fax-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tidings-fax-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         return try body(FaxReader(directory: directory))
@@ -28,7 +30,8 @@ struct FaxReader {
         let file = try write(pdf)
         let out = directory.appendingPathComponent("\(UUID().uuidString).txt")
         let pages = page.map { ["-f", String($0), "-l", String($0)] } ?? []
-        let (status, output) = try run(["pdftotext", "-enc", "UTF-8", boxes ? "-bbox" : "-layout"] + pages + [file.path, out.path])
+        let (status, output) = try run(
+            ["pdftotext", "-enc", "UTF-8", boxes ? "-bbox" : "-layout"] + pages + [file.path, out.path])
         try #require(status == 0, "pdftotext: \(output)")
         return try String(contentsOf: out, encoding: .utf8)
     }
@@ -54,7 +57,8 @@ struct FaxReader {
         let (status, output) = try run(["pdfinfo", try write(pdf).path])
         try #require(status == 0, "pdfinfo: \(output)")
         let line = output.split(separator: "\n").first { $0.hasPrefix("Pages:") } ?? ""
-        return try #require(Int(line.dropFirst("Pages:".count).trimmingCharacters(in: .whitespaces)), "pdfinfo: \(output)")
+        return try #require(
+            Int(line.dropFirst("Pages:".count).trimmingCharacters(in: .whitespaces)), "pdfinfo: \(output)")
     }
 
     enum Fonts { case none, system }
@@ -70,21 +74,28 @@ struct FaxReader {
             let config = directory.appendingPathComponent("no-fonts.conf")
             let cache = directory.appendingPathComponent("fontconfig-cache")
             try """
-                <?xml version="1.0"?>
-                <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
-                <fontconfig><cachedir>\(cache.path)</cachedir></fontconfig>
-                """.write(to: config, atomically: true, encoding: .utf8)
-            environment = ["FONTCONFIG_FILE": config.path, "FONTCONFIG_PATH": directory.path, "XDG_CACHE_HOME": cache.path]
+            <?xml version="1.0"?>
+            <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+            <fontconfig><cachedir>\(cache.path)</cachedir></fontconfig>
+            """.write(to: config, atomically: true, encoding: .utf8)
+            environment = [
+                "FONTCONFIG_FILE": config.path, "FONTCONFIG_PATH": directory.path, "XDG_CACHE_HOME": cache.path,
+            ]
             let (_, listed) = try run(["fc-list"], environment: environment)
-            try #require(listed.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "fonts left on the reading side: \(listed)")
+            try #require(
+                listed.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+                "fonts left on the reading side: \(listed)")
         }
         let page = directory.appendingPathComponent(UUID().uuidString)
         let (drawn, drawOutput) = try run(
-            ["pdftoppm", "-r", "300", "-gray", "-f", "1", "-l", "1", "-singlefile", file.path, page.path], environment: environment)
+            ["pdftoppm", "-r", "300", "-gray", "-f", "1", "-l", "1", "-singlefile", file.path, page.path],
+            environment: environment)
         try #require(drawn == 0, "pdftoppm: \(drawOutput)")
-        // tesseract writes its warnings to stderr; the text goes to a file of its own.
+        // tesseract writes its warnings to stderr; the text goes to a file of its own. On one
+        // thread its reading does not vary from run to run.
         let (read, readOutput) = try run(
-            ["tesseract", page.path + ".pgm", page.path, "-l", "chi_sim", "--psm", "6", "--dpi", "300"], environment: [:])
+            ["tesseract", page.path + ".pgm", page.path, "-l", "chi_sim", "--psm", "6", "--dpi", "300"],
+            environment: ["OMP_THREAD_LIMIT": "1"])
         try #require(read == 0, "tesseract: \(readOutput)")
         return try String(contentsOf: page.appendingPathExtension("txt"), encoding: .utf8)
     }
@@ -95,7 +106,9 @@ struct FaxReader {
         return file
     }
 
-    private func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    private func run(
+        _ arguments: [String], environment: [String: String] = [:]
+    ) throws -> (status: Int32, output: String) {
         try runCommand(arguments, environment: environment)
     }
 }

@@ -209,17 +209,17 @@ struct HTTPFaxGatewayTests {
         let transport = CurlTransport()
         defer { transport.shutdown() }
         let mapping = try HTTPMappedGateway.Mapping.parse(
-            options: ["content_type": "multipart", "body": "to={{to}}", "file_field": "document", "id_field": "job.id"], credentials: []
+            options: ["content_type": "multipart", "body": "to={{to}}", "file_field": "document", "id_field": "job.id"],
+            credentials: []
         ).get()
         let gateway = HTTPMappedGateway(
-            name: "faxco", channels: [.fax], url: "http://127.0.0.1:9/fax/send", mapping: mapping, credentials: [:], callbackURL: "",
-            transport: transport)
+            name: "faxco", channels: [.fax], url: "http://127.0.0.1:9/fax/send", mapping: mapping, credentials: [:],
+            callbackURL: "", transport: transport)
         let document = MessageContent.FaxDocument(title: "鸿福楼 订单确认", lines: ["备注：\u{17000}"])
-        let error = #expect(throws: GatewayError.self) {
-            try gateway.request(for: OutboundMessage(
-                id: 42, idempotencyKey: "order:SO10:fax", channel: .fax, to: "+862155550000", content: MessageContent(fax: document),
-                category: .service))
-        }
+        let message = OutboundMessage(
+            id: 42, idempotencyKey: "order:SO10:fax", channel: .fax, to: "+862155550000",
+            content: MessageContent(fax: document), category: .service)
+        let error = #expect(throws: GatewayError.self) { try gateway.request(for: message) }
         #expect(error == .permanent(reason: "fax_undrawable_characters: no installed font can draw U+17000 (line 1)"))
     }
 }

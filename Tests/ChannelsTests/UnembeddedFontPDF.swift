@@ -13,11 +13,14 @@ enum UnembeddedFontPDF {
         let objects = [
             "<< /Type /Catalog /Pages 2 0 R >>",
             "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                + "/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
             "<< /Length \(content.utf8.count) >>\nstream\n\(content)endstream",
-            "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UTF16-H /DescendantFonts [6 0 R] >>",
+            "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UTF16-H "
+                + "/DescendantFonts [6 0 R] >>",
             "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
-                + "/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /FontDescriptor 7 0 R /DW 1000 /W [1 95 500] >>",
+                + "/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> "
+                + "/FontDescriptor 7 0 R /DW 1000 /W [1 95 500] >>",
             "<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 "
                 + "/Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
         ]

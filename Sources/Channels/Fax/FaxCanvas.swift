@@ -22,6 +22,7 @@ final class FaxCanvas {
     /// Checks that `family` resolves to an installed face that draws Chinese;
     /// otherwise every character would fall back to whatever the host has.
     init(width: Double, height: Double, family: String, title: String) throws(FaxRenderError) {
+        let fontconfigLoaded = Self.fontconfigLoaded  // before the first font map
         let write: cairo_write_func_t = { closure, data, length in
             guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
             Unmanaged<Sink>.fromOpaque(closure).takeUnretainedValue().bytes
@@ -46,8 +47,8 @@ final class FaxCanvas {
         pango_context_set_round_glyph_positions(context, 0)
 
         try checkStatus()
-        guard Self.fontconfigLoaded else {
-            throw .fontUnavailable(family: family, resolved: "none: fontconfig could not load its configuration")
+        guard fontconfigLoaded else {
+            throw .fontUnavailable(family: family, resolved: "")
         }
         let resolved = resolvedFamily()
         guard resolved.drawsChinese, resolved.family.lowercased() == family.lowercased() else {
@@ -65,7 +66,9 @@ final class FaxCanvas {
     /// Lays out `text` in the canvas's family, wrapped at `width` between words
     /// (or between characters, where a line has no spaces, as Chinese has not).
     /// - Parameter maxLines: beyond this many lines the text is cut with "…".
-    func paragraph(_ text: String, size: Double, width: Double, lineGap: Double = 0, maxLines: Int? = nil) -> Paragraph {
+    func paragraph(
+        _ text: String, size: Double, width: Double, lineGap: Double = 0, maxLines: Int? = nil
+    ) -> Paragraph {
         let layout: OpaquePointer = pango_layout_new(context)
         let description = pango_font_description_new()
         pango_font_description_set_family(description, family)
@@ -122,17 +125,17 @@ final class FaxCanvas {
         }
     }
 
-    /// The family fontconfig gives for the canvas's, and whether that face has 中.
+    /// The family fontconfig gives for the canvas's (empty: no font at all), and whether that face has 中.
     private func resolvedFamily() -> (family: String, drawsChinese: Bool) {
         let description = pango_font_description_new()
         defer { pango_font_description_free(description) }
         pango_font_description_set_family(description, family)
         pango_font_description_set_absolute_size(description, 12 * Double(PANGO_SCALE))
-        guard let font = pango_font_map_load_font(fontMap, context, description) else { return ("none", false) }
+        guard let font = pango_font_map_load_font(fontMap, context, description) else { return ("", false) }
         defer { g_object_unref(UnsafeMutableRawPointer(font)) }
         let loaded = pango_font_describe(font)
         defer { pango_font_description_free(loaded) }
-        let name = pango_font_description_get_family(loaded).map { String(cString: $0) } ?? "none"
+        let name = pango_font_description_get_family(loaded).map { String(cString: $0) } ?? ""
         return (name, pango_font_has_char(font, 0x4E2D) != 0)
     }
 
@@ -169,9 +172,11 @@ final class FaxCanvas {
             repeat {
                 var logical = PangoRectangle()
                 pango_layout_iter_get_line_extents(iterator, nil, &logical)
-                lines.append(Line(
-                    x: FaxCanvas.points(logical.x), top: FaxCanvas.points(logical.y), height: FaxCanvas.points(logical.height),
-                    baseline: FaxCanvas.points(pango_layout_iter_get_baseline(iterator))))
+                lines.append(
+                    Line(
+                        x: FaxCanvas.points(logical.x), top: FaxCanvas.points(logical.y),
+                        height: FaxCanvas.points(logical.height),
+                        baseline: FaxCanvas.points(pango_layout_iter_get_baseline(iterator))))
             } while pango_layout_iter_next_line(iterator) != 0
             self.lines = lines
             var width: Int32 = 0, height: Int32 = 0
@@ -190,7 +195,9 @@ final class FaxCanvas {
             let iterator = pango_layout_get_iter(layout)
             defer { pango_layout_iter_free(iterator) }
             repeat {
-                guard let run = pango_layout_iter_get_run_readonly(iterator), let glyphs = run.pointee.glyphs else { continue }
+                guard let run = pango_layout_iter_get_run_readonly(iterator), let glyphs = run.pointee.glyphs else {
+                    continue
+                }
                 for index in 0..<Int(glyphs.pointee.num_glyphs) {
                     let glyph = glyphs.pointee.glyphs[index].glyph
                     guard glyph & tidings_glyph_unknown_flag != 0,

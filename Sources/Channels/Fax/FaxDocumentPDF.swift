@@ -27,11 +27,14 @@ public enum FaxDocumentPDF {
     static func render(
         _ document: MessageContent.FaxDocument, family: String, layout: Layout = Layout()
     ) throws(FaxRenderError) -> [UInt8] {
-        let canvas = try FaxCanvas(width: layout.pageWidth, height: layout.pageHeight, family: family, title: document.title)
+        let canvas = try FaxCanvas(
+            width: layout.pageWidth, height: layout.pageHeight, family: family, title: document.title)
         let contentWidth = layout.pageWidth - 2 * layout.side
         // Room for the widest page label a fax will have, so the title can be laid out before the pages are counted.
-        let labelRoom = canvas.paragraph(pageLabel(888, of: 888), size: layout.labelSize, width: contentWidth).width + 12
-        let title = canvas.paragraph(document.title, size: layout.titleSize, width: contentWidth - labelRoom, maxLines: 2)
+        let labelRoom =
+            canvas.paragraph(pageLabel(888, of: 888), size: layout.labelSize, width: contentWidth).width + 12
+        let title = canvas.paragraph(
+            document.title, size: layout.titleSize, width: contentWidth - labelRoom, maxLines: 2)
         let body = canvas.paragraph(
             document.lines.joined(separator: "\n"), size: layout.bodySize, width: contentWidth, lineGap: layout.lineGap)
         try checkDrawable(title: title, body: body, document: document)
@@ -41,7 +44,8 @@ public enum FaxDocumentPDF {
         let pages = pages(of: body.lines, height: layout.pageHeight - layout.bottom - bodyTop)
         for (index, lines) in pages.enumerated() {
             canvas.draw(title, x: layout.side, top: layout.top)
-            let label = canvas.paragraph(pageLabel(index + 1, of: pages.count), size: layout.labelSize, width: labelRoom)
+            let label = canvas.paragraph(
+                pageLabel(index + 1, of: pages.count), size: layout.labelSize, width: labelRoom)
             // The label's baseline on the title's first baseline, flush right.
             canvas.draw(
                 label, x: layout.pageWidth - layout.side - label.width,
@@ -49,7 +53,8 @@ public enum FaxDocumentPDF {
             canvas.rule(from: layout.side, to: layout.pageWidth - layout.side, y: ruleY, width: 0.75)
             let offset = body.lines[lines.lowerBound].top
             for line in lines {
-                canvas.draw(line: line, of: body, x: layout.side, baseline: bodyTop + body.lines[line].baseline - offset)
+                canvas.draw(
+                    line: line, of: body, x: layout.side, baseline: bodyTop + body.lines[line].baseline - offset)
             }
             canvas.endPage()
         }

@@ -2,7 +2,8 @@
 /// report it as a permanent failure with this description.
 public enum FaxRenderError: Error, Sendable, Hashable, CustomStringConvertible {
     /// fontconfig has no face of the family (the package is not installed on
-    /// this host), or the face it picked cannot draw Chinese.
+    /// this host), or the face it picked cannot draw Chinese. `resolved`: the
+    /// family it gave instead, empty if none.
     case fontUnavailable(family: String, resolved: String)
     /// Characters no installed font can draw (they would print as boxes),
     /// with the 1-based numbers of the lines holding them (0: the title).
@@ -22,8 +23,9 @@ public enum FaxRenderError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .fontUnavailable(let family, let resolved):
-            "\(code): the fax font '\(family)' is not installed on this host (fontconfig offers '\(resolved)'); "
-                + "install Debian's fonts-wqy-zenhei"
+            "\(code): the fax font '\(family)' is not installed on this host "
+                + (resolved.isEmpty ? "(fontconfig finds no fonts at all)" : "(fontconfig offers '\(resolved)')")
+                + "; install Debian's fonts-wqy-zenhei"
         case .undrawableCharacters(let scalars, let lines):
             "\(code): no installed font can draw "
                 + scalars.map(Self.codePoint).joined(separator: ", ")

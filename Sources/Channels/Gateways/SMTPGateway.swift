@@ -70,7 +70,9 @@ public struct SMTPGateway: Gateway {
         }
     }
 
-    func smtpRequest(_ message: OutboundMessage, date: Date) throws(GatewayError) -> (request: SMTPRequest, messageId: String) {
+    func smtpRequest(
+        _ message: OutboundMessage, date: Date
+    ) throws(GatewayError) -> (request: SMTPRequest, messageId: String) {
         let domain = settings.fromAddress.split(separator: "@").last.map(String.init) ?? "tidings.local"
         // The same on every attempt, so a retried message is one message to the recipient.
         let messageId = "<tidings.\(message.id)@\(domain)>"
