@@ -1,8 +1,10 @@
 # Tidings — see README.md. Every target installs the Debian packages it needs.
 SWIFT      ?= swift
-BUILD_DEPS := libcurl4-openssl-dev libsqlite3-dev pkg-config
-# Real peers the adapter tests talk to (started by scripts/, on loopback).
-TEST_DEPS  := kannel kannel-extras python3-aiosmtpd poppler-utils poppler-data
+# Pango and cairo draw fax PDFs with an embedded subset of WenQuanYi Zen Hei (needed at run time too).
+BUILD_DEPS := libcurl4-openssl-dev libsqlite3-dev pkg-config libpango1.0-dev libcairo2-dev fonts-wqy-zenhei
+# Real peers the adapter tests talk to (started by scripts/, on loopback); poppler and
+# tesseract read the fax PDFs back.
+TEST_DEPS  := kannel kannel-extras python3-aiosmtpd poppler-utils poppler-data tesseract-ocr tesseract-ocr-chi-sim
 BENCH_DEPS := sqlite3 time bc wrk nginx-light
 DEMO_DIR   := demo
 TIDINGS    := .build/release/tidings

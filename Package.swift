@@ -31,6 +31,12 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // Fax documents: Pango lays out the text, cairo's PDF surface embeds a subset of the font.
+        .systemLibrary(
+            name: "CPangoCairo",
+            pkgConfig: "pangocairo",
+            providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]
+        ),
         .target(
             name: "CoreModel",
             dependencies: [
@@ -41,7 +47,7 @@ let package = Package(
         .target(
             name: "Channels",
             dependencies: [
-                "CoreModel", "CCurl",
+                "CoreModel", "CCurl", "CPangoCairo",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

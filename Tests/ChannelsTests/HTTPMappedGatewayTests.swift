@@ -200,8 +200,26 @@ struct HTTPFaxGatewayTests {
             #expect(sent.contains("name=\"to\"\r\n\r\n+862155550000\r\n"))
             #expect(sent.contains("name=\"title\"\r\n\r\n鸿福楼 订单确认\r\n"))
             #expect(sent.contains("name=\"document\"; filename=\"fax-41.pdf\"\r\nContent-Type: application/pdf"))
-            let pdf = String(decoding: FaxDocumentPDF.render(document), as: UTF8.self)
+            let pdf = String(decoding: try FaxDocumentPDF.render(document), as: UTF8.self)
             #expect(sent.contains(pdf), "the rendered fax PDF is the uploaded file")
         }
+    }
+
+    @Test func aFaxThatCannotBeDrawnFailsPermanentlyBeforeSending() throws {
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        let mapping = try HTTPMappedGateway.Mapping.parse(
+            options: ["content_type": "multipart", "body": "to={{to}}", "file_field": "document", "id_field": "job.id"],
+            credentials: []
+        ).get()
+        let gateway = HTTPMappedGateway(
+            name: "faxco", channels: [.fax], url: "http://127.0.0.1:9/fax/send", mapping: mapping, credentials: [:],
+            callbackURL: "", transport: transport)
+        let document = MessageContent.FaxDocument(title: "鸿福楼 订单确认", lines: ["备注：\u{17000}"])
+        let message = OutboundMessage(
+            id: 42, idempotencyKey: "order:SO10:fax", channel: .fax, to: "+862155550000",
+            content: MessageContent(fax: document), category: .service)
+        let error = #expect(throws: GatewayError.self) { try gateway.request(for: message) }
+        #expect(error == .permanent(reason: "fax_undrawable_characters: no installed font can draw U+17000 (line 1)"))
     }
 }

@@ -253,6 +253,6 @@ struct EmailToFaxTests {
         let base64 = stored.components(separatedBy: "filename=\"fax-31.pdf\"")[1].components(separatedBy: "\r\n\r\n")[1]
             .components(separatedBy: "\r\n--")[0].replacingOccurrences(of: "\r\n", with: "")
         let pdf = try #require(Data(base64Encoded: base64))
-        #expect(Array(pdf) == FaxDocumentPDF.render(document))
+        #expect(try Array(pdf) == FaxDocumentPDF.render(document))
     }
 }

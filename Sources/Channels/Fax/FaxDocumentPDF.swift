@@ -1,90 +1,93 @@
 import CoreModel
-import Foundation
 
-/// Renders a fax document (a title and lines of text, Chinese included) as a
-/// small PDF without embedding a font: a Type0 font STSong-Light with the
-/// UniGB-UTF16-H CMap, which every PDF reader and fax server maps to its own
-/// Song/SimSun face. Text is written as UTF-16BE hex strings; ASCII (CIDs
-/// 1–95) gets half-width advances so digits are not spaced like ideographs.
+/// Renders a fax document (a title and lines of text, Chinese included) as an
+/// A4 PDF that reads the same anywhere: the glyphs come from an embedded
+/// subset of WenQuanYi Zen Hei (Debian's fonts-wqy-zenhei), so a fax server
+/// without Chinese fonts prints the characters, not boxes. Pango wraps the
+/// lines; every page has a header with the title and "第 N 页 / 共 M 页".
 public enum FaxDocumentPDF {
-    static let pageWidth = 595, pageHeight = 842  // A4 in points
-    static let margin = 56
-    static let fontSize = 12, titleSize = 18, leading = 18
-    static let charactersPerLine = 38
+    /// The fontconfig family drawn with; rendering fails if it is not installed.
+    public static let fontFamily = "WenQuanYi Zen Hei"
 
-    public static func render(_ document: MessageContent.FaxDocument) -> [UInt8] {
-        let wrapped = document.lines.flatMap { wrap($0) }
-        let firstPageLines = (pageHeight - 2 * margin - titleSize * 2) / leading
-        let otherPageLines = (pageHeight - 2 * margin) / leading
-        var pages: [[String]] = [Array(wrapped.prefix(firstPageLines))]
-        var rest = wrapped.dropFirst(firstPageLines)
-        while !rest.isEmpty {
-            pages.append(Array(rest.prefix(otherPageLines)))
-            rest = rest.dropFirst(otherPageLines)
-        }
+    /// Where things go on the page, in PDF points.
+    struct Layout {
+        var pageWidth = 595.0, pageHeight = 842.0  // A4
+        var top = 48.0, bottom = 56.0, side = 56.0
+        var titleSize = 16.0, labelSize = 10.0, bodySize = 12.0
+        /// Added between body lines: 12 pt text of WenQuanYi Zen Hei about 18 pt apart, 38 lines a page.
+        var lineGap = 3.0
+        /// Below the header to the rule, and from the rule to the body.
+        var ruleGap = 6.0, bodyGap = 12.0
+    }
 
-        // Objects: 1 catalog, 2 pages, 3 font, 4 CID font, then a page and its content per page.
-        var objects: [String] = []
-        let pageIds = pages.indices.map { 5 + 2 * $0 }
-        objects.append("<< /Type /Catalog /Pages 2 0 R >>")
-        objects.append("<< /Type /Pages /Kids [\(pageIds.map { "\($0) 0 R" }.joined(separator: " "))] /Count \(pages.count) >>")
-        objects.append("<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UTF16-H /DescendantFonts [4 0 R] >>")
-        objects.append("<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /FontDescriptor << /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >> /DW 1000 /W [1 95 500] >>")
+    public static func render(_ document: MessageContent.FaxDocument) throws(FaxRenderError) -> [UInt8] {
+        try render(document, family: fontFamily, layout: Layout())
+    }
+
+    static func render(
+        _ document: MessageContent.FaxDocument, family: String, layout: Layout = Layout()
+    ) throws(FaxRenderError) -> [UInt8] {
+        let canvas = try FaxCanvas(
+            width: layout.pageWidth, height: layout.pageHeight, family: family, title: document.title)
+        let contentWidth = layout.pageWidth - 2 * layout.side
+        // Room for the widest page label a fax will have, so the title can be laid out before the pages are counted.
+        let labelRoom =
+            canvas.paragraph(pageLabel(888, of: 888), size: layout.labelSize, width: contentWidth).width + 12
+        let title = canvas.paragraph(
+            document.title, size: layout.titleSize, width: contentWidth - labelRoom, maxLines: 2)
+        let body = canvas.paragraph(
+            document.lines.joined(separator: "\n"), size: layout.bodySize, width: contentWidth, lineGap: layout.lineGap)
+        try checkDrawable(title: title, body: body, document: document)
+
+        let ruleY = layout.top + title.height + layout.ruleGap
+        let bodyTop = ruleY + layout.bodyGap
+        let pages = pages(of: body.lines, height: layout.pageHeight - layout.bottom - bodyTop)
         for (index, lines) in pages.enumerated() {
-            var content = "BT\n"
-            var y = pageHeight - margin
-            if index == 0 {
-                content += "/F1 \(titleSize) Tf \(margin) \(y - titleSize) Td \(hex(document.title)) Tj ET\nBT\n"
-                y -= titleSize * 2 + 6
+            canvas.draw(title, x: layout.side, top: layout.top)
+            let label = canvas.paragraph(
+                pageLabel(index + 1, of: pages.count), size: layout.labelSize, width: labelRoom)
+            // The label's baseline on the title's first baseline, flush right.
+            canvas.draw(
+                label, x: layout.pageWidth - layout.side - label.width,
+                top: layout.top + (title.lines[0].baseline - label.lines[0].baseline))
+            canvas.rule(from: layout.side, to: layout.pageWidth - layout.side, y: ruleY, width: 0.75)
+            let offset = body.lines[lines.lowerBound].top
+            for line in lines {
+                canvas.draw(
+                    line: line, of: body, x: layout.side, baseline: bodyTop + body.lines[line].baseline - offset)
             }
-            content += "/F1 \(fontSize) Tf \(leading) TL \(margin) \(y - fontSize) Td\n"
-            for line in lines { content += "\(hex(line)) Tj T*\n" }
-            content += "ET\n"
-            objects.append("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 \(pageWidth) \(pageHeight)] /Resources << /Font << /F1 3 0 R >> >> /Contents \(pageIds[index] + 1) 0 R >>")
-            objects.append("<< /Length \(content.utf8.count) >>\nstream\n\(content)endstream")
+            canvas.endPage()
         }
-
-        var output = "%PDF-1.4\n%\u{E2}\u{E3}\u{CF}\u{D3}\n"
-        var bytes = Array(output.utf8)
-        output = ""
-        var offsets: [Int] = []
-        for (index, object) in objects.enumerated() {
-            offsets.append(bytes.count)
-            bytes += Array("\(index + 1) 0 obj\n\(object)\nendobj\n".utf8)
-        }
-        let xref = bytes.count
-        var table = "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
-        for offset in offsets { table += String(repeating: "0", count: 10 - String(offset).count) + "\(offset) 00000 n \n" }
-        table += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
-        bytes += Array(table.utf8)
-        return bytes
+        return try canvas.finish()
     }
 
-    /// `<…>`: the text as UTF-16BE hex, the code space of UniGB-UTF16-H.
-    static func hex(_ text: String) -> String {
-        let units = text.utf16.map { unit in
-            let digits = String(unit, radix: 16, uppercase: true)
-            return String(repeating: "0", count: 4 - digits.count) + digits
+    /// "第 2 页 / 共 3 页": a bare "2 / 3" blurs into "273" at fax resolution.
+    static func pageLabel(_ page: Int, of count: Int) -> String { "第 \(page) 页 / 共 \(count) 页" }
+
+    /// Splits laid-out lines into pages of at most `height` points, each page
+    /// starting with the next line at its top. A line taller than a page gets
+    /// a page to itself rather than stopping the document.
+    static func pages(of lines: [FaxCanvas.Paragraph.Line], height: Double) -> [Range<Int>] {
+        var pages: [Range<Int>] = []
+        var start = lines.startIndex
+        while start < lines.endIndex {
+            var end = start + 1
+            while end < lines.endIndex && lines[end].bottom - lines[start].top <= height { end += 1 }
+            pages.append(start..<end)
+            start = end
         }
-        return "<" + units.joined() + ">"
+        return pages
     }
 
-    /// Breaks long lines, counting an ideograph as two ASCII widths.
-    static func wrap(_ line: String) -> [String] {
-        var lines: [String] = []
-        var current = ""
-        var width = 0
-        for character in line {
-            let w = character.unicodeScalars.allSatisfy(\.isASCII) ? 1 : 2
-            if width + w > charactersPerLine * 2 {
-                lines.append(current)
-                current = ""
-                width = 0
-            }
-            current.append(character)
-            width += w
-        }
-        lines.append(current)
-        return lines
+    /// Fails rather than send a fax with boxes where characters should be.
+    private static func checkDrawable(
+        title: FaxCanvas.Paragraph, body: FaxCanvas.Paragraph, document: MessageContent.FaxDocument
+    ) throws(FaxRenderError) {
+        var scalars = title.undrawable
+        for scalar in body.undrawable where !scalars.contains(scalar) { scalars.append(scalar) }
+        guard !scalars.isEmpty else { return }
+        let texts = [document.title] + document.lines
+        let lines = texts.indices.filter { texts[$0].unicodeScalars.contains(where: scalars.contains) }
+        throw .undrawableCharacters(scalars, lines: lines)
     }
 }

@@ -52,6 +52,17 @@ public enum GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The fax's PDF, or a permanent failure saying why it cannot be drawn. Not
+    /// transient even when the font is missing: that would count against the
+    /// gateway's health, and an SMTP gateway may carry email too.
+    static func faxPDF(_ document: MessageContent.FaxDocument) throws(GatewayError) -> [UInt8] {
+        do {
+            return try FaxDocumentPDF.render(document)
+        } catch {
+            throw .permanent(reason: error.description)
+        }
+    }
+
     /// Reads a Retry-After header in seconds (HTTP-date forms are treated as absent).
     public static func retryAfter(_ response: OutboundResponse) -> Double? {
         response.header("Retry-After").flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }

@@ -189,7 +189,9 @@ public struct HTTPMappedGateway: HTTPRequestGateway {
         if mapping.contentType == .multipart {
             var parts = mapping.formFields.map { OutboundRequest.FormPart(name: $0.name, value: $0.value.render(values) { $0 }) }
             if let fax = message.content.fax {
-                parts.append(.init(name: mapping.fileField, data: FaxDocumentPDF.render(fax), filename: "fax-\(message.id).pdf", contentType: "application/pdf"))
+                parts.append(.init(
+                    name: mapping.fileField, data: try GatewayError.faxPDF(fax), filename: "fax-\(message.id).pdf",
+                    contentType: "application/pdf"))
             }
             return OutboundRequest(method: .post, url: url, headers: try renderedHeaders(values), timeoutMs: timeoutMs, formParts: parts)
         }

@@ -53,7 +53,7 @@ public struct SMTPGateway: Gateway {
     }
 
     public func send(_ message: OutboundMessage) async throws(GatewayError) -> Submission {
-        let request = smtpRequest(message, date: Date())
+        let request = try smtpRequest(message, date: Date())
         do {
             _ = try await transport.send(request.request)
             return Submission(providerMessageId: request.messageId)
@@ -95,7 +95,9 @@ public struct SMTPGateway: Gateway {
         return String(first)
     }
 
-    func smtpRequest(_ message: OutboundMessage, date: Date) -> (request: SMTPRequest, messageId: String) {
+    func smtpRequest(
+        _ message: OutboundMessage, date: Date
+    ) throws(GatewayError) -> (request: SMTPRequest, messageId: String) {
         let domain = settings.fromAddress.split(separator: "@").last.map(String.init) ?? "tidings.local"
         // The row's uid, not only its id: two databases both have a message 1.
         // Stored with the row, so a retried message is one message to the recipient.
@@ -108,7 +110,9 @@ public struct SMTPGateway: Gateway {
             recipient = message.to.filter(\.isNumber) + "@" + (settings.faxDomain ?? domain)
             subject = document.title
             plain = plain.isEmpty ? document.title : plain
-            attachments.append(.init(contentType: "application/pdf", data: FaxDocumentPDF.render(document), encoding: "base64", filename: "fax-\(message.id).pdf"))
+            attachments.append(.init(
+                contentType: "application/pdf", data: try GatewayError.faxPDF(document), encoding: "base64",
+                filename: "fax-\(message.id).pdf"))
         }
         var text = plain
         var html = message.content.html ?? Self.html(fromText: plain)

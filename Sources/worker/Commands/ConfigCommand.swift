@@ -52,8 +52,11 @@ struct ConfigCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
             // Where each gateway's traffic goes, and whether that name resolves here (as comments: the YAML stays valid).
-            let reach = config.gateways.map { gateway in
+            var reach = config.gateways.map { gateway in
                 "# gateway \(gateway.name): \(gateway.host.map { "\($0) — \(Self.resolution(of: $0))" } ?? "no host")"
+            }
+            if config.gateways.contains(where: { $0.channels.contains(.fax) }) {
+                reach.append("# fax documents: \(Self.faxFont())")
             }
             if json {
                 for line in reach { printError(line) }
@@ -61,6 +64,16 @@ struct ConfigCommand: AsyncParsableCommand {
             } else {
                 for line in reach { print(line) }
                 print(try YAMLOutput.text(config), terminator: "")
+            }
+        }
+
+        /// Whether this host can draw fax PDFs (the font is installed), found before the first fax fails.
+        static func faxFont() -> String {
+            do {
+                _ = try FaxDocumentPDF.render(.init(title: "传真", lines: []))
+                return "drawn in \(FaxDocumentPDF.fontFamily), embedded"
+            } catch {
+                return "cannot be drawn here — \(error)"
             }
         }
 
