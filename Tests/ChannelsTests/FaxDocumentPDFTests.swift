@@ -157,11 +157,14 @@ struct FaxDocumentPDFTests {
         #expect(error?.code == "fax_font_unavailable")
     }
 
-    @Test func charactersNoFontHasFailTheRenderAndAreNamed() throws {
-        let document = MessageContent.FaxDocument(title: "鸿福楼", lines: ["订单 SO9", "备注：\u{17000}", "送达 18:30"])
-        #expect(throws: FaxRenderError.undrawableCharacters(["\u{17000}"], lines: [2])) {
-            try FaxDocumentPDF.render(document)
-        }
+    /// An order fax is not lost over an emoji in a customer's note: a
+    /// character no installed font has prints as "?", the rest as written.
+    @Test func charactersNoFontHasPrintAsQuestionMarks() throws {
+        let document = MessageContent.FaxDocument(title: "鸿福楼", lines: ["订单 SO9", "备注：\u{17000}不要辣", "送达 18:30"])
+        let pdf = try FaxDocumentPDF.render(document)
+        let expected = try FaxDocumentPDF.render(
+            MessageContent.FaxDocument(title: "鸿福楼", lines: ["订单 SO9", "备注：?不要辣", "送达 18:30"]))
+        #expect(pdf == expected)
         #expect(
             FaxRenderError.undrawableCharacters(["\u{17000}"], lines: [2]).description
                 == "fax_undrawable_characters: no installed font can draw U+17000 (line 2)")

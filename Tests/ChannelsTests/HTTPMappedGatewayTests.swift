@@ -205,7 +205,7 @@ struct HTTPFaxGatewayTests {
         }
     }
 
-    @Test func aFaxThatCannotBeDrawnFailsPermanentlyBeforeSending() throws {
+    @Test func aFaxWithACharacterNoFontHasStillGoes() throws {
         let transport = CurlTransport()
         defer { transport.shutdown() }
         let mapping = try HTTPMappedGateway.Mapping.parse(
@@ -219,7 +219,7 @@ struct HTTPFaxGatewayTests {
         let message = OutboundMessage(
             id: 42, idempotencyKey: "order:SO10:fax", channel: .fax, to: "+862155550000",
             content: MessageContent(fax: document), category: .service)
-        let error = #expect(throws: GatewayError.self) { try gateway.request(for: message) }
-        #expect(error == .permanent(reason: "fax_undrawable_characters: no installed font can draw U+17000 (line 1)"))
+        // Printed as "?" (FaxDocumentPDFTests): an order fax is not lost over one character.
+        #expect(throws: Never.self) { try gateway.request(for: message) }
     }
 }

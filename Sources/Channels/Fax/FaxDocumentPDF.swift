@@ -24,8 +24,11 @@ public enum FaxDocumentPDF {
         try render(document, family: fontFamily, layout: Layout())
     }
 
+    /// A character no installed font has (an emoji in a customer's note) is
+    /// printed as "?" rather than lose an order fax over it; only when even
+    /// that fails does the render throw `undrawableCharacters`.
     static func render(
-        _ document: MessageContent.FaxDocument, family: String, layout: Layout = Layout()
+        _ document: MessageContent.FaxDocument, family: String, layout: Layout = Layout(), substituted: Bool = false
     ) throws(FaxRenderError) -> [UInt8] {
         let canvas = try FaxCanvas(
             width: layout.pageWidth, height: layout.pageHeight, family: family, title: document.title)
@@ -37,7 +40,11 @@ public enum FaxDocumentPDF {
             document.title, size: layout.titleSize, width: contentWidth - labelRoom, maxLines: 2)
         let body = canvas.paragraph(
             document.lines.joined(separator: "\n"), size: layout.bodySize, width: contentWidth, lineGap: layout.lineGap)
-        try checkDrawable(title: title, body: body, document: document)
+        let undrawable = undrawable(title: title, body: body)
+        if !undrawable.isEmpty {
+            guard !substituted else { throw error(undrawable, in: document) }
+            return try render(replacing(undrawable, in: document), family: family, layout: layout, substituted: true)
+        }
 
         let ruleY = layout.top + title.height + layout.ruleGap
         let bodyTop = ruleY + layout.bodyGap
@@ -79,15 +86,23 @@ public enum FaxDocumentPDF {
         return pages
     }
 
-    /// Fails rather than send a fax with boxes where characters should be.
-    private static func checkDrawable(
-        title: FaxCanvas.Paragraph, body: FaxCanvas.Paragraph, document: MessageContent.FaxDocument
-    ) throws(FaxRenderError) {
+    /// Characters the title or body would print as boxes.
+    private static func undrawable(title: FaxCanvas.Paragraph, body: FaxCanvas.Paragraph) -> [Unicode.Scalar] {
         var scalars = title.undrawable
         for scalar in body.undrawable where !scalars.contains(scalar) { scalars.append(scalar) }
-        guard !scalars.isEmpty else { return }
+        return scalars
+    }
+
+    static func replacing(_ scalars: [Unicode.Scalar], in document: MessageContent.FaxDocument) -> MessageContent.FaxDocument {
+        func clean(_ text: String) -> String {
+            String(String.UnicodeScalarView(text.unicodeScalars.map { scalars.contains($0) ? "?" : $0 }))
+        }
+        return MessageContent.FaxDocument(title: clean(document.title), lines: document.lines.map(clean))
+    }
+
+    private static func error(_ scalars: [Unicode.Scalar], in document: MessageContent.FaxDocument) -> FaxRenderError {
         let texts = [document.title] + document.lines
         let lines = texts.indices.filter { texts[$0].unicodeScalars.contains(where: scalars.contains) }
-        throw .undrawableCharacters(scalars, lines: lines)
+        return .undrawableCharacters(scalars, lines: lines)
     }
 }
