@@ -23,9 +23,11 @@ struct CommandLineTests {
         return URL(fileURLWithPath: ".build/debug/tidings")
     }
 
-    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Run {
+    static func run(
+        _ arguments: [String], in directory: URL, environment: [String: String] = [:], executable: URL = binary
+    ) throws -> Run {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
