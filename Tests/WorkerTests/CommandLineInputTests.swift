@@ -148,13 +148,7 @@ struct SendWaitTests {
         try CommandLineTests.withDirectory { directory in
             let simulatorPort = LocalPorts.block(1)
             let serverPort = LocalPorts.block(1)
-            let simulator = Process()
-            simulator.executableURL = CommandLineTests.binary
-            simulator.arguments = [
-                "simulator", "--bind", "127.0.0.1:\(simulatorPort)", "--lifetime", "60", "--callback-delay-ms", "100",
-            ]
-            simulator.standardOutput = FileHandle.nullDevice
-            try simulator.run()
+            let simulator = try CommandLineTests.startSimulator(port: simulatorPort)
             defer { simulator.terminate() }
             try """
             server: {bind: "127.0.0.1:\(serverPort)", webhook_secret: "${HOOK}"}

@@ -44,6 +44,16 @@ struct CommandLineTests {
         return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// `tidings simulator` on a loopback port for up to a minute, calling back after 100 ms.
+    static func startSimulator(port: Int) throws -> Process {
+        let simulator = Process()
+        simulator.executableURL = binary
+        simulator.arguments = ["simulator", "--bind", "127.0.0.1:\(port)", "--lifetime", "60", "--callback-delay-ms", "100"]
+        simulator.standardOutput = FileHandle.nullDevice
+        try simulator.run()
+        return simulator
+    }
+
     static func withDirectory<T>(_ body: (URL) throws -> T) throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -205,11 +215,7 @@ struct SendCommandTests {
         try CommandLineTests.withDirectory { directory in
             let simulatorPort = LocalPorts.block(1)
             let serverPort = LocalPorts.block(1)
-            let simulator = Process()
-            simulator.executableURL = CommandLineTests.binary
-            simulator.arguments = ["simulator", "--bind", "127.0.0.1:\(simulatorPort)", "--lifetime", "60", "--callback-delay-ms", "100"]
-            simulator.standardOutput = FileHandle.nullDevice
-            try simulator.run()
+            let simulator = try CommandLineTests.startSimulator(port: simulatorPort)
             defer { simulator.terminate() }
             try """
                 server: {bind: "127.0.0.1:\(serverPort)", webhook_secret: "${HOOK}"}
