@@ -13,6 +13,8 @@ struct PrivacyTests {
         ("550 5.1.1 <zhang.wei@qq.com>: mailbox unavailable", "550 5.1.1 <z***@qq.com>: mailbox unavailable"),
         ("SMTP 451 4.3.0 at 2026-11-26 19:05, retry in 300 s", "SMTP 451 4.3.0 at 2026-11-26 19:05, retry in 300 s"),
         ("空号", "空号"),
+        ("enqueued (reservation:SO1:remind:1790000004043:sms)", "enqueued (reservation:SO1:remind:1790000004043:sms)"),
+        ("key reservation:R1:remind:1796004043:sms", "key reservation:R1:remind:1796004043:sms"),
     ])
     func providerTextIsMasked(_ text: String, _ masked: String) {
         #expect(Redaction.text(text) == masked)

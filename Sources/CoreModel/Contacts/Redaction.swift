@@ -65,7 +65,12 @@ public enum Redaction {
         let matches = phonePattern.matches(in: result, range: NSRange(result.startIndex..., in: result))
         for match in matches.reversed() {
             guard let range = Range(match.range, in: result) else { continue }
-            result.replaceSubrange(range, with: phone(String(result[range])))
+            let found = result[range]
+            // 10 or 13 digits starting with 1 is a unix time in seconds or milliseconds (message
+            // keys hold them), not a phone number: with country code 1 a number has 11 digits,
+            // Chinese numbers are 11 (mobile, 0-prefixed landline) or 12–13 with 86.
+            if found.count == 10 || found.count == 13, found.hasPrefix("1") { continue }
+            result.replaceSubrange(range, with: phone(String(found)))
         }
         return result
     }
