@@ -1,0 +1,87 @@
+import Foundation
+
+/// A typed audience expression: which members a campaign reaches. Parsed
+/// from the segment language (`SegmentParser`), checked against the fields
+/// below, and compiled by each store to its own SQL with bound arguments
+/// only — field names come from this whitelist, values never become SQL text.
+public indirect enum Segment: Sendable, Hashable {
+    case all
+    case and(Segment, Segment)
+    case or(Segment, Segment)
+    case not(Segment)
+    case compare(SegmentField, SegmentComparison, SegmentValue)
+    case within(SegmentField, [SegmentValue])
+    case between(SegmentField, SegmentValue, SegmentValue)
+    /// `tags CONTAINS '爱辣'`: one tag, matched whole.
+    case contains(SegmentField, String)
+    case isNull(SegmentField, Bool)
+    /// A boolean field on its own: `has_phone`, `consent(sms, marketing)`.
+    case isTrue(SegmentField)
+}
+
+public enum SegmentComparison: String, Sendable, Hashable, CaseIterable {
+    case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+}
+
+/// A literal, typed by the field it is compared with.
+public enum SegmentValue: Sendable, Hashable {
+    case integer(Int)
+    /// Yuan in fen.
+    case money(Int)
+    case text(String)
+    /// An instant: `'2026-01-01'`, `today`, `today - 30d`.
+    case date(Date)
+    case bool(Bool)
+}
+
+/// What a segment can ask about a member. Each has a type; some take
+/// arguments (`orders(90d)`, `consent(sms, marketing)`).
+public enum SegmentField: Sendable, Hashable {
+    case level, points, tags, branch, district, locale, timezone
+    case joined, lastOrder
+    /// Whole days since the last order; null when the member never ordered.
+    case daysSinceLastOrder
+    /// Orders and spend (yuan) in the last `days` (nil: ever).
+    case orders(days: Int?)
+    case spend(days: Int?)
+    /// Complaints opened in the last `days` (nil: ever); open ones now.
+    case complaints(days: Int?)
+    case openComplaints
+    /// The score (1–5) of the member's latest survey answer.
+    case lastSurveyScore
+    case consent(Channel, ConsentCategory)
+    case hasPhone, hasEmail
+
+    public enum Kind: String, Sendable, Hashable {
+        case integer, money, text, date, bool, tags
+        /// Text from a fixed list (`level`).
+        case choice
+    }
+
+    public var kind: Kind {
+        switch self {
+        case .level: .choice
+        case .points, .daysSinceLastOrder, .orders, .complaints, .openComplaints, .lastSurveyScore: .integer
+        case .spend: .money
+        case .tags: .tags
+        case .branch, .district, .locale, .timezone: .text
+        case .joined, .lastOrder: .date
+        case .consent, .hasPhone, .hasEmail: .bool
+        }
+    }
+
+    /// The values a `.choice` field may take.
+    public var choices: [String] {
+        switch self {
+        case .level: MemberLevel.allCases.map(\.rawValue)
+        default: []
+        }
+    }
+
+    /// The fields as written, for help and error messages.
+    public static let names = [
+        "level", "points", "tags", "branch", "district", "locale", "timezone", "joined", "last_order",
+        "days_since_last_order", "orders(90d)", "spend(365d)", "complaints(180d)", "open_complaints",
+        "last_survey_score", "consent(sms, marketing)", "has_phone", "has_email",
+    ]
+}

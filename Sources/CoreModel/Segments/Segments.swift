@@ -1,0 +1,31 @@
+import Foundation
+
+/// Counting and sampling the members a segment matches; each store compiles
+/// the segment to its own SQL (bound arguments, whitelisted fields).
+public protocol Segments: Sendable {
+    func countMembers(in segment: Segment, now: Date) async throws -> Int
+
+    /// The first `limit` members by id.
+    func sampleMembers(in segment: Segment, limit: Int, now: Date) async throws -> [SegmentMember]
+}
+
+/// One member of a sample, as a marketer checks an audience.
+public struct SegmentMember: Sendable, Hashable, Codable {
+    public var memberNo: String
+    public var name: String
+    public var level: String
+    public var phone: String?
+    public var branch: String?
+    public var points: Int
+    public var lastOrderAt: Date?
+
+    public init(memberNo: String, name: String, level: String, phone: String?, branch: String?, points: Int, lastOrderAt: Date?) {
+        self.memberNo = memberNo
+        self.name = name
+        self.level = level
+        self.phone = phone
+        self.branch = branch
+        self.points = points
+        self.lastOrderAt = lastOrderAt
+    }
+}
