@@ -166,6 +166,25 @@ struct CommandLineTests {
         }
     }
 
+    /// An audience by expression or by its saved name; a mistake is shown
+    /// with a caret under its column and exits 1.
+    @Test func segmentsAreCountedSampledAndExplained() throws {
+        try Self.withDirectory { directory in
+            _ = try Self.run(["init"], in: directory)
+            _ = try Self.run(["demo", "seed", "--members", "300", "--anchor", "2026-11-20"], in: directory)
+            let all = try Self.run(["segment", "count", ""], in: directory)
+            #expect(all.stdout.hasPrefix("300 members match"), "\(all.stdout)\(all.stderr)")
+            let saved = try Self.run(["segment", "count", "high_value", "--json"], in: directory)
+            #expect(saved.status == 0 && saved.stdout.contains("\"members\""), "\(saved.stderr)")
+            let sample = try Self.run(["segment", "sample", "has_phone", "--limit", "2"], in: directory)
+            #expect(sample.stdout.contains("M00000001") && sample.stdout.contains("****"), "\(sample.stdout)")
+            let bad = try Self.run(["segment", "count", "points > 3; DROP TABLE members"], in: directory)
+            #expect(bad.status == 1)
+            #expect(bad.stderr.contains("points > 3; DROP TABLE members\n          ^ unexpected character ';'"), "\(bad.stderr)")
+            #expect(try Self.run(["segment", "count", ""], in: directory).stdout.hasPrefix("300 members match"))
+        }
+    }
+
     /// Every URL an operator gives a provider, with the public URL and the
     /// gateway's token: the Kannel MO get-url, Aliyun's two callbacks.
     @Test func webhooksPrintsWhatToGiveEachProvider() throws {
@@ -199,7 +218,7 @@ struct CommandLineTests {
         try Self.withDirectory { directory in
             for command in [
                 ["init"], ["import"], ["member", "show"], ["db", "stats"], ["demo", "seed"], ["config", "check"], ["consent"],
-                ["blacklist"], ["webhooks"],
+                ["blacklist"], ["webhooks"], ["segment"],
             ] {
                 let help = try Self.run(command + ["--help"], in: directory)
                 #expect(help.status == 0)

@@ -197,6 +197,18 @@ struct ConfigLoaderTests {
         #expect(error.message.contains("quiet_hours.start"))
     }
 
+    /// A saved segment that does not parse names its key, line and column in the expression.
+    @Test func savedSegmentsAreCheckedWhenLoaded() throws {
+        let error = try #require(failure("""
+            segments:
+              fine: "level = gold"
+              broken: "points >= AND level = gold"
+            """))
+        #expect(error.keyPath == "segments.broken")
+        #expect(error.line == 3)
+        #expect(error.message.contains("column 11: expected a whole number for points, found 'AND'"), "\(error.message)")
+    }
+
     @Test func yamlSyntaxErrorHasLine() throws {
         let error = try #require(failure("database:\n  path: [unclosed\n"))
         #expect(error.line != nil)

@@ -73,6 +73,9 @@ enum StarterConfig {
           short_reply: 12
           keypad: "9"                # the key that opts out on a marketing or survey call
           confirmation: 您已成功退订营销及回访短信，今后不再发送。订单和预订通知不受影响，如需恢复请致电客服。
+        segments:                    # saved audiences: tidings segment count high_value (see tidings segment --help)
+          high_value: "level IN (gold, platinum, diamond) AND orders(365d) >= 3"
+          dormant: "days_since_last_order BETWEEN 60 AND 365 AND consent(sms, marketing)"
         dispatch:
           lease_seconds: 120           # a send still in flight renews its lease; a dead worker's runs out
           receipt_timeout: {sms: 72h, voice: 2h, fax: 24h}   # then `expired` as unconfirmed (a late receipt still counts)

@@ -17,13 +17,14 @@ struct SegmentCommand: AsyncParsableCommand {
               tidings segment count "level IN ('gold', 'diamond') AND orders(365d) >= 3"
               tidings segment count "days_since_last_order BETWEEN 60 AND 180 AND consent(sms, marketing)"
               tidings segment sample "district = '黄浦区' AND NOT tags CONTAINS '已流失'" --limit 5
+            tidings segment count high_value    (a name saved under segments: in tidings.yaml)
             """,
         subcommands: [Count.self, Sample.self])
 
     struct Count: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "How many members match.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The audience expression (in quotes).") var expression: String
+        @Argument(help: "The audience expression (in quotes), or a saved segment's name.") var expression: String
         @Flag(help: "Print as JSON.") var json = false
 
         func run() async throws {
@@ -41,7 +42,7 @@ struct SegmentCommand: AsyncParsableCommand {
     struct Sample: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The first members that match, by member number.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The audience expression (in quotes).") var expression: String
+        @Argument(help: "The audience expression (in quotes), or a saved segment's name.") var expression: String
         @Option(help: "How many members.") var limit = 10
         @Flag(help: "Show full phone numbers.") var reveal = false
         @Flag(help: "Print as JSON.") var json = false
@@ -68,11 +69,13 @@ struct SegmentCommand: AsyncParsableCommand {
         let config = try global.loadConfig()
         let now = Date()
         let parser = SegmentParser(now: now, timeZone: TimeZone(identifier: config.defaults.timezone) ?? .current)
+        // A saved segment by name (segments: in tidings.yaml), else an expression.
+        let text = config.segments[expression] ?? expression
         let segment: Segment
         do {
-            segment = try parser.parse(expression)
+            segment = try parser.parse(text)
         } catch {
-            throw CommandFailure("segment \(error)\n\(error.pointing(at: expression))")
+            throw CommandFailure("segment \(error)\n\(error.pointing(at: text))")
         }
         return (try global.openStore(config, readOnly: true), segment, now)
     }

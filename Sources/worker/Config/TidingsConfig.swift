@@ -18,22 +18,25 @@ struct TidingsConfig: Sendable, Codable {
     var server: ServerSettings
     var automations: AutomationSettings
     var optOut: OptOutSettings
+    /// Saved audiences by name, in the segment language (`tidings segment count NAME`).
+    var segments: [String: String]
     /// The message templates' directory (templates/<name>/<channel>.<locale>.mustache).
     var templates: String
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case database, defaults, brand, quietHours = "quiet_hours", dispatch, gateways, transport, server, automations
-        case optOut = "opt_out", templates
+        case optOut = "opt_out", segments, templates
     }
 
     static let defaults = TidingsConfig(
         database: .defaults, defaults: .defaults, brand: .defaults, quietHours: .defaults, dispatch: .defaults, gateways: [],
-        transport: .defaults, server: .defaults, automations: .defaults, optOut: .defaults, templates: "templates")
+        transport: .defaults, server: .defaults, automations: .defaults, optOut: .defaults, segments: [:],
+        templates: "templates")
 
     init(
         database: DatabaseSettings, defaults: RegionalDefaults, brand: Brand, quietHours: QuietHoursSettings,
         dispatch: DispatchConfig, gateways: [GatewaySettings], transport: TransportSettings, server: ServerSettings,
-        automations: AutomationSettings, optOut: OptOutSettings, templates: String
+        automations: AutomationSettings, optOut: OptOutSettings, segments: [String: String], templates: String
     ) {
         self.database = database
         self.defaults = defaults
@@ -45,6 +48,7 @@ struct TidingsConfig: Sendable, Codable {
         self.server = server
         self.automations = automations
         self.optOut = optOut
+        self.segments = segments
         self.templates = templates
     }
 
@@ -62,6 +66,7 @@ struct TidingsConfig: Sendable, Codable {
         server = try c.decodeIfPresent(ServerSettings.self, forKey: .server) ?? d.server
         automations = try c.decodeIfPresent(AutomationSettings.self, forKey: .automations) ?? d.automations
         optOut = try c.decodeIfPresent(OptOutSettings.self, forKey: .optOut) ?? d.optOut
+        segments = try c.decodeIfPresent([String: String].self, forKey: .segments) ?? d.segments
         templates = try c.decodeIfPresent(String.self, forKey: .templates) ?? d.templates
     }
 
@@ -77,9 +82,26 @@ struct TidingsConfig: Sendable, Codable {
         issues += server.issues(path: ["server"])
         issues += automations.issues(path: ["automations"])
         issues += optOut.issues(path: ["opt_out"])
+        issues += segmentIssues()
         issues += callbackIssues()
         issues += unsubscribeIssues()
         return issues
+    }
+
+    /// Each saved segment must parse, under a name that is a plain word.
+    private func segmentIssues() -> [ConfigIssue] {
+        let parser = SegmentParser(timeZone: TimeZone(identifier: defaults.timezone) ?? .current)
+        return segments.keys.sorted().compactMap { name in
+            guard name.range(of: "^[a-z][a-z0-9_]{0,63}$", options: .regularExpression) != nil else {
+                return ConfigIssue(path: ["segments", name], message: "a name is lower-case letters, digits and _, starting with a letter")
+            }
+            do {
+                _ = try parser.parse(segments[name] ?? "")
+                return nil
+            } catch {
+                return ConfigIssue(path: ["segments", name], message: "\(error)")
+            }
+        }
     }
 
     /// What comes back decides, by this config's opt-out words and brand.
