@@ -88,4 +88,49 @@ struct SegmentsContractTests {
             #expect(try await store.countMembers(in: .all, now: now) == 4, "the members are all still there")
         }
     }
+
+    /// Five members who ordered in the year, each first or last on some measure, scored by hand:
+    ///
+    /// | member | last order | orders | R | F (= M: every order is ¥368) | segment |
+    /// | --- | --- | --- | --- | --- | --- |
+    /// | A | 1 day ago | 5 | 5 | 5 | champions |
+    /// | B | 10 days | 1 | 4 | 1 | new |
+    /// | C | 40 days | 4 | 3 | 4 | loyal |
+    /// | D | 100 days | 3 | 2 | 3 | at_risk |
+    /// | E | 300 days | 2 | 1 | 2 | lost |
+    ///
+    /// F ordered 400 days ago only: outside the window, no score.
+    @Test(arguments: StoreKind.allCases)
+    func rfmScoresMatchAFixtureScoredByHand(_ kind: StoreKind) async throws {
+        try await kind.withStore { store, _ in
+            let plan: [(String, Double, Int)] = [("A", 1, 5), ("B", 10, 1), ("C", 40, 4), ("D", 100, 3), ("E", 300, 2), ("F", 400, 1)]
+            try await store.load(.members(plan.map { Fixture.member($0.0) }))
+            var orders: [Order] = []
+            for (member, daysAgo, count) in plan {
+                for index in 0..<count {
+                    // The latest order is `daysAgo` back; earlier ones a day apart before it.
+                    orders.append(Fixture.order("\(member)\(index)", member: member, orderedAt: now - (daysAgo + Double(index)) * Self.day))
+                }
+            }
+            try await store.load(.orders(orders))
+            let summary = try await store.recomputeRFM(windowDays: 365, now: now)
+            #expect(summary.members == 5)
+            #expect(summary.bySegment == ["champions": 1, "new": 1, "loyal": 1, "at_risk": 1, "lost": 1])
+            let parser = SegmentParser(now: now, timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+            func members(_ expression: String) async throws -> [String] {
+                try await store.sampleMembers(in: try parser.parse(expression), limit: 10, now: now).map(\.memberNo)
+            }
+            #expect(try await members("rfm_segment = champions") == ["A"])
+            #expect(try await members("rfm_segment = new") == ["B"])
+            #expect(try await members("rfm_segment IN (loyal, at_risk)") == ["C", "D"])
+            #expect(try await members("rfm_segment = lost") == ["E"])
+            #expect(try await members("rfm_segment IS NULL") == ["F"])
+            #expect(try await members("rfm_r >= 4 AND rfm_m = 1") == ["B"])
+            #expect(try await members("rfm_f = 3") == ["D"])
+            // A recomputation replaces the last one: a shorter window leaves A and B only, both scored again.
+            let recent = try await store.recomputeRFM(windowDays: 30, now: now)
+            #expect(recent.members == 2)
+            #expect(try await members("rfm_segment IS NOT NULL") == ["A", "B"])
+        }
+    }
 }

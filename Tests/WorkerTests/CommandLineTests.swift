@@ -181,7 +181,11 @@ struct CommandLineTests {
             let bad = try Self.run(["segment", "count", "points > 3; DROP TABLE members"], in: directory)
             #expect(bad.status == 1)
             #expect(bad.stderr.contains("points > 3; DROP TABLE members\n          ^ unexpected character ';'"), "\(bad.stderr)")
-            #expect(try Self.run(["segment", "count", ""], in: directory).stdout.hasPrefix("300 members match"))
+            let rfm = try Self.run(["rfm", "--json"], in: directory)
+            #expect(rfm.status == 0 && rfm.stdout.contains("\"champions\""), "\(rfm.stderr)")
+            let dormant = try Self.run(["segment", "count", "rfm_segment IN (at_risk, hibernating)"], in: directory)
+            #expect(dormant.status == 0 && !dormant.stdout.hasPrefix("0 members"), "\(dormant.stdout)\(dormant.stderr)")
+            #expect(try Self.run(["rfm", "--window", "forever"], in: directory).status == 1)
         }
     }
 
@@ -218,7 +222,7 @@ struct CommandLineTests {
         try Self.withDirectory { directory in
             for command in [
                 ["init"], ["import"], ["member", "show"], ["db", "stats"], ["demo", "seed"], ["config", "check"], ["consent"],
-                ["blacklist"], ["webhooks"], ["segment"],
+                ["blacklist"], ["webhooks"], ["segment"], ["rfm"],
             ] {
                 let help = try Self.run(command + ["--help"], in: directory)
                 #expect(help.status == 0)

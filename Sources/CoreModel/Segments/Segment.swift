@@ -51,6 +51,8 @@ public enum SegmentField: Sendable, Hashable {
     case lastSurveyScore
     case consent(Channel, ConsentCategory)
     case hasPhone, hasEmail
+    /// The last `tidings rfm` run: the named segment, and the 1–5 scores.
+    case rfmSegment, rfmR, rfmF, rfmM
 
     public enum Kind: String, Sendable, Hashable {
         case integer, money, text, date, bool, tags
@@ -60,7 +62,8 @@ public enum SegmentField: Sendable, Hashable {
 
     public var kind: Kind {
         switch self {
-        case .level: .choice
+        case .level, .rfmSegment: .choice
+        case .rfmR, .rfmF, .rfmM: .integer
         case .points, .daysSinceLastOrder, .orders, .complaints, .openComplaints, .lastSurveyScore: .integer
         case .spend: .money
         case .tags: .tags
@@ -74,6 +77,7 @@ public enum SegmentField: Sendable, Hashable {
     public var choices: [String] {
         switch self {
         case .level: MemberLevel.allCases.map(\.rawValue)
+        case .rfmSegment: RFMSegment.allCases.map(\.rawValue)
         default: []
         }
     }
@@ -82,6 +86,6 @@ public enum SegmentField: Sendable, Hashable {
     public static let names = [
         "level", "points", "tags", "branch", "district", "locale", "timezone", "joined", "last_order",
         "days_since_last_order", "orders(90d)", "spend(365d)", "complaints(180d)", "open_complaints",
-        "last_survey_score", "consent(sms, marketing)", "has_phone", "has_email",
+        "last_survey_score", "consent(sms, marketing)", "has_phone", "has_email", "rfm_segment", "rfm_r", "rfm_f", "rfm_m",
     ]
 }

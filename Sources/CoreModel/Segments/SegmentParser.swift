@@ -30,6 +30,9 @@ public struct SegmentParser: Sendable {
         return segment
     }
 
+    /// "90d" → 90, "2w" → 14, "6m" → 180, "1y" → 365; nil beyond 10 years or not a window.
+    public static func days(_ text: String) -> Int? { State.days(text) }
+
     // MARK: - Tokens
 
     struct Token: Equatable {
@@ -249,6 +252,10 @@ public struct SegmentParser: Sendable {
             case "last_survey_score": return .lastSurveyScore
             case "has_phone": return .hasPhone
             case "has_email": return .hasEmail
+            case "rfm_segment": return .rfmSegment
+            case "rfm_r": return .rfmR
+            case "rfm_f": return .rfmF
+            case "rfm_m": return .rfmM
             case "orders", "spend", "complaints":
                 var days: Int?
                 if peek.isSymbol("(") {

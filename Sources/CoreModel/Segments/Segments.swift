@@ -7,6 +7,9 @@ public protocol Segments: Sendable {
 
     /// The first `limit` members by id.
     func sampleMembers(in segment: Segment, limit: Int, now: Date) async throws -> [SegmentMember]
+
+    /// Scores every member who ordered in the last `windowDays` (`RFMSegment`), replacing the last run's.
+    func recomputeRFM(windowDays: Int, now: Date) async throws -> RFMSummary
 }
 
 /// One member of a sample, as a marketer checks an audience.

@@ -31,6 +31,46 @@ extension SQLiteStore: Segments {
     }
 }
 
+extension SQLiteStore {
+    /// One statement: the window's orders grouped per member, scored by rank
+    /// (equal values share a score: 1 + (rank - 1) * 5 / members), named by R and F.
+    public func recomputeRFM(windowDays: Int, now: Date) async throws -> RFMSummary {
+        let started = Date()
+        let since = now.unixMillis - Int64(windowDays) * 86_400_000
+        let named = RFMSegment.allCases.flatMap { segment in
+            (1...5).flatMap { r in (1...5).filter { RFMSegment(r: r, f: $0) == segment }.map { (r, $0, segment.rawValue) } }
+        }
+        let cases = named.map { "WHEN r = \($0.0) AND f = \($0.1) THEN '\($0.2)'" }.joined(separator: " ")
+        let bySegment = try await pool.write { db -> [String: Int] in
+            try db.execute(sql: "DELETE FROM member_rfm")
+            try db.execute(
+                sql: """
+                    INSERT INTO member_rfm (member_id, recency_days, frequency, monetary_fen, r, f, m, segment, computed_at)
+                    SELECT member_id, (? - last_at) / 86400000, frequency, monetary, r, f, m, CASE \(cases) END, ?
+                    FROM (
+                      SELECT member_id, last_at, frequency, monetary,
+                        1 + (RANK() OVER (ORDER BY last_at) - 1) * 5 / COUNT(*) OVER () AS r,
+                        1 + (RANK() OVER (ORDER BY frequency) - 1) * 5 / COUNT(*) OVER () AS f,
+                        1 + (RANK() OVER (ORDER BY monetary) - 1) * 5 / COUNT(*) OVER () AS m
+                      FROM (
+                        SELECT member_id, MAX(ordered_at) AS last_at, COUNT(*) AS frequency, SUM(amount_fen) AS monetary
+                        FROM orders WHERE ordered_at >= ? AND ordered_at <= ? GROUP BY member_id
+                      )
+                    )
+                    """,
+                arguments: [now.unixMillis, now.unixMillis, since, now.unixMillis])
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT segment, COUNT(*) AS n FROM member_rfm GROUP BY segment") {
+                counts[row["segment"]] = row["n"]
+            }
+            return counts
+        }
+        return RFMSummary(
+            windowDays: windowDays, members: bySegment.values.reduce(0, +), bySegment: bySegment,
+            seconds: Date().timeIntervalSince(started))
+    }
+}
+
 /// A segment as an SQLite condition on `members m`: the text holds field
 /// expressions from the whitelist below and `?` for every value; the values
 /// go in `arguments`, in order.
@@ -123,6 +163,10 @@ struct SQLiteSegment {
             arguments.append(channel.rawValue)
             arguments.append(category.rawValue)
             return "EXISTS (SELECT 1 FROM consents c WHERE c.member_id = m.id AND c.channel = ? AND c.category = ? AND c.granted = 1)"
+        case .rfmSegment: return "(SELECT x.segment FROM member_rfm x WHERE x.member_id = m.id)"
+        case .rfmR: return "(SELECT x.r FROM member_rfm x WHERE x.member_id = m.id)"
+        case .rfmF: return "(SELECT x.f FROM member_rfm x WHERE x.member_id = m.id)"
+        case .rfmM: return "(SELECT x.m FROM member_rfm x WHERE x.member_id = m.id)"
         case .hasPhone: return "(m.phone_status = 'valid')"
         case .hasEmail: return "(m.email_status = 'valid')"
         }

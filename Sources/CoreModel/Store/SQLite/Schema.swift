@@ -20,6 +20,7 @@ enum Schema {
         migrator.registerMigration("v8-receipt-inbox", migrate: receiptInbox)
         migrator.registerMigration("v9-message-uid", migrate: messageUID)
         migrator.registerMigration("v10-consent-ledger", migrate: consentLedger)
+        migrator.registerMigration("v11-member-rfm", migrate: memberRFM)
         return migrator
     }
 
@@ -212,6 +213,25 @@ enum Schema {
         try db.execute(sql: """
             ALTER TABLE messages ADD COLUMN uid TEXT NOT NULL DEFAULT '';
             UPDATE messages SET uid = lower(hex(randomblob(16)));
+            """)
+    }
+
+    /// Each member's RFM scores as `tidings rfm` last computed them (members
+    /// without an order in the window have no row).
+    private static func memberRFM(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE member_rfm (
+              member_id INTEGER PRIMARY KEY REFERENCES members(id),
+              recency_days INTEGER NOT NULL,
+              frequency INTEGER NOT NULL,
+              monetary_fen INTEGER NOT NULL,
+              r INTEGER NOT NULL CHECK (r BETWEEN 1 AND 5),
+              f INTEGER NOT NULL CHECK (f BETWEEN 1 AND 5),
+              m INTEGER NOT NULL CHECK (m BETWEEN 1 AND 5),
+              segment TEXT NOT NULL,
+              computed_at INTEGER NOT NULL
+            );
+            CREATE INDEX member_rfm_segment ON member_rfm(segment);
             """)
     }
 
