@@ -91,6 +91,11 @@ struct SQLiteSegment {
         case .or(let left, let right): return "(\(condition(left)) OR \(condition(right)))"
         // Unknown (a member who never ordered has no days since the last order) counts as false, so NOT takes it.
         case .not(let inner): return "(NOT COALESCE(\(condition(inner)), 0))"
+        // A member's RFM segment by the segment index, not a lookup per member.
+        case .compare(.rfmSegment, .equal, let value):
+            return "(m.id IN (SELECT x.member_id FROM member_rfm x WHERE x.segment = \(bind(value))))"
+        case .within(.rfmSegment, let values):
+            return "(m.id IN (SELECT x.member_id FROM member_rfm x WHERE x.segment IN (\(values.map { bind($0) }.joined(separator: ", ")))))"
         case .compare(let field, let comparison, let value):
             let expression = self.expression(field)
             return "(\(expression) \(comparison.rawValue) \(bind(value)))"
