@@ -77,7 +77,8 @@ struct ConsentCommand: AsyncParsableCommand {
                     return entry
                 }
             }
-            let name = reveal ? "\(subject)".replacingOccurrences(of: "address ", with: "") : "\(subject)"
+            var name = "\(subject)"  // masks an address
+            if reveal, case .address(let address) = subject { name = "address \(address)" }
             if json {
                 struct Output: Encodable { var subject: String, state: [ConsentState], ledger: [ConsentEntry] }
                 return try JSONOutput.print(Output(subject: name, state: state, ledger: history))
