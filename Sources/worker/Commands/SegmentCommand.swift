@@ -28,7 +28,8 @@ struct SegmentCommand: AsyncParsableCommand {
         @Flag(help: "Print as JSON.") var json = false
 
         func run() async throws {
-            let (store, segment, now) = try SegmentCommand.prepare(expression, global: global)
+            let (config, segment, now) = try SegmentCommand.prepare(expression, global: global)
+            let store = try global.openStore(config, readOnly: true)
             let started = Date()
             let count = try await store.countMembers(in: segment, now: now)
             if json {
@@ -48,11 +49,12 @@ struct SegmentCommand: AsyncParsableCommand {
         @Flag(help: "Print as JSON.") var json = false
 
         func run() async throws {
-            let (store, segment, now) = try SegmentCommand.prepare(expression, global: global)
+            let (config, segment, now) = try SegmentCommand.prepare(expression, global: global)
+            let store = try global.openStore(config, readOnly: true)
             var members = try await store.sampleMembers(in: segment, limit: max(1, min(limit, 1000)), now: now)
             if !reveal { members = members.map { var m = $0; m.phone = m.phone.map(Redaction.phone); return m } }
             if json { return try JSONOutput.print(members) }
-            let zone = TimeZone(identifier: try global.loadConfig().defaults.timezone) ?? .current
+            let zone = TimeZone(identifier: config.defaults.timezone) ?? .current
             var table = TextTable(["member", "name", "level", "phone", "branch", "points", "last order"], rightAligned: [5])
             for m in members {
                 table.add([
@@ -64,8 +66,8 @@ struct SegmentCommand: AsyncParsableCommand {
         }
     }
 
-    /// The store and the parsed expression; a bad expression is shown with a caret under the column.
-    static func prepare(_ expression: String, global: GlobalOptions) throws -> (SQLiteStore, Segment, Date) {
+    /// The config and the parsed expression; a bad expression is shown with a caret under the column.
+    static func prepare(_ expression: String, global: GlobalOptions) throws -> (TidingsConfig, Segment, Date) {
         let config = try global.loadConfig()
         let now = Date()
         let parser = SegmentParser(now: now, timeZone: TimeZone(identifier: config.defaults.timezone) ?? .current)
@@ -77,6 +79,6 @@ struct SegmentCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure("segment \(error)\n\(error.pointing(at: text))")
         }
-        return (try global.openStore(config, readOnly: true), segment, now)
+        return (config, segment, now)
     }
 }

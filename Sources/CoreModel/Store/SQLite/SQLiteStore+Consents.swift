@@ -63,17 +63,16 @@ extension SQLiteStore: Consents {
     static func append(_ change: ConsentChange, now: Int64, _ db: Database) throws -> ConsentChangeResult {
         switch change.subject {
         case .member(let number):
-            guard
-                let id = try Int64.fetchOne(
-                    db.cachedStatement(sql: "SELECT id FROM members WHERE member_no = ?"), arguments: [number])
-            else { return .unknownMember }
+            guard let id = try memberId(number, db) else { return .unknownMember }
             return try append(change, memberId: id, address: nil, now: now, db)
         case .address(let address):
             return try append(change, memberId: nil, address: address, now: now, db)
         }
     }
 
-    /// Appends to the ledger, then brings the derived state up to date: the
+    /// Appends to the ledger for `memberId` or `address` (the caller has
+    /// resolved the change's subject to one of them; `change.subject` is not
+    /// read), then brings the derived state up to date: the
     /// latest entry by `at` decides (of equal times, the last recorded), so
     /// evidence of an older grant recorded after a newer opt-out does not undo
     /// the opt-out. The state row holds the latest entry's value, source and time.
@@ -157,10 +156,13 @@ extension SQLiteStore: Consents {
     ) throws -> (table: String, column: String, key: (any DatabaseValueConvertible)?) {
         switch subject {
         case .member(let number):
-            let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM members WHERE member_no = ?"), arguments: [number])
-            return ("consents", "member_id", id)
+            return ("consents", "member_id", try memberId(number, db))
         case .address(let address):
             return ("address_consents", "address", address)
         }
+    }
+
+    private static func memberId(_ number: String, _ db: Database) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM members WHERE member_no = ?"), arguments: [number])
     }
 }

@@ -128,10 +128,11 @@ struct SQLiteSegment {
 
     /// The whitelist: each field's SQL, written here and nowhere else.
     private mutating func expression(_ field: SegmentField) -> String {
-        func since(_ days: Int?) -> String {
+        /// `AND <column> >= ?` for a window of `days` back from now; nothing for ever.
+        func since(_ days: Int?, _ column: String) -> String {
             guard let days else { return "" }
             arguments.append(now - Int64(days) * 86_400_000)
-            return " AND o.ordered_at >= ?"
+            return " AND \(column) >= ?"
         }
         switch field {
         case .level: return "m.level"
@@ -147,16 +148,11 @@ struct SQLiteSegment {
             arguments.append(now)
             return "((? - m.last_order_at) / 86400000)"
         case .orders(let days):
-            return "(SELECT COUNT(*) FROM orders o WHERE o.member_id = m.id\(since(days)))"
+            return "(SELECT COUNT(*) FROM orders o WHERE o.member_id = m.id\(since(days, "o.ordered_at")))"
         case .spend(let days):
-            return "(SELECT COALESCE(SUM(o.amount_fen), 0) FROM orders o WHERE o.member_id = m.id\(since(days)))"
+            return "(SELECT COALESCE(SUM(o.amount_fen), 0) FROM orders o WHERE o.member_id = m.id\(since(days, "o.ordered_at")))"
         case .complaints(let days):
-            var window = ""
-            if let days {
-                arguments.append(now - Int64(days) * 86_400_000)
-                window = " AND k.opened_at >= ?"
-            }
-            return "(SELECT COUNT(*) FROM complaints k WHERE k.member_id = m.id\(window))"
+            return "(SELECT COUNT(*) FROM complaints k WHERE k.member_id = m.id\(since(days, "k.opened_at")))"
         case .openComplaints:
             return "(SELECT COUNT(*) FROM complaints k WHERE k.member_id = m.id AND (k.status = 'open' OR k.status = 'in_progress'))"
         case .lastSurveyScore:
