@@ -1,6 +1,7 @@
 import Channels
 import CoreModel
 import Foundation
+import Scheduler
 import Testing
 
 @testable import worker
@@ -195,6 +196,15 @@ struct ConfigLoaderTests {
         #expect(error.line == 2)
         #expect(error.keyPath == "defaults.timezone")
         #expect(error.message.contains("quiet_hours.start"))
+    }
+
+    /// opt_out keys left out keep their defaults; null switches the keypad key or the confirmation off.
+    @Test func optOutKeysLeftOutOrNull() throws {
+        let off = try ConfigLoader.parse("opt_out: {keypad: null, confirmation: null}", file: "t.yaml", environment: [:]).config
+        #expect(off.optOut.keypad == nil && off.optOut.confirmation == nil)
+        #expect(off.optOut.keywords == OptOutSettings.defaults.keywords)
+        let kept = try ConfigLoader.parse("opt_out: {keypad: \"0\"}", file: "t.yaml", environment: [:]).config
+        #expect(kept.optOut.keypad == "0" && kept.optOut.confirmation == OptOutSettings.defaults.confirmation)
     }
 
     /// A saved segment that does not parse names its key, line and column in the expression.

@@ -40,10 +40,13 @@ public struct OptOutSettings: Sendable, Codable, Hashable {
         keywords = try c.decodeIfPresent([String].self, forKey: .keywords) ?? d.keywords
         containing = try c.decodeIfPresent([String].self, forKey: .containing) ?? d.containing
         shortReply = try c.decodeIfPresent(Int.self, forKey: .shortReply) ?? d.shortReply
-        keypad = c.contains(.keypad) ? try c.decodeNil(forKey: .keypad) ? nil : c.decode(String.self, forKey: .keypad) : d.keypad
-        confirmation =
-            c.contains(.confirmation)
-            ? try c.decodeNil(forKey: .confirmation) ? nil : c.decode(String.self, forKey: .confirmation) : d.confirmation
+        // Left out: the default; null: none.
+        func orNone(_ key: CodingKeys, _ fallback: String?) throws -> String? {
+            guard c.contains(key) else { return fallback }
+            return try c.decodeNil(forKey: key) ? nil : c.decode(String.self, forKey: key)
+        }
+        keypad = try orNone(.keypad, d.keypad)
+        confirmation = try orNone(.confirmation, d.confirmation)
     }
 
     /// Words that would swallow ordinary answers, by key path under `path`.
