@@ -9,7 +9,7 @@ public enum CampaignStatus: String, Sendable, Codable, CaseIterable {
 }
 
 /// What someone (or the worker's clock) does to a campaign.
-public enum CampaignCommand: String, Sendable, Codable, CaseIterable {
+public enum CampaignAction: String, Sendable, Codable, CaseIterable {
     /// Its messages are in the outbox (or will be, at its start): scheduled until the start, then running.
     case launch
     /// The start time came (the worker).
@@ -30,7 +30,7 @@ public enum CampaignLifecycle {
     }
 
     /// `startsLater`: the first run is in the future (a launch then only schedules).
-    public static func apply(_ command: CampaignCommand, to status: CampaignStatus, startsLater: Bool = false) -> Outcome {
+    public static func apply(_ command: CampaignAction, to status: CampaignStatus, startsLater: Bool = false) -> Outcome {
         switch (command, status) {
         case (.launch, .draft): return .moved(to: startsLater ? .scheduled : .running)
         case (.launch, .scheduled), (.launch, .running), (.launch, .paused): return .unchanged

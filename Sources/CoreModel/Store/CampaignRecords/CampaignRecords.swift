@@ -17,7 +17,7 @@ public protocol CampaignRecords: Sendable {
     /// them back shifted by the pause, cancelling cancels them — in short
     /// transactions, so other writers wait milliseconds, not the whole job.
     func changeCampaign(
-        id: Int64, _ command: CampaignCommand, startsLater: Bool, actor: String, detail: String?, now: Date
+        id: Int64, _ command: CampaignAction, startsLater: Bool, actor: String, detail: String?, now: Date
     ) async throws -> CampaignLifecycle.Outcome
 
     /// Fans one run out into the outbox in chunks (each its own transaction);
@@ -26,6 +26,12 @@ public protocol CampaignRecords: Sendable {
         -> FanOutResult
 
     func campaignProgress(id: Int64) async throws -> CampaignProgress
+    /// Its runs and how far their fan-out got (cheap: no message is counted).
+    func campaignRuns(id: Int64) async throws -> [CampaignRun]
+    /// Whether any of its messages is still to be sent (cheap while one is: it stops at the first).
+    func hasUnsentMessages(campaignId: Int64) async throws -> Bool
+    /// The time zones members live in (for "at 10:00 in each member's own time zone").
+    func memberTimeZones() async throws -> [String]
     func campaignEvents(id: Int64) async throws -> [CampaignEvent]
     func recordCampaignEvent(id: Int64, _ event: CampaignEvent) async throws
 

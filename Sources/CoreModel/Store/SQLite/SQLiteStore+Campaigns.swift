@@ -54,7 +54,7 @@ extension SQLiteStore: CampaignRecords {
     }
 
     public func changeCampaign(
-        id: Int64, _ command: CampaignCommand, startsLater: Bool, actor: String, detail: String?, now: Date
+        id: Int64, _ command: CampaignAction, startsLater: Bool, actor: String, detail: String?, now: Date
     ) async throws -> CampaignLifecycle.Outcome {
         let (outcome, previous) = try await pool.write { db -> (CampaignLifecycle.Outcome, CampaignRecord) in
             guard let campaign = try Self.campaignRecord(db, sql: "SELECT * FROM campaigns WHERE id = ?", [id]) else {
@@ -165,13 +165,36 @@ extension SQLiteStore: CampaignRecords {
                 guard let status = MessageStatus(rawValue: row[1]) else { continue }
                 counts[(row[0] as String?) ?? "-", default: [:]][status] = row[2]
             }
-            let runs = try Row.fetchAll(db, sql: "SELECT * FROM campaign_runs WHERE campaign_id = ? ORDER BY run", arguments: [id]).map {
-                CampaignRun(
-                    run: $0["run"], startsAt: Date(unixMillis: $0["starts_at"]), result: Self.fanOutResult($0),
-                    fannedOutAt: Self.date($0["fanned_out_at"]))
-            }
-            return CampaignProgress(counts: counts, runs: runs)
+            return CampaignProgress(counts: counts, runs: try Self.campaignRuns(db, id: id))
         }
+    }
+
+    public func campaignRuns(id: Int64) async throws -> [CampaignRun] {
+        try await pool.read { db in try Self.campaignRuns(db, id: id) }
+    }
+
+    static func campaignRuns(_ db: Database, id: Int64) throws -> [CampaignRun] {
+        try Row.fetchAll(db, sql: "SELECT * FROM campaign_runs WHERE campaign_id = ? ORDER BY run", arguments: [id]).map {
+            CampaignRun(
+                run: $0["run"], startsAt: Date(unixMillis: $0["starts_at"]), result: Self.fanOutResult($0),
+                fannedOutAt: Self.date($0["fanned_out_at"]))
+        }
+    }
+
+    public func hasUnsentMessages(campaignId: Int64) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM messages WHERE campaign_id = ?
+                      AND status IN ('queued', 'retrying', 'deferred', 'unknown', 'sending'))
+                    """,
+                arguments: [campaignId]) ?? false
+        }
+    }
+
+    public func memberTimeZones() async throws -> [String] {
+        try await pool.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT timezone FROM members") }
     }
 
     public func campaignEvents(id: Int64) async throws -> [CampaignEvent] {
