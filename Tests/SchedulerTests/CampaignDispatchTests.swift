@@ -150,4 +150,43 @@ struct CampaignDispatchTests {
             }
         }
     }
+
+    /// Seconds from enqueueing an order confirmation to its hand-off to the gateway, while `dispatcher` runs.
+    func confirmationLatency(_ fixture: DispatchFixture, _ gateway: TimedGateway, key: String) async throws -> Double {
+        let enqueued = ContinuousClock.now
+        let id = try await fixture.enqueue(key, lane: .transactional, member: "M00001", to: "+8613800000001")
+        let sentAt = try await eventually(within: 10) { gateway.sent.contains { $0.message.id == id } }
+        _ = try #require(sentAt)
+        let at = try #require(gateway.sent.first { $0.message.id == id }?.at)
+        let took = at - enqueued
+        return Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+    }
+
+    @Test func anOrderConfirmationIsNotDelayedByADrainingCampaign() async throws {
+        let noon = try instant("2026-11-26T04:00:00Z")
+        try await withTemplates { templates in
+            try await DispatchFixture.with(now: noon, members: members(600)) { fixture in
+                let (gate, _) = try await launch(Self.offer(), in: fixture, templates: templates, now: noon)
+                let record = try #require(try await fixture.store.campaign(named: "offer"))
+                // Held first: the baseline is the same worker with nothing else to send.
+                _ = try await fixture.store.changeCampaign(id: record.id, .pause, startsLater: false, actor: "t", detail: nil, now: noon)
+                let gateway = TimedGateway(delay: .milliseconds(20))
+                let settings = [GatewaySettings(name: "timed", kind: .http, channels: [.sms], url: nil, rate: 0, maxInFlight: 8)]
+                let plain = fixture.dispatcher([gateway], settings: settings) { $0.maxWaitForCapacity = 60 }
+                let dispatcher = Dispatcher(store: fixture.store, registry: plain.registry, settings: plain.settings, campaigns: gate, clock: fixture.clock)
+                try await running([dispatcher]) {
+                    var idle: [Double] = []
+                    for n in 1...3 { idle.append(try await confirmationLatency(fixture, gateway, key: "idle-\(n)")) }
+                    _ = try await fixture.store.changeCampaign(id: record.id, .resume, startsLater: false, actor: "t", detail: nil, now: noon)
+                    _ = try await eventually(within: 5) { gateway.sent.count > 60 }
+                    var draining: [Double] = []
+                    for n in 1...3 { draining.append(try await confirmationLatency(fixture, gateway, key: "busy-\(n)")) }
+                    let unsent = try await fixture.store.hasUnsentMessages(campaignId: record.id)
+                    #expect(unsent, "the campaign finished before the confirmations were measured")
+                    // A FIFO behind 600 campaign messages would take seconds; the transactional lane goes first.
+                    #expect(draining.max()! <= idle.max()! + 0.3, "idle \(idle), while draining \(draining)")
+                }
+            }
+        }
+    }
 }
