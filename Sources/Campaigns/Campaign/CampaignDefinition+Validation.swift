@@ -97,7 +97,9 @@ extension CampaignDefinition {
             }
         }
         if let schedule { issues += schedule.issues(in: environment) }
-        return issues
+        // Variants sharing the campaign's template would report its problems once each.
+        var reported: Set<ConfigIssue> = []
+        return issues.filter { reported.insert($0).inserted }
     }
 }
 
