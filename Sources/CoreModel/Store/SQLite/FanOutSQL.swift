@@ -67,64 +67,103 @@ struct FanOutSQL: Sendable {
         return "(m.\(column)_status = 'valid' AND m.\(column) IS NOT NULL AND \(allowed))"
     }
 
-    func run(_ db: Database, after: Int64, upTo: Int64, queuedBefore: Int, now: Int64) throws -> Chunk {
-        try db.execute(sql: """
-            CREATE TEMP TABLE IF NOT EXISTS fanout_chunk (
-              member_id INTEGER PRIMARY KEY, bucket INTEGER NOT NULL, channel TEXT, locale TEXT, zone TEXT);
-            CREATE TEMP TABLE IF NOT EXISTS fanout_zones (zone TEXT PRIMARY KEY, start_at INTEGER NOT NULL);
-            DELETE FROM temp.fanout_chunk;
-            DELETE FROM temp.fanout_zones;
-            """)
-        for (zone, start) in plan.startsByTimeZone {
-            try db.execute(sql: "INSERT INTO temp.fanout_zones (zone, start_at) VALUES (?, ?)", arguments: [zone, start.unixMillis])
-        }
-        var selectArguments: [(any DatabaseValueConvertible)?] = plan.bucketHash.rounds.flatMap { [$0.a, $0.b] }
-        selectArguments += plan.locales as [(any DatabaseValueConvertible)?]
-        selectArguments += [plan.fallbackLocale, after, upTo]
-        selectArguments += SQLiteSegment(plan.segment, now: self.now).arguments
-        try db.execute(sql: select, arguments: StatementArguments(selectArguments))
-        var chunk = Chunk()
-        chunk.audience = db.changesCount
-        guard chunk.audience > 0 else { return try finish(db, chunk, upTo: upTo) }
-        let counts = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT COALESCE(SUM(bucket < ?), 0), COALESCE(SUM(bucket >= ? AND channel IS NULL), 0) FROM temp.fanout_chunk
-                """,
-            arguments: [plan.controlBelow, plan.controlBelow])
-        chunk.control = counts?[0] ?? 0
-        chunk.unreachable = counts?[1] ?? 0
-        if chunk.control > 0 {
-            try db.execute(
-                sql: """
-                    INSERT INTO campaign_control (campaign_id, run, member_id, created_at)
-                    SELECT ?, ?, member_id, ? FROM temp.fanout_chunk WHERE bucket < ?
-                    ON CONFLICT DO NOTHING
-                    """,
-                arguments: [plan.campaignId, plan.run, now, plan.controlBelow])
-        }
+    static let prepareChunk = """
+        CREATE TEMP TABLE IF NOT EXISTS fanout_chunk (
+          member_id INTEGER PRIMARY KEY, bucket INTEGER NOT NULL, channel TEXT, locale TEXT, zone TEXT);
+        CREATE TEMP TABLE IF NOT EXISTS fanout_zones (zone TEXT PRIMARY KEY, start_at INTEGER NOT NULL);
+        DELETE FROM temp.fanout_chunk;
+        DELETE FROM temp.fanout_zones;
+        """
+    static let insertZone = "INSERT INTO temp.fanout_zones (zone, start_at) VALUES (?, ?)"
+    static let countChunk = "SELECT COALESCE(SUM(bucket < ?), 0), COALESCE(SUM(bucket >= ? AND channel IS NULL), 0) FROM temp.fanout_chunk"
+    static let insertControl = """
+        INSERT INTO campaign_control (campaign_id, run, member_id, created_at)
+        SELECT ?, ?, member_id, ? FROM temp.fanout_chunk WHERE bucket < ?
+        ON CONFLICT DO NOTHING
+        """
+    static let advance = """
+        UPDATE campaign_runs SET last_member_id = ?, audience = audience + ?, control = control + ?,
+          unreachable = unreachable + ?
+        WHERE campaign_id = ? AND run = ?
+        """
+
+    func selectArguments(after: Int64, upTo: Int64) -> [(any DatabaseValueConvertible)?] {
+        var arguments: [(any DatabaseValueConvertible)?] = plan.bucketHash.rounds.flatMap { [$0.a, $0.b] }
+        arguments += plan.locales as [(any DatabaseValueConvertible)?]
+        arguments += [plan.fallbackLocale, after, upTo]
+        arguments += SQLiteSegment(plan.segment, now: now).arguments
+        return arguments
+    }
+
+    func insertArguments(queuedBefore: Int, now: Int64) -> [(any DatabaseValueConvertible)?] {
         let variants: [(any DatabaseValueConvertible)?] = plan.variants.flatMap { [$0.bucketsBelow, $0.name] as [(any DatabaseValueConvertible)?] }
         let templates: [(any DatabaseValueConvertible)?] = plan.variants.flatMap { [$0.bucketsBelow, $0.template] as [(any DatabaseValueConvertible)?] }
         let expires = plan.expiresAfter.map { Int64($0 * 1000) }
         let spacing = plan.perMinute.map { 60_000.0 / Double(max(1, $0)) } ?? 0
-        var insertArguments: [(any DatabaseValueConvertible)?] = [
+        var arguments: [(any DatabaseValueConvertible)?] = [
             plan.campaignId, plan.run, plan.lane.rawValue, plan.category.rawValue, plan.priority, plan.campaignId,
         ]
-        insertArguments += variants + templates
-        insertArguments += [expires, expires, plan.maxAttempts, now, now, plan.start.unixMillis, queuedBefore, spacing, plan.controlBelow]
-        try db.execute(sql: insert, arguments: StatementArguments(insertArguments))
+        arguments += variants + templates
+        arguments += [expires, expires, plan.maxAttempts, now, now, plan.start.unixMillis, queuedBefore, spacing, plan.controlBelow]
+        return arguments
+    }
+
+    /// The same statements with their values written in, for the `sqlite3` shell (the benchmark's ceiling).
+    func script(after: Int64, upTo: Int64, now: Int64) -> String {
+        var statements = ["BEGIN IMMEDIATE", Self.prepareChunk]
+        statements += plan.startsByTimeZone.map { Self.inline(Self.insertZone, [$0.key, $0.value.unixMillis]) }
+        statements.append(Self.inline(select, selectArguments(after: after, upTo: upTo)))
+        statements.append(Self.inline(Self.countChunk, [plan.controlBelow, plan.controlBelow]))
+        statements.append(Self.inline(Self.insertControl, [plan.campaignId, plan.run, now, plan.controlBelow]))
+        statements.append(Self.inline(insert, insertArguments(queuedBefore: 0, now: now)))
+        statements.append(Self.inline(Self.advance, [upTo, 0, 0, 0, plan.campaignId, plan.run]))
+        statements.append("COMMIT")
+        return statements.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) + ";" }.joined(separator: "\n")
+    }
+
+    /// `?` replaced by SQL literals, in order (the statements have no `?` inside their own literals).
+    static func inline(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) -> String {
+        var values = arguments.makeIterator()
+        var result = ""
+        for character in sql {
+            guard character == "?" else {
+                result.append(character)
+                continue
+            }
+            switch (values.next() ?? nil)?.databaseValue.storage ?? .null {
+            case .null: result += "NULL"
+            case .int64(let value): result += String(value)
+            case .double(let value): result += String(value)
+            case .string(let value): result += "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+            case .blob(let data): result += "X'" + data.map { String(format: "%02x", $0) }.joined() + "'"
+            }
+        }
+        return result
+    }
+
+    func run(_ db: Database, after: Int64, upTo: Int64, queuedBefore: Int, now: Int64) throws -> Chunk {
+        try db.execute(sql: Self.prepareChunk)
+        for (zone, start) in plan.startsByTimeZone {
+            try db.execute(sql: Self.insertZone, arguments: [zone, start.unixMillis])
+        }
+        try db.execute(sql: select, arguments: StatementArguments(selectArguments(after: after, upTo: upTo)))
+        var chunk = Chunk()
+        chunk.audience = db.changesCount
+        guard chunk.audience > 0 else { return try finish(db, chunk, upTo: upTo) }
+        let counts = try Row.fetchOne(db, sql: Self.countChunk, arguments: [plan.controlBelow, plan.controlBelow])
+        chunk.control = counts?[0] ?? 0
+        chunk.unreachable = counts?[1] ?? 0
+        if chunk.control > 0 {
+            try db.execute(sql: Self.insertControl, arguments: [plan.campaignId, plan.run, now, plan.controlBelow])
+        }
+        try db.execute(sql: insert, arguments: StatementArguments(insertArguments(queuedBefore: queuedBefore, now: now)))
         chunk.queued = db.changesCount
         return try finish(db, chunk, upTo: upTo)
     }
 
     private func finish(_ db: Database, _ chunk: Chunk, upTo: Int64) throws -> Chunk {
         try db.execute(
-            sql: """
-                UPDATE campaign_runs SET last_member_id = ?, audience = audience + ?, control = control + ?,
-                  unreachable = unreachable + ?
-                WHERE campaign_id = ? AND run = ?
-                """,
-            arguments: [upTo, chunk.audience, chunk.control, chunk.unreachable, plan.campaignId, plan.run])
+            sql: Self.advance, arguments: [upTo, chunk.audience, chunk.control, chunk.unreachable, plan.campaignId, plan.run])
         return chunk
     }
 }

@@ -316,6 +316,31 @@ extension SQLiteStore: CampaignRecords {
         return result
     }
 
+    /// A consistent copy of the whole database in a new file (benchmarks start two runs from the same state).
+    public func copy(to path: String) async throws {
+        try await pool.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [path]) }
+    }
+
+    /// The fan-out's statements with their values written in, chunk by chunk as `fanOut` runs
+    /// them, for the `sqlite3` shell: the benchmark's ceiling runs exactly this.
+    public func fanOutScript(_ plan: FanOutPlan, chunkSize: Int, now: Date) async throws -> String {
+        let maxId = try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM members") ?? 0 }
+        let statements = FanOutSQL(plan: plan, now: now)
+        var script = [
+            "PRAGMA foreign_keys = ON;", "PRAGMA journal_mode = WAL;", "PRAGMA synchronous = NORMAL;",
+            FanOutSQL.inline(
+                "INSERT INTO campaign_runs (campaign_id, run, starts_at, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING;",
+                [plan.campaignId, plan.run, plan.start.unixMillis, now.unixMillis]),
+        ]
+        var after: Int64 = 0
+        while after < maxId {
+            let upTo = min(maxId, after + Int64(max(1, chunkSize)))
+            script.append(statements.script(after: after, upTo: upTo, now: now.unixMillis))
+            after = upTo
+        }
+        return script.joined(separator: "\n") + "\n"
+    }
+
     private func variantCounts(_ campaignId: Int64) async throws -> [String: Int] {
         try await pool.read { db in
             var counts: [String: Int] = [:]
