@@ -212,16 +212,16 @@ struct TemplateErrorTests {
         }
     }
 
-    @Test func partialsAndPragmasAreRejected() throws {
+    @Test func inheritanceAndPragmasAreRejected() throws {
         let files = [
-            "partial/sms.zh-CN.mustache": "您好\n  {{> footer}}\n",
+            "partial/sms.zh-CN.mustache": "您好\n  {{< footer}}{{/footer}}\n",
             "pragma/email.zh-CN.subject.mustache": "订单\n",
             "pragma/email.zh-CN.text.mustache": "订单\n",
             "pragma/email.zh-CN.html.mustache": "{{%CONTENT_TYPE: TEXT}}{{v}}\n",
         ]
         try withTemplates(files) { (library) throws in
             let partial = templateError { _ = try library.template(named: "partial", channel: .sms, locale: "zh-CN") }
-            #expect(partial?.description == "templates/partial/sms.zh-CN.mustache:2:3: partials ({{>name}}, {{<name}}) are not supported: each template file stands alone")
+            #expect(partial?.description == "templates/partial/sms.zh-CN.mustache:2:3: template inheritance ({{<name}}) is not supported: include a partial with {{>name}}")
             let pragma = templateError { _ = try library.template(named: "pragma", channel: .email, locale: "zh-CN") }
             #expect(pragma?.code == .unsupportedTag)
             #expect(pragma?.line == 1)

@@ -15,14 +15,18 @@ import Foundation
 /// | missingLocale | warning | a locale that one channel of the template has and another has not |
 /// | renderFailed | error | rendering the sample fails (an empty SMS, a fax without a title) |
 /// | smsSegments | warning | the sample SMS needs more than one segment |
-/// | missingSignature | marketing: error, survey: warning | an SMS that neither starts nor ends with the signature 【…】 |
-/// | missingOptOut | marketing: error, survey: warning | an SMS without the opt-out text 回T退订 |
+/// | missingSignature | marketing: error, survey: warning | an SMS that neither starts nor ends with the signature 【…】 (not English ones) |
+/// | missingOptOut | marketing: error, survey: warning | an SMS without the opt-out text: 回T退订, in English "Reply STOP" |
 /// | missingUnsubscribe | marketing: error, survey: warning | an email body part that does not mention unsubscribing |
 ///
 /// The SMTP gateway appends the signed one-click unsubscribe link to both
 /// body parts of every marketing and survey email, and only it can sign one,
 /// so there is no `{{unsubscribe_url}}`: the lint asks that the text (and the
 /// html part, if any) tell the reader it is there — "退订" or "unsubscribe".
+///
+/// English SMS (en-*) need no 【…】: the shipped ones are written to go as one
+/// GSM-7 segment ("Hongfu Lou: …"), which a 【 would turn into three UCS-2 ones;
+/// their opt-out is "Reply STOP", a keyword the opt-out handling honours.
 public struct TemplateLint: Sendable {
     public enum Severity: String, Sendable, Codable, Hashable {
         case error, warning
@@ -101,15 +105,19 @@ public struct TemplateLint: Sendable {
     public var sampleValues: [String: String]
     /// Required at the start or end of a marketing SMS (the config's `brand.signature`); nil: any 【…】.
     public var signature: String?
-    public var optOutText: String
+    /// The opt-out text an SMS must carry, by language (`zh`, `en`); others use `zh`'s.
+    public var optOutTexts: [String: String]
 
     /// `extraKeys`: the values a campaign file gives (`values:`), which its templates may use too.
-    public init(library: TemplateLibrary, extraKeys: Set<String> = [], signature: String? = nil, optOutText: String = "回T退订") {
+    public init(
+        library: TemplateLibrary, extraKeys: Set<String> = [], signature: String? = nil,
+        optOutTexts: [String: String] = ["zh": "回T退订", "en": "Reply STOP"]
+    ) {
         self.library = library
         knownKeys = RecipientValues.memberKeys.union(Self.automationKeys).union(extraKeys)
         sampleValues = Self.samples
         self.signature = signature
-        self.optOutText = optOutText
+        self.optOutTexts = optOutTexts
     }
 
     /// A member and an order as a message for them would have them, long enough to count segments honestly.
@@ -238,12 +246,14 @@ public struct TemplateLint: Sendable {
                         + "\(count.segments) segments of \(perPart), each message costs \(count.segments)"))
             }
             guard let strict else { return }
-            if !hasSignature(text) {
+            let language = locale.prefix { $0 != "-" && $0 != "_" }.lowercased()
+            if language != "en", !hasSignature(text) {
                 let wanted = signature.map { "the signature \($0)" } ?? "a signature 【…】"
                 report.findings.append(Finding(
                     severity: strict, code: .missingSignature, template: name, path: path,
                     message: "a \(category.rawValue) SMS must start or end with \(wanted)"))
             }
+            let optOutText = optOutTexts[language] ?? optOutTexts["zh"] ?? "回T退订"
             if !text.contains(optOutText) {
                 report.findings.append(Finding(
                     severity: strict, code: .missingOptOut, template: name, path: path,
