@@ -44,7 +44,7 @@ struct TemplateLintTests {
     @Test func aLocaleOneChannelLacksIsAWarning() throws {
         var files = Self.cleanEmail
         files["x/sms.zh-CN.mustache"] = Self.cleanSMS
-        files["x/sms.en-US.mustache"] = "【鸿福楼】Hi {{member_name}}, new dishes at {{branch_name}}. 回T退订\n"
+        files["x/sms.en-US.mustache"] = "Hongfu Lou: Hi {{member_name}}, new dishes at {{branch_name}}. Reply STOP to opt out\n"
         let report = try lint(files, category: .marketing)
         #expect(report.findings.map(\.code) == [.missingLocale])
         #expect(report.findings.first?.severity == .warning)

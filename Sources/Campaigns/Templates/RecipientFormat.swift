@@ -146,7 +146,7 @@ struct CivilTime: Hashable {
             (1...12).contains(month), (1...Self.daysIn(month: month, year: year)).contains(day)
         else { return nil }
         if scalars.count == 10 {
-            (self.year, self.month, self.day) = (year, month, day)
+            self.init(year: year, month: month, day: day)
             return
         }
         guard scalars[10] == UInt8(ascii: "T") || scalars[10] == UInt8(ascii: " "), scalars.count >= 16,
@@ -173,13 +173,17 @@ struct CivilTime: Hashable {
         self.init(instant: Date(timeIntervalSince1970: TimeInterval(utc)), in: timeZone)
     }
 
+    init(year: Int, month: Int, day: Int) {
+        (self.year, self.month, self.day) = (year, month, day)
+    }
+
     /// The wall clock in `timeZone` at `instant`.
     init(instant: Date, in timeZone: TimeZone) {
         let local = Int(instant.timeIntervalSince1970.rounded(.down)) + timeZone.secondsFromGMT(for: instant)
         let days = Int((Double(local) / 86_400).rounded(.down))
         let seconds = local - days * 86_400
         let civil = Self.civilFromDays(days)
-        (year, month, day) = (civil.year, civil.month, civil.day)
+        self.init(year: civil.year, month: civil.month, day: civil.day)
         hour = seconds / 3600
         minute = seconds % 3600 / 60
         hasTime = true

@@ -132,6 +132,9 @@ public struct TemplateLint: Sendable {
         return values
     }()
 
+    /// What an English-reading member's message has instead: an SMS in Latin letters stays GSM-7.
+    public static let englishSamples = ["member_name": "Alexandra Li", "branch_name": "Tianhe", "level_name": "Gold member"]
+
     /// The template folders under the library's directory (not `_partials`, nothing hidden), sorted.
     public func templateNames() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: library.directory.path)) ?? []
@@ -165,13 +168,13 @@ public struct TemplateLint: Sendable {
         }
         var locales: [Channel: Set<String>] = [:]
         for file in files.sorted() where !file.hasPrefix(".") {
-            guard let (channel, locale) = Self.channelAndLocale(of: file) else {
+            guard let parsed = Self.channelAndLocale(of: file) else {
                 report.findings.append(Finding(
                     severity: .warning, code: .unknownFile, template: name, path: folder.appendingPathComponent(file).relativePath,
                     message: "no channel reads this file (sms|voice|fax|email.LOCALE[.part].mustache; parts: voice gather, email subject/text/html)"))
                 continue
             }
-            if channels?.contains(channel) ?? true { locales[channel, default: []].insert(locale) }
+            if channels?.contains(parsed.channel) ?? true { locales[parsed.channel, default: []].insert(parsed.locale) }
         }
         for channel in Channel.allCases {
             for locale in (locales[channel] ?? []).sorted() {
@@ -201,6 +204,7 @@ public struct TemplateLint: Sendable {
             return
         }
         var values = sampleValues
+        if locale.lowercased().hasPrefix("en") { values.merge(Self.englishSamples) { _, english in english } }
         let keys = knownKeys.sorted().joined(separator: ", ")
         for file in template.parts.files {
             for placed in file.tags {
@@ -293,7 +297,7 @@ public struct TemplateLint: Sendable {
     }
 
     /// `sms.zh-CN.mustache` → (sms, zh-CN); nil for a name no channel reads.
-    static func channelAndLocale(of file: String) -> (Channel, String)? {
+    static func channelAndLocale(of file: String) -> (channel: Channel, locale: String)? {
         guard file.hasSuffix(".mustache") else { return nil }
         let parts = file.dropLast(".mustache".count).split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2 || parts.count == 3, let channel = Channel(rawValue: parts[0]), !parts[1].isEmpty else { return nil }
