@@ -258,6 +258,7 @@ struct ShippedTemplateTests {
     static let sample = [
         "member_name": "李女士", "order_no": "SO20241221001", "branch_name": "鸿福楼天河店", "amount": "368.00",
         "reserved_at": "12月21日 18:30", "party_size": "6", "points": "1280", "expires_on": "2024-12-31", "problem": "晚到了一个多小时",
+        "holiday": "春节", "offer": "新菜八折", "dish": "松鼠桂鱼",
     ]
 
     static let shipped: [String: [Channel]] = [
@@ -269,6 +270,10 @@ struct ShippedTemplateTests {
         "promotion": [.sms, .email],
         "late-delivery-apology": [.sms, .voice, .email],
         "win-back": [.sms, .email],
+        "banquet-offer": [.sms, .email],
+        "new-dishes": [.sms, .email],
+        "new-dishes-b": [.sms, .email],
+        "prospect-follow-up": [.sms],
     ]
 
     @Test func everyShippedTemplateRendersWithSampleValues() throws {

@@ -12,7 +12,9 @@ struct TemplateCommandTests {
     @Test func lintPassesOnTheShippedTemplates() throws {
         try CommandLineTests.withDirectory { directory in
             _ = try CommandLineTests.run(["init", "--templates", CommandLineTests.templates.path], in: directory)
-            let lint = try CommandLineTests.run(["template", "lint"], in: directory)
+            // The example campaigns give their templates' values (dish, offer, holiday) and categories.
+            let campaigns = CommandLineTests.templates.deletingLastPathComponent().appendingPathComponent("campaigns").path
+            let lint = try CommandLineTests.run(["template", "lint", "--campaigns", campaigns], in: directory)
             #expect(lint.status == 0, "\(lint.stdout)\(lint.stderr)")
             #expect(lint.stdout.contains(" 0 errors"), "\(lint.stdout)")
             #expect(lint.stdout.contains("promotion/sms.zh-CN.mustache"), "the SMS table lists each SMS")
@@ -39,6 +41,33 @@ struct TemplateCommandTests {
             #expect(lint.stdout.contains("[missingSignature]") && lint.stdout.contains("[missingOptOut]"))
             let declared = try CommandLineTests.run(["template", "lint", "--values", "dish"], in: directory)
             #expect(declared.status == 0, "as a service template with dish given, nothing is wrong: \(declared.stdout)")
+        }
+    }
+
+    /// A template a campaign file sends is linted under its category, with its values: keys known.
+    @Test func campaignFilesGiveCategoriesAndValues() throws {
+        try CommandLineTests.withDirectory { directory in
+            let templates = directory.appendingPathComponent("mine/offer")
+            try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+            try "【鸿福楼】{{member_name}}您好，{{dish}}上市。\n"
+                .write(to: templates.appendingPathComponent("sms.zh-CN.mustache"), atomically: true, encoding: .utf8)
+            _ = try CommandLineTests.run(["init", "--templates", "mine"], in: directory)
+            let plain = try CommandLineTests.run(["template", "lint"], in: directory)
+            #expect(plain.status == 1 && plain.stdout.contains("[unknownVariable]") && !plain.stdout.contains("[missingOptOut]"))
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent("campaigns"), withIntermediateDirectories: true)
+            try """
+                name: offer
+                category: marketing
+                audience: "level = 'gold'"
+                channels: [sms]
+                template: offer
+                values:
+                  dish: 松鼠桂鱼
+                """.write(to: directory.appendingPathComponent("campaigns/offer.yaml"), atomically: true, encoding: .utf8)
+            let lint = try CommandLineTests.run(["template", "lint"], in: directory)
+            #expect(lint.status == 1, "\(lint.stderr)")
+            #expect(!lint.stdout.contains("[unknownVariable]"), "the campaign gives dish: \(lint.stdout)\(lint.stderr)")
+            #expect(lint.stdout.contains("mine/offer/sms.zh-CN.mustache: error: a marketing SMS must tell how to opt out: 回T退订"))
         }
     }
 

@@ -147,13 +147,22 @@ public struct TemplateLint: Sendable {
     }
 
     /// Lints `names` (all templates when nil), each under `category`, or when nil
-    /// under its ``defaultCategories`` entry (else `service`).
-    public func lint(_ names: [String]? = nil, category: ConsentCategory? = nil, channels: Set<Channel>? = nil) -> Report {
+    /// under its `categories` entry (else `service`).
+    public func lint(
+        _ names: [String]? = nil, category: ConsentCategory? = nil,
+        categories: [String: ConsentCategory] = defaultCategories, channels: Set<Channel>? = nil
+    ) -> Report {
         var report = Report()
         for name in names ?? templateNames() {
-            report.append(lint(template: name, category: category ?? Self.defaultCategories[name] ?? .service, channels: channels))
+            report.append(lint(template: name, category: category ?? categories[name] ?? .service, channels: channels))
         }
         return report
+    }
+
+    /// The stricter of two categories a template is sent under: marketing, then survey, then service.
+    public static func stricter(_ a: ConsentCategory, _ b: ConsentCategory) -> ConsentCategory {
+        let rank: [ConsentCategory: Int] = [.marketing: 2, .survey: 1, .service: 0]
+        return (rank[a] ?? 0) >= (rank[b] ?? 0) ? a : b
     }
 
     /// One template as a campaign of `category` would send it, on `channels` (all it has when nil).

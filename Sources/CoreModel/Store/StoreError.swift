@@ -17,6 +17,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let diskFull = Code(rawValue: "store.disk_full")
         /// Another worker holds the store (one sending worker per SQLite file).
         public static let locked = Code(rawValue: "store.locked")
+        /// Asked for something its state does not allow (a launched campaign's definition to change).
+        public static let refused = Code(rawValue: "store.refused")
         /// A write the store just made is not there (should not happen; a bug or a corrupt file).
         public static let inconsistent = Code(rawValue: "store.inconsistent")
     }

@@ -28,6 +28,8 @@ public final class Dispatcher: Service, Sendable {
     public let registry: GatewayRegistry
     public let traffic: GatewayTraffic
     public let settings: DispatchSettings
+    /// Renders campaign messages and holds paused or cancelled campaigns (nil: no campaigns).
+    public let campaigns: (any CampaignGate)?
     let clock: any WallClock
     let logger: Logger
     let wake = Wake()
@@ -70,10 +72,11 @@ public final class Dispatcher: Service, Sendable {
     }
 
     public init(
-        store: any Outbox, registry: GatewayRegistry, settings: DispatchSettings, clock: any WallClock = SystemClock(),
-        logger: Logger = Logger(label: "tidings.dispatcher")
+        store: any Outbox, registry: GatewayRegistry, settings: DispatchSettings, campaigns: (any CampaignGate)? = nil,
+        clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "tidings.dispatcher")
     ) {
         self.store = store
+        self.campaigns = campaigns
         self.registry = registry
         self.settings = settings
         self.clock = clock
@@ -245,10 +248,15 @@ public final class Dispatcher: Service, Sendable {
         do {
             let since = settings.policy.rules.frequencyCaps.mapValues { now.addingTimeInterval(-$0.window) }
             let contexts = try await store.sendContexts(for: batch, recentSince: since)
+            let campaignMessages = batch.filter { $0.campaignId != nil }
+            let verdicts = if let campaigns, !campaignMessages.isEmpty { await campaigns.prepare(campaignMessages, now: now) } else { [Int64: CampaignVerdict]() }
             var decisions = SendDecisions(
                 policy: settings.policy, defaultTimeZone: settings.timeZone,
                 failoverAfterUnanswered: settings.failoverAfterUnanswered)
-            return batch.map { decisions.prepare($0, context: contexts[$0.id], registry: registry, now: now, started: started) }
+            return batch.map {
+                decisions.prepare(
+                    $0, context: contexts[$0.id], campaign: verdicts[$0.id], registry: registry, now: now, started: started)
+            }
         } catch {
             logger.error("reading send-time facts failed; the batch goes back", metadata: ["error": "\(error)", "messages": "\(batch.count)"])
             return batch.map { .settled(SendResult(messageId: $0.id, gateway: nil, event: .released)) }
@@ -290,6 +298,9 @@ public final class Dispatcher: Service, Sendable {
         for var attempt in pump.pending {
             var lasting: [(until: Date, reason: String)] = []
             var settled: SendResult?
+            if let campaignId = attempt.message.campaignId, let held = campaigns?.hold(campaignId: campaignId, now: now) {
+                settled = SendResult(messageId: attempt.message.id, gateway: nil, event: held)
+            }
             var placed = false
             while !placed, settled == nil, attempt.next < attempt.candidates.count {
                 let gateway = attempt.candidates[attempt.next]

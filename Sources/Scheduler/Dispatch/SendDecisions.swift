@@ -35,14 +35,25 @@ struct SendDecisions {
     }
 
     mutating func prepare(
-        _ message: OutboxMessage, context: SendContext?, registry: GatewayRegistry, now: Date, started: ContinuousClock.Instant
+        _ message: OutboxMessage, context: SendContext?, campaign: CampaignVerdict? = nil, registry: GatewayRegistry, now: Date,
+        started: ContinuousClock.Instant
     ) -> Preparation {
         func settled(_ event: MessageEvent) -> Preparation {
             .settled(SendResult(messageId: message.id, gateway: nil, event: event))
         }
         if let expires = message.expiresAt, expires <= now { return settled(.expired(reason: "expired before sending")) }
-        guard let content = MessageContent.decode(message.payload) else {
-            return settled(.permanentFailure(reason: "payload is not valid message content"))
+        let content: MessageContent
+        switch campaign {
+        case .settle(let event): return settled(event)
+        case .send(let rendered): content = rendered
+        case nil:
+            guard message.campaignId == nil || !message.payload.isEmpty else {
+                return settled(.deferred(reason: "campaign messages are rendered by the worker's campaign gate", until: now.addingTimeInterval(60)))
+            }
+            guard let decoded = MessageContent.decode(message.payload) else {
+                return settled(.permanentFailure(reason: "payload is not valid message content"))
+            }
+            content = decoded
         }
         if let stale = context?.order?.staleness { return settled(.cancelled(reason: stale)) }
         if let context {

@@ -73,7 +73,11 @@ struct RunCommand: AsyncParsableCommand {
             throw CommandFailure("config quiet_hours: \(error)")
         }
         settings.timeZone = TimeZone(identifier: config.defaults.timezone) ?? settings.timeZone
-        let dispatcher = Dispatcher(store: store, registry: registry, settings: settings, logger: logger)
+        let environment = config.campaignEnvironment()
+        let gate = CampaignSendGate(store: store, templates: environment.templates, timeZone: environment.timeZone, logger: logger)
+        let dispatcher = Dispatcher(store: store, registry: registry, settings: settings, campaigns: gate, logger: logger)
+        let campaigns = CampaignService(
+            launcher: CampaignLauncher(store: store, planner: CampaignPlanner(environment: environment)), gate: gate, logger: logger)
 
         let endpoint = MetricsEndpoint(registry: metrics, store: store, traffic: dispatcher.traffic, adminToken: config.server.adminToken?.value)
         let app = WebServer.application(setup, registry: registry, metrics: endpoint, logger: logger)
@@ -89,6 +93,7 @@ struct RunCommand: AsyncParsableCommand {
             .init(service: dispatcher, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "dispatcher"),
             .init(service: LeaseReaper(store: store, settings: settings, logger: logger), serviceName: "reaper"),
             .init(service: automations, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "automations"),
+            .init(service: campaigns, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "campaigns"),
         ]
         if lifetime > 0 { services.append(.init(service: Lifetime(seconds: lifetime), successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "lifetime")) }
         var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

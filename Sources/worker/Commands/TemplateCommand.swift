@@ -21,8 +21,11 @@ struct TemplateCommand: AsyncParsableCommand {
                 the brand signature or 回T退订, a marketing email that does not mention unsubscribing.
                 Warnings: a locale one channel has and another lacks, an SMS over one segment, files
                 no channel reads; survey templates get warnings where marketing ones get errors.
-                Categories: promotion and win-back are marketing, revisit-survey survey, the rest
-                service, unless --category says otherwise. Exits 1 when there is an error.
+                Categories and values come from the campaign files (--campaigns, default campaigns/):
+                a template a campaign sends is linted under that campaign's category (the strictest
+                if several), and every campaign's values: keys are known. Otherwise promotion and
+                win-back are marketing, revisit-survey survey, the rest service. --category overrides
+                them all. Exits 1 when there is an error.
                 Examples:
                   tidings template lint
                   tidings template lint promotion --category marketing --values dish,discount
@@ -33,15 +36,25 @@ struct TemplateCommand: AsyncParsableCommand {
         @Argument(help: "Templates to lint (default: all).") var names: [String] = []
         @Option(help: "Lint as marketing, survey or service (default: per template).") var category: ConsentCategory?
         @Option(help: ArgumentHelp("Keys a campaign's values: give, comma-separated.", valueName: "k1,k2")) var values: String?
+        @Option(help: ArgumentHelp("Campaign files' folder, read for categories and values: keys.", valueName: "dir"))
+        var campaigns = "campaigns"
         @Flag(help: "Print as JSON.") var json = false
 
         func run() async throws {
             let config = try global.loadConfig()
-            let extra = Set((values ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+            var extra = Set((values ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+            var categories = TemplateLint.defaultCategories
+            for definition in campaignDefinitions(config) {
+                extra.formUnion(definition.values.keys)
+                let used = Set(definition.variants.compactMap(definition.template(of:)) + [definition.template].compactMap { $0 })
+                for name in used {
+                    categories[name] = categories[name].map { TemplateLint.stricter($0, definition.category) } ?? definition.category
+                }
+            }
             let lint = TemplateLint(
                 library: TemplateLibrary(directory: URL(fileURLWithPath: config.templates)), extraKeys: extra,
                 signature: config.brand.signature.isEmpty ? nil : config.brand.signature)
-            let report = lint.lint(names.isEmpty ? nil : names, category: category)
+            let report = lint.lint(names.isEmpty ? nil : names, category: category, categories: categories)
             if json {
                 try JSONOutput.print(report)
             } else {
@@ -54,6 +67,20 @@ struct TemplateCommand: AsyncParsableCommand {
                 print("\(report.templates.count) templates: \(report.errors) errors, \(report.warnings) warnings")
             }
             if report.hasErrors { throw ExitCode.failure }
+        }
+
+        /// The campaign files that load; one that does not is said on stderr and skipped (`campaign create` reports it in full).
+        private func campaignDefinitions(_ config: TidingsConfig) -> [CampaignDefinition] {
+            guard let files = try? FileManager.default.contentsOfDirectory(atPath: campaigns) else { return [] }
+            let environment = config.campaignEnvironment()
+            return files.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().compactMap { file in
+                let path = (campaigns as NSString).appendingPathComponent(file)
+                do { return try CampaignFile.load(path, environment: environment).definition } catch {
+                    let first = String(describing: error).split(separator: "\n").first.map(String.init) ?? ""
+                    printError("note: \(path) does not load (\(first)); its templates are linted without it")
+                    return nil
+                }
+            }
         }
     }
 

@@ -107,7 +107,7 @@ enum ConfigLoader {
         return Loaded(config: config, file: file, warnings: warnings, root: root)
     }
 
-    private static func located(_ error: YamlError, file: String) -> Located {
+    static func located(_ error: YamlError, file: String) -> Located {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
             .composer(_, let problem, let mark, _):
@@ -129,7 +129,7 @@ enum ConfigLoader {
         }
     }
 
-    private static func located(_ error: DecodingError, root: Node, file: String) -> Located {
+    static func located(_ error: DecodingError, root: Node, file: String) -> Located {
         let (path, message): ([CodingKey], String) = switch error {
         case .typeMismatch(let type, let context):
             (context.codingPath, "expected \(describe(type))\(found(context.codingPath, root))")

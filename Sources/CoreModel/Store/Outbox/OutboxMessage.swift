@@ -28,4 +28,10 @@ public struct OutboxMessage: Sendable, Hashable {
     /// Random, chosen at enqueue, the same on every attempt and unique across
     /// databases (32 hex digits): what an email's Message-ID is built on.
     public var uid: String
+    /// A campaign message (purpose `campaign`) is rendered at send time from
+    /// its template and locale, for the member as they are then.
+    public var campaignId: Int64? = nil
+    public var variant: String? = nil
+    public var template: String? = nil
+    public var locale: String? = nil
 }

@@ -88,7 +88,7 @@ extension SQLiteStore: Outbox {
             WHERE id IN (\(Self.dueSQL))
             RETURNING id, idempotency_key, channel, lane, category, member_id, address, payload, attempts, max_attempts,
               expires_at, status, lease_owner, lease_until, gateway, priority, next_attempt_at, pinned_gateway, pinned_at,
-              not_before, uid
+              not_before, uid, campaign_id, variant, template, locale
             """)
         let rows = try Row.fetchCursor(claim, arguments: [lane.rawValue, at, limit, owner, leaseUntil.unixMillis])
         // RETURNING comes in no particular order: put the batch back in due order.
@@ -259,6 +259,7 @@ extension SQLiteStore: Outbox {
             expiresAt: (row[10] as Int64?).map(Date.init(unixMillis:)), status: try decode(11, "status"),
             leaseOwner: row[12], leaseUntil: (row[13] as Int64?).map(Date.init(unixMillis:)), gateway: row[14],
             pinnedGateway: row[17], pinnedAt: (row[18] as Int64?).map(Date.init(unixMillis:)),
-            notBefore: Date(unixMillis: row[19]), uid: row[20])
+            notBefore: Date(unixMillis: row[19]), uid: row[20], campaignId: row[21], variant: row[22], template: row[23],
+            locale: row[24])
     }
 }

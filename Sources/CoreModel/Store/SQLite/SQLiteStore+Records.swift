@@ -10,13 +10,7 @@ extension SQLiteStore: Records {
                 arguments: [memberNo])
             else { return nil }
             let memberId: Int64 = row["id"]
-            let member = Member(
-                memberNo: row["member_no"], name: row["name"],
-                phone: Self.contact(row, "phone"), email: Self.contact(row, "email"), fax: Self.contact(row, "fax"),
-                level: MemberLevel(rawValue: row["level"]) ?? .regular, points: row["points"],
-                tags: (row["tags"] as String).split(separator: ",").map(String.init),
-                timezone: row["timezone"], locale: row["locale"], branchCode: row["branch_code"],
-                joinedAt: Self.date(row["joined_at"]))
+            let member = Self.member(row)
             let consents = try Row.fetchAll(
                 db, sql: "SELECT channel, category, granted, source, changed_at FROM consents WHERE member_id = ? ORDER BY channel, category",
                 arguments: [memberId]
@@ -113,6 +107,17 @@ extension SQLiteStore: Records {
     static func contact(_ row: Row, _ column: String) -> ContactField {
         ContactField(
             value: row[column], status: ContactStatus(rawValue: row["\(column)_status"]) ?? .missing, reason: row["\(column)_reason"])
+    }
+
+    /// A `members` row selected with `b.code AS branch_code`.
+    static func member(_ row: Row) -> Member {
+        Member(
+            memberNo: row["member_no"], name: row["name"],
+            phone: contact(row, "phone"), email: contact(row, "email"), fax: contact(row, "fax"),
+            level: MemberLevel(rawValue: row["level"]) ?? .regular, points: row["points"],
+            tags: (row["tags"] as String).split(separator: ",").map(String.init),
+            timezone: row["timezone"], locale: row["locale"], branchCode: row["branch_code"],
+            joinedAt: date(row["joined_at"]))
     }
 
     static func date(_ millis: Int64?) -> Date? { millis.map(Date.init(unixMillis:)) }

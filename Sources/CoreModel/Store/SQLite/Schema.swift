@@ -21,6 +21,7 @@ enum Schema {
         migrator.registerMigration("v9-message-uid", migrate: messageUID)
         migrator.registerMigration("v10-consent-ledger", migrate: consentLedger)
         migrator.registerMigration("v11-member-rfm", migrate: memberRFM)
+        migrator.registerMigration("v12-campaigns", migrate: campaigns)
         return migrator
     }
 
@@ -218,6 +219,47 @@ enum Schema {
 
     /// Each member's RFM scores as `tidings rfm` last computed them (members
     /// without an order in the window have no row).
+    /// Campaigns: their lifecycle on the campaign row, one row per run
+    /// (a cron campaign runs many times) with how far its fan-out got, the
+    /// control group (recorded, never sent, for lift), and one event per
+    /// change of the campaign — not one per message.
+    private static func campaigns(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE campaigns ADD COLUMN file TEXT;
+            ALTER TABLE campaigns ADD COLUMN launched_at INTEGER;
+            ALTER TABLE campaigns ADD COLUMN paused_at INTEGER;
+            CREATE INDEX campaigns_status ON campaigns(status);
+            CREATE TABLE campaign_runs (
+              campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+              run INTEGER NOT NULL,
+              starts_at INTEGER NOT NULL,
+              last_member_id INTEGER NOT NULL DEFAULT 0,
+              audience INTEGER NOT NULL DEFAULT 0,
+              control INTEGER NOT NULL DEFAULT 0,
+              unreachable INTEGER NOT NULL DEFAULT 0,
+              fanned_out_at INTEGER,
+              created_at INTEGER NOT NULL,
+              PRIMARY KEY (campaign_id, run)
+            ) WITHOUT ROWID;
+            CREATE TABLE campaign_control (
+              campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+              run INTEGER NOT NULL,
+              member_id INTEGER NOT NULL REFERENCES members(id),
+              created_at INTEGER NOT NULL,
+              PRIMARY KEY (campaign_id, run, member_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE campaign_events (
+              id INTEGER PRIMARY KEY,
+              campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+              at INTEGER NOT NULL,
+              event TEXT NOT NULL,
+              detail TEXT,
+              actor TEXT NOT NULL
+            );
+            CREATE INDEX campaign_events_campaign ON campaign_events(campaign_id, id);
+            """)
+    }
+
     private static func memberRFM(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE member_rfm (

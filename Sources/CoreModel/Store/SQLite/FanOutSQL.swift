@@ -1,0 +1,130 @@
+import Foundation
+import GRDB
+
+/// The statements of one fan-out chunk, built once per run from the plan.
+/// Every value a user wrote (segment values, template and variant names,
+/// locales) is a bound argument; only the plan's enums (channel, category)
+/// and the segment's whitelisted columns are SQL text.
+struct FanOutSQL: Sendable {
+    struct Chunk {
+        var audience = 0
+        var queued = 0
+        var control = 0
+        var unreachable = 0
+    }
+
+    let plan: FanOutPlan
+    let select: String
+    let insert: String
+
+    /// `now`: what the segment's date arithmetic counts from (days since the last order…).
+    let now: Date
+
+    init(plan: FanOutPlan, now: Date) {
+        self.plan = plan
+        self.now = now
+        let segment = SQLiteSegment(plan.segment, now: now)
+        let hash = FanOutPlan.BucketHash.primes.reduce("m.id") { inner, p in "((\(inner)) * ? + ?) % \(p)" }
+        let channel = plan.channels.map { "WHEN \(Self.reachable($0, category: plan.category)) THEN '\($0.rawValue)'" }
+        let locales = plan.locales.map { _ in "?" }.joined(separator: ", ")
+        select = """
+            INSERT INTO temp.fanout_chunk (member_id, bucket, channel, locale, zone)
+            SELECT m.id, (\(hash)) % \(FanOutPlan.buckets), CASE \(channel.joined(separator: " ")) END,
+              CASE WHEN m.locale IN (\(locales.isEmpty ? "NULL" : locales)) THEN m.locale ELSE ? END, m.timezone
+            FROM members m WHERE m.id > ? AND m.id <= ? AND (\(segment.sql))
+            """
+        let variant = plan.variants.map { _ in "WHEN c.bucket < ? THEN ?" }.joined(separator: " ")
+        insert = """
+            INSERT INTO messages (idempotency_key, purpose, channel, lane, category, priority, member_id, address, campaign_id,
+              variant, template, locale, payload, not_before, expires_at, max_attempts, next_attempt_at, status, created_at,
+              updated_at, uid)
+            SELECT 'campaign:' || ? || ':' || ? || ':' || c.member_id, 'campaign', c.channel, ?, ?, ?, c.member_id,
+              CASE c.channel WHEN 'email' THEN m.email WHEN 'fax' THEN m.fax ELSE m.phone END, ?,
+              CASE \(variant) END, CASE \(variant) END, c.locale, '', c.due, CASE WHEN ? IS NULL THEN NULL ELSE c.due + ? END, ?,
+              c.due, 'queued', ?, ?, lower(hex(randomblob(16)))
+            FROM (
+              SELECT f.member_id, f.bucket, f.channel, f.locale,
+                COALESCE(z.start_at, ?) + CAST((? + ROW_NUMBER() OVER (ORDER BY f.member_id) - 1) * ? AS INTEGER) AS due
+              FROM temp.fanout_chunk f LEFT JOIN temp.fanout_zones z ON z.zone = f.zone
+              WHERE f.bucket >= ? AND f.channel IS NOT NULL
+            ) c JOIN members m ON m.id = c.member_id
+            WHERE true
+            ON CONFLICT (idempotency_key) DO NOTHING
+            """
+    }
+
+    /// Contact valid, and for marketing and surveys a consent on record; a
+    /// service message only needs no revocation. (Address-level opt-outs and
+    /// the blacklist are checked at send time, as for every message.)
+    static func reachable(_ channel: Channel, category: ConsentCategory) -> String {
+        let column = switch channel {
+        case .sms, .voice: "phone"
+        case .email: "email"
+        case .fax: "fax"
+        }
+        let consent = "SELECT 1 FROM consents c WHERE c.member_id = m.id AND c.channel = '\(channel.rawValue)' AND c.category = '\(category.rawValue)'"
+        let allowed = category == .service ? "NOT EXISTS (\(consent) AND c.granted = 0)" : "EXISTS (\(consent) AND c.granted = 1)"
+        return "(m.\(column)_status = 'valid' AND m.\(column) IS NOT NULL AND \(allowed))"
+    }
+
+    func run(_ db: Database, after: Int64, upTo: Int64, queuedBefore: Int, now: Int64) throws -> Chunk {
+        try db.execute(sql: """
+            CREATE TEMP TABLE IF NOT EXISTS fanout_chunk (
+              member_id INTEGER PRIMARY KEY, bucket INTEGER NOT NULL, channel TEXT, locale TEXT, zone TEXT);
+            CREATE TEMP TABLE IF NOT EXISTS fanout_zones (zone TEXT PRIMARY KEY, start_at INTEGER NOT NULL);
+            DELETE FROM temp.fanout_chunk;
+            DELETE FROM temp.fanout_zones;
+            """)
+        for (zone, start) in plan.startsByTimeZone {
+            try db.execute(sql: "INSERT INTO temp.fanout_zones (zone, start_at) VALUES (?, ?)", arguments: [zone, start.unixMillis])
+        }
+        var selectArguments: [(any DatabaseValueConvertible)?] = plan.bucketHash.rounds.flatMap { [$0.a, $0.b] }
+        selectArguments += plan.locales as [(any DatabaseValueConvertible)?]
+        selectArguments += [plan.fallbackLocale, after, upTo]
+        selectArguments += SQLiteSegment(plan.segment, now: self.now).arguments
+        try db.execute(sql: select, arguments: StatementArguments(selectArguments))
+        var chunk = Chunk()
+        chunk.audience = db.changesCount
+        guard chunk.audience > 0 else { return try finish(db, chunk, upTo: upTo) }
+        let counts = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT COALESCE(SUM(bucket < ?), 0), COALESCE(SUM(bucket >= ? AND channel IS NULL), 0) FROM temp.fanout_chunk
+                """,
+            arguments: [plan.controlBelow, plan.controlBelow])
+        chunk.control = counts?[0] ?? 0
+        chunk.unreachable = counts?[1] ?? 0
+        if chunk.control > 0 {
+            try db.execute(
+                sql: """
+                    INSERT INTO campaign_control (campaign_id, run, member_id, created_at)
+                    SELECT ?, ?, member_id, ? FROM temp.fanout_chunk WHERE bucket < ?
+                    ON CONFLICT DO NOTHING
+                    """,
+                arguments: [plan.campaignId, plan.run, now, plan.controlBelow])
+        }
+        let variants: [(any DatabaseValueConvertible)?] = plan.variants.flatMap { [$0.bucketsBelow, $0.name] as [(any DatabaseValueConvertible)?] }
+        let templates: [(any DatabaseValueConvertible)?] = plan.variants.flatMap { [$0.bucketsBelow, $0.template] as [(any DatabaseValueConvertible)?] }
+        let expires = plan.expiresAfter.map { Int64($0 * 1000) }
+        let spacing = plan.perMinute.map { 60_000.0 / Double(max(1, $0)) } ?? 0
+        var insertArguments: [(any DatabaseValueConvertible)?] = [
+            plan.campaignId, plan.run, plan.lane.rawValue, plan.category.rawValue, plan.priority, plan.campaignId,
+        ]
+        insertArguments += variants + templates
+        insertArguments += [expires, expires, plan.maxAttempts, now, now, plan.start.unixMillis, queuedBefore, spacing, plan.controlBelow]
+        try db.execute(sql: insert, arguments: StatementArguments(insertArguments))
+        chunk.queued = db.changesCount
+        return try finish(db, chunk, upTo: upTo)
+    }
+
+    private func finish(_ db: Database, _ chunk: Chunk, upTo: Int64) throws -> Chunk {
+        try db.execute(
+            sql: """
+                UPDATE campaign_runs SET last_member_id = ?, audience = audience + ?, control = control + ?,
+                  unreachable = unreachable + ?
+                WHERE campaign_id = ? AND run = ?
+                """,
+            arguments: [upTo, chunk.audience, chunk.control, chunk.unreachable, plan.campaignId, plan.run])
+        return chunk
+    }
+}
