@@ -14,6 +14,8 @@ public final class CampaignSendGate: CampaignGate, Sendable {
     let store: any CampaignRecords
     let templates: TemplateLibrary
     let refresh: Duration
+    /// How long a message of a paused campaign that was already leased waits before it looks again.
+    static let pausedRecheck: TimeInterval = 30
     /// Where pacing's evening is.
     let timeZone: TimeZone
     let logger: Logger
@@ -64,8 +66,9 @@ public final class CampaignSendGate: CampaignGate, Sendable {
     static func holdEvent(_ status: CampaignStatus, now: Date) -> MessageEvent? {
         switch status {
         case .paused:
-            // Parked like the store parks the rest: resuming brings it back.
-            return .deferred(reason: "campaign paused", until: Date(unixMillis: now.unixMillis + CampaignParking.offset))
+            // Only what was leased before the store parked the rest: a short wait, not a park, so
+            // one held just after a resume (the gate's view is up to `refresh` old) is not stranded.
+            return .deferred(reason: "campaign paused", until: now.addingTimeInterval(CampaignSendGate.pausedRecheck))
         case .cancelled: return .cancelled(reason: "campaign cancelled")
         case .draft, .scheduled, .running, .completed: return nil
         }
@@ -184,10 +187,6 @@ public final class CampaignSendGate: CampaignGate, Sendable {
     }
 }
 
-/// How far a paused campaign's messages are pushed (the store's park offset).
-public enum CampaignParking {
-    public static let offset: Int64 = 1_000_000_000_000_000
-}
 
 extension CampaignDefinition {
     /// The definition as the store keeps it (JSON).

@@ -1,0 +1,192 @@
+import Campaigns
+import Channels
+import CoreModel
+import Foundation
+import Scheduler
+import Synchronization
+import TestSupport
+import Testing
+
+/// Campaign messages through the real dispatcher and the campaign gate:
+/// rendered at send time, stopped by a pause, and under the same quiet
+/// hours, frequency caps and lane shares as every other message.
+struct CampaignDispatchTests {
+    /// A gateway that takes `delay` per message, recording when it was handed each.
+    final class TimedGateway: Gateway {
+        let name = "timed"
+        let channels: Set<Channel> = [.sms, .email]
+        let delay: Duration
+        private let calls = Mutex<[(at: ContinuousClock.Instant, message: OutboundMessage)]>([])
+
+        init(delay: Duration) { self.delay = delay }
+
+        func send(_ message: OutboundMessage) async throws(GatewayError) -> Submission {
+            calls.withLock { $0.append((.now, message)) }
+            try? await Task.sleep(for: delay)
+            return Submission(providerMessageId: "p-\(message.id)")
+        }
+
+        var sent: [(at: ContinuousClock.Instant, message: OutboundMessage)] { calls.withLock { $0 } }
+    }
+
+    /// Writes the campaign's template, saves and launches it; returns the gate the dispatcher uses.
+    func launch(
+        _ definition: CampaignDefinition, in fixture: DispatchFixture, templates: URL, now: Date
+    ) async throws -> (CampaignSendGate, FanOutResult?) {
+        let library = TemplateLibrary(directory: templates)
+        let environment = CampaignEnvironment(savedSegments: [:], templates: library, timeZone: try zone("Asia/Shanghai"))
+        #expect(definition.issues(in: environment).isEmpty)
+        let record = try await fixture.store.saveCampaign(
+            name: definition.name, category: definition.category, definition: definition.storedJSON(), file: nil, actor: "test", now: now)
+        let launch = try await CampaignLauncher(store: fixture.store, planner: CampaignPlanner(environment: environment))
+            .launch(record, actor: "test", now: now)
+        let gate = CampaignSendGate(store: fixture.store, templates: library, timeZone: try zone("Asia/Shanghai"), refresh: .milliseconds(100))
+        return (gate, launch.fanOut)
+    }
+
+    func withTemplates<T>(_ body: (URL) async throws -> T) async throws -> T {
+        try await withTemporaryDirectory("tidings-campaign-templates") { directory in
+            let folder = directory.appendingPathComponent("offer")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try "【鸿福楼】{{member_name}}您好，您有{{points}}积分，{{dish}}八折。回T退订\n".write(
+                to: folder.appendingPathComponent("sms.zh-CN.mustache"), atomically: true, encoding: .utf8)
+            return try await body(directory)
+        }
+    }
+
+    func members(_ count: Int) -> [Member] {
+        (1...count).map { member(String(format: "M%05d", $0), phone: String(format: "+86138%08d", $0)) }
+    }
+
+    func grantMarketing(_ numbers: [String], _ store: SQLiteStore, at: Date) async throws {
+        for number in numbers {
+            _ = try await store.recordConsent(
+                ConsentChange(subject: .member(number), channel: .sms, category: .marketing, granted: true, source: "test", at: at), now: at)
+        }
+    }
+
+    static func offer(_ category: ConsentCategory = .service) -> CampaignDefinition {
+        CampaignDefinition(
+            name: "offer", category: category, audience: "level = regular", channels: [.sms], template: "offer",
+            values: ["dish": "松鼠桂鱼"])
+    }
+
+    @Test func messagesAreRenderedAtSendTimeForTheMemberAsTheyAreThen() async throws {
+        let noon = try instant("2026-11-26T04:00:00Z")  // 12:00 in Shanghai
+        try await withTemplates { templates in
+            try await DispatchFixture.with(now: noon, members: members(3)) { fixture in
+                let (gate, fanOut) = try await launch(Self.offer(), in: fixture, templates: templates, now: noon)
+                #expect(fanOut?.queued == 3)
+                // Points change after the launch: the message says what is true when it goes.
+                var changed = member("M00002", phone: "+8613800000002")
+                changed.points = 880
+                _ = try await fixture.store.apply(.members([changed]), dryRun: false)
+                let gateway = ScriptedGateway("sms")
+                let dispatcher = fixture.dispatcher([gateway]) { _ in }
+                let withGate = Dispatcher(store: fixture.store, registry: dispatcher.registry, settings: dispatcher.settings, campaigns: gate, clock: fixture.clock)
+                try await withGate.sendDue()
+                let texts = Dictionary(uniqueKeysWithValues: gateway.sent.map { ($0.to, $0.content.text ?? "") })
+                #expect(texts["+8613800000002"] == "【鸿福楼】会员M00002您好，您有880积分，松鼠桂鱼八折。回T退订")
+                #expect(texts["+8613800000001"] == "【鸿福楼】会员M00001您好，您有0积分，松鼠桂鱼八折。回T退订")
+            }
+        }
+    }
+
+    @Test func aPauseStopsSendsWithinASecondAndAResumeSendsTheRest() async throws {
+        let noon = try instant("2026-11-26T04:00:00Z")
+        try await withTemplates { templates in
+            try await DispatchFixture.with(now: noon, members: members(600)) { fixture in
+                let (gate, fanOut) = try await launch(Self.offer(), in: fixture, templates: templates, now: noon)
+                #expect(fanOut?.queued == 600)
+                let gateway = TimedGateway(delay: .milliseconds(20))
+                let settings = [GatewaySettings(name: "timed", kind: .http, channels: [.sms], url: nil, rate: 0, maxInFlight: 8)]
+                let plain = fixture.dispatcher([gateway], settings: settings) { $0.maxWaitForCapacity = 60 }
+                let dispatcher = Dispatcher(store: fixture.store, registry: plain.registry, settings: plain.settings, campaigns: gate, clock: fixture.clock)
+                // At most 400 a second (a debug build does about 100): pause after one second.
+                let record = try #require(try await fixture.store.campaign(named: "offer"))
+                try await running([dispatcher]) {
+                    try await Task.sleep(for: .seconds(1))
+                    #expect(try await fixture.store.changeCampaign(id: record.id, .pause, startsLater: false, actor: "t", detail: nil, now: noon) == .moved(to: .paused))
+                    let paused = ContinuousClock.now
+                    try await Task.sleep(for: .seconds(2))
+                    let late = gateway.sent.filter { $0.at > paused + .seconds(1) }
+                    let before = gateway.sent.count
+                    #expect(late.isEmpty, "\(late.count) messages went to the gateway more than a second after the pause")
+                    #expect(before > 30 && before < 600, "\(before) sent before the pause took hold")
+                    // Resume: the rest go, none twice.
+                    #expect(try await fixture.store.changeCampaign(id: record.id, .resume, startsLater: false, actor: "t", detail: nil, now: noon) == .moved(to: .running))
+                    let done = try await eventually(within: 20) { gateway.sent.count >= 600 }
+                    #expect(done != nil, "\(gateway.sent.count) of 600 sent after the resume")
+                }
+                #expect(gateway.sent.count == 600)
+                #expect(Set(gateway.sent.map(\.message.id)).count == 600)
+                #expect(try await fixture.store.campaignProgress(id: record.id).total([.submitted]) == 600)
+            }
+        }
+    }
+
+    @Test func quietHoursAndFrequencyCapsHoldForCampaignMessages() async throws {
+        let night = try instant("2026-11-26T14:00:00Z")  // 22:00 in Shanghai: quiet hours by default
+        try await withTemplates { templates in
+            try await DispatchFixture.with(now: night, members: members(3)) { fixture in
+                try await grantMarketing(["M00001", "M00002", "M00003"], fixture.store, at: night - 86_400)
+                // M00001 already had two marketing messages this week (the default cap: 2 per 7 days).
+                for key in ["earlier-1", "earlier-2"] {
+                    let id = try await fixture.enqueue(key, lane: .marketing, category: .marketing, member: "M00001", to: "+8613800000001")
+                    _ = try await fixture.store.record([MessageEventRequest(messageId: id, event: .leased(owner: "t"))], now: night - 3 * 86_400)
+                    _ = try await fixture.store.record([MessageEventRequest(messageId: id, event: .accepted(providerMessageId: key))], now: night - 3 * 86_400)
+                }
+                let (gate, fanOut) = try await launch(Self.offer(.marketing), in: fixture, templates: templates, now: night)
+                #expect(fanOut?.queued == 3)
+                let gateway = ScriptedGateway("sms")
+                let plain = fixture.dispatcher([gateway])
+                let dispatcher = Dispatcher(store: fixture.store, registry: plain.registry, settings: plain.settings, campaigns: gate, clock: fixture.clock)
+                try await dispatcher.sendDue()
+                #expect(gateway.sent.isEmpty)
+                let record = try #require(try await fixture.store.campaign(named: "offer"))
+                let progress = try await fixture.store.campaignProgress(id: record.id)
+                #expect(progress.counts["A"]?[.suppressed] == 1)  // M00001: frequency cap
+                #expect(progress.counts["A"]?[.deferred] == 2)  // the others wait for 09:00
+            }
+        }
+    }
+
+    /// Seconds from enqueueing an order confirmation to its hand-off to the gateway, while `dispatcher` runs.
+    func confirmationLatency(_ fixture: DispatchFixture, _ gateway: TimedGateway, key: String) async throws -> Double {
+        let enqueued = ContinuousClock.now
+        let id = try await fixture.enqueue(key, lane: .transactional, member: "M00001", to: "+8613800000001")
+        let sentAt = try await eventually(within: 10) { gateway.sent.contains { $0.message.id == id } }
+        _ = try #require(sentAt)
+        let at = try #require(gateway.sent.first { $0.message.id == id }?.at)
+        let took = at - enqueued
+        return Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18
+    }
+
+    @Test func anOrderConfirmationIsNotDelayedByADrainingCampaign() async throws {
+        let noon = try instant("2026-11-26T04:00:00Z")
+        try await withTemplates { templates in
+            try await DispatchFixture.with(now: noon, members: members(600)) { fixture in
+                let (gate, _) = try await launch(Self.offer(), in: fixture, templates: templates, now: noon)
+                let record = try #require(try await fixture.store.campaign(named: "offer"))
+                // Held first: the baseline is the same worker with nothing else to send.
+                _ = try await fixture.store.changeCampaign(id: record.id, .pause, startsLater: false, actor: "t", detail: nil, now: noon)
+                let gateway = TimedGateway(delay: .milliseconds(20))
+                let settings = [GatewaySettings(name: "timed", kind: .http, channels: [.sms], url: nil, rate: 0, maxInFlight: 8)]
+                let plain = fixture.dispatcher([gateway], settings: settings) { $0.maxWaitForCapacity = 60 }
+                let dispatcher = Dispatcher(store: fixture.store, registry: plain.registry, settings: plain.settings, campaigns: gate, clock: fixture.clock)
+                try await running([dispatcher]) {
+                    var idle: [Double] = []
+                    for n in 1...3 { idle.append(try await confirmationLatency(fixture, gateway, key: "idle-\(n)")) }
+                    _ = try await fixture.store.changeCampaign(id: record.id, .resume, startsLater: false, actor: "t", detail: nil, now: noon)
+                    _ = try await eventually(within: 5) { gateway.sent.count > 60 }
+                    var draining: [Double] = []
+                    for n in 1...3 { draining.append(try await confirmationLatency(fixture, gateway, key: "busy-\(n)")) }
+                    let unsent = try await fixture.store.hasUnsentMessages(campaignId: record.id)
+                    #expect(unsent, "the campaign finished before the confirmations were measured")
+                    // A FIFO behind 600 campaign messages would take seconds; the transactional lane goes first.
+                    #expect(draining.max()! <= idle.max()! + 0.3, "idle \(idle), while draining \(draining)")
+                }
+            }
+        }
+    }
+}
