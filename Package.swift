@@ -78,7 +78,7 @@ let package = Package(
         ),
         .target(
             name: "Campaigns",
-            dependencies: ["CoreModel", "Scheduler", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["CoreModel", "Channels", "Scheduler", .product(name: "Mustache", package: "swift-mustache")]
         ),
         .executableTarget(
             name: "worker",

@@ -18,6 +18,15 @@ public struct ChannelTemplate: Sendable {
         /// First non-empty line the title, the lines after it the document.
         case fax(TemplateFile)
         case email(subject: TemplateFile, text: TemplateFile, html: TemplateFile?)
+
+        /// The files, in the order a reader meets them.
+        var files: [TemplateFile] {
+            switch self {
+            case .sms(let file), .fax(let file): [file]
+            case .voice(let file, let gather): [file] + (gather.map { [$0] } ?? [])
+            case .email(let subject, let text, let html): [subject, text] + (html.map { [$0] } ?? [])
+            }
+        }
     }
 
     /// The message for `values`, or the first problem; never part of a message.
@@ -25,24 +34,29 @@ public struct ChannelTemplate: Sendable {
     /// Every plain `{{variable}}` the files render must be in `values`; a section
     /// (`{{#vip}}…{{/vip}}`) renders when its key is given, whatever the value, and
     /// `{{^vip}}…{{/vip}}` when it is not. Only the email html part escapes values.
+    ///
+    /// Helpers (`{{yuan(amount)}}`, `{{date(expires_on)}}`, see ``RecipientFormat``) write in
+    /// this template's locale and, for times, in the zone `values["time_zone"]` names
+    /// (``RecipientValues`` sets it; Asia/Shanghai without it).
     public func render(_ values: [String: String]) throws(TemplateError) -> MessageContent {
+        let format = RecipientFormat(locale: locale, timeZone: RecipientValues.timeZone(values["time_zone"] ?? "Asia/Shanghai"))
         switch parts {
         case .sms(let file):
-            return MessageContent(text: try file.renderNonEmpty(values))
+            return MessageContent(text: try file.renderNonEmpty(values, format: format))
         case .voice(let file, let gather):
-            var voice = MessageContent.Voice(say: try file.renderNonEmpty(values), language: locale)
+            var voice = MessageContent.Voice(say: try file.renderNonEmpty(values, format: format), language: locale)
             if let gather {
-                let question = try Self.question(try gather.render(values), path: gather.path)
+                let question = try Self.question(try gather.render(values, format: format), path: gather.path)
                 voice.gatherDigits = question.digits
                 voice.gatherPrompt = question.prompt
             }
             return MessageContent(voice: voice)
         case .fax(let file):
-            return MessageContent(fax: try Self.document(try file.render(values), path: file.path))
+            return MessageContent(fax: try Self.document(try file.render(values, format: format), path: file.path))
         case .email(let subject, let text, let html):
             return MessageContent(
-                text: try text.renderNonEmpty(values), subject: Self.subjectLine(try subject.renderNonEmpty(values)),
-                html: try html?.render(values))
+                text: try text.renderNonEmpty(values, format: format), subject: Self.subjectLine(try subject.renderNonEmpty(values, format: format)),
+                html: try html?.render(values, format: format))
         }
     }
 

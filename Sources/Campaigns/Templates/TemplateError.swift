@@ -12,10 +12,12 @@ public struct TemplateError: Error, Sendable, Hashable, CustomStringConvertible 
         case unreadableFile
         /// Mustache syntax error reported by the parser.
         case syntax
-        /// A tag this library deliberately does not support (partials, pragmas, dotted names).
+        /// A tag this library deliberately does not support (inheritance, pragmas, dotted names, unknown helpers).
         case unsupportedTag
         /// A plain `{{variable}}` the caller gave no value for.
         case missingValue
+        /// A value a helper cannot format: `{{yuan(amount)}}` given `12元`.
+        case invalidValue
         /// The rendered file does not have the shape its channel needs (fax title, gather keys).
         case invalidContent
     }

@@ -11,13 +11,28 @@ struct TemplateFile: Sendable {
         case html = "HTML"
     }
 
+    /// A tag and the file it is written in: the template's own, or a partial it includes.
+    struct PlacedTag: Sendable {
+        let tag: TemplateTag
+        let path: String
+    }
+
     /// As the user named it, for messages.
     let path: String
     private let template: MustacheTemplate
-    private let tags: [TemplateTag]
+    private let partials: MustacheLibrary?
+    /// The file's tags with those of the partials it includes in their place, in rendering order.
+    let tags: [PlacedTag]
 
     /// Reads `url`; a missing file is an error naming `path`.
-    static func load(_ url: URL, path: String, escaping: Escaping) throws(TemplateError) -> TemplateFile {
+    static func load(
+        _ url: URL, path: String, escaping: Escaping, partials: TemplatePartials = .none
+    ) throws(TemplateError) -> TemplateFile {
+        try TemplateFile(text: try read(url, path: path), path: path, escaping: escaping, partials: partials)
+    }
+
+    /// The text of a template file, without a byte-order mark.
+    static func read(_ url: URL, path: String) throws(TemplateError) -> String {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw TemplateError(.missingFile, path: path, reason: "no such template file")
         }
@@ -30,46 +45,78 @@ struct TemplateFile: Sendable {
         }
         // Editors on Windows often save UTF-8 with a byte-order mark; it would go out as an invisible character.
         if text.first == "\u{FEFF}" { text.removeFirst() }
-        return try TemplateFile(text: text, path: path, escaping: escaping)
+        return text
     }
 
-    init(text: String, path: String, escaping: Escaping) throws(TemplateError) {
+    init(text: String, path: String, escaping: Escaping, partials: TemplatePartials = .none) throws(TemplateError) {
         self.path = path
-        tags = TemplateTag.scan(text)
+        let own = TemplateTag.scan(text)
+        template = try Self.parse(text, tags: own, path: path, escaping: escaping)
+        tags = try Self.expand(own, path: path, partials: partials, depth: 0)
+        self.partials = partials.library(escaping)
+        try Self.rejectUnsupported(tags)
+    }
+
+    /// Parses `text` with the escaping pragma in front.
+    static func parse(_ text: String, tags: [TemplateTag], path: String, escaping: Escaping) throws(TemplateError) -> MustacheTemplate {
         // On a line of its own the pragma is "standalone": the parser drops that line,
         // so line 1 of the file parses exactly as it would alone (and is line 2 for the parser).
         let source = "{{%CONTENT_TYPE: \(escaping.rawValue)}}\n" + text
         do {
-            template = try MustacheTemplate(string: source)
+            return try MustacheTemplate(string: source)
         } catch let error as MustacheTemplate.ParserError {
             throw Self.syntaxError(error, path: path, tags: tags)
         } catch {
             throw TemplateError(.syntax, path: path, reason: "\(error)")
         }
-        try Self.rejectUnsupported(tags, path: path)
+    }
+
+    /// `tags` with each partial's tags after its `{{> name}}`; a partial that is missing or includes itself is an error.
+    private static func expand(
+        _ tags: [TemplateTag], path: String, partials: TemplatePartials, depth: Int
+    ) throws(TemplateError) -> [PlacedTag] {
+        var placed: [PlacedTag] = []
+        for tag in tags {
+            placed.append(PlacedTag(tag: tag, path: path))
+            guard tag.kind == .partial, !tag.content.hasPrefix("*") else { continue }
+            guard let partial = partials.partials[tag.content] else {
+                throw TemplateError(
+                    .missingFile, path: path, line: tag.line, column: tag.column,
+                    reason: "no partial '\(tag.content)' (\(TemplatePartials.directoryName)/\(tag.content).mustache)")
+            }
+            guard depth < 8 else {
+                throw TemplateError(
+                    .unsupportedTag, path: path, line: tag.line, column: tag.column,
+                    reason: "\(tag.written): partials include each other more than 8 deep (a cycle?)")
+            }
+            placed += try expand(partial.tags, path: partial.path, partials: partials, depth: depth + 1)
+        }
+        return placed
     }
 
     /// Renders with `values`, without trailing whitespace; every plain variable that
-    /// would be rendered must have a value (a section without one is simply false).
-    func render(_ values: [String: String]) throws(TemplateError) -> String {
-        try checkValues(values)
-        var text = template.render(values)
+    /// would be rendered must have a value (a section without one is simply false),
+    /// and every value a helper formats must be one it can.
+    func render(_ values: [String: String], format: RecipientFormat) throws(TemplateError) -> String {
+        try checkValues(values, format: format)
+        var text = template.render(TemplateScope(values: values, format: format), library: partials)
         while text.last?.isWhitespace == true { text.removeLast() }
         return text
     }
 
     /// For the parts a message cannot go out without: an empty SMS is a broken template, not a message.
-    func renderNonEmpty(_ values: [String: String]) throws(TemplateError) -> String {
-        let text = try render(values)
+    func renderNonEmpty(_ values: [String: String], format: RecipientFormat) throws(TemplateError) -> String {
+        let text = try render(values, format: format)
         guard !text.isEmpty else { throw TemplateError(.invalidContent, path: path, reason: "renders empty") }
         return text
     }
 
-    /// Throws for the first variable without a value, in template order.
-    private func checkValues(_ values: [String: String]) throws(TemplateError) {
+    /// Throws for the first variable without a value (or with one its helper cannot format), in template order.
+    private func checkValues(_ values: [String: String], format: RecipientFormat) throws(TemplateError) {
         // Whether each enclosing section renders: variables inside one that does not are not needed.
         var renders: [Bool] = []
-        for tag in tags {
+        for placed in tags {
+            let tag = placed.tag
             switch tag.kind {
             case .section, .invertedSection:
                 let given = values[tag.name] != nil
@@ -77,33 +124,61 @@ struct TemplateFile: Sendable {
             case .sectionEnd:
                 _ = renders.popLast()
             case .variable, .unescapedVariable:
-                guard tag.name != ".", !renders.contains(false), values[tag.name] == nil else { continue }
-                throw TemplateError(.missingValue, path: path, line: tag.line, reason: "no value for \(tag.displayName)")
+                guard tag.name != ".", !renders.contains(false) else { continue }
+                guard let value = values[tag.name] else {
+                    throw TemplateError(.missingValue, path: placed.path, line: tag.line, reason: "no value for \(tag.displayName)")
+                }
+                try Self.checkTransforms(tag, value: value, format: format, path: placed.path)
             case .comment, .partial, .parent, .block, .setDelimiter, .pragma:
                 continue
             }
         }
     }
 
-    /// Partials, inheritance and pragmas would make a file depend on others or change
-    /// its escaping; values are flat strings, so dotted names could never resolve.
-    private static func rejectUnsupported(_ tags: [TemplateTag], path: String) throws(TemplateError) {
-        for tag in tags {
+    /// A helper given what it cannot format would render nothing: the message would go out with a hole.
+    private static func checkTransforms(_ tag: TemplateTag, value: String, format: RecipientFormat, path: String) throws(TemplateError) {
+        var text = value
+        for name in tag.transforms.reversed() {
+            guard let transform = RecipientFormat.Transform(rawValue: name) else { continue }
+            guard let next = format.apply(transform, to: text) else {
+                throw TemplateError(
+                    .invalidValue, path: path, line: tag.line,
+                    reason: "\(tag.written): '\(text)' is not \(RecipientFormat.expectation(of: transform))")
+            }
+            text = next
+        }
+    }
+
+    /// Inheritance and pragmas would make a file depend on others or change its
+    /// escaping; values are flat strings, so dotted names could never resolve; an
+    /// unknown helper would render nothing.
+    private static func rejectUnsupported(_ tags: [PlacedTag]) throws(TemplateError) {
+        let helpers = RecipientFormat.Transform.allCases.map(\.rawValue).joined(separator: ", ")
+        for placed in tags {
+            let tag = placed.tag
             let reason: String
             switch tag.kind {
-            case .partial, .parent:
-                reason = "partials ({{>name}}, {{<name}}) are not supported: each template file stands alone"
+            case .partial:
+                guard tag.content.hasPrefix("*") else { continue }
+                reason = "dynamic partials ({{>*name}}) are not supported: name the partial"
+            case .parent:
+                reason = "template inheritance ({{<name}}) is not supported: include a partial with {{>name}}"
             case .block:
-                reason = "blocks ({{$name}}) are not supported: each template file stands alone"
+                reason = "blocks ({{$name}}) are not supported: include a partial with {{>name}}"
             case .pragma:
                 reason = "pragmas ({{%…}}) are not supported: escaping follows the file (the html part escapes values, the others do not)"
             case .variable, .unescapedVariable, .section, .invertedSection:
-                guard tag.name != ".", tag.name.contains(".") else { continue }
-                reason = "\(tag.displayName): dotted names are not supported, values are flat key=value strings"
+                if let unknown = tag.transforms.first(where: { RecipientFormat.Transform(rawValue: $0) == nil }) {
+                    reason = "\(tag.written): no helper '\(unknown)' (helpers: \(helpers))"
+                } else if tag.name != ".", tag.name.contains(".") {
+                    reason = "\(tag.displayName): dotted names are not supported, values are flat key=value strings"
+                } else {
+                    continue
+                }
             case .sectionEnd, .comment, .setDelimiter:
                 continue
             }
-            throw TemplateError(.unsupportedTag, path: path, line: tag.line, column: tag.column, reason: reason)
+            throw TemplateError(.unsupportedTag, path: placed.path, line: tag.line, column: tag.column, reason: reason)
         }
     }
 

@@ -15,6 +15,11 @@ import Foundation
 /// an English message because a file is missing, so a missing file is an error
 /// naming the path looked for. Only the html part HTML-escapes values; an SMS
 /// keeps "A&B <x>" as typed. Rendered text loses its trailing whitespace.
+///
+/// `{{> name}}` includes `<directory>/_partials/name.mustache` (a folder that is
+/// no template); helpers format money and dates for the recipient (``RecipientFormat``).
+/// Loading reads and parses the files: keep the ``ChannelTemplate`` (or use a
+/// ``TemplateCache``) to render many messages.
 public struct TemplateLibrary: Sendable {
     /// Relative paths stay relative in error messages (`templates/x/sms.zh-CN.mustache`).
     public let directory: URL
@@ -29,10 +34,11 @@ public struct TemplateLibrary: Sendable {
         try Self.checkPathComponent(name, what: "template name", in: directory.relativePath)
         try Self.checkPathComponent(locale, what: "locale", in: directory.relativePath)
         let folder = directory.appendingPathComponent(name, isDirectory: true)
+        let partials = try TemplatePartials.load(from: directory)
 
         func file(_ suffix: String, _ escaping: TemplateFile.Escaping = .none) throws(TemplateError) -> TemplateFile {
             let url = folder.appendingPathComponent("\(channel.rawValue).\(locale).\(suffix)")
-            return try TemplateFile.load(url, path: url.relativePath, escaping: escaping)
+            return try TemplateFile.load(url, path: url.relativePath, escaping: escaping, partials: partials)
         }
         func optionalFile(_ suffix: String, _ escaping: TemplateFile.Escaping = .none) throws(TemplateError) -> TemplateFile? {
             do { return try file(suffix, escaping) } catch where error.code == .missingFile { return nil }

@@ -29,6 +29,12 @@ struct TemplateTag: Hashable, Sendable {
     /// Transforms (`uppercased(…)`) change what a section tests, so the scan cannot tell whether it renders.
     var hasTransforms: Bool { content.contains("(") }
 
+    /// The transforms around the name, outermost first: `["uppercased", "yuan"]` in `uppercased(yuan(amount))`.
+    var transforms: [String] {
+        content.split(separator: "(", omittingEmptySubsequences: false).dropLast()
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
     /// How a variable appears in messages: `{{order_no}}`.
     var displayName: String { "{{\(name)}}" }
 

@@ -37,6 +37,7 @@ extension GatewaySettings {
         check(maxInFlight >= 1, "max_in_flight", "must be at least 1")
         check(weight >= 0, "weight", "must be 0 (order only) or more")
         check(timeoutMs >= 100, "timeout_ms", "must be at least 100 ms")
+        if let price { check(price >= 0 && price.isFinite, "price", "must be 0 or more yuan") }
         if let url, URL(string: url)?.host == nil {
             issues.append(.init(path: path + ["url"], message: "'\(url)' is not a URL with a host"))
         }

@@ -23,17 +23,20 @@ public struct GatewaySettings: Sendable, Codable {
     /// A PEM CA bundle to verify this provider's certificate with, when a
     /// private CA signs it (else the system's bundle).
     public var caFile: String?
+    /// Yuan per SMS segment (per message on the other channels), for cost
+    /// estimates before a campaign goes out; nil: not known.
+    public var price: Double?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, kind, channels, url, rate, burst, maxInFlight = "max_in_flight", timeoutMs = "timeout_ms", weight
-        case credentials, options, caFile = "ca_file"
+        case credentials, options, caFile = "ca_file", price
     }
 
     /// Every value an entry may leave out has its default here, and only here.
     public init(
         name: String, kind: GatewayKind, channels: [Channel], url: String?, rate: Double = 100, burst: Int = 50,
         maxInFlight: Int = 32, timeoutMs: Int = 10_000, weight: Int = 0, credentials: [String: Secret] = [:],
-        options: [String: String] = [:], caFile: String? = nil
+        options: [String: String] = [:], caFile: String? = nil, price: Double? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -47,6 +50,7 @@ public struct GatewaySettings: Sendable, Codable {
         self.credentials = credentials
         self.options = options
         self.caFile = caFile
+        self.price = price
     }
 
     /// The host `url` names, as the transport will see it, if any.
@@ -71,6 +75,7 @@ public struct GatewaySettings: Sendable, Codable {
             weight: try c.decodeIfPresent(Int.self, forKey: .weight) ?? d.weight,
             credentials: try c.decodeIfPresent([String: Secret].self, forKey: .credentials) ?? d.credentials,
             options: try c.decodeIfPresent([String: String].self, forKey: .options) ?? d.options,
-            caFile: try c.decodeIfPresent(String.self, forKey: .caFile))
+            caFile: try c.decodeIfPresent(String.self, forKey: .caFile),
+            price: try c.decodeIfPresent(Double.self, forKey: .price))
     }
 }

@@ -91,6 +91,7 @@ enum StarterConfig {
             burst: 100
             max_in_flight: 64
             timeout_ms: 5000
+            price: 0.045             # yuan per SMS segment (per message on other channels): cost estimates
             # ca_file: /etc/tidings/provider-ca.pem   # only for a provider whose certificate a private CA signs
         transport:
           allow: []                  # hosts reached besides loopback and the gateways' own url hosts
