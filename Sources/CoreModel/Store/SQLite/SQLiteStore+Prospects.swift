@@ -20,8 +20,9 @@ extension SQLiteStore {
             for row in rows {
                 byVariant[row["variant"]] = row["n"]
                 amount += row["amount"] as Int
-                first = [first, row["first"]].compactMap { $0 }.min()
-                last = [last, row["last"]].compactMap { $0 }.max()
+                let (earliest, latest): (Int64, Int64) = (row["first"], row["last"])
+                first = min(first ?? earliest, earliest)
+                last = max(last ?? latest, latest)
             }
             return CampaignConversions(
                 campaignId: campaignId, count: byVariant.values.reduce(0, +), byVariant: byVariant, amountFen: amount,
@@ -45,7 +46,8 @@ extension SQLiteStore {
         }
         let existing = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT prospect, enquired_at FROM members WHERE member_no = ?"), arguments: [prospect.memberNo])
-        if let existing, existing["prospect"] as Bool == false {
+        let isProspect: Bool? = existing?["prospect"]
+        if isProspect == false {
             // Two phones hashing to one number, or a member whose phone changed since.
             let reason = "its prospect number \(prospect.memberNo) belongs to a member with another phone"
             return .rejected(field: "phone", reason: reason)
@@ -55,8 +57,9 @@ extension SQLiteStore {
             guard let id = try lookups.branch(code, db) else { return .rejected(field: "branch", reason: "unknown branch '\(code)'") }
             branchId = id
         }
-        let enquiredAt = prospect.enquiredAt?.unixMillis ?? existing?["enquired_at"] ?? now
-        var (outcome, memberId) = try upsertRow(
+        let storedEnquiry: Int64? = existing?["enquired_at"]
+        let enquiredAt = prospect.enquiredAt?.unixMillis ?? storedEnquiry ?? now
+        let (upserted, memberId) = try upsertRow(
             db, table: "members", keyColumn: "member_no", key: prospect.memberNo,
             columns: [
                 "name", "phone", "phone_status", "email", "email_status", "email_reason", "branch_id",
@@ -72,6 +75,7 @@ extension SQLiteStore {
                 "timezone": prospect.timezone, "locale": prospect.locale, "created_at": now, "updated_at": now,
             ],
             updateExtras: ["updated_at": now])
+        var outcome = upserted
         for change in prospect.consents {
             let result = try append(change, memberId: memberId, address: nil, now: now, db)
             if result != .duplicate, outcome == .unchanged { outcome = .updated }
