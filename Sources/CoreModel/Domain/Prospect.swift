@@ -4,7 +4,7 @@ import Foundation
 /// contact) but never ordered. Kept as a row in `members` marked as a
 /// prospect, so segments and campaign fan-out treat prospects and members
 /// alike; the first order under its number makes it a member.
-public struct Prospect: Sendable, Hashable, Codable {
+public struct Prospect: Sendable, Hashable {
     /// `ProspectNumber.for(phone:)`: the same phone always gets the same number.
     public var memberNo: String
     public var name: String
