@@ -252,7 +252,8 @@ public struct DemoSeeder: Sendable {
         var phones: Set<String> = []
         var index = 0
         while index < options.prospects {
-            let phone = "+86" + random.pick(["138", "139", "186", "188", "135", "159"]) + String(random.below(1_0000_0000)).leftPadded(to: 8)
+            let prefix = random.pick(["138", "139", "186", "188", "135", "159"])
+            let phone = "+86" + prefix + String(random.below(1_0000_0000)).leftPadded(to: 8)
             guard phones.insert(phone).inserted else { continue }
             let id = Int64(options.members + index + 1)
             let name = random.pick(vocabulary.surnames) + random.pick(["先生", "女士"])
@@ -262,8 +263,8 @@ public struct DemoSeeder: Sendable {
             let enquiredAt = state.anchor - Int64(1 + random.below(60)) * Self.day - Int64(random.below(36_000)) * 1000
             let note = source == .banquetEnquiry ? "\(10 * (1 + random.below(6))) guests" : nil
             try loader.insert(
-                .prospects, id, ProspectNumber.for(phone: phone), name, phone, Int64(random.below(state.branchCount) + 1),
-                enquiredAt, source.rawValue, enquiredAt, note)
+                .prospects, id, ProspectNumber.for(phone: phone), name, phone,
+                Int64(random.below(state.branchCount) + 1), enquiredAt, source.rawValue, enquiredAt, note)
             if random.chance(90) {
                 try loader.insert(.consentLedger, id, "sms", "marketing", 1, "enquiry", enquiredAt)
                 try loader.insert(.consents, id, "sms", "marketing", 1, "enquiry", enquiredAt)

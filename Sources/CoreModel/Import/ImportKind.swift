@@ -29,7 +29,10 @@ public enum ImportKind: String, Sendable, CaseIterable, Codable {
         case .consents: ["member_no", "address", "source", "at", "evidence"]
         case .blacklist: ["reason", "added_by", "added_at"]
         case .prospects:
-            ["name", "email", "source", "enquired_at", "note", "branch", "party_size", "event_date", "marketing_consent"]
+            [
+                "name", "email", "source", "enquired_at", "note", "branch", "party_size", "event_date",
+                "marketing_consent",
+            ]
         }
     }
 

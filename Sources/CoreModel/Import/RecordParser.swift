@@ -194,8 +194,8 @@ public struct RecordParser: Sendable {
         var consents: [ConsentChange] = []
         if let answer = r.text("marketing_consent") {
             guard let granted = Self.grantWords[answer.lowercased()] else {
-                throw RowError(
-                    row: r.row, column: "marketing_consent", reason: "'\(answer)' is not yes/no (also 1/0, true/false, 同意/拒绝)")
+                let reason = "'\(answer)' is not yes/no (also 1/0, true/false, 同意/拒绝)"
+                throw RowError(row: r.row, column: "marketing_consent", reason: reason)
             }
             let memberNo = ProspectNumber.for(phone: phone)
             let channels: [Channel] = email.status == .valid ? [.sms, .email] : [.sms]
@@ -203,8 +203,9 @@ public struct RecordParser: Sendable {
             if granted {
                 consents = channels.map { channel in
                     ConsentChange(
-                        subject: .member(memberNo), channel: channel, category: .marketing, granted: true, source: "enquiry",
-                        evidence: "\(file) row \(r.row): enquiry", actor: actor, at: enquiredAt ?? now,
+                        subject: .member(memberNo), channel: channel, category: .marketing, granted: true,
+                        source: "enquiry", evidence: "\(file) row \(r.row): enquiry", actor: actor,
+                        at: enquiredAt ?? now,
                         dedupeKey: "import:\(file):prospect:\(memberNo):\(channel.rawValue):marketing:true")
                 }
             }

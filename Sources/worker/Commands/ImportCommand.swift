@@ -9,7 +9,10 @@ extension Importer.Format: ExpressibleByArgument {}
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import branches, menu, members, orders, complaints, delivery feedback, consents, the blacklist or prospects.",
+        abstract: """
+            Import branches, menu, members, orders, complaints, delivery feedback, consents, the blacklist \
+            or prospects.
+            """,
         discussion: """
             Files are CSV (UTF-8, a BOM is fine; GB18030 exports are refused with the
             iconv command to convert them) or JSON Lines (.jsonl). Rows are upserted by
@@ -43,7 +46,9 @@ struct ImportCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "What the file holds: branches, menu, members, orders, complaints, feedback, consents, blacklist, prospects.")
+    @Argument(
+        help: "What the file holds: branches, menu, members, orders, complaints, feedback, consents, blacklist,"
+            + " prospects.")
     var kind: ImportKind
     @Argument(help: "The file to import.") var file: String
     @Option(help: "csv or jsonl (default: from the file name).") var format: Importer.Format?
@@ -92,7 +97,9 @@ struct ImportCommand: AsyncParsableCommand {
         for warning in summary.warnings { printError("warning: \(warning)") }
         for error in summary.errors { printError("\(file):\(error.row): column \(error.column): \(error.reason)") }
         for skip in summary.skips { print("\(file):\(skip.row): skipped (\(skip.reason))") }
-        if summary.skipped > summary.skips.count { print("… and \(summary.skipped - summary.skips.count) more skipped rows") }
+        if summary.skipped > summary.skips.count {
+            print("… and \(summary.skipped - summary.skips.count) more skipped rows")
+        }
         if summary.rejected > summary.errors.count {
             printError("… and \(summary.rejected - summary.errors.count) more rejected rows\(errors == nil ? " (use --errors FILE to list them all)" : "")")
         }

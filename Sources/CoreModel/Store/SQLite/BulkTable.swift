@@ -42,8 +42,9 @@ public enum BulkTable: Int, CaseIterable, Sendable {
             "INSERT INTO points_ledger (member_id, delta, reason, order_id, expires_at, created_at) VALUES (?,?,?,?,?,?)"
         case .prospects:
             """
-            INSERT INTO members (id, member_no, name, phone, phone_status, email_status, fax_status, level, points, tags,
-              timezone, locale, branch_id, created_at, updated_at, prospect, prospect_source, enquired_at, enquiry_note)
+            INSERT INTO members (id, member_no, name, phone, phone_status, email_status, fax_status, level, points,
+              tags, timezone, locale, branch_id, created_at, updated_at, prospect, prospect_source, enquired_at,
+              enquiry_note)
               VALUES (?,?,?,?,'valid','missing','missing','regular',0,'','Asia/Shanghai','zh-CN',?,?,?6,1,?,?,?)
             """
         }

@@ -7,9 +7,11 @@ extension SQLiteStore {
             let rows = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT COALESCE(m.variant, '') AS variant, COUNT(*) AS n, COALESCE(SUM(o.amount_fen), 0) AS amount,
+                        SELECT COALESCE(m.variant, '') AS variant, COUNT(*) AS n,
+                          COALESCE(SUM(o.amount_fen), 0) AS amount,
                           MIN(c.converted_at) AS first, MAX(c.converted_at) AS last
-                        FROM conversions c LEFT JOIN messages m ON m.id = c.message_id LEFT JOIN orders o ON o.id = c.order_id
+                        FROM conversions c LEFT JOIN messages m ON m.id = c.message_id
+                          LEFT JOIN orders o ON o.id = c.order_id
                         WHERE c.campaign_id = ? GROUP BY 1
                         """),
                 arguments: [campaignId])
@@ -39,13 +41,15 @@ extension SQLiteStore {
         _ prospect: Prospect, _ db: Database, _ now: Int64, _ lookups: inout ReferenceLookups
     ) throws -> RowOutcome {
         if let memberNo = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT member_no FROM members WHERE phone = ? AND prospect = 0 ORDER BY id LIMIT 1"),
+            db.cachedStatement(
+                sql: "SELECT member_no FROM members WHERE phone = ? AND prospect = 0 ORDER BY id LIMIT 1"),
             arguments: [prospect.phone])
         {
             return .skipped(reason: "already a member \(memberNo)")
         }
         let existing = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT prospect, enquired_at FROM members WHERE member_no = ?"), arguments: [prospect.memberNo])
+            db.cachedStatement(sql: "SELECT prospect, enquired_at FROM members WHERE member_no = ?"),
+            arguments: [prospect.memberNo])
         let isProspect: Bool? = existing?["prospect"]
         if isProspect == false {
             // Two phones hashing to one number, or a member whose phone changed since.
@@ -54,7 +58,9 @@ extension SQLiteStore {
         }
         var branchId: Int64?
         if let code = prospect.branchCode {
-            guard let id = try lookups.branch(code, db) else { return .rejected(field: "branch", reason: "unknown branch '\(code)'") }
+            guard let id = try lookups.branch(code, db) else {
+                return .rejected(field: "branch", reason: "unknown branch '\(code)'")
+            }
             branchId = id
         }
         let storedEnquiry: Int64? = existing?["enquired_at"]
@@ -102,8 +108,8 @@ extension SQLiteStore {
             arguments: [memberId, at])
         try db.cachedStatement(
             sql: """
-                INSERT INTO conversions (member_id, order_id, campaign_id, message_id, converted_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (member_id) DO NOTHING
+                INSERT INTO conversions (member_id, order_id, campaign_id, message_id, converted_at)
+                VALUES (?, ?, ?, ?, ?) ON CONFLICT (member_id) DO NOTHING
                 """
         ).execute(arguments: [memberId, orderId, reached?["campaign_id"] as Int64?, reached?["id"] as Int64?, at])
     }

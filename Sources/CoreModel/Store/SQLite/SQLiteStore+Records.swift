@@ -85,27 +85,31 @@ extension SQLiteStore: Records {
                 db,
                 sql: """
                     SELECT c.converted_at, o.order_no, k.name AS campaign FROM conversions c
-                    LEFT JOIN orders o ON o.id = c.order_id LEFT JOIN campaigns k ON k.id = c.campaign_id WHERE c.member_id = ?
+                    LEFT JOIN orders o ON o.id = c.order_id LEFT JOIN campaigns k ON k.id = c.campaign_id
+                    WHERE c.member_id = ?
                     """,
                 arguments: [memberId]
             ).map {
-                MemberProfile.Conversion(at: Date(unixMillis: $0["converted_at"]), orderNo: $0["order_no"], campaign: $0["campaign"])
+                MemberProfile.Conversion(
+                    at: Date(unixMillis: $0["converted_at"]), orderNo: $0["order_no"], campaign: $0["campaign"])
             }
             var timeline = messageEvents + inbound + consentChanges
             if let enquiry {
-                timeline.append(
-                    MemberProfile.TimelineEntry(at: enquiry.at, kind: "enquiry", text: enquiry.source + (enquiry.note.map { ": \($0)" } ?? "")))
+                let text = enquiry.source + (enquiry.note.map { ": \($0)" } ?? "")
+                timeline.append(MemberProfile.TimelineEntry(at: enquiry.at, kind: "enquiry", text: text))
             }
             if let conversion {
                 let order = conversion.orderNo.map { "by order \($0)" } ?? "by member import"
                 let campaign = conversion.campaign.map { "campaign \($0)" } ?? "no campaign had reached them"
-                timeline.append(MemberProfile.TimelineEntry(at: conversion.at, kind: "converted", text: "converted \(order) (\(campaign))"))
+                let text = "converted \(order) (\(campaign))"
+                timeline.append(MemberProfile.TimelineEntry(at: conversion.at, kind: "converted", text: text))
             }
             timeline += orders.map { MemberProfile.TimelineEntry(at: $0.orderedAt, kind: "order", text: "\($0.kind) \($0.orderNo) via \($0.source) at \($0.branch): \($0.status)\($0.feedback.map { ", feedback \($0)" } ?? "")") }
             timeline += complaints.map { MemberProfile.TimelineEntry(at: $0.openedAt, kind: "complaint", text: "\($0.complaintNo) to \($0.department): \($0.status)") }
             timeline.sort { $0.at > $1.at }
             return MemberProfile(
-                member: member, enquiry: enquiry, conversion: conversion, branchName: row["branch_name"], consents: consents, orderCount: orderCount,
+                member: member, enquiry: enquiry, conversion: conversion, branchName: row["branch_name"],
+                consents: consents, orderCount: orderCount,
                 recentOrders: orders, complaints: complaints, messageCount: messageCount,
                 timeline: Array(timeline.prefix(timelineLimit)))
         }
