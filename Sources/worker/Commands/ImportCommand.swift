@@ -46,9 +46,7 @@ struct ImportCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(
-        help: "What the file holds: branches, menu, members, orders, complaints, feedback, consents, blacklist,"
-            + " prospects.")
+    @Argument(help: "What the file holds: one of the kinds above.")
     var kind: ImportKind
     @Argument(help: "The file to import.") var file: String
     @Option(help: "csv or jsonl (default: from the file name).") var format: Importer.Format?
