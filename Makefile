@@ -27,6 +27,8 @@ demo: build
 	cd $(DEMO_DIR) && ../$(TIDINGS) demo seed --members 2000 --show-example
 	@echo; echo "== importing examples/members.csv: 10 good rows, 3 bad ones (exit status 1 is expected) =="
 	cd $(DEMO_DIR) && ../$(TIDINGS) import members ../examples/members.csv || true
+	@echo; echo "== importing examples/prospects.csv: enquiries, one already a member, 2 bad rows (exit status 1 is expected) =="
+	cd $(DEMO_DIR) && ../$(TIDINGS) import prospects ../examples/prospects.csv || true
 	@echo; echo "== the whole loop: simulator, worker, orders, confirmations, receipts =="
 	DEMO_DIR=$(DEMO_DIR) TIDINGS=$(TIDINGS) scripts/demo-loop.sh
 

@@ -14,12 +14,17 @@ public struct DemoSeeder: Sendable {
         /// and reservations up to two weeks after.
         public var anchor: Date
         public var branches: Int
+        /// People who enquired but never ordered (mostly banquet enquiries):
+        /// the audience of the prospect follow-up campaign.
+        public var prospects: Int
 
-        public init(members: Int, seed: UInt64 = 42, anchor: Date, branches: Int = 24) {
+        /// `prospects` defaults to a tenth of the members, at most 300.
+        public init(members: Int, seed: UInt64 = 42, anchor: Date, branches: Int = 24, prospects: Int? = nil) {
             self.members = members
             self.seed = seed
             self.anchor = anchor
             self.branches = branches
+            self.prospects = prospects ?? min(300, members / 10)
         }
     }
 
@@ -65,11 +70,14 @@ public struct DemoSeeder: Sendable {
                 if memberIndex % 10_000 == 9_999 { progress(memberIndex + 1, options.members) }
             }
             progress(options.members, options.members)
+            // After every member, so the members a seed gives do not change with the prospects.
+            try writeProspects(loader, &random, &state)
         }
         let names: [BulkTable: String] = [
             .branches: "branches", .staff: "staff", .menuItems: "menu_items", .members: "members",
             .consents: "consents", .consentLedger: "consent_ledger", .orders: "orders", .orderItems: "order_items",
             .deliveryFeedback: "delivery_feedback", .complaints: "complaints", .pointsLedger: "points_ledger",
+            .prospects: "prospects",
         ]
         var rows: [String: Int] = [:]
         for (table, count) in counts { rows[names[table]!] = count }
@@ -232,6 +240,37 @@ public struct DemoSeeder: Sendable {
             state.exampleMemberNo = memberNo
         }
 
+    }
+
+    /// Enquiries from the last 60 days, each with a distinct mobile (its
+    /// prospect number comes from the phone) and, for most, SMS marketing
+    /// consent given on the call.
+    private func writeProspects(
+        _ loader: BulkLoader, _ random: inout SeededGenerator, _ state: inout GenerationState
+    ) throws {
+        let vocabulary = SampleVocabulary.self
+        var phones: Set<String> = []
+        var index = 0
+        while index < options.prospects {
+            let prefix = random.pick(["138", "139", "186", "188", "135", "159"])
+            let phone = "+86" + prefix + String(random.below(1_0000_0000)).leftPadded(to: 8)
+            guard phones.insert(phone).inserted else { continue }
+            let id = Int64(options.members + index + 1)
+            let name = random.pick(vocabulary.surnames) + random.pick(["先生", "女士"])
+            let source = random.pick([
+                (ProspectSource.banquetEnquiry, 80), (.reservationEnquiry, 15), (.callCentre, 5),
+            ])
+            let enquiredAt = state.anchor - Int64(1 + random.below(60)) * Self.day - Int64(random.below(36_000)) * 1000
+            let note = source == .banquetEnquiry ? "\(10 * (1 + random.below(6))) guests" : nil
+            try loader.insert(
+                .prospects, id, ProspectNumber.for(phone: phone), name, phone,
+                Int64(random.below(state.branchCount) + 1), enquiredAt, source.rawValue, enquiredAt, note)
+            if random.chance(90) {
+                try loader.insert(.consentLedger, id, "sms", "marketing", 1, "enquiry", enquiredAt)
+                try loader.insert(.consents, id, "sms", "marketing", 1, "enquiry", enquiredAt)
+            }
+            index += 1
+        }
     }
 
     private func writeConsents(

@@ -31,6 +31,9 @@ protocol StoreHarness: Sendable {
     /// only after `later` has committed and `between` has run (PostgreSQL
     /// hands out sequence values at insert, so this happens there).
     func commitOutOfOrder(earlier: Order, later: Order, between: () async throws -> Void) async throws
+
+    /// A campaign row for messages to name, until a campaigns role writes them.
+    func insertCampaign(name: String) async throws -> Int64
 }
 
 /// SQLite has one writer at a time and gives each row the next id at insert,
@@ -48,6 +51,10 @@ struct SQLiteHarness: StoreHarness {
         try await between()
         try await store.load(.orders([earlier]))
         try await renumber(earlier.orderNo, to: next)
+    }
+
+    func insertCampaign(name: String) async throws -> Int64 {
+        try await store.saveCampaign(name: name, category: .marketing, definition: "{}", file: nil, actor: "test", now: Fixture.now).id
     }
 
     private func renumber(_ orderNo: String, to id: Int64) async throws {

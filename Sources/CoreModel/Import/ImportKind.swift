@@ -1,6 +1,6 @@
 /// The record kinds `tidings import` understands, with their columns.
 public enum ImportKind: String, Sendable, CaseIterable, Codable {
-    case branches, menu, members, orders, complaints, feedback, consents, blacklist
+    case branches, menu, members, orders, complaints, feedback, consents, blacklist, prospects
 
     /// Columns a file must have.
     public var requiredColumns: [String] {
@@ -13,6 +13,7 @@ public enum ImportKind: String, Sendable, CaseIterable, Codable {
         case .feedback: ["order_no", "outcome", "recorded_at"]
         case .consents: ["channel", "category", "granted"]
         case .blacklist: ["address"]
+        case .prospects: ["phone"]
         }
     }
 
@@ -27,6 +28,11 @@ public enum ImportKind: String, Sendable, CaseIterable, Codable {
         case .feedback: ["note"]
         case .consents: ["member_no", "address", "source", "at", "evidence"]
         case .blacklist: ["reason", "added_by", "added_at"]
+        case .prospects:
+            [
+                "name", "email", "source", "enquired_at", "note", "branch", "party_size", "event_date",
+                "marketing_consent",
+            ]
         }
     }
 
@@ -39,6 +45,8 @@ public enum ImportKind: String, Sendable, CaseIterable, Codable {
         case .complaints: "complaint_no"
         case .consents: "member_no"
         case .blacklist: "address"
+        // The member number is derived from the phone (`ProspectNumber`).
+        case .prospects: "phone"
         }
     }
 }

@@ -26,6 +26,9 @@ public struct Importer: Sendable {
         public var updated = 0
         public var unchanged = 0
         public var rejected = 0
+        /// Rows left alone on purpose (not errors), with why.
+        public var skipped = 0
+        public var skips: [RowSkip] = []
         /// The first `errorLimit` row errors, in file order.
         public var errors: [RowError] = []
         public var warnings: [String] = []
@@ -98,6 +101,9 @@ public struct Importer: Sendable {
                 case .inserted: summary.inserted += 1
                 case .updated: summary.updated += 1
                 case .unchanged: summary.unchanged += 1
+                case .skipped(let reason):
+                    summary.skipped += 1
+                    if summary.skips.count < errorLimit { summary.skips.append(RowSkip(row: row, reason: reason)) }
                 case .rejected(let field, let reason): reject(RowError(row: row, column: field, reason: reason))
                 }
             }
@@ -119,7 +125,7 @@ public struct Importer: Sendable {
             try await flush()
         } catch {
             // A batch that failed is rolled back whole; the ones before it stay.
-            let committed = summary.inserted + summary.updated + summary.unchanged
+            let committed = summary.inserted + summary.updated + summary.unchanged + summary.skipped
             throw ImportStoppedError(file: path, committed: committed, dryRun: dryRun, cause: error)
         }
         progress(Progress(rowsRead: summary.rowsRead, expectedRows: summary.rowsRead))
@@ -139,6 +145,7 @@ public struct Importer: Sendable {
         case .feedback: .feedback(records.compactMap { if case .feedback(let v) = $0 { v } else { nil } })
         case .consent: .consents(records.compactMap { if case .consent(let v) = $0 { v } else { nil } })
         case .blacklisted: .blacklist(records.compactMap { if case .blacklisted(let v) = $0 { v } else { nil } })
+        case .prospect: .prospects(records.compactMap { if case .prospect(let v) = $0 { v } else { nil } })
         }
     }
 }

@@ -10,6 +10,7 @@ public enum ParsedRecord: Sendable {
     case feedback(DeliveryFeedback)
     case consent(ConsentChange)
     case blacklisted(BlacklistEntry)
+    case prospect(Prospect)
 }
 
 /// Turns a row of text fields into a domain record, or says which column is
@@ -47,6 +48,7 @@ public struct RecordParser: Sendable {
             case .feedback: return .success(.feedback(try feedback(reader)))
             case .consents: return .success(.consent(try consent(reader)))
             case .blacklist: return .success(.blacklisted(try blacklisted(reader)))
+            case .prospects: return .success(.prospect(try prospect(reader)))
             }
         } catch {
             return .failure(error)
@@ -168,6 +170,50 @@ public struct RecordParser: Sendable {
             address: try Self.address(try r.required("address"), phones: phones, row: r.row),
             reason: r.text("reason") ?? "imported from \(file)", addedBy: r.text("added_by") ?? actor ?? "import",
             addedAt: try r.date("added_at") ?? now)
+    }
+
+    /// An enquiry: the phone is required and must be usable (a prospect is
+    /// only worth keeping if we can reach them); party size and event date go
+    /// into the note; `marketing_consent` yes grants SMS marketing (and email
+    /// marketing when an email is given) with this file and row as evidence.
+    private func prospect(_ r: FieldReader) throws(RowError) -> Prospect {
+        let raw = try r.required("phone")
+        let field = phones.contact(raw)
+        guard field.status == .valid, let phone = field.value else {
+            throw RowError(row: r.row, column: "phone", reason: "'\(raw)': \(field.reason ?? "not a phone number")")
+        }
+        let email = try usable(EmailAddressValidator.contact(r.text("email")), r, "email")
+        let source = try r.choice("source", ProspectSource.self) ?? .other
+        let enquiredAt = try r.date("enquired_at")
+        var note = r.text("note").map { [$0] } ?? []
+        if let guests = try r.integer("party_size", in: 1...2000) { note.append("\(guests) guests") }
+        if let raw = r.text("event_date") {
+            _ = try r.date("event_date")
+            note.append("event \(raw)")
+        }
+        var consents: [ConsentChange] = []
+        if let answer = r.text("marketing_consent") {
+            guard let granted = Self.grantWords[answer.lowercased()] else {
+                let reason = "'\(answer)' is not yes/no (also 1/0, true/false, 同意/拒绝)"
+                throw RowError(row: r.row, column: "marketing_consent", reason: reason)
+            }
+            let memberNo = ProspectNumber.for(phone: phone)
+            let channels: [Channel] = email.status == .valid ? [.sms, .email] : [.sms]
+            // Only a yes is evidence of anything: a no on an enquiry form is the absence of a grant, not an opt-out.
+            if granted {
+                consents = channels.map { channel in
+                    ConsentChange(
+                        subject: .member(memberNo), channel: channel, category: .marketing, granted: true,
+                        source: "enquiry", evidence: "\(file) row \(r.row): enquiry", actor: actor,
+                        at: enquiredAt ?? now,
+                        dedupeKey: "import:\(file):prospect:\(memberNo):\(channel.rawValue):marketing:true")
+                }
+            }
+        }
+        return Prospect(
+            memberNo: ProspectNumber.for(phone: phone), name: r.text("name") ?? "", phone: phone, email: email,
+            source: source, enquiredAt: enquiredAt, note: note.isEmpty ? nil : note.joined(separator: "; "),
+            branchCode: r.text("branch"), timezone: timeZone.identifier, consents: consents)
     }
 
     static let grantWords: [String: Bool] = [

@@ -19,6 +19,40 @@ public indirect enum Segment: Sendable, Hashable {
     case isTrue(SegmentField)
 }
 
+extension Segment {
+    /// Whether the expression asks about prospects at all (`prospect`,
+    /// `prospect_source`, `enquired_at`, anywhere in the tree).
+    public var mentionsProspects: Bool {
+        switch self {
+        case .all: false
+        case .and(let left, let right), .or(let left, let right): left.mentionsProspects || right.mentionsProspects
+        case .not(let inner): inner.mentionsProspects
+        case .compare(let field, _, _), .within(let field, _), .between(let field, _, _), .contains(let field, _),
+            .isNull(let field, _), .isTrue(let field):
+            field.isAboutProspects
+        }
+    }
+
+    /// The audience a store counts and sends to: a segment that does not
+    /// mention prospects means members only, so every saved segment and
+    /// campaign written before prospects existed keeps its audience; one that
+    /// does is taken as written (`prospect OR level = gold` reaches both).
+    public var audience: Segment {
+        if mentionsProspects { return self }
+        if self == .all { return .not(.isTrue(.prospect)) }
+        return .and(.not(.isTrue(.prospect)), self)
+    }
+}
+
+extension SegmentField {
+    var isAboutProspects: Bool {
+        switch self {
+        case .prospect, .prospectSource, .enquiredAt: true
+        default: false
+        }
+    }
+}
+
 public enum SegmentComparison: String, Sendable, Hashable, CaseIterable {
     case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
 }
@@ -53,6 +87,8 @@ public enum SegmentField: Sendable, Hashable {
     case hasPhone, hasEmail
     /// The last `tidings rfm` run: the named segment, and the 1–5 scores.
     case rfmSegment, rfmR, rfmF, rfmM
+    /// Whether the row is a prospect (enquired, never ordered), where and when they enquired.
+    case prospect, prospectSource, enquiredAt
 
     public enum Kind: String, Sendable, Hashable {
         case integer, money, text, date, bool, tags
@@ -62,14 +98,14 @@ public enum SegmentField: Sendable, Hashable {
 
     public var kind: Kind {
         switch self {
-        case .level, .rfmSegment: .choice
+        case .level, .rfmSegment, .prospectSource: .choice
         case .rfmR, .rfmF, .rfmM: .integer
         case .points, .daysSinceLastOrder, .orders, .complaints, .openComplaints, .lastSurveyScore: .integer
         case .spend: .money
         case .tags: .tags
         case .branch, .district, .locale, .timezone: .text
-        case .joined, .lastOrder: .date
-        case .consent, .hasPhone, .hasEmail: .bool
+        case .joined, .lastOrder, .enquiredAt: .date
+        case .consent, .hasPhone, .hasEmail, .prospect: .bool
         }
     }
 
@@ -78,6 +114,7 @@ public enum SegmentField: Sendable, Hashable {
         switch self {
         case .level: MemberLevel.allCases.map(\.rawValue)
         case .rfmSegment: RFMSegment.allCases.map(\.rawValue)
+        case .prospectSource: ProspectSource.allCases.map(\.rawValue)
         default: []
         }
     }
@@ -87,5 +124,6 @@ public enum SegmentField: Sendable, Hashable {
         "level", "points", "tags", "branch", "district", "locale", "timezone", "joined", "last_order",
         "days_since_last_order", "orders(90d)", "spend(365d)", "complaints(180d)", "open_complaints",
         "last_survey_score", "consent(sms, marketing)", "has_phone", "has_email", "rfm_segment", "rfm_r", "rfm_f", "rfm_m",
+        "prospect", "prospect_source", "enquired_at",
     ]
 }

@@ -256,6 +256,9 @@ public struct SegmentParser: Sendable {
             case "rfm_r": return .rfmR
             case "rfm_f": return .rfmF
             case "rfm_m": return .rfmM
+            case "prospect": return .prospect
+            case "prospect_source": return .prospectSource
+            case "enquired_at": return .enquiredAt
             case "orders", "spend", "complaints":
                 var days: Int?
                 if peek.isSymbol("(") {

@@ -9,7 +9,10 @@ extension Importer.Format: ExpressibleByArgument {}
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import branches, menu, members, orders, complaints, delivery feedback, consents or the blacklist.",
+        abstract: """
+            Import branches, menu, members, orders, complaints, delivery feedback, consents, the blacklist \
+            or prospects.
+            """,
         discussion: """
             Files are CSV (UTF-8, a BOM is fine; GB18030 exports are refused with the
             iconv command to convert them) or JSON Lines (.jsonl). Rows are upserted by
@@ -34,10 +37,16 @@ struct ImportCommand: AsyncParsableCommand {
                          (appended to the consent ledger with the file and row as evidence;
                          a row already imported from a file of that name is not appended again)
               blacklist  address[,reason,added_by,added_at]
+              prospects  phone[,name,email,source,enquired_at,note,branch,party_size,event_date,marketing_consent]
+                         (people who enquired but never ordered: a member row marked as a
+                         prospect, numbered P… from the phone; a phone that is already a
+                         member's is skipped, not an error; marketing_consent yes is appended
+                         to the consent ledger with "FILE row N: enquiry" as evidence; the
+                         first order under the P number makes them a member)
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "What the file holds: branches, menu, members, orders, complaints, feedback, consents, blacklist.")
+    @Argument(help: "What the file holds: one of the kinds above.")
     var kind: ImportKind
     @Argument(help: "The file to import.") var file: String
     @Option(help: "csv or jsonl (default: from the file name).") var format: Importer.Format?
@@ -85,14 +94,25 @@ struct ImportCommand: AsyncParsableCommand {
     private func report(_ summary: Importer.Summary) {
         for warning in summary.warnings { printError("warning: \(warning)") }
         for error in summary.errors { printError("\(file):\(error.row): column \(error.column): \(error.reason)") }
+        for skip in summary.skips { print("\(file):\(skip.row): skipped (\(skip.reason))") }
+        if summary.skipped > summary.skips.count {
+            print("… and \(summary.skipped - summary.skips.count) more skipped rows")
+        }
         if summary.rejected > summary.errors.count {
             printError("… and \(summary.rejected - summary.errors.count) more rejected rows\(errors == nil ? " (use --errors FILE to list them all)" : "")")
         }
-        var table = TextTable(["file", "kind", "rows", "inserted", "updated", "unchanged", "rejected", "seconds"], rightAligned: [2, 3, 4, 5, 6, 7])
-        table.add([
+        var columns = ["file", "kind", "rows", "inserted", "updated", "unchanged", "rejected", "seconds"]
+        var values = [
             file, kind.rawValue + (summary.dryRun ? " (dry run)" : ""), "\(summary.rowsRead)", "\(summary.inserted)", "\(summary.updated)",
             "\(summary.unchanged)", "\(summary.rejected)", String(format: "%.2f", summary.seconds),
-        ])
+        ]
+        // Only prospects skip rows; other kinds keep the table scripts already read.
+        if kind == .prospects {
+            columns.insert("skipped", at: 6)
+            values.insert("\(summary.skipped)", at: 6)
+        }
+        var table = TextTable(columns, rightAligned: Set(2..<columns.count))
+        table.add(values)
         print(table.render())
         if summary.dryRun { print("dry run: nothing was written") }
     }

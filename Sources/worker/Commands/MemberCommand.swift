@@ -55,6 +55,14 @@ struct MemberReport {
         out.append("email  \(contact(m.email))")
         out.append("fax    \(contact(m.fax))")
         if !m.tags.isEmpty { out.append("tags   \(m.tags.joined(separator: ", "))") }
+        if let enquiry = profile.enquiry {
+            let state = enquiry.open ? "prospect" : "enquired"
+            out.append("\(state)  \(enquiry.source) on \(format(enquiry.at))\(enquiry.note.map { ": \($0)" } ?? "")")
+        }
+        if let conversion = profile.conversion {
+            let campaign = conversion.campaign.map { "campaign \($0)" } ?? "no campaign"
+            out.append("converted  \(format(conversion.at)) by \(conversion.orderNo ?? "member import") (\(campaign))")
+        }
         out.append("")
         out.append("consents (service messages are sent unless revoked; marketing and surveys need a grant)")
         if profile.consents.isEmpty {
@@ -122,6 +130,7 @@ extension MemberProfile {
         copy.member.fax.reason = member.fax.reason.map(Redaction.text)
         copy.complaints = complaints.map { var c = $0; c.description = Redaction.text(c.description); c.resolution = c.resolution.map(Redaction.text); return c }
         copy.timeline = timeline.map { var entry = $0; entry.text = Redaction.text(entry.text); return entry }
+        copy.enquiry = enquiry.map { var e = $0; e.note = e.note.map(Redaction.text); return e }
         return copy
     }
 }

@@ -12,11 +12,14 @@ struct SegmentCommand: AsyncParsableCommand {
             Operators: = != < <= > >=, IN (…), NOT IN (…), BETWEEN … AND …, IS [NOT] NULL,
             tags CONTAINS '…'; AND, OR, NOT and parentheses. Dates: '2026-01-01', today,
             today - 30d (d, w, m = 30 days, y = 365 days), in defaults.timezone. Windows:
-            orders(90d), spend(1y) (yuan), complaints(180d).
+            orders(90d), spend(1y) (yuan), complaints(180d). Prospects (enquired, never
+            ordered) are left out unless the expression mentions prospect, prospect_source
+            or enquired_at.
             Examples:
               tidings segment count "level IN ('gold', 'diamond') AND orders(365d) >= 3"
               tidings segment count "days_since_last_order BETWEEN 60 AND 180 AND consent(sms, marketing)"
               tidings segment sample "district = '黄浦区' AND NOT tags CONTAINS '已流失'" --limit 5
+              tidings segment count "prospect AND prospect_source = banquet_enquiry"
             tidings segment count high_value    (a name saved under segments: in tidings.yaml)
             """,
         subcommands: [Count.self, Sample.self])

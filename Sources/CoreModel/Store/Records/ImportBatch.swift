@@ -11,6 +11,8 @@ public enum ImportBatch: Sendable {
     /// Appended to the consent ledger; a row seen before (same file and statement) is not appended again.
     case consents([ConsentChange])
     case blacklist([BlacklistEntry])
+    /// Upserted as prospect members; a phone that belongs to a member is skipped.
+    case prospects([Prospect])
 
     public var count: Int {
         switch self {
@@ -22,6 +24,7 @@ public enum ImportBatch: Sendable {
         case .feedback(let rows): rows.count
         case .consents(let rows): rows.count
         case .blacklist(let rows): rows.count
+        case .prospects(let rows): rows.count
         }
     }
 }

@@ -38,7 +38,26 @@ public struct MemberProfile: Sendable, Codable {
         public var text: String
     }
 
+    /// How a prospect came to us, kept after they convert.
+    public struct Enquiry: Sendable, Codable {
+        public var source: String
+        public var at: Date
+        public var note: String?
+        /// Still a prospect: enquired, never ordered.
+        public var open: Bool
+    }
+
+    public struct Conversion: Sendable, Codable {
+        public var at: Date
+        /// Nil when `import members` converted them.
+        public var orderNo: String?
+        /// The campaign whose message last reached them before, if any.
+        public var campaign: String?
+    }
+
     public var member: Member
+    public var enquiry: Enquiry?
+    public var conversion: Conversion?
     public var branchName: String?
     public var consents: [ConsentLine]
     public var orderCount: Int

@@ -12,4 +12,7 @@ public protocol Records: Sendable {
     func memberProfile(memberNo: String, timelineLimit: Int) async throws -> MemberProfile?
 
     func statistics() async throws -> StoreStatistics
+
+    /// The prospects converted with `campaignId` as the campaign that last reached them.
+    func conversions(campaignId: Int64) async throws -> CampaignConversions
 }

@@ -3,6 +3,8 @@ import Foundation
 /// Tables the bulk loader writes, with their columns in insert order.
 public enum BulkTable: Int, CaseIterable, Sendable {
     case branches, staff, menuItems, members, consents, consentLedger, orders, orderItems, deliveryFeedback, complaints, pointsLedger
+    /// Rows of `members` marked as prospects (a valid phone, no orders).
+    case prospects
 
     var sql: String {
         switch self {
@@ -38,6 +40,13 @@ public enum BulkTable: Int, CaseIterable, Sendable {
             """
         case .pointsLedger:
             "INSERT INTO points_ledger (member_id, delta, reason, order_id, expires_at, created_at) VALUES (?,?,?,?,?,?)"
+        case .prospects:
+            """
+            INSERT INTO members (id, member_no, name, phone, phone_status, email_status, fax_status, level, points,
+              tags, timezone, locale, branch_id, created_at, updated_at, prospect, prospect_source, enquired_at,
+              enquiry_note)
+              VALUES (?,?,?,?,'valid','missing','missing','regular',0,'','Asia/Shanghai','zh-CN',?,?,?6,1,?,?,?)
+            """
         }
     }
 }

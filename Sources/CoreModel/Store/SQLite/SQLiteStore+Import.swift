@@ -18,6 +18,7 @@ extension SQLiteStore {
                 case .consents(let rows): outcomes = try rows.map { try Self.importConsent($0, db, now) }
                 case .blacklist(let rows):
                     outcomes = try rows.map { try Self.addToBlacklist($0, db) ? .inserted : .unchanged }
+                case .prospects(let rows): outcomes = try rows.map { try Self.upsert($0, db, now, &lookups) }
                 }
                 return dryRun ? .rollback : .commit
             }
@@ -74,7 +75,7 @@ extension SQLiteStore {
     }
 
     /// Inserts when the key is new, updates only when a value differs.
-    private static func upsertRow(
+    static func upsertRow(
         _ db: Database, table: String, keyColumn: String, key: DatabaseValueConvertible,
         columns: [String], values: [DatabaseValueConvertible?], insertExtras: [String: DatabaseValueConvertible?] = [:],
         updateExtras: [String: DatabaseValueConvertible?] = [:]
@@ -120,7 +121,7 @@ extension SQLiteStore {
             guard let id = try lookups.branch(code, db) else { return .rejected(field: "branch_code", reason: "unknown branch '\(code)'") }
             branchId = id
         }
-        return try upsertRow(
+        let (outcome, memberId) = try upsertRow(
             db, table: "members", keyColumn: "member_no", key: member.memberNo,
             columns: [
                 "name", "phone", "phone_status", "phone_reason", "email", "email_status", "email_reason",
@@ -133,8 +134,10 @@ extension SQLiteStore {
                 member.level.rawValue, member.points, member.tags.joined(separator: ","), member.timezone, member.locale,
                 branchId, member.joinedAt?.unixMillis,
             ],
-            insertExtras: ["created_at": now, "updated_at": now], updateExtras: ["updated_at": now]
-        ).0
+            insertExtras: ["created_at": now, "updated_at": now], updateExtras: ["updated_at": now])
+        // A prospect imported as a member (under its P number) has joined: a conversion without an order.
+        try convertProspect(memberId: memberId, orderId: nil, at: now, now: now, db)
+        return outcome
     }
 
     private static func upsert(_ order: Order, _ db: Database, _ now: Int64, _ lookups: inout ReferenceLookups) throws -> RowOutcome {
@@ -173,6 +176,10 @@ extension SQLiteStore {
         }
         try db.cachedStatement(sql: "UPDATE members SET last_order_at = ? WHERE id = ? AND (last_order_at IS NULL OR last_order_at < ?)")
             .execute(arguments: [order.orderedAt.unixMillis, memberId, order.orderedAt.unixMillis])
+        // A cancelled booking is not a customer yet; the order re-imported as placed or completed converts.
+        if order.status != .cancelled {
+            try convertProspect(memberId: memberId, orderId: orderId, at: order.orderedAt.unixMillis, now: now, db)
+        }
         return outcome == .unchanged && itemsChanged ? .updated : outcome
     }
 

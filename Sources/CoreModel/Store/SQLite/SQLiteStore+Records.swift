@@ -70,12 +70,40 @@ extension SQLiteStore: Records {
                     text: "\($0.channel.rawValue) \($0.category.rawValue) \($0.granted ? "granted" : "revoked") via \($0.source)"
                         + ($0.evidence.map { " (\($0))" } ?? "") + ($0.actor.map { " by \($0)" } ?? ""))
             }
+            let enquiry = Self.date(row["enquired_at"]).map { at in
+                MemberProfile.Enquiry(
+                    source: row["prospect_source"] ?? ProspectSource.other.rawValue, at: at, note: row["enquiry_note"],
+                    open: row["prospect"])
+            }
+            let conversion = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT c.converted_at, o.order_no, k.name AS campaign FROM conversions c
+                    LEFT JOIN orders o ON o.id = c.order_id LEFT JOIN campaigns k ON k.id = c.campaign_id
+                    WHERE c.member_id = ?
+                    """,
+                arguments: [memberId]
+            ).map {
+                MemberProfile.Conversion(
+                    at: Date(unixMillis: $0["converted_at"]), orderNo: $0["order_no"], campaign: $0["campaign"])
+            }
             var timeline = messageEvents + inbound + consentChanges
+            if let enquiry {
+                let text = enquiry.source + (enquiry.note.map { ": \($0)" } ?? "")
+                timeline.append(MemberProfile.TimelineEntry(at: enquiry.at, kind: "enquiry", text: text))
+            }
+            if let conversion {
+                let order = conversion.orderNo.map { "by order \($0)" } ?? "by member import"
+                let campaign = conversion.campaign.map { "campaign \($0)" } ?? "no campaign had reached them"
+                let text = "converted \(order) (\(campaign))"
+                timeline.append(MemberProfile.TimelineEntry(at: conversion.at, kind: "converted", text: text))
+            }
             timeline += orders.map { MemberProfile.TimelineEntry(at: $0.orderedAt, kind: "order", text: "\($0.kind) \($0.orderNo) via \($0.source) at \($0.branch): \($0.status)\($0.feedback.map { ", feedback \($0)" } ?? "")") }
             timeline += complaints.map { MemberProfile.TimelineEntry(at: $0.openedAt, kind: "complaint", text: "\($0.complaintNo) to \($0.department): \($0.status)") }
             timeline.sort { $0.at > $1.at }
             return MemberProfile(
-                member: member, branchName: row["branch_name"], consents: consents, orderCount: orderCount,
+                member: member, enquiry: enquiry, conversion: conversion, branchName: row["branch_name"],
+                consents: consents, orderCount: orderCount,
                 recentOrders: orders, complaints: complaints, messageCount: messageCount,
                 timeline: Array(timeline.prefix(timelineLimit)))
         }
@@ -86,7 +114,7 @@ extension SQLiteStore: Records {
             var tables: [String: Int] = [:]
             for table in [
                 "branches", "staff", "members", "consents", "consent_ledger", "address_consents", "blacklist", "menu_items", "orders", "order_items", "delivery_feedback",
-                "complaints", "points_ledger", "campaigns", "messages", "message_events", "inbound_messages", "survey_responses", "tasks",
+                "complaints", "points_ledger", "campaigns", "conversions", "messages", "message_events", "inbound_messages", "survey_responses", "tasks",
                 "receipt_inbox",
             ] {
                 tables[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0

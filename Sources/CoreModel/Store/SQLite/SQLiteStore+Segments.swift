@@ -79,9 +79,10 @@ struct SQLiteSegment {
     private(set) var arguments: [(any DatabaseValueConvertible)?] = []
     let now: Int64
 
+    /// Compiles `segment.audience`: members only unless the segment mentions prospects.
     init(_ segment: Segment, now: Date) {
         self.now = now.unixMillis
-        sql = condition(segment)
+        sql = condition(segment.audience)
     }
 
     private mutating func condition(_ segment: Segment) -> String {
@@ -170,6 +171,9 @@ struct SQLiteSegment {
         case .rfmM: return "(SELECT x.m FROM member_rfm x WHERE x.member_id = m.id)"
         case .hasPhone: return "(m.phone_status = 'valid')"
         case .hasEmail: return "(m.email_status = 'valid')"
+        case .prospect: return "(m.prospect = 1)"
+        case .prospectSource: return "m.prospect_source"
+        case .enquiredAt: return "m.enquired_at"
         }
     }
 }

@@ -22,6 +22,7 @@ enum Schema {
         migrator.registerMigration("v10-consent-ledger", migrate: consentLedger)
         migrator.registerMigration("v11-member-rfm", migrate: memberRFM)
         migrator.registerMigration("v12-campaigns", migrate: campaigns)
+        migrator.registerMigration("v13-prospects", migrate: prospects)
         return migrator
     }
 
@@ -274,6 +275,35 @@ enum Schema {
               computed_at INTEGER NOT NULL
             );
             CREATE INDEX member_rfm_segment ON member_rfm(segment);
+            """)
+    }
+
+    /// Prospects are members marked `prospect = 1` (so segments and fan-out
+    /// read one table), with where and when they enquired; the first order
+    /// under their number clears the mark and writes one `conversions` row
+    /// naming the campaign message that last reached them. The partial index
+    /// holds only prospects, for segments that ask for them.
+    private static func prospects(_ db: Database) throws {
+        let source = """
+            prospect_source IS NULL OR prospect_source = 'banquet_enquiry' OR prospect_source = 'reservation_enquiry'
+              OR prospect_source = 'call_centre' OR prospect_source = 'other'
+            """
+        try db.execute(sql: """
+            ALTER TABLE members ADD COLUMN prospect INTEGER NOT NULL DEFAULT 0 CHECK (prospect = 0 OR prospect = 1);
+            ALTER TABLE members ADD COLUMN prospect_source TEXT CHECK (\(source));
+            ALTER TABLE members ADD COLUMN enquired_at INTEGER;
+            ALTER TABLE members ADD COLUMN enquiry_note TEXT;
+            ALTER TABLE members ADD COLUMN converted_at INTEGER;
+            CREATE INDEX members_prospects ON members(prospect_source, enquired_at) WHERE prospect = 1;
+            CREATE TABLE conversions (
+              id INTEGER PRIMARY KEY,
+              member_id INTEGER NOT NULL UNIQUE REFERENCES members(id),
+              order_id INTEGER REFERENCES orders(id),
+              campaign_id INTEGER REFERENCES campaigns(id),
+              message_id INTEGER REFERENCES messages(id),
+              converted_at INTEGER NOT NULL
+            );
+            CREATE INDEX conversions_campaign ON conversions(campaign_id) WHERE campaign_id IS NOT NULL;
             """)
     }
 
