@@ -111,10 +111,11 @@ public struct TemplateLint: Sendable {
     /// `extraKeys`: the values a campaign file gives (`values:`), which its templates may use too.
     public init(
         library: TemplateLibrary, extraKeys: Set<String> = [], signature: String? = nil,
-        optOutTexts: [String: String] = ["zh": "回T退订", "en": "Reply STOP"]
+        optOutTexts: [String: String] = ["zh": "回T退订", "en": "Reply STOP"], automationKeys: Bool = true
     ) {
         self.library = library
-        knownKeys = RecipientValues.memberKeys.union(Self.automationKeys).union(extraKeys)
+        // A campaign's templates get only the member's keys and the file's values: nothing fills an order number.
+        knownKeys = RecipientValues.memberKeys.union(automationKeys ? Self.automationKeys : []).union(extraKeys)
         sampleValues = Self.samples
         self.signature = signature
         self.optOutTexts = optOutTexts

@@ -41,6 +41,14 @@ struct CampaignSummary {
         Swift.print("  sample: " + members.map { "\($0.memberNo) \($0.name) \(reveal ? ($0.phone ?? "-") : Redaction.phone($0.phone))" }.joined(separator: "; "))
         var errors = 0
         let templates = environment.templates
+        let lint = TemplateLint(
+            library: templates, extraKeys: Set(definition.values.keys), signature: config.brand.signature, automationKeys: false)
+        for name in Set(variants.compactMap { definition.template(of: $0) }).sorted() {
+            let report = lint.lint(template: name, category: definition.category, channels: Set(definition.channels))
+            errors += report.errors
+            for finding in report.findings { Swift.print("  lint: \(finding)") }
+        }
+        if errors == 0 { Swift.print("  lint: no errors") }
         for variant in variants {
             guard let name = definition.template(of: variant) else { continue }
             for channel in definition.channels {
@@ -70,13 +78,17 @@ struct CampaignSummary {
             let text = content.text ?? ""
             let count = SMSSegmenter.count(text)
             Swift.print("    \(shown(text))")
+            let price = config.gateways.first { $0.channels.contains(.sms) }?.price
+            let cost = price.map { String(format: "; about ¥%.2f at ¥%.3f a segment", Double(count.segments * audience) * $0, $0) } ?? ""
             Swift.print(
                 "    \(count.encoding.rawValue.uppercased()), \(count.units) units, \(count.segments) segment(s) each; "
-                    + "at most \(count.segments * audience) segments for the audience")
+                    + "at most \(count.segments * audience) segments for the audience\(cost)")
         case .email:
             Swift.print("    subject: \(shown(content.subject ?? ""))")
             Swift.print("    " + shown(content.text ?? "").split(separator: "\n").prefix(6).joined(separator: "\n    "))
         case .voice:
+            let price = config.gateways.first { $0.channels.contains(.voice) }?.price
+            if let price { Swift.print(String(format: "    about ¥%.2f for %d calls", Double(audience) * price, audience)) }
             Swift.print("    says: \(shown(content.voice?.say ?? ""))")
             if let digits = content.voice?.gatherDigits { Swift.print("    asks (\(digits)): \(content.voice?.gatherPrompt ?? "")") }
         case .fax:
