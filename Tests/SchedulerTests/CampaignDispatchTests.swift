@@ -189,4 +189,43 @@ struct CampaignDispatchTests {
             }
         }
     }
+
+    /// Branch pacing: tonight's offer stops for a branch whose evening is 80 % booked and
+    /// goes again when a booking is cancelled.
+    @Test func aTonightOfferPausesForAFullBranchAndResumesWhenABookingIsCancelled() async throws {
+        let noon = try instant("2026-11-26T04:00:00Z")
+        let evening = try instant("2026-11-26T11:00:00Z")  // 19:00 in Shanghai
+        try await withTemplates { templates in
+            try await DispatchFixture.with(now: noon, members: members(3)) { fixture in
+                var offer = Self.offer()
+                offer.pacing = .init(seatsShare: 0.8, from: "17:00", to: "22:00", recheck: "10m")
+                let (_, fanOut) = try await launch(offer, in: fixture, templates: templates, now: noon)
+                #expect(fanOut?.queued == 3)
+                func booking(_ no: String, party: Int, _ status: OrderStatus = .booked) -> Order {
+                    Order(
+                        orderNo: no, memberNo: "M00001", branchCode: "B01", source: .agent, kind: .reservation, status: status,
+                        orderedAt: noon - 86_400, scheduledAt: evening, partySize: party, amountFen: 0)
+                }
+                // 70 of B01's 80 seats are booked for tonight: over 80 %.
+                _ = try await fixture.store.apply(.orders([booking("R1", party: 40), booking("R2", party: 30)]), dryRun: false)
+                let gate = CampaignSendGate(
+                    store: fixture.store, templates: TemplateLibrary(directory: templates), timeZone: try zone("Asia/Shanghai"),
+                    seatsRefresh: .zero)
+                let leased = try await fixture.store.leaseDue(lane: .reminder, limit: 10, owner: "t", leaseUntil: noon + 60, now: noon)
+                #expect(leased.count == 3)
+                for (_, verdict) in await gate.prepare(leased, now: noon) {
+                    guard case .settle(.deferred(let reason, let until)) = verdict else {
+                        Issue.record("expected a pacing deferral, got \(verdict)")
+                        continue
+                    }
+                    #expect(reason == "branch B01 is 70/80 booked tonight (pacing at 80%)")
+                    #expect(until == noon + 600)
+                }
+                // A table of 30 cancels: 40/80 — the offer goes again.
+                _ = try await fixture.store.apply(.orders([booking("R2", party: 30, .cancelled)]), dryRun: false)
+                let again = await gate.prepare(leased, now: noon + 600)
+                #expect(again.values.allSatisfy { if case .send = $0 { true } else { false } }, "\(again)")
+            }
+        }
+    }
 }

@@ -18,6 +18,8 @@ public final class CampaignSendGate: CampaignGate, Sendable {
     static let pausedRecheck: TimeInterval = 30
     /// Where pacing's evening is.
     let timeZone: TimeZone
+    /// How long tonight's bookings are reused before they are read again.
+    let seatsRefresh: Duration
     let logger: Logger
     private let state = Mutex(State())
 
@@ -31,9 +33,10 @@ public final class CampaignSendGate: CampaignGate, Sendable {
 
     public init(
         store: any CampaignRecords, templates: TemplateLibrary, timeZone: TimeZone, refresh: Duration = .milliseconds(250),
-        logger: Logger = Logger(label: "tidings.campaigns")
+        seatsRefresh: Duration = .seconds(30), logger: Logger = Logger(label: "tidings.campaigns")
     ) {
         self.store = store
+        self.seatsRefresh = seatsRefresh
         self.timeZone = timeZone
         self.templates = templates
         self.refresh = refresh
@@ -154,7 +157,7 @@ public final class CampaignSendGate: CampaignGate, Sendable {
         }
     }
 
-    /// Tonight's bookings per branch, read at most every 30 s, only when a campaign paces.
+    /// Tonight's bookings per branch, read at most every `seatsRefresh`, only when a campaign paces.
     private func bookedSeats(for messages: [OutboxMessage], now: Date) async -> [String: (booked: Int, seats: Int)] {
         let pacing = state.withLock { state in
             messages.compactMap { $0.campaignId.flatMap { state.definitions[$0]?.pacing } }.first
@@ -162,7 +165,7 @@ public final class CampaignSendGate: CampaignGate, Sendable {
         guard let pacing else { return [:] }
         let zone = timeZone
         let day = Self.dayKey(now, zone)
-        if let cached = state.withLock({ $0.seats }), cached.day == day, ContinuousClock.now - cached.at < .seconds(30) {
+        if let cached = state.withLock({ $0.seats }), cached.day == day, ContinuousClock.now - cached.at < seatsRefresh {
             return cached.booked
         }
         guard let from = CampaignClock.next(pacing.from, on: day, in: zone, after: now),
