@@ -21,6 +21,7 @@ struct FanOutBench: AsyncParsableCommand {
     @Option(help: "The audience.") var audience = "consent(sms, marketing)"
     @Option(help: "Members per transaction.") var chunk = 25_000
     @Option(help: "The sqlite3 shell.") var sqlite3 = "/usr/bin/sqlite3"
+    @Option(help: "Also write the shell's script here (to study it).") var keepScript: String?
 
     func run() async throws {
         guard FileManager.default.fileExists(atPath: database) else { throw CommandFailure("no database at \(database)") }
@@ -51,6 +52,7 @@ struct FanOutBench: AsyncParsableCommand {
         let script = try await store.fanOutScript(plan, chunkSize: chunk, now: now)
         let scriptFile = directory.appendingPathComponent("fanout.sql")
         try script.write(to: scriptFile, atomically: true, encoding: .utf8)
+        if let keepScript { try script.write(toFile: keepScript, atomically: true, encoding: .utf8) }
 
         let started = ContinuousClock.now
         let result = try await store.fanOut(plan, chunkSize: chunk, now: now) { _ in }

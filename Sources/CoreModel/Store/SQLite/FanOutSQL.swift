@@ -28,9 +28,9 @@ struct FanOutSQL: Sendable {
         let channel = plan.channels.map { "WHEN \(Self.reachable($0, category: plan.category)) THEN '\($0.rawValue)'" }
         let locales = plan.locales.map { _ in "?" }.joined(separator: ", ")
         select = """
-            INSERT INTO temp.fanout_chunk (member_id, bucket, channel, locale, zone)
+            INSERT INTO temp.fanout_chunk (member_id, bucket, channel, locale, zone, phone, email, fax)
             SELECT m.id, (\(hash)) % \(FanOutPlan.buckets), CASE \(channel.joined(separator: " ")) END,
-              CASE WHEN m.locale IN (\(locales.isEmpty ? "NULL" : locales)) THEN m.locale ELSE ? END, m.timezone
+              CASE WHEN m.locale IN (\(locales.isEmpty ? "NULL" : locales)) THEN m.locale ELSE ? END, m.timezone, m.phone, m.email, m.fax
             FROM members m WHERE m.id > ? AND m.id <= ? AND (\(segment.sql))
             """
         let variant = plan.variants.map { _ in "WHEN c.bucket < ? THEN ?" }.joined(separator: " ")
@@ -39,15 +39,15 @@ struct FanOutSQL: Sendable {
               variant, template, locale, payload, not_before, expires_at, max_attempts, next_attempt_at, status, created_at,
               updated_at, uid)
             SELECT 'campaign:' || ? || ':' || ? || ':' || c.member_id, 'campaign', c.channel, ?, ?, ?, c.member_id,
-              CASE c.channel WHEN 'email' THEN m.email WHEN 'fax' THEN m.fax ELSE m.phone END, ?,
+              CASE c.channel WHEN 'email' THEN c.email WHEN 'fax' THEN c.fax ELSE c.phone END, ?,
               CASE \(variant) END, CASE \(variant) END, c.locale, '', c.due, CASE WHEN ? IS NULL THEN NULL ELSE c.due + ? END, ?,
               c.due, 'queued', ?, ?, lower(hex(randomblob(16)))
             FROM (
-              SELECT f.member_id, f.bucket, f.channel, f.locale,
+              SELECT f.member_id, f.bucket, f.channel, f.locale, f.phone, f.email, f.fax,
                 COALESCE(z.start_at, ?) + CAST((? + ROW_NUMBER() OVER (ORDER BY f.member_id) - 1) * ? AS INTEGER) AS due
               FROM temp.fanout_chunk f LEFT JOIN temp.fanout_zones z ON z.zone = f.zone
               WHERE f.bucket >= ? AND f.channel IS NOT NULL
-            ) c JOIN members m ON m.id = c.member_id
+            ) c
             WHERE true
             ON CONFLICT (idempotency_key) DO NOTHING
             """
@@ -69,7 +69,8 @@ struct FanOutSQL: Sendable {
 
     static let prepareChunk = """
         CREATE TEMP TABLE IF NOT EXISTS fanout_chunk (
-          member_id INTEGER PRIMARY KEY, bucket INTEGER NOT NULL, channel TEXT, locale TEXT, zone TEXT);
+          member_id INTEGER PRIMARY KEY, bucket INTEGER NOT NULL, channel TEXT, locale TEXT, zone TEXT, phone TEXT, email TEXT,
+          fax TEXT);
         CREATE TEMP TABLE IF NOT EXISTS fanout_zones (zone TEXT PRIMARY KEY, start_at INTEGER NOT NULL);
         DELETE FROM temp.fanout_chunk;
         DELETE FROM temp.fanout_zones;

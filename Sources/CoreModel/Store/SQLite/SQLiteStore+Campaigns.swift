@@ -5,6 +5,8 @@ extension SQLiteStore: CampaignRecords {
     /// Added to a paused campaign's due times: far beyond any real date, so
     /// leasing (`next_attempt_at <= now`) never reaches them, and reversible.
     static let parkOffset: Int64 = 1_000_000_000_000_000
+    /// The writer's page cache during a fan-out (negative: KiB), 128 MiB.
+    static let fanOutCachePages = -131_072
     /// Rows per short write transaction when pausing, resuming or cancelling.
     static let campaignChunk: Int64 = 20_000
 
@@ -288,19 +290,35 @@ extension SQLiteStore: CampaignRecords {
         let statements = FanOutSQL(plan: plan, now: now)
         let total = Int(maxId)
         var after = resumeAfter
-        while after < maxId {
-            let (from, upTo) = (after, min(maxId, after + Int64(max(1, chunkSize))))
-            let queuedBefore = result.audience - result.control - result.unreachable
-            let chunk = try await pool.write { db in
-                try statements.run(db, after: from, upTo: upTo, queuedBefore: queuedBefore, now: at)
-            }
-            result.audience += chunk.audience
-            result.control += chunk.control
-            result.unreachable += chunk.unreachable
-            result.queued += chunk.queued
-            after = upTo
-            progress(FanOutProgress(scanned: Int(after), total: total, result: result))
+        // A fan-out touches every index of `messages` hundreds of thousands of times: a larger page
+        // cache for the writer while it runs, then the previous one again.
+        let cache = try await pool.writeWithoutTransaction { db in
+            let previous = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+            try db.execute(sql: "PRAGMA cache_size = \(Self.fanOutCachePages)")
+            return previous
         }
+        func restoreCache() async throws {
+            try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = \(cache)") }
+        }
+        do {
+            while after < maxId {
+                let (from, upTo) = (after, min(maxId, after + Int64(max(1, chunkSize))))
+                let queuedBefore = result.audience - result.control - result.unreachable
+                let chunk = try await pool.write { db in
+                    try statements.run(db, after: from, upTo: upTo, queuedBefore: queuedBefore, now: at)
+                }
+                result.audience += chunk.audience
+                result.control += chunk.control
+                result.unreachable += chunk.unreachable
+                result.queued += chunk.queued
+                after = upTo
+                progress(FanOutProgress(scanned: Int(after), total: total, result: result))
+            }
+        } catch {
+            try? await restoreCache()
+            throw error
+        }
+        try await restoreCache()
         try await pool.write { [result] db in
             try db.execute(
                 sql: "UPDATE campaign_runs SET fanned_out_at = ?, audience = ?, control = ?, unreachable = ? WHERE campaign_id = ? AND run = ?",
@@ -328,6 +346,7 @@ extension SQLiteStore: CampaignRecords {
         let statements = FanOutSQL(plan: plan, now: now)
         var script = [
             "PRAGMA foreign_keys = ON;", "PRAGMA journal_mode = WAL;", "PRAGMA synchronous = NORMAL;",
+            "PRAGMA cache_size = \(Self.fanOutCachePages);",
             FanOutSQL.inline(
                 "INSERT INTO campaign_runs (campaign_id, run, starts_at, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING;",
                 [plan.campaignId, plan.run, plan.start.unixMillis, now.unixMillis]),
