@@ -10,7 +10,8 @@ struct BenchCommand: AsyncParsableCommand {
               tidings bench http --messages 100000
               tidings bench dlr --messages 300000 --seconds 10
               tidings bench latency --backlog 100000
+              tidings bench segments --members 1000000
             See docs/PERFORMANCE.md for the figures and the machine.
             """,
-        subcommands: [DispatchBench.self, HTTPBench.self, DLRBench.self, LatencyBench.self])
+        subcommands: [DispatchBench.self, HTTPBench.self, DLRBench.self, LatencyBench.self, SegmentsBench.self])
 }

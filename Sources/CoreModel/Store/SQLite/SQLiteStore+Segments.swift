@@ -32,42 +32,24 @@ extension SQLiteStore: Segments {
 }
 
 extension SQLiteStore {
-    /// One statement: the window's orders grouped per member, scored by rank
-    /// (equal values share a score: 1 + (rank - 1) * 5 / members), named by R and F.
-    public func recomputeRFM(windowDays: Int, now: Date) async throws -> RFMSummary {
-        let started = Date()
-        let since = now.unixMillis - Int64(windowDays) * 86_400_000
-        let named = RFMSegment.allCases.flatMap { segment in
-            (1...5).flatMap { r in (1...5).filter { RFMSegment(r: r, f: $0) == segment }.map { (r, $0, segment.rawValue) } }
-        }
-        let cases = named.map { "WHEN r = \($0.0) AND f = \($0.1) THEN '\($0.2)'" }.joined(separator: " ")
-        let bySegment = try await pool.write { db -> [String: Int] in
-            try db.execute(sql: "DELETE FROM member_rfm")
-            try db.execute(
-                sql: """
-                    INSERT INTO member_rfm (member_id, recency_days, frequency, monetary_fen, r, f, m, segment, computed_at)
-                    SELECT member_id, (? - last_at) / 86400000, frequency, monetary, r, f, m, CASE \(cases) END, ?
-                    FROM (
-                      SELECT member_id, last_at, frequency, monetary,
-                        1 + (RANK() OVER (ORDER BY last_at) - 1) * 5 / COUNT(*) OVER () AS r,
-                        1 + (RANK() OVER (ORDER BY frequency) - 1) * 5 / COUNT(*) OVER () AS f,
-                        1 + (RANK() OVER (ORDER BY monetary) - 1) * 5 / COUNT(*) OVER () AS m
-                      FROM (
-                        SELECT member_id, MAX(ordered_at) AS last_at, COUNT(*) AS frequency, SUM(amount_fen) AS monetary
-                        FROM orders WHERE ordered_at >= ? AND ordered_at <= ? GROUP BY member_id
-                      )
-                    )
-                    """,
-                arguments: [now.unixMillis, now.unixMillis, since, now.unixMillis])
-            var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT segment, COUNT(*) AS n FROM member_rfm GROUP BY segment") {
-                counts[row["segment"]] = row["n"]
+    /// The count query for `segment` with its values written in as SQL
+    /// literals: only for running the same query in the sqlite3 shell
+    /// (`tidings bench segments`); the store itself always binds them.
+    public static func countSQLForShell(_ segment: Segment, now: Date) -> String {
+        let condition = SQLiteSegment(segment, now: now)
+        var literals = condition.arguments.map { argument -> String in
+            switch (argument?.databaseValue ?? .null).storage {
+            case .null: "NULL"
+            case .int64(let number): "\(number)"
+            case .double(let number): "\(number)"
+            case .string(let text): "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+            case .blob(let data): "X'" + data.map { String(format: "%02X", $0) }.joined() + "'"
             }
-            return counts
-        }
-        return RFMSummary(
-            windowDays: windowDays, members: bySegment.values.reduce(0, +), bySegment: bySegment,
-            seconds: Date().timeIntervalSince(started))
+        }.makeIterator()
+        // The compiled text holds no `?` but the placeholders (its own literals are fixed words).
+        let sql = condition.sql.split(separator: "?", omittingEmptySubsequences: false)
+            .enumerated().map { $0.offset == 0 ? String($0.element) : (literals.next() ?? "NULL") + $0.element }.joined()
+        return "SELECT COUNT(*) FROM members m WHERE \(sql)"
     }
 }
 
@@ -105,9 +87,11 @@ struct SQLiteSegment {
         case .between(let field, let low, let high):
             let expression = self.expression(field)
             return "(\(expression) BETWEEN \(bind(low)) AND \(bind(high)))"
+        // The plain instr first: it rules out most members without building a string for each.
         case .contains(_, let tag):
             arguments.append(tag)
-            return "(instr(',' || m.tags || ',', ',' || ? || ',') > 0)"
+            arguments.append(tag)
+            return "(instr(m.tags, ?) > 0 AND instr(',' || m.tags || ',', ',' || ? || ',') > 0)"
         case .isNull(let field, let null):
             return "(\(expression(field)) IS \(null ? "" : "NOT ")NULL)"
         case .isTrue(let field):
