@@ -130,4 +130,24 @@ struct RFMRecomputeTests {
             #expect(summary.longestWriteSeconds < total.seconds / 4)
         }
     }
+
+    /// Counting in ranges of member ids side by side gives the single read's count, for every shape.
+    @Test func countsInRangesEqualOneCount() async throws {
+        try await withStore { store, _ in
+            try await seed(store, members: 3_001)
+            _ = try await store.recomputeRFM(windowDays: 365, now: now)
+            let parser = SegmentParser(now: now, timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+            for expression in [
+                "", "orders(90d) >= 2 OR spend(1y) > 30", "NOT days_since_last_order < 100", "rfm_segment IN (champions, lost)",
+                "spend(30d) = 0 AND rfm_r >= 2",
+            ] {
+                let segment = try parser.parse(expression)
+                let one = try await store.countMembers(in: segment, now: now, parts: 1, smallest: 0)
+                for parts in [2, 3, 7] {
+                    #expect(try await store.countMembers(in: segment, now: now, parts: parts, smallest: 0) == one, "\(expression)")
+                }
+                if expression.isEmpty { #expect(one == 3_001) }
+            }
+        }
+    }
 }
