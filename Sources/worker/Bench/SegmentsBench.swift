@@ -88,7 +88,8 @@ struct SegmentsBench: AsyncParsableCommand {
 
         let parser = SegmentParser(now: now, timeZone: zone)
         print("")
-        print(String(format: "%-72@ %9@ %9@ %9@ %9@ %9@ %6@", "expression", "members", "tidings", "cpu", "sqlite3", "cpu", "ratio"))
+        print("expression".padding(toLength: 72, withPad: " ", startingAt: 0)
+            + ["members", "tidings", "cpu", "sqlite3", "cpu", "ratio"].map { $0.leftPadded(to: 10, with: " ") }.joined())
         var worst = 0.0
         for expression in Self.expressions {
             let segment = try parser.parse(expression)
@@ -112,8 +113,11 @@ struct SegmentsBench: AsyncParsableCommand {
             let ourWall = Self.median(ours.map(\.wall))
             let shellWall = Self.median(shell.map(\.wall))
             worst = max(worst, ourWall)
-            print(String(format: "%-72@ %9d %8.2fs %8.2fs %8.2fs %8.2fs %5.2fx", expression as NSString, count, ourWall,
-                Self.median(ours.map(\.cpu)), shellWall, Self.median(shell.map(\.cpu)), ourWall / shellWall))
+            // Chinese characters take two columns: pad by display width.
+            let width = expression.reduce(0) { $0 + ($1.utf8.count > 1 ? 2 : 1) }
+            print(expression + String(repeating: " ", count: max(1, 72 - width))
+                + String(format: "%10d %8.2fs %8.2fs %8.2fs %8.2fs %8.2fx", count, ourWall, Self.median(ours.map(\.cpu)), shellWall,
+                    Self.median(shell.map(\.cpu)), ourWall / shellWall))
         }
         print("")
         print(String(format: "targets   segment count <= 1 s: %@ (slowest %.2f s); longest write hold <= 100 ms: %@; load average now %@",
