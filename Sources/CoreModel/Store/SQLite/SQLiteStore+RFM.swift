@@ -116,6 +116,8 @@ private struct RFMScoring: Sendable {
             scored.insert(memberID)
         }
         stale = try Int64.fetchAll(db, sql: "SELECT member_id FROM member_rfm").filter { !scored.contains($0) }
+        // In member order each write transaction changes a few dozen neighbouring pages, not one page per row.
+        scores.sort { $0.memberID < $1.memberID }
     }
 }
 

@@ -7,8 +7,10 @@ extension SQLiteStore: Segments {
     }
 
     /// Counts ranges of member ids side by side, one reader each, when there are
-    /// `smallest` ids or more: a window over a year of orders is a million index
-    /// probes, about a second of one core. Each member is counted once, in one
+    /// `smallest` ids or more and the segment looks something up per member: a
+    /// window over a year of orders is a million index probes, about a second of
+    /// one core. (A set of members is built once per range, so sets alone are
+    /// counted in one read.) Each member is counted once, in one
     /// range's snapshot; a write committed between two ranges' reads shows in one
     /// of them only, as it would a moment later in a single read.
     func countMembers(in segment: Segment, now: Date, parts: Int, smallest: Int) async throws -> Int {
@@ -20,7 +22,7 @@ extension SQLiteStore: Segments {
             return (row?[0] ?? 0, row?[1] ?? 0) as (Int64, Int64)
         }
         let span = high - low + 1
-        guard parts > 1, span >= Int64(max(smallest, parts)) else {
+        guard parts > 1, condition.looksUpPerMember, span >= Int64(max(smallest, parts)) else {
             return try await pool.read { db in try Int.fetchOne(db, sql: sql, arguments: StatementArguments(values)) ?? 0 }
         }
         let step = (span + Int64(parts) - 1) / Int64(parts)
@@ -86,6 +88,8 @@ extension SQLiteStore {
 struct SQLiteSegment {
     private(set) var sql = ""
     private(set) var arguments: [(any DatabaseValueConvertible)?] = []
+    /// Whether the condition holds a subquery run once per member (orders, spend, consent, survey score…).
+    private(set) var looksUpPerMember = false
     let now: Int64
 
     init(_ segment: Segment, now: Date) {
@@ -212,6 +216,10 @@ struct SQLiteSegment {
 
     /// The whitelist: each field's SQL, written here and nowhere else.
     private mutating func expression(_ field: SegmentField) -> String {
+        switch field {
+        case .level, .points, .tags, .locale, .timezone, .joined, .lastOrder, .daysSinceLastOrder, .hasPhone, .hasEmail: break
+        default: looksUpPerMember = true
+        }
         switch field {
         case .level: return "m.level"
         case .points: return "m.points"
