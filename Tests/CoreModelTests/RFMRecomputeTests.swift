@@ -13,7 +13,10 @@ struct RFMRecomputeTests {
     /// amounts varying so that ties and distinct values both occur.
     func seed(_ store: SQLiteStore, members: Int) async throws {
         try await store.pool.write { [now] db in
-            try db.execute(sql: "INSERT INTO branches (id, code, name, district, address, created_at, updated_at) VALUES (1, 'B1', '总店', '黄浦区', '南京东路1号', 0, 0)")
+            try db.execute(
+                sql:
+                    "INSERT INTO branches (id, code, name, district, address, created_at, updated_at) VALUES (1, 'B1', '总店', '黄浦区', '南京东路1号', 0, 0)"
+            )
             try db.execute(
                 sql: """
                     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
@@ -40,7 +43,9 @@ struct RFMRecomputeTests {
     func scores(_ store: SQLiteStore) async throws -> [[DatabaseValue]] {
         try await store.pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT member_id, recency_days, frequency, monetary_fen, r, f, m, segment FROM member_rfm ORDER BY member_id"
+                db,
+                sql:
+                    "SELECT member_id, recency_days, frequency, monetary_fen, r, f, m, segment FROM member_rfm ORDER BY member_id"
             ).map { Array($0.databaseValues) }
         }
     }
@@ -48,7 +53,9 @@ struct RFMRecomputeTests {
     /// The statement the chunked recompute replaced, verbatim but for the INSERT.
     func scoresOfTheOneStatementRecompute(_ store: SQLiteStore, windowDays: Int) async throws -> [[DatabaseValue]] {
         let named = RFMSegment.allCases.flatMap { segment in
-            (1...5).flatMap { r in (1...5).filter { RFMSegment(r: r, f: $0) == segment }.map { (r, $0, segment.rawValue) } }
+            (1...5).flatMap { r in
+                (1...5).filter { RFMSegment(r: r, f: $0) == segment }.map { (r, $0, segment.rawValue) }
+            }
         }
         let cases = named.map { "WHEN r = \($0.0) AND f = \($0.1) THEN '\($0.2)'" }.joined(separator: " ")
         let since = now.unixMillis - Int64(windowDays) * 86_400_000
@@ -138,13 +145,16 @@ struct RFMRecomputeTests {
             _ = try await store.recomputeRFM(windowDays: 365, now: now)
             let parser = SegmentParser(now: now, timeZone: TimeZone(identifier: "Asia/Shanghai")!)
             for expression in [
-                "", "orders(90d) >= 2 OR spend(1y) > 30", "NOT days_since_last_order < 100", "rfm_segment IN (champions, lost)",
+                "", "orders(90d) >= 2 OR spend(1y) > 30", "NOT days_since_last_order < 100",
+                "rfm_segment IN (champions, lost)",
                 "spend(30d) = 0 AND rfm_r >= 2",
             ] {
                 let segment = try parser.parse(expression)
                 let one = try await store.countMembers(in: segment, now: now, parts: 1, smallest: 0)
                 for parts in [2, 3, 7] {
-                    #expect(try await store.countMembers(in: segment, now: now, parts: parts, smallest: 0) == one, "\(expression)")
+                    #expect(
+                        try await store.countMembers(in: segment, now: now, parts: parts, smallest: 0) == one,
+                        "\(expression)")
                 }
                 if expression.isEmpty { #expect(one == 3_001) }
             }

@@ -8,16 +8,17 @@ import Testing
 struct RFMScheduleTests {
     let schedule = RFMSchedule(minuteOfDay: 3 * 60 + 30, timeZone: TimeZone(identifier: "Asia/Shanghai")!)
 
-    @Test(arguments: [
-        // now (UTC), last run (UTC), next run (UTC)
-        ("2026-11-20T02:00:00Z", nil, "2026-11-20T02:00:00Z"),  // never computed: at once
-        ("2026-11-20T02:00:00Z", "2026-11-19T19:30:00Z", "2026-11-20T19:30:00Z"),  // this period's run is done
-        ("2026-11-20T02:00:00Z", "2026-11-19T19:29:59Z", "2026-11-20T02:00:00Z"),  // last run before the latest 03:30
-        ("2026-11-20T19:00:00Z", "2026-11-19T20:00:00Z", "2026-11-20T19:30:00Z"),  // 03:00 local: wait for 03:30
-        ("2026-11-20T19:30:00Z", "2026-11-19T20:00:00Z", "2026-11-20T19:30:00Z"),  // 03:30 local: now
-        ("2026-11-20T19:30:00Z", "2026-11-20T19:30:00Z", "2026-11-21T19:30:00Z"),  // just ran: tomorrow
-        ("2026-11-25T12:00:00Z", "2026-11-20T19:30:00Z", "2026-11-25T12:00:00Z"),  // days behind: at once
-    ] as [(String, String?, String)])
+    @Test(
+        arguments: [
+            // now (UTC), last run (UTC), next run (UTC)
+            ("2026-11-20T02:00:00Z", nil, "2026-11-20T02:00:00Z"),  // never computed: at once
+            ("2026-11-20T02:00:00Z", "2026-11-19T19:30:00Z", "2026-11-20T19:30:00Z"),  // this period's run is done
+            ("2026-11-20T02:00:00Z", "2026-11-19T19:29:59Z", "2026-11-20T02:00:00Z"),  // last run before the latest 03:30
+            ("2026-11-20T19:00:00Z", "2026-11-19T20:00:00Z", "2026-11-20T19:30:00Z"),  // 03:00 local: wait for 03:30
+            ("2026-11-20T19:30:00Z", "2026-11-19T20:00:00Z", "2026-11-20T19:30:00Z"),  // 03:30 local: now
+            ("2026-11-20T19:30:00Z", "2026-11-20T19:30:00Z", "2026-11-21T19:30:00Z"),  // just ran: tomorrow
+            ("2026-11-25T12:00:00Z", "2026-11-20T19:30:00Z", "2026-11-25T12:00:00Z"),  // days behind: at once
+        ] as [(String, String?, String)])
     func nextRun(_ now: String, _ lastRun: String?, _ expected: String) throws {
         #expect(schedule.nextRun(now: try instant(now), lastRun: try lastRun.map(instant)) == (try instant(expected)))
     }
@@ -33,10 +34,12 @@ struct RFMScheduleTests {
             sleep: advancing(clock, until: end))
         try await service.run()
         let runs = await store.runs
-        #expect(runs == [
-            try instant("2026-11-20T02:00:00Z"), try instant("2026-11-20T19:30:00Z"), try instant("2026-11-21T19:30:00Z"),
-            try instant("2026-11-22T19:30:00Z"),
-        ])
+        #expect(
+            runs == [
+                try instant("2026-11-20T02:00:00Z"), try instant("2026-11-20T19:30:00Z"),
+                try instant("2026-11-21T19:30:00Z"),
+                try instant("2026-11-22T19:30:00Z"),
+            ])
         #expect(await store.windows == [365, 365, 365, 365])
     }
 
@@ -61,9 +64,11 @@ struct RFMScheduleTests {
             store: store, schedule: schedule, windowDays: 365, clock: clock, retryAfter: 600,
             sleep: advancing(clock, until: end))
         try await service.run()
-        #expect(await store.attempts == [
-            try instant("2026-11-20T02:00:00Z"), try instant("2026-11-20T02:10:00Z"), try instant("2026-11-20T02:20:00Z"),
-        ])
+        #expect(
+            await store.attempts == [
+                try instant("2026-11-20T02:00:00Z"), try instant("2026-11-20T02:10:00Z"),
+                try instant("2026-11-20T02:20:00Z"),
+            ])
         #expect(await store.runs == [try instant("2026-11-20T02:20:00Z")])
     }
 }

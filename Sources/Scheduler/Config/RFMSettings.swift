@@ -36,7 +36,9 @@ public struct RFMSettings: Sendable, Codable, Hashable {
 
     /// Nil when a value is invalid (`issues` says which).
     public var schedule: RFMSchedule? {
-        guard let minutes = QuietHoursSettings.minutes(ofClock: at), let zone = TimeZone(identifier: timeZone) else { return nil }
+        guard let minutes = QuietHoursSettings.minutes(ofClock: at), let zone = TimeZone(identifier: timeZone) else {
+            return nil
+        }
         return RFMSchedule(minuteOfDay: minutes, timeZone: zone)
     }
 
@@ -44,13 +46,15 @@ public struct RFMSettings: Sendable, Codable, Hashable {
     public func issues(path: [String]) -> [ConfigIssue] {
         var issues: [ConfigIssue] = []
         if windowDays == nil {
-            issues.append(.init(path: path + ["window"], message: "'\(window)' is not a window such as 365d, 52w, 12m or 1y"))
+            issues.append(
+                .init(path: path + ["window"], message: "'\(window)' is not a window such as 365d, 52w, 12m or 1y"))
         }
         if QuietHoursSettings.minutes(ofClock: at) == nil {
             issues.append(.init(path: path + ["at"], message: "'\(at)' is not a time HH:MM"))
         }
         if TimeZone(identifier: timeZone) == nil {
-            issues.append(.init(path: path + ["time_zone"], message: "'\(timeZone)' is not a time zone such as Asia/Shanghai"))
+            issues.append(
+                .init(path: path + ["time_zone"], message: "'\(timeZone)' is not a time zone such as Asia/Shanghai"))
         }
         return issues
     }

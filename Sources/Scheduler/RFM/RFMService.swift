@@ -36,7 +36,9 @@ public struct RFMService: Service {
 
     /// The `rfm:` section of the config; nil when it is off or invalid.
     public init?(store: any Segments, settings: RFMSettings?, logger: Logger = Logger(label: "tidings.rfm")) {
-        guard let settings, settings.enabled, let schedule = settings.schedule, let days = settings.windowDays else { return nil }
+        guard let settings, settings.enabled, let schedule = settings.schedule, let days = settings.windowDays else {
+            return nil
+        }
         self.init(store: store, schedule: schedule, windowDays: days, logger: logger)
     }
 
@@ -48,7 +50,9 @@ public struct RFMService: Service {
         var heldUntil: Date?
         logger.info(
             "rfm scheduled",
-            metadata: ["next": "\(schedule.nextRun(now: clock.now(), lastRun: lastRun))", "window_days": "\(windowDays)"])
+            metadata: [
+                "next": "\(schedule.nextRun(now: clock.now(), lastRun: lastRun))", "window_days": "\(windowDays)",
+            ])
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let now = clock.now()
             var due = schedule.nextRun(now: now, lastRun: lastRun)
@@ -75,7 +79,9 @@ public struct RFMService: Service {
                 if Task.isShuttingDownGracefully || Task.isCancelled { break }
                 let retryAt = now.addingTimeInterval(retryAfter)
                 heldUntil = retryAt
-                logger.error("rfm recompute failed; trying again later", metadata: ["error": "\(error)", "retry_at": "\(retryAt)"])
+                logger.error(
+                    "rfm recompute failed; trying again later",
+                    metadata: ["error": "\(error)", "retry_at": "\(retryAt)"])
             }
         }
     }

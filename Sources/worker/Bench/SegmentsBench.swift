@@ -13,7 +13,8 @@ import Synchronization
 struct SegmentsBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "segments",
-        abstract: "segment count per field family vs the sqlite3 shell, and the RFM recompute's longest write hold, at 1M members.",
+        abstract:
+            "segment count per field family vs the sqlite3 shell, and the RFM recompute's longest write hold, at 1M members.",
         discussion: """
             Without --database, seeds --members into a temporary file first (about 90 s at 1M).
             Example: tidings bench segments --members 1000000
@@ -46,7 +47,9 @@ struct SegmentsBench: AsyncParsableCommand {
 
     func validate() throws {
         guard runs >= 1, members >= 1 else { throw ValidationError("--runs and --members must be at least 1") }
-        guard DateText.parseDay(anchor) != nil else { throw ValidationError("--anchor '\(anchor)' is not a day YYYY-MM-DD") }
+        guard DateText.parseDay(anchor) != nil else {
+            throw ValidationError("--anchor '\(anchor)' is not a day YYYY-MM-DD")
+        }
     }
 
     func run() async throws {
@@ -58,18 +61,24 @@ struct SegmentsBench: AsyncParsableCommand {
         if let database {
             path = database
         } else {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-bench-segments-\(UUID().uuidString)")
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "tidings-bench-segments-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             temporary = directory
             path = directory.appendingPathComponent("seed.sqlite").path
         }
         let opening = ContinuousClock.now
         let store = try SQLiteStore(path: path)
-        print(String(format: "machine   %@, %d cores, load average %@", ProcessInfo.processInfo.hostName,
-            ProcessInfo.processInfo.activeProcessorCount, Self.loadAverage()))
-        print(String(format: "database  %@ (opened and migrated in %.1f s)", path, (ContinuousClock.now - opening).seconds))
+        print(
+            String(
+                format: "machine   %@, %d cores, load average %@", ProcessInfo.processInfo.hostName,
+                ProcessInfo.processInfo.activeProcessorCount, Self.loadAverage()))
+        print(
+            String(
+                format: "database  %@ (opened and migrated in %.1f s)", path, (ContinuousClock.now - opening).seconds))
         if database == nil {
-            let report = try DemoSeeder(options: .init(members: members, anchor: now.addingTimeInterval(-86_400))).run(into: store)
+            let report = try DemoSeeder(options: .init(members: members, anchor: now.addingTimeInterval(-86_400))).run(
+                into: store)
             print(String(format: "seeded    %d members in %.1f s", members, report.seconds))
         }
 
@@ -81,15 +90,24 @@ struct SegmentsBench: AsyncParsableCommand {
         let rfmCPU = DispatchBench.cpuSeconds() - cpu
         probing.cancel()
         let waits = await probing.value
-        print(String(format: "rfm       %d members scored in %.2f s (%.2f s CPU incl. the probe): read %.2f s, %d write transactions, longest %.0f ms",
-            summary.members, summary.seconds, rfmCPU, summary.readSeconds, summary.writeTransactions, summary.longestWriteSeconds * 1000))
-        print(String(format: "probe     %d single-message enqueues during it, one per 20 ms: longest wait %.0f ms, p99 %.0f ms (target: <= 100 ms)",
-            waits.count, (waits.max() ?? 0) * 1000, Self.percentile(waits, 0.99) * 1000))
+        print(
+            String(
+                format:
+                    "rfm       %d members scored in %.2f s (%.2f s CPU incl. the probe): read %.2f s, %d write transactions, longest %.0f ms",
+                summary.members, summary.seconds, rfmCPU, summary.readSeconds, summary.writeTransactions,
+                summary.longestWriteSeconds * 1000))
+        print(
+            String(
+                format:
+                    "probe     %d single-message enqueues during it, one per 20 ms: longest wait %.0f ms, p99 %.0f ms (target: <= 100 ms)",
+                waits.count, (waits.max() ?? 0) * 1000, Self.percentile(waits, 0.99) * 1000))
 
         let parser = SegmentParser(now: now, timeZone: zone)
         print("")
-        print("expression".padding(toLength: 72, withPad: " ", startingAt: 0)
-            + ["members", "tidings", "cpu", "sqlite3", "cpu", "ratio"].map { $0.leftPadded(to: 10, with: " ") }.joined())
+        print(
+            "expression".padding(toLength: 72, withPad: " ", startingAt: 0)
+                + ["members", "tidings", "cpu", "sqlite3", "cpu", "ratio"].map { $0.leftPadded(to: 10, with: " ") }
+                .joined())
         var worst = 0.0
         for expression in Self.expressions {
             let segment = try parser.parse(expression)
@@ -115,13 +133,20 @@ struct SegmentsBench: AsyncParsableCommand {
             worst = max(worst, ourWall)
             // Chinese characters take two columns: pad by display width.
             let width = expression.reduce(0) { $0 + ($1.utf8.count > 1 ? 2 : 1) }
-            print(expression + String(repeating: " ", count: max(1, 72 - width))
-                + String(format: "%10d %8.2fs %8.2fs %8.2fs %8.2fs %8.2fx", count, ourWall, Self.median(ours.map(\.cpu)), shellWall,
-                    Self.median(shell.map(\.cpu)), ourWall / shellWall))
+            print(
+                expression + String(repeating: " ", count: max(1, 72 - width))
+                    + String(
+                        format: "%10d %8.2fs %8.2fs %8.2fs %8.2fs %8.2fx", count, ourWall, Self.median(ours.map(\.cpu)),
+                        shellWall,
+                        Self.median(shell.map(\.cpu)), ourWall / shellWall))
         }
         print("")
-        print(String(format: "targets   segment count <= 1 s: %@ (slowest %.2f s); longest write hold <= 100 ms: %@; load average now %@",
-            worst <= 1 ? "met" : "MISSED", worst, summary.longestWriteSeconds <= 0.1 ? "met" : "MISSED", Self.loadAverage()))
+        print(
+            String(
+                format:
+                    "targets   segment count <= 1 s: %@ (slowest %.2f s); longest write hold <= 100 ms: %@; load average now %@",
+                worst <= 1 ? "met" : "MISSED", worst, summary.longestWriteSeconds <= 0.1 ? "met" : "MISSED",
+                Self.loadAverage()))
     }
 
     /// Output, wall seconds and CPU seconds of `sqlite3 FILE SQL`.
@@ -160,7 +185,8 @@ struct SegmentsBench: AsyncParsableCommand {
     }
 
     static func loadAverage() -> String {
-        (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+        (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(
+            separator: " ") ?? "?"
     }
 }
 

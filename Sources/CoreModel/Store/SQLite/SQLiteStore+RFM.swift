@@ -26,30 +26,33 @@ extension SQLiteStore {
         for start in stride(from: 0, to: scoring.scores.count, by: max(chunk, 1)) {
             try Task.checkCancellation()
             let slice = scoring.scores[start..<min(start + chunk, scoring.scores.count)]
-            longest = max(longest, try await timedWrite { db in
-                let upsert = try db.cachedStatement(sql: """
-                    INSERT INTO member_rfm (member_id, recency_days, frequency, monetary_fen, r, f, m, segment, computed_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (member_id) DO UPDATE SET recency_days = excluded.recency_days,
-                      frequency = excluded.frequency, monetary_fen = excluded.monetary_fen, r = excluded.r, f = excluded.f,
-                      m = excluded.m, segment = excluded.segment, computed_at = excluded.computed_at
-                    """)
+            let held = try await timedWrite { db in
+                let upsert = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO member_rfm (member_id, recency_days, frequency, monetary_fen, r, f, m, segment, computed_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (member_id) DO UPDATE SET recency_days = excluded.recency_days,
+                          frequency = excluded.frequency, monetary_fen = excluded.monetary_fen, r = excluded.r,
+                          f = excluded.f, m = excluded.m, segment = excluded.segment, computed_at = excluded.computed_at
+                        """)
                 for score in slice {
                     try upsert.execute(arguments: [
                         score.memberID, score.recencyDays, score.frequency, score.monetaryFen, score.r, score.f, score.m,
                         score.segment.rawValue, computedAt,
                     ])
                 }
-            })
+            }
+            longest = max(longest, held)
             transactions += 1
         }
         for start in stride(from: 0, to: scoring.stale.count, by: max(chunk, 1)) {
             try Task.checkCancellation()
             let slice = scoring.stale[start..<min(start + chunk, scoring.stale.count)]
-            longest = max(longest, try await timedWrite { db in
+            let held = try await timedWrite { db in
                 let delete = try db.cachedStatement(sql: "DELETE FROM member_rfm WHERE member_id = ?")
                 for memberID in slice { try delete.execute(arguments: [memberID]) }
-            })
+            }
+            longest = max(longest, held)
             transactions += 1
         }
         var bySegment: [String: Int] = [:]
