@@ -53,6 +53,7 @@ bench: build
 	$(TIDINGS) bench dlr --messages 300000 --seconds 10
 	$(TIDINGS) bench latency --backlog 100000
 	scripts/bench-campaigns.sh 1000000
+	$(TIDINGS) bench segments --members 1000000
 
 clean:
 	rm -rf .build $(DEMO_DIR)

@@ -74,6 +74,14 @@ struct SegmentsContractTests {
         ("has_phone AND open_complaints = 0", ["M1", "M4"]),
         ("complaints(180d) > 0 OR open_complaints > 0", ["M3"]),
         ("district = '黄浦区' OR branch = 'B1' AND level = gold", ["M1", "M4"]),
+        // Complaints, branches and RFM scores compile to sets of members; where zero passes, to the complement.
+        ("complaints(180d) = 0", ["M1", "M2", "M3", "M4"]),
+        ("complaints >= 1", ["M3"]),
+        ("complaints(365d) BETWEEN 0 AND 1 AND open_complaints IN (1, 2)", ["M3"]),
+        ("open_complaints != 1", ["M1", "M2", "M4"]),
+        ("branch != 'B2'", ["M1", "M2", "M3"]),
+        ("NOT district IN ('黄浦区')", ["M1", "M2", "M3"]),
+        ("NOT rfm_r BETWEEN 1 AND 5 AND rfm_segment IS NULL", ["M1", "M2", "M3", "M4"]),
         // Values are bound: quotes and SQL inside a value match nothing and change nothing.
         ("branch = 'x'' OR 1=1 --'", []),
         ("tags CONTAINS '%'", []),

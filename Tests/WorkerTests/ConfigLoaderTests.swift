@@ -207,6 +207,27 @@ struct ConfigLoaderTests {
         #expect(kept.optOut.keypad == "0" && kept.optOut.confirmation == OptOutSettings.defaults.confirmation)
     }
 
+    /// rfm left out is on with its defaults; null or enabled: false turns the nightly recompute off;
+    /// a bad time names its key and line.
+    @Test func rfmDefaultsOffAndErrors() throws {
+        let defaults = try ConfigLoader.parse("templates: templates", file: "t.yaml", environment: [:]).config
+        #expect(defaults.rfm == RFMSettings.defaults)
+        #expect(defaults.rfm?.schedule == RFMSchedule(minuteOfDay: 3 * 60 + 30, timeZone: TimeZone(identifier: "Asia/Shanghai")!))
+        #expect(defaults.rfm?.windowDays == 365)
+        let off = try ConfigLoader.parse("rfm: null", file: "t.yaml", environment: [:]).config
+        #expect(off.rfm == nil)
+        let disabled = try ConfigLoader.parse("rfm: {enabled: false, at: \"02:00\"}", file: "t.yaml", environment: [:]).config
+        #expect(disabled.rfm?.enabled == false && disabled.rfm?.at == "02:00" && disabled.rfm?.window == "365d")
+        let error = try #require(failure("""
+            rfm:
+              window: 26w
+              at: "3:30"
+            """))
+        #expect(error.keyPath == "rfm.at" && error.line == 3, "\(error)")
+        let zone = try #require(failure("rfm: {time_zone: Mars/Olympus}"))
+        #expect(zone.keyPath == "rfm.time_zone", "\(zone)")
+    }
+
     /// A saved segment that does not parse names its key, line and column in the expression.
     @Test func savedSegmentsAreCheckedWhenLoaded() throws {
         let error = try #require(failure("""

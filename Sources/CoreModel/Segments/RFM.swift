@@ -28,17 +28,27 @@ public enum RFMSegment: String, Sendable, Hashable, Codable, CaseIterable {
     }
 }
 
-/// What a recomputation found.
+/// What a recomputation found, and what it cost: the whole run, the scoring
+/// read, and the longest any other writer had to wait for one of its writes.
 public struct RFMSummary: Sendable, Hashable, Codable {
     public var windowDays: Int
     public var members: Int
     public var bySegment: [String: Int]
     public var seconds: Double
+    public var readSeconds: Double
+    public var longestWriteSeconds: Double
+    public var writeTransactions: Int
 
-    public init(windowDays: Int, members: Int, bySegment: [String: Int], seconds: Double) {
+    public init(
+        windowDays: Int, members: Int, bySegment: [String: Int], seconds: Double, readSeconds: Double = 0,
+        longestWriteSeconds: Double = 0, writeTransactions: Int = 0
+    ) {
         self.windowDays = windowDays
         self.members = members
         self.bySegment = bySegment
         self.seconds = seconds
+        self.readSeconds = readSeconds
+        self.longestWriteSeconds = longestWriteSeconds
+        self.writeTransactions = writeTransactions
     }
 }

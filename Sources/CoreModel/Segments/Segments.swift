@@ -8,8 +8,12 @@ public protocol Segments: Sendable {
     /// The first `limit` members by id.
     func sampleMembers(in segment: Segment, limit: Int, now: Date) async throws -> [SegmentMember]
 
-    /// Scores every member who ordered in the last `windowDays` (`RFMSegment`), replacing the last run's.
+    /// Scores every member who ordered in the last `windowDays` (`RFMSegment`), replacing the last run's,
+    /// without holding other writers back for more than a short transaction at a time.
     func recomputeRFM(windowDays: Int, now: Date) async throws -> RFMSummary
+
+    /// When the scores in place were computed (the `now` of that run); nil when none are.
+    func lastRFMComputation() async throws -> Date?
 }
 
 /// One member of a sample, as a marketer checks an audience.

@@ -11,7 +11,8 @@ struct BenchCommand: AsyncParsableCommand {
               tidings bench dlr --messages 300000 --seconds 10
               tidings bench latency --backlog 100000
               tidings bench fanout --database /tmp/fan.sqlite   (after tidings demo seed --members 1000000 there)
+              tidings bench segments --members 1000000
             See docs/PERFORMANCE.md for the figures and the machine.
             """,
-        subcommands: [DispatchBench.self, HTTPBench.self, DLRBench.self, LatencyBench.self, FanOutBench.self])
+        subcommands: [DispatchBench.self, HTTPBench.self, DLRBench.self, LatencyBench.self, FanOutBench.self, SegmentsBench.self])
 }

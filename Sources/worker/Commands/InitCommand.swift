@@ -145,6 +145,10 @@ enum StarterConfig {
             dormant_days: 90         # no order for this long
             period_days: 90          # at most one win-back per member per period
             offer_days: 14
+        rfm:                         # recency/frequency/monetary scores for segments (rfm_segment …); null: not recomputed
+          window: 365d               # orders in this window count
+          at: "03:30"                # daily, local time; a worker that starts with older scores computes at once
+          time_zone: Asia/Shanghai
 
         """
     }

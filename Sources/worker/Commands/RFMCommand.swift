@@ -35,6 +35,8 @@ struct RFMCommand: AsyncParsableCommand {
         var table = TextTable(["segment", "members"], rightAligned: [1])
         for segment in RFMSegment.allCases { table.add([segment.rawValue, "\(summary.bySegment[segment.rawValue] ?? 0)"]) }
         print(table.render())
-        print("\(summary.members) members scored over \(days) days in \(String(format: "%.2f", summary.seconds)) s")
+        print(String(
+            format: "%d members scored over %d days in %.2f s (%d write transactions, the longest %.0f ms)", summary.members, days,
+            summary.seconds, summary.writeTransactions, summary.longestWriteSeconds * 1000))
     }
 }

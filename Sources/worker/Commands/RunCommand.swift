@@ -17,7 +17,7 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             One service group: the HTTP server (provider webhooks, /health, /metrics in
             Prometheus format), the dispatcher, the lease reaper and the automations
-            (config: automations). One worker per database file: a second `tidings run`
+            (config: automations), and the daily RFM recompute (config: rfm). One worker per database file: a second `tidings run`
             on the same file refuses to start and names the first (host, pid, since).
             On start, leases a stopped worker left behind are taken back; while running,
             expired leases and receipts overdue by dispatch.receipt_timeout are too.
@@ -95,6 +95,9 @@ struct RunCommand: AsyncParsableCommand {
             .init(service: automations, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "automations"),
             .init(service: campaigns, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "campaigns"),
         ]
+        if let rfm = RFMService(store: store, settings: config.rfm, logger: logger) {
+            services.append(.init(service: rfm, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "rfm"))
+        }
         if lifetime > 0 { services.append(.init(service: Lifetime(seconds: lifetime), successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "lifetime")) }
         var group = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // The dispatcher cuts its sends at --grace and records them; the group waits a little longer for that.

@@ -22,21 +22,24 @@ struct TidingsConfig: Sendable, Codable {
     var segments: [String: String]
     /// The message templates' directory (templates/<name>/<channel>.<locale>.mustache).
     var templates: String
+    /// The nightly RFM recompute; nil (`rfm: null`) when off.
+    var rfm: RFMSettings?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case database, defaults, brand, quietHours = "quiet_hours", dispatch, gateways, transport, server, automations
-        case optOut = "opt_out", segments, templates
+        case optOut = "opt_out", segments, templates, rfm
     }
 
     static let defaults = TidingsConfig(
         database: .defaults, defaults: .defaults, brand: .defaults, quietHours: .defaults, dispatch: .defaults, gateways: [],
         transport: .defaults, server: .defaults, automations: .defaults, optOut: .defaults, segments: [:],
-        templates: "templates")
+        templates: "templates", rfm: .defaults)
 
     init(
         database: DatabaseSettings, defaults: RegionalDefaults, brand: Brand, quietHours: QuietHoursSettings,
         dispatch: DispatchConfig, gateways: [GatewaySettings], transport: TransportSettings, server: ServerSettings,
-        automations: AutomationSettings, optOut: OptOutSettings, segments: [String: String], templates: String
+        automations: AutomationSettings, optOut: OptOutSettings, segments: [String: String], templates: String,
+        rfm: RFMSettings?
     ) {
         self.database = database
         self.defaults = defaults
@@ -50,6 +53,7 @@ struct TidingsConfig: Sendable, Codable {
         self.optOut = optOut
         self.segments = segments
         self.templates = templates
+        self.rfm = rfm
     }
 
     init(from decoder: Decoder) throws {
@@ -68,6 +72,8 @@ struct TidingsConfig: Sendable, Codable {
         optOut = try c.decodeIfPresent(OptOutSettings.self, forKey: .optOut) ?? d.optOut
         segments = try c.decodeIfPresent([String: String].self, forKey: .segments) ?? d.segments
         templates = try c.decodeIfPresent(String.self, forKey: .templates) ?? d.templates
+        // Left out: the defaults; null: off.
+        rfm = c.contains(.rfm) ? try c.decodeIfPresent(RFMSettings.self, forKey: .rfm) : d.rfm
     }
 
     /// Checks values a decoder cannot (formats, references, ranges), each
@@ -82,6 +88,7 @@ struct TidingsConfig: Sendable, Codable {
         issues += server.issues(path: ["server"])
         issues += automations.issues(path: ["automations"])
         issues += optOut.issues(path: ["opt_out"])
+        issues += rfm?.issues(path: ["rfm"]) ?? []
         issues += segmentIssues()
         issues += callbackIssues()
         issues += unsubscribeIssues()

@@ -3,11 +3,40 @@ import GRDB
 
 extension SQLiteStore: Segments {
     public func countMembers(in segment: Segment, now: Date) async throws -> Int {
-        try await pool.read { db in
-            let condition = SQLiteSegment(segment, now: now)
-            return try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM members m WHERE \(condition.sql)",
-                arguments: StatementArguments(condition.arguments)) ?? 0
+        try await countMembers(in: segment, now: now, parts: ProcessInfo.processInfo.activeProcessorCount, smallest: 200_000)
+    }
+
+    /// Counts ranges of member ids side by side, one reader each, when there are
+    /// `smallest` ids or more and the segment looks something up per member: a
+    /// window over a year of orders is a million index probes, about a second of
+    /// one core. (A set of members is built once per range, so sets alone are
+    /// counted in one read.) Each member is counted once, in one
+    /// range's snapshot; a write committed between two ranges' reads shows in one
+    /// of them only, as it would a moment later in a single read.
+    func countMembers(in segment: Segment, now: Date, parts: Int, smallest: Int) async throws -> Int {
+        let condition = SQLiteSegment(segment, now: now)
+        let sql = "SELECT COUNT(*) FROM members m WHERE \(condition.sql)"
+        let values = condition.arguments.map { $0?.databaseValue ?? .null }
+        let (low, high) = try await pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM members")
+            return (row?[0] ?? 0, row?[1] ?? 0) as (Int64, Int64)
+        }
+        let span = high - low + 1
+        guard parts > 1, condition.looksUpPerMember, span >= Int64(max(smallest, parts)) else {
+            return try await pool.read { db in try Int.fetchOne(db, sql: sql, arguments: StatementArguments(values)) ?? 0 }
+        }
+        let step = (span + Int64(parts) - 1) / Int64(parts)
+        return try await withThrowingTaskGroup(of: Int.self) { group in
+            for start in stride(from: low, through: high, by: Int(step)) {
+                group.addTask {
+                    try await self.pool.read { db in
+                        try Int.fetchOne(
+                            db, sql: sql + " AND m.id >= ? AND m.id < ?",
+                            arguments: StatementArguments(values + [start.databaseValue, (start + step).databaseValue])) ?? 0
+                    }
+                }
+            }
+            return try await group.reduce(0, +)
         }
     }
 
@@ -32,42 +61,24 @@ extension SQLiteStore: Segments {
 }
 
 extension SQLiteStore {
-    /// One statement: the window's orders grouped per member, scored by rank
-    /// (equal values share a score: 1 + (rank - 1) * 5 / members), named by R and F.
-    public func recomputeRFM(windowDays: Int, now: Date) async throws -> RFMSummary {
-        let started = Date()
-        let since = now.unixMillis - Int64(windowDays) * 86_400_000
-        let named = RFMSegment.allCases.flatMap { segment in
-            (1...5).flatMap { r in (1...5).filter { RFMSegment(r: r, f: $0) == segment }.map { (r, $0, segment.rawValue) } }
-        }
-        let cases = named.map { "WHEN r = \($0.0) AND f = \($0.1) THEN '\($0.2)'" }.joined(separator: " ")
-        let bySegment = try await pool.write { db -> [String: Int] in
-            try db.execute(sql: "DELETE FROM member_rfm")
-            try db.execute(
-                sql: """
-                    INSERT INTO member_rfm (member_id, recency_days, frequency, monetary_fen, r, f, m, segment, computed_at)
-                    SELECT member_id, (? - last_at) / 86400000, frequency, monetary, r, f, m, CASE \(cases) END, ?
-                    FROM (
-                      SELECT member_id, last_at, frequency, monetary,
-                        1 + (RANK() OVER (ORDER BY last_at) - 1) * 5 / COUNT(*) OVER () AS r,
-                        1 + (RANK() OVER (ORDER BY frequency) - 1) * 5 / COUNT(*) OVER () AS f,
-                        1 + (RANK() OVER (ORDER BY monetary) - 1) * 5 / COUNT(*) OVER () AS m
-                      FROM (
-                        SELECT member_id, MAX(ordered_at) AS last_at, COUNT(*) AS frequency, SUM(amount_fen) AS monetary
-                        FROM orders WHERE ordered_at >= ? AND ordered_at <= ? GROUP BY member_id
-                      )
-                    )
-                    """,
-                arguments: [now.unixMillis, now.unixMillis, since, now.unixMillis])
-            var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT segment, COUNT(*) AS n FROM member_rfm GROUP BY segment") {
-                counts[row["segment"]] = row["n"]
+    /// The count query for `segment` with its values written in as SQL
+    /// literals: only for running the same query in the sqlite3 shell
+    /// (`tidings bench segments`); the store itself always binds them.
+    public static func countSQLForShell(_ segment: Segment, now: Date) -> String {
+        let condition = SQLiteSegment(segment, now: now)
+        var literals = condition.arguments.map { argument -> String in
+            switch (argument?.databaseValue ?? .null).storage {
+            case .null: "NULL"
+            case .int64(let number): "\(number)"
+            case .double(let number): "\(number)"
+            case .string(let text): "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+            case .blob(let data): "X'" + data.map { String(format: "%02X", $0) }.joined() + "'"
             }
-            return counts
-        }
-        return RFMSummary(
-            windowDays: windowDays, members: bySegment.values.reduce(0, +), bySegment: bySegment,
-            seconds: Date().timeIntervalSince(started))
+        }.makeIterator()
+        // The compiled text holds no `?` but the placeholders (its own literals are fixed words).
+        let sql = condition.sql.split(separator: "?", omittingEmptySubsequences: false)
+            .enumerated().map { $0.offset == 0 ? String($0.element) : (literals.next() ?? "NULL") + $0.element }.joined()
+        return "SELECT COUNT(*) FROM members m WHERE \(sql)"
     }
 }
 
@@ -77,6 +88,8 @@ extension SQLiteStore {
 struct SQLiteSegment {
     private(set) var sql = ""
     private(set) var arguments: [(any DatabaseValueConvertible)?] = []
+    /// Whether the condition holds a subquery run once per member (orders, spend, consent, survey score…).
+    private(set) var looksUpPerMember = false
     let now: Int64
 
     /// Compiles `segment.audience`: members only unless the segment mentions prospects.
@@ -92,28 +105,103 @@ struct SQLiteSegment {
         case .or(let left, let right): return "(\(condition(left)) OR \(condition(right)))"
         // Unknown (a member who never ordered has no days since the last order) counts as false, so NOT takes it.
         case .not(let inner): return "(NOT COALESCE(\(condition(inner)), 0))"
-        // A member's RFM segment by the segment index, not a lookup per member.
-        case .compare(.rfmSegment, .equal, let value):
-            return "(m.id IN (SELECT x.member_id FROM member_rfm x WHERE x.segment = \(bind(value))))"
-        case .within(.rfmSegment, let values):
-            return "(m.id IN (SELECT x.member_id FROM member_rfm x WHERE x.segment IN (\(values.map { bind($0) }.joined(separator: ", ")))))"
-        case .compare(let field, let comparison, let value):
-            let expression = self.expression(field)
-            return "(\(expression) \(comparison.rawValue) \(bind(value)))"
-        case .within(let field, let values):
-            let expression = self.expression(field)
-            return "(\(expression) IN (\(values.map { bind($0) }.joined(separator: ", "))))"
-        case .between(let field, let low, let high):
-            let expression = self.expression(field)
-            return "(\(expression) BETWEEN \(bind(low)) AND \(bind(high)))"
+        case .compare(let field, let comparison, let value): return test(field, .compare(comparison, value))
+        case .within(let field, let values): return test(field, .within(values))
+        case .between(let field, let low, let high): return test(field, .between(low, high))
+        // The plain instr first: it rules out most members without building a string for each.
         case .contains(_, let tag):
             arguments.append(tag)
-            return "(instr(',' || m.tags || ',', ',' || ? || ',') > 0)"
+            arguments.append(tag)
+            return "(instr(m.tags, ?) > 0 AND instr(',' || m.tags || ',', ',' || ? || ',') > 0)"
         case .isNull(let field, let null):
             return "(\(expression(field)) IS \(null ? "" : "NOT ")NULL)"
         case .isTrue(let field):
             return "(\(expression(field)))"
         }
+    }
+
+    /// A comparison, IN list or range, applied to a field's SQL.
+    private enum Test {
+        case compare(SegmentComparison, SegmentValue)
+        case within([SegmentValue])
+        case between(SegmentValue, SegmentValue)
+    }
+
+    private mutating func test(_ field: SegmentField, _ test: Test) -> String {
+        memberSet(field, test) ?? apply(test, to: expression(field))
+    }
+
+    private mutating func apply(_ test: Test, to expression: String) -> String {
+        switch test {
+        case .compare(let comparison, let value): "(\(expression) \(comparison.rawValue) \(bind(value)))"
+        case .within(let values): "(\(expression) IN (\(values.map { bind($0) }.joined(separator: ", "))))"
+        case .between(let low, let high): "(\(expression) BETWEEN \(bind(low)) AND \(bind(high)))"
+        }
+    }
+
+    /// A field kept in another table, as the set of members it holds for: one
+    /// pass over that table (branches, RFM scores, complaints) instead of a
+    /// lookup per member. Exact because a member missing from the set is one
+    /// whose value fails the test: a null (no branch, no score) fails every
+    /// test, and where a zero count passes it the set is of those it fails.
+    /// (Unknown counts as false throughout: NOT coalesces, AND and OR never
+    /// turn an unknown into true.)
+    private mutating func memberSet(_ field: SegmentField, _ test: Test) -> String? {
+        switch field {
+        case .branch: return "(m.branch_id IN (SELECT b.id FROM branches b WHERE \(apply(test, to: "b.code"))))"
+        case .district: return "(m.branch_id IN (SELECT b.id FROM branches b WHERE \(apply(test, to: "b.district"))))"
+        case .rfmSegment: return "(m.id IN (SELECT x.member_id FROM member_rfm x WHERE \(apply(test, to: "x.segment"))))"
+        case .rfmR: return "(m.id IN (SELECT x.member_id FROM member_rfm x WHERE \(apply(test, to: "x.r"))))"
+        case .rfmF: return "(m.id IN (SELECT x.member_id FROM member_rfm x WHERE \(apply(test, to: "x.f"))))"
+        case .rfmM: return "(m.id IN (SELECT x.member_id FROM member_rfm x WHERE \(apply(test, to: "x.m"))))"
+        case .complaints(let days):
+            let window = since(days, "k.opened_at")
+            return counted("SELECT k.member_id FROM complaints k WHERE 1\(window)", test)
+        case .openComplaints:
+            return counted("SELECT k.member_id FROM complaints k WHERE (k.status = 'open' OR k.status = 'in_progress')", test)
+        default: return nil
+        }
+    }
+
+    /// Members by how many rows `rows` has for them; those with none are in no group.
+    private mutating func counted(_ rows: String, _ test: Test) -> String {
+        let zeroPasses = Self.holdsForZero(test)
+        let having = apply(test, to: "COUNT(*)")
+        return zeroPasses
+            ? "(m.id NOT IN (\(rows) GROUP BY k.member_id HAVING NOT \(having)))"
+            : "(m.id IN (\(rows) GROUP BY k.member_id HAVING \(having)))"
+    }
+
+    private static func holdsForZero(_ test: Test) -> Bool {
+        func number(_ value: SegmentValue) -> Int? {
+            switch value {
+            case .integer(let number), .money(let number): number
+            default: nil
+            }
+        }
+        switch test {
+        case .compare(let comparison, let value):
+            guard let value = number(value) else { return false }
+            switch comparison {
+            case .equal: return 0 == value
+            case .notEqual: return 0 != value
+            case .less: return 0 < value
+            case .lessOrEqual: return 0 <= value
+            case .greater: return 0 > value
+            case .greaterOrEqual: return 0 >= value
+            }
+        case .within(let values): return values.contains { number($0) == 0 }
+        case .between(let low, let high):
+            guard let low = number(low), let high = number(high) else { return false }
+            return low <= 0 && 0 <= high
+        }
+    }
+
+    /// `AND <column> >= ?` for a window of `days` back from now; nothing for ever.
+    private mutating func since(_ days: Int?, _ column: String) -> String {
+        guard let days else { return "" }
+        arguments.append(now - Int64(days) * 86_400_000)
+        return " AND \(column) >= ?"
     }
 
     private mutating func bind(_ value: SegmentValue) -> String {
@@ -129,11 +217,9 @@ struct SQLiteSegment {
 
     /// The whitelist: each field's SQL, written here and nowhere else.
     private mutating func expression(_ field: SegmentField) -> String {
-        /// `AND <column> >= ?` for a window of `days` back from now; nothing for ever.
-        func since(_ days: Int?, _ column: String) -> String {
-            guard let days else { return "" }
-            arguments.append(now - Int64(days) * 86_400_000)
-            return " AND \(column) >= ?"
+        switch field {
+        case .level, .points, .tags, .locale, .timezone, .joined, .lastOrder, .daysSinceLastOrder, .hasPhone, .hasEmail: break
+        default: looksUpPerMember = true
         }
         switch field {
         case .level: return "m.level"
