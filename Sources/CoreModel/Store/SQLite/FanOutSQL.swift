@@ -25,7 +25,11 @@ struct FanOutSQL: Sendable {
         self.now = now
         let segment = SQLiteSegment(plan.segment, now: now)
         let hash = FanOutPlan.BucketHash.primes.reduce("m.id") { inner, p in "((\(inner)) * ? + ?) % \(p)" }
-        let channel = plan.channels.map { "WHEN \(Self.reachable($0, category: plan.category)) THEN '\($0.rawValue)'" }
+        let granted = Self.grantedByEveryMember(of: plan.segment)
+        let channel = plan.channels.map { channel in
+            let consented = granted.contains(Self.ConsentKey(channel: channel, category: plan.category))
+            return "WHEN \(Self.reachable(channel, category: plan.category, consentChecked: consented)) THEN '\(channel.rawValue)'"
+        }
         let locales = plan.locales.map { _ in "?" }.joined(separator: ", ")
         select = """
             INSERT INTO temp.fanout_chunk (member_id, bucket, channel, locale, zone, phone, email, fax)
@@ -34,6 +38,13 @@ struct FanOutSQL: Sendable {
             FROM members m WHERE m.id > ? AND m.id <= ? AND (\(segment.sql))
             """
         let variant = plan.variants.map { _ in "WHEN c.bucket < ? THEN ?" }.joined(separator: " ")
+        // The start (per zone, if the schedule is in members' own zones), spread by the throttle; the
+        // window function and the join cost a fifth of the fan-out, so they are there only when needed.
+        // Both shapes take the same arguments: the start, the count before this chunk, the spacing.
+        let start = plan.startsByTimeZone.isEmpty ? "?" : "COALESCE(z.start_at, ?)"
+        let due = plan.perMinute == nil
+            ? "\(start) + 0 * ? * ?"
+            : "\(start) + CAST((? + ROW_NUMBER() OVER (ORDER BY f.member_id) - 1) * ? AS INTEGER)"
         insert = """
             INSERT INTO messages (idempotency_key, purpose, channel, lane, category, priority, member_id, address, campaign_id,
               variant, template, locale, payload, not_before, expires_at, max_attempts, next_attempt_at, status, created_at,
@@ -43,9 +54,8 @@ struct FanOutSQL: Sendable {
               CASE \(variant) END, CASE \(variant) END, c.locale, '', c.due, CASE WHEN ? IS NULL THEN NULL ELSE c.due + ? END, ?,
               c.due, 'queued', ?, ?, lower(hex(randomblob(16)))
             FROM (
-              SELECT f.member_id, f.bucket, f.channel, f.locale, f.phone, f.email, f.fax,
-                COALESCE(z.start_at, ?) + CAST((? + ROW_NUMBER() OVER (ORDER BY f.member_id) - 1) * ? AS INTEGER) AS due
-              FROM temp.fanout_chunk f LEFT JOIN temp.fanout_zones z ON z.zone = f.zone
+              SELECT f.member_id, f.bucket, f.channel, f.locale, f.phone, f.email, f.fax, \(due) AS due
+              FROM temp.fanout_chunk f\(plan.startsByTimeZone.isEmpty ? "" : " LEFT JOIN temp.fanout_zones z ON z.zone = f.zone")
               WHERE f.bucket >= ? AND f.channel IS NOT NULL
             ) c
             WHERE true
@@ -56,7 +66,9 @@ struct FanOutSQL: Sendable {
     /// Contact valid, and for marketing and surveys a consent on record; a
     /// service message only needs no revocation. (Address-level opt-outs and
     /// the blacklist are checked at send time, as for every message.)
-    static func reachable(_ channel: Channel, category: ConsentCategory) -> String {
+    /// `consentChecked`: the audience itself requires this consent of every member (checking it twice
+    /// was a tenth of a fan-out's time).
+    static func reachable(_ channel: Channel, category: ConsentCategory, consentChecked: Bool = false) -> String {
         let column = switch channel {
         case .sms, .voice: "phone"
         case .email: "email"
@@ -64,7 +76,21 @@ struct FanOutSQL: Sendable {
         }
         let consent = "SELECT 1 FROM consents c WHERE c.member_id = m.id AND c.channel = '\(channel.rawValue)' AND c.category = '\(category.rawValue)'"
         let allowed = category == .service ? "NOT EXISTS (\(consent) AND c.granted = 0)" : "EXISTS (\(consent) AND c.granted = 1)"
-        return "(m.\(column)_status = 'valid' AND m.\(column) IS NOT NULL AND \(allowed))"
+        return "(m.\(column)_status = 'valid' AND m.\(column) IS NOT NULL\(consentChecked ? "" : " AND \(allowed)"))"
+    }
+
+    struct ConsentKey: Hashable {
+        var channel: Channel
+        var category: ConsentCategory
+    }
+
+    /// The consents the segment requires of every member it matches: `consent(…)` terms joined by AND at its top.
+    static func grantedByEveryMember(of segment: Segment) -> Set<ConsentKey> {
+        switch segment {
+        case .and(let left, let right): grantedByEveryMember(of: left).union(grantedByEveryMember(of: right))
+        case .isTrue(.consent(let channel, let category)): [ConsentKey(channel: channel, category: category)]
+        default: []
+        }
     }
 
     static let prepareChunk = """
