@@ -86,7 +86,7 @@ extension SQLiteStore: AutomationScans {
     static let remindersUnansweredSQL = """
         \(orderSelect) WHERE o.id IN (
           SELECT x.order_id FROM messages x INDEXED BY messages_purpose
-          WHERE x.purpose = ?4 AND x.created_at > ?1 AND x.created_at <= ?2
+          WHERE x.\(Schema.automationPurpose) AND x.purpose = ?4 AND x.created_at > ?1 AND x.created_at <= ?2
             AND x.order_id IS NOT NULL AND x.channel = 'sms' AND x.status <> 'delivered'
             AND NOT EXISTS (SELECT 1 FROM inbound_messages i WHERE i.message_id = x.id)
         ) AND \(Schema.booked) AND o.scheduled_at > ?3 ORDER BY o.id
