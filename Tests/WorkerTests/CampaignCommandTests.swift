@@ -97,4 +97,28 @@ struct CampaignCommandTests {
             #expect(try CLI.run(["campaign", "list"], in: directory).stdout.contains("win-back    draft"))
         }
     }
+
+    /// A campaign that starts later is scheduled, not fanned out; paused and resumed
+    /// before its start it is scheduled again (the worker fans it out when the start comes).
+    @Test func aLaterCampaignIsScheduledAndStaysSoThroughAPause() throws {
+        try withWorkspace { directory in
+            let file = """
+                name: new-year
+                category: marketing
+                audience: "consent(sms, marketing)"
+                channels: [sms]
+                template: new-dishes
+                values: {dish: 佛跳墙, offer: 九折, expires_on: 1月3日}
+                schedule: {at: "2030-01-01 10:00", time_zone: Asia/Shanghai}
+                """
+            try file.write(to: directory.appendingPathComponent("new-year.yaml"), atomically: true, encoding: .utf8)
+            let launch = try CLI.run(["campaign", "launch", "new-year.yaml", "--yes"], in: directory)
+            #expect(launch.status == 0, "\(launch.stderr)")
+            #expect(launch.stdout.contains("new-year: scheduled, starts 2030-01-01 10:00:00"), "\(launch.stdout)")
+            #expect(try CLI.run(["campaign", "pause", "new-year"], in: directory).stdout.contains("paused"))
+            #expect(try CLI.run(["campaign", "resume", "new-year"], in: directory).stdout.contains("new-year: scheduled"))
+            let show = try CLI.run(["campaign", "show", "new-year"], in: directory)
+            #expect(show.stdout.contains("no messages yet") && !show.stdout.contains("fanned_out"), "\(show.stdout)")
+        }
+    }
 }

@@ -233,7 +233,10 @@ struct CampaignCommand: AsyncParsableCommand {
         let store = try global.openStore(config)
         let record = try await record(name, store: store)
         let started = Date()
-        let outcome = try await store.changeCampaign(id: record.id, command, startsLater: false, actor: actor, detail: nil, now: Date())
+        // A campaign paused before its first run resumes as scheduled: the worker fans it out at its start.
+        let startsLater = command == .resume ? try await store.campaignRuns(id: record.id).isEmpty : false
+        let outcome = try await store.changeCampaign(
+            id: record.id, command, startsLater: startsLater, actor: actor, detail: nil, now: Date())
         switch outcome {
         case .moved(let status):
             print("\(name): \(status.rawValue) (\(String(format: "%.2f", Date().timeIntervalSince(started))) s)")
