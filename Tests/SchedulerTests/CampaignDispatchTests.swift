@@ -2,6 +2,7 @@ import Campaigns
 import Channels
 import CoreModel
 import Foundation
+import Logging
 import Scheduler
 import Synchronization
 import TestSupport
@@ -225,6 +226,46 @@ struct CampaignDispatchTests {
                 _ = try await fixture.store.apply(.orders([booking("R2", party: 30, .cancelled)]), dryRun: false)
                 let again = await gate.prepare(leased, now: noon + 600)
                 #expect(again.values.allSatisfy { if case .send = $0 { true } else { false } }, "\(again)")
+            }
+        }
+    }
+
+    /// The worker's campaign clock: a campaign launched for 13:00 waits as scheduled, is
+    /// fanned out when 13:00 comes, and completes once nothing is left to send.
+    @Test func theWorkerStartsAScheduledCampaignAtItsTimeAndCompletesIt() async throws {
+        let noon = try instant("2026-11-26T04:00:00Z")
+        let one = try instant("2026-11-26T05:00:00Z")  // 13:00 in Shanghai
+        try await withTemplates { templates in
+            try await DispatchFixture.with(now: one, members: members(4)) { fixture in
+                let library = TemplateLibrary(directory: templates)
+                let environment = CampaignEnvironment(savedSegments: [:], templates: library, timeZone: try zone("Asia/Shanghai"))
+                var definition = Self.offer()
+                definition.schedule = .init(at: "2026-11-26 13:00")
+                #expect(definition.issues(in: environment).isEmpty)
+                let record = try await fixture.store.saveCampaign(
+                    name: definition.name, category: definition.category, definition: definition.storedJSON(), file: nil,
+                    actor: "test", now: noon)
+                let launcher = CampaignLauncher(store: fixture.store, planner: CampaignPlanner(environment: environment))
+                let launch = try await launcher.launch(record, actor: "test", now: noon)
+                #expect(launch.outcome == .moved(to: .scheduled) && launch.fanOut == nil)
+                var logger = Logger(label: "test")
+                logger.logLevel = .critical
+                try await launcher.tick(now: noon + 1_800, logger: logger)
+                #expect(try await fixture.store.campaign(id: record.id)?.status == .scheduled)
+                #expect(try await fixture.store.campaignRuns(id: record.id).isEmpty)
+                try await launcher.tick(now: one, logger: logger)
+                #expect(try await fixture.store.campaign(id: record.id)?.status == .running)
+                #expect(try await fixture.store.campaignRuns(id: record.id).first?.result.audience == 4)
+
+                let gateway = ScriptedGateway("sms")
+                let plain = fixture.dispatcher([gateway])
+                let gate = CampaignSendGate(store: fixture.store, templates: library, timeZone: try zone("Asia/Shanghai"))
+                let dispatcher = Dispatcher(store: fixture.store, registry: plain.registry, settings: plain.settings, campaigns: gate, clock: fixture.clock)
+                try await dispatcher.sendDue()
+                #expect(gateway.sent.count == 4)
+                try await launcher.tick(now: one + 60, logger: logger)
+                #expect(try await fixture.store.campaign(id: record.id)?.status == .completed)
+                #expect(try await fixture.store.campaignEvents(id: record.id).map(\.event) == ["created", "launch", "fanned_out", "start", "complete"])
             }
         }
     }
