@@ -20,10 +20,10 @@ struct CampaignCommand: AsyncParsableCommand {
 
             Examples:
               tidings campaign create campaigns/*.yaml
-              tidings campaign preview winter-banquet
-              tidings campaign launch winter-banquet --yes
-              tidings campaign pause winter-banquet
-              tidings campaign show winter-banquet
+              tidings campaign preview new-dishes
+              tidings campaign launch new-dishes --yes
+              tidings campaign pause new-dishes
+              tidings campaign show new-dishes
             """,
         subcommands: [Create.self, List.self, Show.self, Preview.self, Launch.self, Pause.self, Resume.self, Cancel.self])
 
