@@ -58,7 +58,7 @@ struct FanOutBench: AsyncParsableCommand {
         sync()
         let started = ContinuousClock.now
         let result = try await store.fanOut(plan, chunkSize: chunk, now: now) { _ in }
-        let oursSeconds = Self.seconds(ContinuousClock.now - started)
+        let oursSeconds = (ContinuousClock.now - started).seconds
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let peakMB = Double(usage.ru_maxrss) / 1024
@@ -71,7 +71,7 @@ struct FanOutBench: AsyncParsableCommand {
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        let shellSeconds = Self.seconds(ContinuousClock.now - shellStarted)
+        let shellSeconds = (ContinuousClock.now - shellStarted).seconds
         guard process.terminationStatus == 0 else { throw CommandFailure("sqlite3 failed on \(scriptFile.path)") }
         let shellQueued = try await shellStore.campaignProgress(id: record.id).total([.queued])
 
@@ -80,9 +80,5 @@ struct FanOutBench: AsyncParsableCommand {
         print(String(format: "sqlite3 shell, same statements: %.2f s (%d queued)", shellSeconds, shellQueued))
         print(String(format: "ratio: %.2f (sqlite3 time / ours; 1.00 = as fast as the shell)", shellSeconds / oursSeconds))
         print("targets: <= 5 s and <= 300 MB for 1,000,000 members")
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -211,10 +211,3 @@ struct WriteProbe: Sendable {
         return waits
     }
 }
-
-extension Duration {
-    var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) / 1e18
-    }
-}

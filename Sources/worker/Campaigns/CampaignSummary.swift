@@ -49,18 +49,19 @@ struct CampaignSummary {
             for finding in report.findings { Swift.print("  lint: \(finding)") }
         }
         if errors == 0 { Swift.print("  lint: no errors") }
+        // The first sample member, read once: what each variant and channel would send them.
+        var profile: MemberProfile?
+        if let first = members.first { profile = try await store.memberProfile(memberNo: first.memberNo, timelineLimit: 0) }
+        let values = profile.map {
+            RecipientValues.values(member: $0.member, branchName: $0.branchName, campaignValues: definition.values, now: now)
+        }
         for variant in variants {
-            guard let name = definition.template(of: variant) else { continue }
+            guard let name = definition.template(of: variant), let profile, let values else { continue }
             for channel in definition.channels {
-                guard let first = members.first, let profile = try await store.memberProfile(memberNo: first.memberNo, timelineLimit: 0) else {
-                    continue
-                }
                 let locale = templates.locales(of: name, channel: channel).contains(profile.member.locale) ? profile.member.locale : definition.locale
                 do {
-                    let values = RecipientValues.values(
-                        member: profile.member, branchName: profile.branchName, campaignValues: definition.values, now: now)
                     let content = try templates.render(name: name, channel: channel, locale: locale, values: values)
-                    Swift.print("  variant \(variant.name), \(channel.rawValue) (\(locale)) for \(first.memberNo):")
+                    Swift.print("  variant \(variant.name), \(channel.rawValue) (\(locale)) for \(profile.member.memberNo):")
                     describe(content, channel: channel, audience: audience - control)
                 } catch {
                     errors += 1
@@ -78,7 +79,7 @@ struct CampaignSummary {
             let text = content.text ?? ""
             let count = SMSSegmenter.count(text)
             Swift.print("    \(shown(text))")
-            let price = config.gateways.first { $0.channels.contains(.sms) }?.price
+            let price = config.firstGateway(for: .sms)?.price
             let cost = price.map { String(format: "; about ¥%.2f at ¥%.3f a segment", Double(count.segments * audience) * $0, $0) } ?? ""
             Swift.print(
                 "    \(count.encoding.rawValue.uppercased()), \(count.units) units, \(count.segments) segment(s) each; "
@@ -87,7 +88,7 @@ struct CampaignSummary {
             Swift.print("    subject: \(shown(content.subject ?? ""))")
             Swift.print("    " + shown(content.text ?? "").split(separator: "\n").prefix(6).joined(separator: "\n    "))
         case .voice:
-            let price = config.gateways.first { $0.channels.contains(.voice) }?.price
+            let price = config.firstGateway(for: .voice)?.price
             if let price { Swift.print(String(format: "    about ¥%.2f for %d calls", Double(audience) * price, audience)) }
             Swift.print("    says: \(shown(content.voice?.say ?? ""))")
             if let digits = content.voice?.gatherDigits { Swift.print("    asks (\(digits)): \(content.voice?.gatherPrompt ?? "")") }

@@ -178,7 +178,7 @@ struct TemplateCommand: AsyncParsableCommand {
             var count: SMSSegmenter.Count?
             if channel == .sms { count = SMSSegmenter.count(content.text ?? "") }
             let segments = count?.segments ?? 1
-            let gateway = config.gateways.first { $0.channels.contains(channel) }
+            let gateway = config.firstGateway(for: channel)
             return Output(
                 template: name, member: profile.member.memberNo, channel: channel, locale: locale, to: to,
                 toStatus: contact.status.rawValue, content: content, encoding: count?.encoding.rawValue, units: count?.units,

@@ -112,6 +112,9 @@ struct TidingsConfig: Sendable, Codable {
     }
 
     /// What comes back decides, by this config's opt-out words and brand.
+    /// The channel's first gateway: the one whose `price` cost estimates use.
+    func firstGateway(for channel: Channel) -> GatewaySettings? { gateways.first { $0.channels.contains(channel) } }
+
     var feedbackRules: FeedbackDecisions { FeedbackDecisions(optOut: optOut, signature: brand.signature) }
 
     /// The curl transport for this config: loopback, the gateways' hosts and `transport.allow`.

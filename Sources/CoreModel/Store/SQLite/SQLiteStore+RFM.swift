@@ -134,10 +134,3 @@ private struct RFMScore: Sendable {
     var m: Int
     var segment: RFMSegment
 }
-
-extension Duration {
-    var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) / 1e18
-    }
-}
