@@ -55,9 +55,10 @@ struct CampaignScheduleTests {
         #expect(CampaignClock.localDateTime("2026-02-30 10:00", in: shanghai) == nil)
         #expect(CampaignClock.next("10:00", on: nil, in: shanghai, after: try at("2026-11-26 10:01")) == (try at("2026-11-27 10:00")))
         // Inside 10:00–20:30: no wait; after it: tomorrow's opening; a window across midnight.
-        #expect(CampaignClock.outsideWindow(from: "10:00", to: "20:30", at: try at("2026-11-26 12:00"), in: shanghai) == nil)
-        #expect(CampaignClock.outsideWindow(from: "10:00", to: "20:30", at: try at("2026-11-26 21:00"), in: shanghai) == (try at("2026-11-27 10:00")))
-        #expect(CampaignClock.outsideWindow(from: "22:00", to: "02:00", at: try at("2026-11-27 01:00"), in: shanghai) == nil)
+        let daytime = CampaignDefinition.Window(from: "10:00", to: "20:30")
+        #expect(daytime.opening(after: try at("2026-11-26 12:00"), in: shanghai) == nil)
+        #expect(daytime.opening(after: try at("2026-11-26 21:00"), in: shanghai) == (try at("2026-11-27 10:00")))
+        #expect(CampaignDefinition.Window(from: "22:00", to: "02:00").opening(after: try at("2026-11-27 01:00"), in: shanghai) == nil)
 
         let environment = CampaignEnvironment(
             savedSegments: [:], templates: TemplateLibrary(directory: URL(fileURLWithPath: "/nonexistent")), timeZone: shanghai)

@@ -35,16 +35,4 @@ public enum CampaignClock {
         }
         return nil
     }
-
-    /// The window's next opening at or after `date` in `zone`, or nil when `date` is inside it.
-    public static func outsideWindow(from: String, to: String, at date: Date, in zone: TimeZone) -> Date? {
-        guard let open = QuietHoursSettings.minutes(ofClock: from), let close = QuietHoursSettings.minutes(ofClock: to) else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let c = calendar.dateComponents([.hour, .minute], from: date)
-        let now = (c.hour ?? 0) * 60 + (c.minute ?? 0)
-        let inside = open <= close ? (now >= open && now < close) : (now >= open || now < close)
-        if inside { return nil }
-        return next(from, on: nil, in: zone, after: date)
-    }
 }

@@ -73,6 +73,15 @@ public struct CampaignDefinition: Sendable, Codable, Hashable {
             self.from = from
             self.to = to
         }
+
+        /// When the window next opens in `zone`, or nil when `date` is inside it: outside the window
+        /// is a quiet time from `to` until `from`, checked as quiet hours are (DST included).
+        public func opening(after date: Date, in zone: TimeZone) -> Date? {
+            guard let outside = try? QuietHours(start: to, end: from),
+                case .deferUntil(let opens) = outside.check(now: date, timeZone: zone)
+            else { return nil }
+            return opens
+        }
     }
 
     public struct Variant: Sendable, Codable, Hashable {

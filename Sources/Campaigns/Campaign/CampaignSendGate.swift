@@ -115,7 +115,7 @@ public final class CampaignSendGate: CampaignGate, Sendable {
         guard let recipient else { return .settle(.cancelled(reason: "the member is no longer in the store")) }
         let zone = TimeZone(identifier: recipient.member.timezone) ?? .current
         if let window = definition.window,
-            let opens = CampaignClock.outsideWindow(from: window.from, to: window.to, at: now, in: zone)
+            let opens = window.opening(after: now, in: zone)
         {
             return .settle(.deferred(reason: "campaign window \(window.from)–\(window.to)", until: opens))
         }
