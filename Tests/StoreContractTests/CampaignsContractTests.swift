@@ -1,4 +1,4 @@
-import CoreModel
+@testable import CoreModel
 import Foundation
 import Testing
 
@@ -97,6 +97,39 @@ struct CampaignsContractTests {
             let byAddress = Dictionary(uniqueKeysWithValues: leased.map { ($0.address, $0.channel) })
             #expect(byAddress == ["+8613800000001": .sms, "m2@example.cn": .email, "m3@example.cn": .email])
             #expect(leased.allSatisfy { $0.campaignId == id && $0.template == "promotion" && $0.locale == "zh-CN" && $0.payload.isEmpty })
+        }
+    }
+
+    /// An audience that requires a consent is read through that consent's rows (a join, not a
+    /// per-member EXISTS): the same members as the segment's count, each message with its own
+    /// uid (hex, new on every run), and foreign keys checked again once the fan-out is over.
+    @Test func anAudienceRequiringAConsentMatchesItsCountAndLeavesForeignKeysOn() async throws {
+        try await StoreKind.sqlite.withStore { store, _ in
+            try await store.load(.members((1...40).map {
+                var member = Fixture.member("M\($0)", phone: String(format: "+86138%08d", $0))
+                member.level = $0 % 2 == 0 ? .gold : .silver
+                return member
+            }))
+            for number in 1...30 {
+                _ = try await store.recordConsent(
+                    ConsentChange(subject: .member("M\(number)"), channel: .sms, category: .marketing, granted: number % 3 != 0, source: "test", at: now),
+                    now: now)
+            }
+            let audience = Segment.and(.compare(.level, .equal, .text("gold")), .isTrue(.consent(.sms, .marketing)))
+            let expected = try await store.countMembers(in: audience, now: now)
+            #expect(expected == 10)  // even numbers up to 30, less the multiples of 6
+            let id = try await campaign(store, "consented")
+            var once = plan(id, segment: audience, category: .marketing)
+            let first = try await store.fanOut(once, chunkSize: 7, now: now) { _ in }
+            #expect(first.audience == expected && first.queued == expected && first.unreachable == 0)
+            once.run = 2
+            _ = try await store.fanOut(once, chunkSize: 100, now: now) { _ in }
+            let uids = try await store.leaseDue(lane: .marketing, limit: 100, owner: "t", leaseUntil: now + 60, now: now + 1).map(\.uid)
+            #expect(uids.count == 2 * expected && Set(uids).count == uids.count, "\(uids)")
+            #expect(uids.allSatisfy { $0.wholeMatch(of: /[0-9a-f]{16}[0-9]+/) != nil }, "\(uids)")
+            let sqlite = try #require(store as? SQLiteStore)
+            let foreignKeys = try await sqlite.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") }
+            #expect(foreignKeys == 1)
         }
     }
 

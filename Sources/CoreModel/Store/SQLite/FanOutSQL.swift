@@ -20,22 +20,48 @@ struct FanOutSQL: Sendable {
     /// `now`: what the segment's date arithmetic counts from (days since the last order…).
     let now: Date
 
+    /// The segment left to test on each member once the driving consent (below) is a join.
+    let segment: Segment
+
+    /// A random prefix for this run's message uids (`uidPrefix || member id`): unique across
+    /// databases like the 32 random hex digits an enqueue draws, without drawing them per row.
+    let uidPrefix: String
+
     init(plan: FanOutPlan, now: Date) {
         self.plan = plan
         self.now = now
-        let segment = SQLiteSegment(plan.segment, now: now)
-        let hash = FanOutPlan.BucketHash.primes.reduce("m.id") { inner, p in "((\(inner)) * ? + ?) % \(p)" }
+        uidPrefix = String(UInt64.random(in: 1 << 60 ... UInt64.max), radix: 16)
         let granted = Self.grantedByEveryMember(of: plan.segment)
+        // An audience that requires a consent of every member is read from that consent's rows
+        // (its primary key starts with the member) joined to their members: the members without it
+        // are never read, and the per-member EXISTS goes (a quarter of the chunk's time at 1M).
+        let driving = granted.sorted { "\($0.channel.rawValue)\($0.category.rawValue)" < "\($1.channel.rawValue)\($1.category.rawValue)" }.first
+        segment = driving.map { Self.removing($0, from: plan.segment) } ?? plan.segment
+        let compiled = SQLiteSegment(segment, now: now)
+        let hash = FanOutPlan.BucketHash.primes.reduce("m.id") { inner, p in "((\(inner)) * ? + ?) % \(p)" }
+        let from = driving.map {
+            """
+            consents cs CROSS JOIN members m ON m.id = cs.member_id
+            WHERE cs.member_id > ? AND cs.member_id <= ? AND cs.channel = '\($0.channel.rawValue)' AND cs.category = '\($0.category.rawValue)'
+              AND cs.granted = 1 AND (\(compiled.sql))
+            """
+        } ?? "members m WHERE m.id > ? AND m.id <= ? AND (\(compiled.sql))"
         let channel = plan.channels.map { channel in
             let consented = granted.contains(Self.ConsentKey(channel: channel, category: plan.category))
             return "WHEN \(Self.reachable(channel, category: plan.category, consentChecked: consented)) THEN '\(channel.rawValue)'"
         }
         let locales = plan.locales.map { _ in "?" }.joined(separator: ", ")
+        // Only the contacts the channels use (and the zone if starts are per zone) are copied through the chunk.
+        let uses = { (channels: [Channel], column: String) in plan.channels.contains(where: channels.contains) ? "m.\(column)" : "NULL" }
+        let contacts = [
+            plan.startsByTimeZone.isEmpty ? "NULL" : "m.timezone", uses([.sms, .voice], "phone"), uses([.email], "email"),
+            uses([.fax], "fax"),
+        ].joined(separator: ", ")
         select = """
             INSERT INTO temp.fanout_chunk (member_id, bucket, channel, locale, zone, phone, email, fax)
             SELECT m.id, (\(hash)) % \(FanOutPlan.buckets), CASE \(channel.joined(separator: " ")) END,
-              CASE WHEN m.locale IN (\(locales.isEmpty ? "NULL" : locales)) THEN m.locale ELSE ? END, m.timezone, m.phone, m.email, m.fax
-            FROM members m WHERE m.id > ? AND m.id <= ? AND (\(segment.sql))
+              CASE WHEN m.locale IN (\(locales.isEmpty ? "NULL" : locales)) THEN m.locale ELSE ? END, \(contacts)
+            FROM \(from)
             """
         let variant = plan.variants.map { _ in "WHEN c.bucket < ? THEN ?" }.joined(separator: " ")
         // The start (per zone, if the schedule is in members' own zones), spread by the throttle; the
@@ -52,7 +78,7 @@ struct FanOutSQL: Sendable {
             SELECT 'campaign:' || ? || ':' || ? || ':' || c.member_id, 'campaign', c.channel, ?, ?, ?, c.member_id,
               CASE c.channel WHEN 'email' THEN c.email WHEN 'fax' THEN c.fax ELSE c.phone END, ?,
               CASE \(variant) END, CASE \(variant) END, c.locale, '', c.due, CASE WHEN ? IS NULL THEN NULL ELSE c.due + ? END, ?,
-              c.due, 'queued', ?, ?, lower(hex(randomblob(16)))
+              c.due, 'queued', ?, ?, ? || c.member_id
             FROM (
               SELECT f.member_id, f.bucket, f.channel, f.locale, f.phone, f.email, f.fax, \(due) AS due
               FROM temp.fanout_chunk f\(plan.startsByTimeZone.isEmpty ? "" : " LEFT JOIN temp.fanout_zones z ON z.zone = f.zone")
@@ -77,6 +103,19 @@ struct FanOutSQL: Sendable {
         let consent = "SELECT 1 FROM consents c WHERE c.member_id = m.id AND c.channel = '\(channel.rawValue)' AND c.category = '\(category.rawValue)'"
         let allowed = category == .service ? "NOT EXISTS (\(consent) AND c.granted = 0)" : "EXISTS (\(consent) AND c.granted = 1)"
         return "(m.\(column)_status = 'valid' AND m.\(column) IS NOT NULL\(consentChecked ? "" : " AND \(allowed)"))"
+    }
+
+    /// The segment without the top-level `consent(channel, category)` terms of `key` (the join tests them).
+    static func removing(_ key: ConsentKey, from segment: Segment) -> Segment {
+        switch segment {
+        case .and(let left, let right):
+            switch (removing(key, from: left), removing(key, from: right)) {
+            case (.all, let rest), (let rest, .all): rest
+            case (let left, let right): .and(left, right)
+            }
+        case .isTrue(.consent(let channel, let category)) where ConsentKey(channel: channel, category: category) == key: .all
+        default: segment
+        }
     }
 
     struct ConsentKey: Hashable {
@@ -118,7 +157,7 @@ struct FanOutSQL: Sendable {
         var arguments: [(any DatabaseValueConvertible)?] = plan.bucketHash.rounds.flatMap { [$0.a, $0.b] }
         arguments += plan.locales as [(any DatabaseValueConvertible)?]
         arguments += [plan.fallbackLocale, after, upTo]
-        arguments += SQLiteSegment(plan.segment, now: now).arguments
+        arguments += SQLiteSegment(segment, now: now).arguments
         return arguments
     }
 
@@ -126,25 +165,26 @@ struct FanOutSQL: Sendable {
         let variants: [(any DatabaseValueConvertible)?] = plan.variants.flatMap { [$0.bucketsBelow, $0.name] as [(any DatabaseValueConvertible)?] }
         let templates: [(any DatabaseValueConvertible)?] = plan.variants.flatMap { [$0.bucketsBelow, $0.template] as [(any DatabaseValueConvertible)?] }
         let expires = plan.expiresAfter.map { Int64($0 * 1000) }
-        let spacing = plan.perMinute.map { 60_000.0 / Double(max(1, $0)) } ?? 0
+        // Whole milliseconds when unthrottled: a REAL zero would make every `due` a REAL to convert back.
+        let spacing: any DatabaseValueConvertible = plan.perMinute.map { 60_000.0 / Double(max(1, $0)) } ?? 0
         var arguments: [(any DatabaseValueConvertible)?] = [
             plan.campaignId, plan.run, plan.lane.rawValue, plan.category.rawValue, plan.priority, plan.campaignId,
         ]
         arguments += variants + templates
-        arguments += [expires, expires, plan.maxAttempts, now, now, plan.start.unixMillis, queuedBefore, spacing, plan.controlBelow]
+        arguments += [expires, expires, plan.maxAttempts, now, now, uidPrefix, plan.start.unixMillis, queuedBefore, spacing, plan.controlBelow]
         return arguments
     }
 
     /// The same statements with their values written in, for the `sqlite3` shell (the benchmark's ceiling).
     func script(after: Int64, upTo: Int64, now: Int64) -> String {
-        var statements = ["BEGIN IMMEDIATE", Self.prepareChunk]
+        var statements = ["PRAGMA foreign_keys = OFF", "BEGIN IMMEDIATE", Self.prepareChunk]
         statements += plan.startsByTimeZone.map { Self.inline(Self.insertZone, [$0.key, $0.value.unixMillis]) }
         statements.append(Self.inline(select, selectArguments(after: after, upTo: upTo)))
         statements.append(Self.inline(Self.countChunk, [plan.controlBelow, plan.controlBelow]))
         statements.append(Self.inline(Self.insertControl, [plan.campaignId, plan.run, now, plan.controlBelow]))
         statements.append(Self.inline(insert, insertArguments(queuedBefore: 0, now: now)))
         statements.append(Self.inline(Self.advance, [upTo, 0, 0, 0, plan.campaignId, plan.run]))
-        statements.append("COMMIT")
+        statements += ["COMMIT", "PRAGMA foreign_keys = ON"]
         return statements.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) + ";" }.joined(separator: "\n")
     }
 
