@@ -39,6 +39,16 @@ struct DemoSeederTests {
             #expect(stats.invalidContacts["email", default: 0] > 0, "a few invalid emails")
             #expect(stats.invalidContacts["phone", default: 0] < 60)
             #expect(try store.foreignKeyViolations() == 0, "seeding with checks off still keeps every reference")
+            // The members' order totals are recounted after the load, and the triggers are back for the next order.
+            #expect(try store.orderTotalsMismatches() == 0)
+            let member = try #require(try await store.memberProfile(memberNo: "M00000123", timelineLimit: 1)?.member)
+            _ = try await store.apply(
+                .orders([
+                    Order(
+                        orderNo: "LATE-1", memberNo: member.memberNo, branchCode: "B001", source: .agent, kind: .delivery, status: .placed,
+                        orderedAt: anchor + 86_400, scheduledAt: nil, partySize: nil, amountFen: 12_345)
+                ]), dryRun: false)
+            #expect(try store.orderTotalsMismatches() == 0)
         }
     }
 

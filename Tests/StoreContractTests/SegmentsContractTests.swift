@@ -82,6 +82,18 @@ struct SegmentsContractTests {
         ("branch != 'B2'", ["M1", "M2", "M3"]),
         ("NOT district IN ('黄浦区')", ["M1", "M2", "M3"]),
         ("NOT rfm_r BETWEEN 1 AND 5 AND rfm_segment IS NULL", ["M1", "M2", "M3", "M4"]),
+        // Orders and spend are bounded by each member's totals ever (every order is ¥368): tests
+        // the total settles alone, and those the window decides.
+        ("orders(30d) = 0", ["M2", "M3", "M4"]),
+        ("orders(30d) != 2", ["M2", "M3", "M4"]),
+        ("orders(250d) = 1", ["M3", "M4"]),
+        ("orders(90d) <= 1", ["M2", "M3", "M4"]),
+        ("spend(30d) < 1", ["M2", "M3", "M4"]),
+        ("spend(365d) >= 368", ["M1", "M3", "M4"]),
+        ("spend > 368", ["M1"]),
+        ("NOT orders(30d) >= 1", ["M2", "M3", "M4"]),
+        ("spend(250d) BETWEEN 368 AND 700", ["M3", "M4"]),
+        ("orders(30d) IN (2, 3)", ["M1"]),
         // Values are bound: quotes and SQL inside a value match nothing and change nothing.
         ("branch = 'x'' OR 1=1 --'", []),
         ("tags CONTAINS '%'", []),
@@ -94,6 +106,25 @@ struct SegmentsContractTests {
             let sample = try await store.sampleMembers(in: segment, limit: 10, now: now)
             #expect(sample.map(\.memberNo) == expected, "\(expression)")
             #expect(try await store.countMembers(in: .all, now: now) == 4, "the members are all still there")
+        }
+    }
+
+    /// An order imported again for another member and at another price counts
+    /// where it now is: the members' totals (the bound segments test first)
+    /// follow every write to `orders`.
+    @Test func anOrderMovedOrRepricedCountsWhereItNowIs() async throws {
+        try await withFixture { store in
+            var moved = Fixture.order("SO2", member: "M2", orderedAt: now - 20 * Self.day)
+            moved.amountFen = 100_000
+            try await store.load(.orders([moved]))
+            let parser = SegmentParser(now: now, timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+            for (expression, expected) in [
+                ("orders(30d) >= 1", ["M1", "M2"]), ("spend > 900", ["M2"]), ("orders >= 2", []),
+                ("spend(30d) BETWEEN 1 AND 400", ["M1"]), ("last_order >= today - 30d", ["M1", "M2"]),
+            ] {
+                let members = try await store.sampleMembers(in: try parser.parse(expression), limit: 10, now: now).map(\.memberNo)
+                #expect(members == expected, "\(expression)")
+            }
         }
     }
 

@@ -19,17 +19,25 @@ extension SQLiteStore {
                     "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('members','orders','complaints','points_ledger')"
             )
             for index in indexes { try db.execute(sql: "DROP INDEX \(index["name"] as String)") }
+            // The members' order totals are recounted once at the end, not updated per loaded order.
+            let triggers = try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'orders'")
+            for trigger in triggers { try db.execute(sql: "DROP TRIGGER \(trigger["name"] as String)") }
             let loader = try BulkLoader(db: db, commitEvery: commitEvery)
+            let counts: [BulkTable: Int]
             do {
                 try body(loader)
+                counts = try loader.finish()
             } catch {
                 try? db.execute(sql: "ROLLBACK")
                 for index in indexes { try? db.execute(sql: index["sql"] as String) }
+                for trigger in triggers { try? db.execute(sql: trigger["sql"] as String) }
+                try? db.execute(sql: Schema.recountOrderTotals)  // the chunks committed before the failure
                 throw error
             }
-            let counts = try loader.finish()
             try db.inTransaction {
                 for index in indexes { try db.execute(sql: index["sql"] as String) }
+                for trigger in triggers { try db.execute(sql: trigger["sql"] as String) }
+                try db.execute(sql: Schema.recountOrderTotals)
                 return .commit
             }
             try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
@@ -45,6 +53,24 @@ extension SQLiteStore {
     /// Rows whose foreign keys point nowhere (PRAGMA foreign_key_check).
     public func foreignKeyViolations() throws -> Int {
         try pool.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count }
+    }
+
+    /// Members whose order totals (`orders_total`, `spend_total_fen`, kept by
+    /// triggers and recounted after a bulk load) or `last_order_at` disagree
+    /// with their orders.
+    public func orderTotalsMismatches() throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM members m LEFT JOIN (
+                      SELECT member_id, COUNT(*) AS orders, SUM(MAX(amount_fen, 0)) AS spend, MAX(ordered_at) AS latest
+                      FROM orders GROUP BY member_id
+                    ) t ON t.member_id = m.id
+                    WHERE m.orders_total <> COALESCE(t.orders, 0) OR m.spend_total_fen <> COALESCE(t.spend, 0)
+                      OR (t.latest IS NOT NULL AND (m.last_order_at IS NULL OR m.last_order_at < t.latest))
+                    """) ?? 0
+        }
     }
 
     /// GRDB writes on a dispatch thread, whose malloc arena otherwise hands

@@ -128,7 +128,39 @@ struct SQLiteSegment {
     }
 
     private mutating func test(_ field: SegmentField, _ test: Test) -> String {
-        memberSet(field, test) ?? apply(test, to: expression(field))
+        memberSet(field, test) ?? boundedByTotals(field, test) ?? apply(test, to: expression(field))
+    }
+
+    /// A member's orders or spend in any window are at most their totals ever
+    /// (`orders_total`, `spend_total_fen`: the count and the sum of positive
+    /// amounts, kept by triggers). Where the total alone settles the test
+    /// (too small to pass `>`, `>=`, `=`, BETWEEN; small enough to pass `<`,
+    /// `<=`, `!=`), the member's orders are not looked up: `spend(1y) > 1000`
+    /// probes a fifth of the members at 1M. Exact, not an estimate: the test
+    /// on the window decides for every member the total does not.
+    private mutating func boundedByTotals(_ field: SegmentField, _ test: Test) -> String? {
+        let total: String
+        switch field {
+        case .orders: total = "m.orders_total"
+        case .spend: total = "m.spend_total_fen"
+        default: return nil
+        }
+        switch test {
+        case .compare(let comparison, let value):
+            switch comparison {
+            case .greater, .greaterOrEqual, .equal:
+                let possible = apply(.compare(comparison == .equal ? .greaterOrEqual : comparison, value), to: total)
+                return "(\(possible) AND \(apply(test, to: expression(field))))"
+            case .less, .lessOrEqual, .notEqual:
+                let certain = apply(.compare(comparison == .notEqual ? .less : comparison, value), to: total)
+                return "(\(certain) OR \(apply(test, to: expression(field))))"
+            }
+        case .between(let low, _):
+            let possible = apply(.compare(.greaterOrEqual, low), to: total)
+            return "(\(possible) AND \(apply(test, to: expression(field))))"
+        case .within:
+            return nil
+        }
     }
 
     private mutating func apply(_ test: Test, to expression: String) -> String {
@@ -197,6 +229,16 @@ struct SQLiteSegment {
         }
     }
 
+    /// Wraps a count or sum over a window of orders: zero without a look when
+    /// the member's last order is before the window (the triggers on `orders`
+    /// keep `last_order_at` at least the latest order's time). Binds the
+    /// window's start now, before the lookup's own arguments.
+    private mutating func recentOnly(_ days: Int?) -> (String) -> String {
+        guard let days else { return { $0 } }
+        arguments.append(now - Int64(days) * 86_400_000)
+        return { "(CASE WHEN m.last_order_at >= ? THEN \($0) ELSE 0 END)" }
+    }
+
     /// `AND <column> >= ?` for a window of `days` back from now; nothing for ever.
     private mutating func since(_ days: Int?, _ column: String) -> String {
         guard let days else { return "" }
@@ -218,7 +260,10 @@ struct SQLiteSegment {
     /// The whitelist: each field's SQL, written here and nowhere else.
     private mutating func expression(_ field: SegmentField) -> String {
         switch field {
-        case .level, .points, .tags, .locale, .timezone, .joined, .lastOrder, .daysSinceLastOrder, .hasPhone, .hasEmail: break
+        // Columns of the member row (every audience tests `prospect`: it must not make a count look up per member).
+        case .level, .points, .tags, .locale, .timezone, .joined, .lastOrder, .daysSinceLastOrder, .hasPhone, .hasEmail, .prospect,
+            .prospectSource, .enquiredAt:
+            break
         default: looksUpPerMember = true
         }
         switch field {
@@ -235,9 +280,11 @@ struct SQLiteSegment {
             arguments.append(now)
             return "((? - m.last_order_at) / 86400000)"
         case .orders(let days):
-            return "(SELECT COUNT(*) FROM orders o WHERE o.member_id = m.id\(since(days, "o.ordered_at")))"
+            let recent = recentOnly(days)
+            return recent("(SELECT COUNT(*) FROM orders o WHERE o.member_id = m.id\(since(days, "o.ordered_at")))")
         case .spend(let days):
-            return "(SELECT COALESCE(SUM(o.amount_fen), 0) FROM orders o WHERE o.member_id = m.id\(since(days, "o.ordered_at")))"
+            let recent = recentOnly(days)
+            return recent("(SELECT COALESCE(SUM(o.amount_fen), 0) FROM orders o WHERE o.member_id = m.id\(since(days, "o.ordered_at")))")
         case .complaints(let days):
             return "(SELECT COUNT(*) FROM complaints k WHERE k.member_id = m.id\(since(days, "k.opened_at")))"
         case .openComplaints:
