@@ -6,13 +6,14 @@ extension SQLiteStore: Segments {
         try await countMembers(in: segment, now: now, parts: ProcessInfo.processInfo.activeProcessorCount, smallest: 200_000)
     }
 
-    /// Counts ranges of member ids side by side, one reader each, when there are
-    /// `smallest` ids or more and the segment looks something up per member: a
-    /// window over a year of orders is a million index probes, about a second of
-    /// one core. (A set of members is built once per range, so sets alone are
-    /// counted in one read.) Each member is counted once, in one
-    /// range's snapshot; a write committed between two ranges' reads shows in one
-    /// of them only, as it would a moment later in a single read.
+    /// Counts ranges of member ids side by side, one reader each, when there
+    /// are `smallest` ids or more: a scan of a million member rows, a lookup
+    /// per member (a window over a year of orders is a million index probes)
+    /// or a walk over a set of members (RFM scores) each took a fifth to a
+    /// third less wall time on two readers here than in one, though a set is
+    /// then built once per range. Each member is counted once, in one range's
+    /// snapshot; a write committed between two ranges' reads shows in one of
+    /// them only, as it would a moment later in a single read.
     func countMembers(in segment: Segment, now: Date, parts: Int, smallest: Int) async throws -> Int {
         let condition = SQLiteSegment(segment, now: now)
         let sql = "SELECT COUNT(*) FROM members m WHERE \(condition.sql)"
@@ -22,7 +23,7 @@ extension SQLiteStore: Segments {
             return (row?[0] ?? 0, row?[1] ?? 0) as (Int64, Int64)
         }
         let span = high - low + 1
-        guard parts > 1, condition.looksUpPerMember, span >= Int64(max(smallest, parts)) else {
+        guard parts > 1, span >= Int64(max(smallest, parts)) else {
             return try await pool.read { db in try Int.fetchOne(db, sql: sql, arguments: StatementArguments(values)) ?? 0 }
         }
         let step = (span + Int64(parts) - 1) / Int64(parts)
@@ -88,8 +89,6 @@ extension SQLiteStore {
 struct SQLiteSegment {
     private(set) var sql = ""
     private(set) var arguments: [(any DatabaseValueConvertible)?] = []
-    /// Whether the condition holds a subquery run once per member (orders, spend, consent, survey score…).
-    private(set) var looksUpPerMember = false
     let now: Int64
 
     /// Compiles `segment.audience`: members only unless the segment mentions prospects.
@@ -259,13 +258,6 @@ struct SQLiteSegment {
 
     /// The whitelist: each field's SQL, written here and nowhere else.
     private mutating func expression(_ field: SegmentField) -> String {
-        switch field {
-        // Columns of the member row (every audience tests `prospect`: it must not make a count look up per member).
-        case .level, .points, .tags, .locale, .timezone, .joined, .lastOrder, .daysSinceLastOrder, .hasPhone, .hasEmail, .prospect,
-            .prospectSource, .enquiredAt:
-            break
-        default: looksUpPerMember = true
-        }
         switch field {
         case .level: return "m.level"
         case .points: return "m.points"
