@@ -148,6 +148,8 @@ struct RFMRecomputeTests {
                 "", "orders(90d) >= 2 OR spend(1y) > 30", "NOT days_since_last_order < 100",
                 "rfm_segment IN (champions, lost)",
                 "spend(30d) = 0 AND rfm_r >= 2",
+                // Each range builds its RFM sets for its own ids only: NOT and OR around them too.
+                "NOT rfm_m <= 2 AND NOT tags CONTAINS '爱辣'", "rfm_f = 3 OR rfm_segment = loyal OR orders(30d) != 1",
             ] {
                 let segment = try parser.parse(expression)
                 let one = try await store.countMembers(in: segment, now: now, parts: 1, smallest: 0)
