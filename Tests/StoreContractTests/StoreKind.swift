@@ -34,6 +34,12 @@ protocol StoreHarness: Sendable {
 
     /// A campaign row for messages to name, until a campaigns role writes them.
     func insertCampaign(name: String) async throws -> Int64
+
+    /// A member of staff (`manager`, `branch_manager` or `agent`) at the fixture's branch, until staff are imported.
+    func insertStaff(_ staffNo: String, role: String) async throws
+
+    /// Sets a member's owning manager directly, outside any batch (as an edit elsewhere would).
+    func setOwner(memberNo: String, staffNo: String) async throws
 }
 
 /// SQLite has one writer at a time and gives each row the next id at insert,
@@ -55,6 +61,22 @@ struct SQLiteHarness: StoreHarness {
 
     func insertCampaign(name: String) async throws -> Int64 {
         try await store.saveCampaign(name: name, category: .marketing, definition: "{}", file: nil, actor: "test", now: Fixture.now).id
+    }
+
+    func insertStaff(_ staffNo: String, role: String) async throws {
+        try await store.pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO staff (staff_no, name, role, branch_id) VALUES (?, ?, ?, (SELECT id FROM branches WHERE code = 'B1'))",
+                arguments: [staffNo, "经理\(staffNo)", role])
+        }
+    }
+
+    func setOwner(memberNo: String, staffNo: String) async throws {
+        try await store.pool.write { db in
+            try db.execute(
+                sql: "UPDATE members SET manager_id = (SELECT id FROM staff WHERE staff_no = ?) WHERE member_no = ?",
+                arguments: [staffNo, memberNo])
+        }
     }
 
     private func renumber(_ orderNo: String, to id: Int64) async throws {

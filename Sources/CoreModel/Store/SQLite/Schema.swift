@@ -26,6 +26,7 @@ enum Schema {
         migrator.registerMigration("v14-segment-indexes", migrate: segmentIndexes)
         migrator.registerMigration("v15-lighter-outbox-indexes", migrate: lighterOutboxIndexes)
         migrator.registerMigration("v16-member-order-totals", migrate: memberOrderTotals)
+        migrator.registerMigration("v19-member-assignments", migrate: memberAssignments)
         return migrator
     }
 
@@ -351,6 +352,32 @@ enum Schema {
             ALTER TABLE members ADD COLUMN spend_total_fen INTEGER NOT NULL DEFAULT 0;
             \(orderTotalsTriggers)
             \(recountOrderTotals)
+            """)
+    }
+
+    /// Every change of a member's owning manager (`members.manager_id`) is
+    /// one row of an assignment batch (a hand-over, an import of
+    /// assignments, an allocation run), so what became of each batch —
+    /// ordered since, moved on, untouched — is read, not guessed.
+    private static func memberAssignments(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE assignment_batches (
+              id INTEGER PRIMARY KEY,
+              kind TEXT NOT NULL CHECK (kind = 'handover' OR kind = 'import' OR kind = 'allocation'),
+              from_staff_id INTEGER REFERENCES staff(id),
+              source TEXT NOT NULL,
+              actor TEXT NOT NULL,
+              created_at INTEGER NOT NULL
+            );
+            CREATE TABLE member_assignments (
+              batch_id INTEGER NOT NULL REFERENCES assignment_batches(id),
+              member_id INTEGER NOT NULL REFERENCES members(id),
+              staff_id INTEGER NOT NULL REFERENCES staff(id),
+              previous_staff_id INTEGER REFERENCES staff(id),
+              PRIMARY KEY (batch_id, member_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX member_assignments_staff ON member_assignments(staff_id, batch_id);
+            CREATE INDEX members_manager ON members(manager_id) WHERE manager_id IS NOT NULL;
             """)
     }
 

@@ -1,0 +1,19 @@
+import Foundation
+
+/// Which manager owns which members (客必得's customer pools): hand-overs
+/// from a departing manager in one step, and what became of each batch of
+/// members a manager was given. Every change of owner is recorded in an
+/// assignment batch, so the tracking reads what happened, not a guess.
+public protocol Ownership: Sendable {
+    /// Staff who can own members, with how many they own.
+    func managers() async throws -> [ManagerSummary]
+
+    /// Moves every member `from` owns to `to` in one transaction, as one
+    /// batch. Refused (nothing moves) if either is unknown, they are the
+    /// same person, or `to` is not a manager.
+    func handOver(from: String, to: String, actor: String, now: Date) async throws -> HandoverResult
+
+    /// Each batch of members given to a manager, newest first: how many
+    /// have ordered since, went to another manager since, or are untouched.
+    func allocationBatches(managerNo: String?, limit: Int) async throws -> [AllocationBatch]
+}

@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore: Ownership {
+    public func managers() async throws -> [ManagerSummary] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.staff_no, s.name, s.role, b.code AS branch,
+                      (SELECT COUNT(*) FROM members m WHERE m.manager_id = s.id) AS members
+                    FROM staff s LEFT JOIN branches b ON b.id = s.branch_id
+                    WHERE s.role = 'manager' OR s.role = 'branch_manager'
+                    ORDER BY s.staff_no
+                    """
+            ).map {
+                ManagerSummary(staffNo: $0["staff_no"], name: $0["name"], role: $0["role"], branchCode: $0["branch"], members: $0["members"])
+            }
+        }
+    }
+
+    public func handOver(from: String, to: String, actor: String, now: Date) async throws -> HandoverResult {
+        guard from != to else { return .samePerson }
+        return try await pool.write { db in
+            func staff(_ no: String) throws -> Row? {
+                try Row.fetchOne(db, sql: "SELECT id, role FROM staff WHERE staff_no = ?", arguments: [no])
+            }
+            guard let source = try staff(from) else { return .unknownStaff(from) }
+            guard let target = try staff(to) else { return .unknownStaff(to) }
+            guard ["manager", "branch_manager"].contains(target["role"] as String) else { return .notAManager(to) }
+            let (sourceId, targetId): (Int64, Int64) = (source["id"], target["id"])
+            let owned = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM members WHERE manager_id = ?", arguments: [sourceId]) ?? 0
+            guard owned > 0 else { return .handedOver(batchId: nil, members: 0) }
+            try db.execute(
+                sql: "INSERT INTO assignment_batches (kind, from_staff_id, source, actor, created_at) VALUES ('handover', ?, ?, ?, ?)",
+                arguments: [sourceId, "hand-over from \(from)", actor, now.unixMillis])
+            let batch = db.lastInsertedRowID
+            try db.execute(
+                sql: """
+                    INSERT INTO member_assignments (batch_id, member_id, staff_id, previous_staff_id)
+                    SELECT ?, id, ?, manager_id FROM members WHERE manager_id = ?
+                    """,
+                arguments: [batch, targetId, sourceId])
+            try db.execute(
+                sql: "UPDATE members SET manager_id = ?, updated_at = ? WHERE manager_id = ?",
+                arguments: [targetId, now.unixMillis, sourceId])
+            return .handedOver(batchId: batch, members: db.changesCount)
+        }
+    }
+
+    public func allocationBatches(managerNo: String?, limit: Int) async throws -> [AllocationBatch] {
+        try await pool.read { db in
+            // Per batch and receiving manager: an order since the batch counts
+            // whoever owns the member now; "untouched" is still theirs, no order.
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT b.id, b.kind, s.staff_no, f.staff_no AS from_no, b.source, b.actor, b.created_at,
+                      COUNT(*) AS members, SUM(t.ordered) AS ordered, SUM(t.moved) AS moved,
+                      SUM(NOT t.moved AND NOT t.ordered) AS untouched
+                    FROM (
+                      SELECT a.batch_id, a.staff_id, m.manager_id IS NOT a.staff_id AS moved,
+                        EXISTS (SELECT 1 FROM orders o WHERE o.member_id = a.member_id AND o.ordered_at >= bb.created_at) AS ordered
+                      FROM member_assignments a
+                      JOIN assignment_batches bb ON bb.id = a.batch_id
+                      JOIN members m ON m.id = a.member_id
+                    ) t
+                    JOIN assignment_batches b ON b.id = t.batch_id
+                    JOIN staff s ON s.id = t.staff_id
+                    LEFT JOIN staff f ON f.id = b.from_staff_id
+                    WHERE ?1 IS NULL OR s.staff_no = ?1
+                    GROUP BY t.batch_id, t.staff_id
+                    ORDER BY b.id DESC, s.staff_no
+                    LIMIT ?2
+                    """,
+                arguments: [managerNo, limit]
+            ).map {
+                AllocationBatch(
+                    id: $0["id"], kind: AllocationBatch.Kind(rawValue: $0["kind"]) ?? .allocation, staffNo: $0["staff_no"],
+                    fromStaffNo: $0["from_no"], source: $0["source"], actor: $0["actor"], at: Date(unixMillis: $0["created_at"]),
+                    members: $0["members"], ordered: $0["ordered"], movedOn: $0["moved"], untouched: $0["untouched"])
+            }
+        }
+    }
+}

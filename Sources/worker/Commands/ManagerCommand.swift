@@ -1,0 +1,89 @@
+import ArgumentParser
+import CoreModel
+import Foundation
+
+/// `tidings manager list|handover|allocations`: who owns which members.
+struct ManagerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "manager",
+        abstract: "Managers and the members they own: hand-overs and what became of each batch.",
+        discussion: """
+            Every member may have an owning manager. A departing manager's members move to
+            another in one step, recorded as a batch; `allocations` shows, per batch, how
+            many of those members have ordered since, went on to another manager, or are
+            still untouched.
+            Examples:
+              tidings manager list
+              tidings manager handover S0007 --to S0012 --by li.na
+              tidings manager allocations --manager S0012
+            """,
+        subcommands: [List.self, Handover.self, Allocations.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Managers and branch managers, with how many members each owns.")
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Print as JSON.") var json = false
+
+        func run() async throws {
+            let store = try global.openStore(try global.loadConfig(), readOnly: true)
+            let managers = try await store.managers()
+            if json { return try JSONOutput.print(managers) }
+            var table = TextTable(["staff", "name", "role", "branch", "members"], rightAligned: [4])
+            for manager in managers {
+                table.add([manager.staffNo, manager.name, manager.role, manager.branchCode ?? "-", "\(manager.members)"])
+            }
+            print(managers.isEmpty ? "no managers" : table.render())
+        }
+    }
+
+    struct Handover: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move every member one manager owns to another, in one step.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The departing manager's staff number.") var from: String
+        @Option(help: "The staff number of the manager who takes them over.") var to: String
+        @Option(help: "Who makes the hand-over (default: $USER).") var by: String?
+
+        func run() async throws {
+            let store = try global.openStore(try global.loadConfig())
+            switch try await store.handOver(from: from, to: to, actor: by ?? ConsentCommand.operatorName(), now: Date()) {
+            case .handedOver(let batch?, let members):
+                print("handed \(members) members over from \(from) to \(to) (batch \(batch))")
+            case .handedOver(nil, _):
+                print("\(from) owns no members: nothing to hand over")
+            case .unknownStaff(let no):
+                throw CommandFailure("no staff member \(no)")
+            case .notAManager(let no):
+                throw CommandFailure("\(no) is not a manager or branch manager: members cannot be handed to them")
+            case .samePerson:
+                throw CommandFailure("--to is the same person as \(from)")
+            }
+        }
+    }
+
+    struct Allocations: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Each batch of members given to a manager, and what became of them since.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only this manager's batches (staff number).") var manager: String?
+        @Option(help: "How many batches, newest first.") var limit = 50
+        @Flag(help: "Print as JSON.") var json = false
+
+        func run() async throws {
+            let config = try global.loadConfig()
+            let store = try global.openStore(config, readOnly: true)
+            let batches = try await store.allocationBatches(managerNo: manager, limit: limit)
+            if json { return try JSONOutput.print(batches) }
+            let zone = TimeZone(identifier: config.defaults.timezone) ?? .current
+            var table = TextTable(
+                ["batch", "kind", "to", "from", "at", "by", "members", "ordered", "moved on", "untouched"], rightAligned: [0, 6, 7, 8, 9])
+            for batch in batches {
+                table.add([
+                    "\(batch.id)", batch.kind.rawValue, batch.staffNo, batch.fromStaffNo ?? "-", displayTime(batch.at, zone), batch.actor,
+                    "\(batch.members)", "\(batch.ordered)", "\(batch.movedOn)", "\(batch.untouched)",
+                ])
+            }
+            print(batches.isEmpty ? "no batches yet" : table.render())
+        }
+    }
+}

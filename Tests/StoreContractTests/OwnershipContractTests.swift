@@ -1,0 +1,62 @@
+import CoreModel
+import Foundation
+import Testing
+
+/// Members' owning managers as any store must keep them: a hand-over in one
+/// step, recorded as a batch whose members are tracked afterwards.
+struct OwnershipContractTests {
+    let now = Fixture.now
+
+    @Test(arguments: StoreKind.allCases)
+    func aHandOverMovesEveryMemberAtOnceAndItsBatchIsTracked(_ kind: StoreKind) async throws {
+        try await kind.withStore { store, harness in
+            for (no, role) in [("S1", "manager"), ("S2", "manager"), ("S3", "branch_manager"), ("A1", "agent")] {
+                try await harness.insertStaff(no, role: role)
+            }
+            try await store.load(.members((1...4).map { Fixture.member("M\($0)", phone: String(format: "+86138%08d", $0)) }))
+            for (member, owner) in [("M1", "S1"), ("M2", "S1"), ("M3", "S1"), ("M4", "S2")] {
+                try await harness.setOwner(memberNo: member, staffNo: owner)
+            }
+            func owned() async throws -> [String: Int] {
+                Dictionary(uniqueKeysWithValues: try await store.managers().map { ($0.staffNo, $0.members) })
+            }
+            #expect(try await owned() == ["S1": 3, "S2": 1, "S3": 0], "agents own nobody and are not listed")
+
+            // Refused hand-overs move nobody.
+            #expect(try await store.handOver(from: "S1", to: "A1", actor: "li.na", now: now) == .notAManager("A1"))
+            #expect(try await store.handOver(from: "S1", to: "S1", actor: "li.na", now: now) == .samePerson)
+            #expect(try await store.handOver(from: "S9", to: "S2", actor: "li.na", now: now) == .unknownStaff("S9"))
+            #expect(try await store.handOver(from: "S3", to: "S2", actor: "li.na", now: now) == .handedOver(batchId: nil, members: 0))
+            #expect(try await owned() == ["S1": 3, "S2": 1, "S3": 0])
+            #expect(try await store.allocationBatches(managerNo: nil, limit: 10).isEmpty)
+
+            guard case .handedOver(let first?, 3) = try await store.handOver(from: "S1", to: "S2", actor: "li.na", now: now) else {
+                Issue.record("the hand-over of S1's three members did not happen")
+                return
+            }
+            #expect(try await owned() == ["S1": 0, "S2": 4, "S3": 0])
+
+            // Since then: M1 ordered, M2 went back to S1, M3 untouched.
+            try await store.load(.orders([Fixture.order("SO1", member: "M1", orderedAt: now + 3_600)]))
+            try await harness.setOwner(memberNo: "M2", staffNo: "S1")
+            let batches = try await store.allocationBatches(managerNo: "S2", limit: 10)
+            #expect(batches.count == 1)
+            let batch = try #require(batches.first)
+            #expect(batch.id == first && batch.kind == .handover && batch.staffNo == "S2" && batch.fromStaffNo == "S1")
+            #expect(batch.actor == "li.na" && batch.at == now)
+            #expect(Self.counts(batch) == [3, 1, 1, 1], "members, ordered, moved on, untouched")
+
+            // A second hand-over is its own batch, listed first; another manager's filter sees neither.
+            let second = try await store.handOver(from: "S1", to: "S3", actor: "wang.fang", now: now + 7_200)
+            #expect(second == .handedOver(batchId: first + 1, members: 1))
+            #expect(try await store.allocationBatches(managerNo: nil, limit: 10).map(\.id) == [first + 1, first])
+            #expect(try await store.allocationBatches(managerNo: "S1", limit: 10).isEmpty)
+            let earlier = try #require(try await store.allocationBatches(managerNo: "S2", limit: 10).first)
+            #expect(Self.counts(earlier) == [3, 1, 1, 1])
+        }
+    }
+
+    static func counts(_ batch: AllocationBatch) -> [Int] {
+        [batch.members, batch.ordered, batch.movedOn, batch.untouched]
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+/// `tidings manager …` on the built binary, over the demo's staff and members.
+struct ManagerCommandTests {
+    typealias CLI = CommandLineTests
+
+    @Test func aDepartingManagersMembersAreHandedOverAndTheBatchIsListed() throws {
+        try CLI.withDirectory { directory in
+            #expect(try CLI.run(["init"], in: directory).status == 0)
+            #expect(try CLI.run(["demo", "seed", "--members", "300", "--anchor", "2026-11-20"], in: directory).status == 0)
+            struct Manager: Decodable {
+                var staffNo: String
+                var role: String
+                var members: Int
+            }
+            func managers() throws -> [String: Manager] {
+                let list = try CLI.run(["manager", "list", "--json"], in: directory)
+                #expect(list.status == 0, "\(list.stderr)")
+                let decoded = try JSONDecoder().decode([Manager].self, from: Data(list.stdout.utf8))
+                return Dictionary(uniqueKeysWithValues: decoded.map { ($0.staffNo, $0) })
+            }
+            let before = try managers()
+            let owners = before.values.filter { $0.role == "manager" && $0.members > 0 }.sorted { $0.staffNo < $1.staffNo }
+            let (from, to) = (try #require(owners.first), try #require(owners.last))
+            #expect(from.staffNo != to.staffNo)
+
+            let refused = try CLI.run(["manager", "handover", from.staffNo, "--to", "S9999"], in: directory)
+            #expect(refused.status == 1 && refused.stderr.contains("no staff member S9999"), "\(refused.stderr)")
+            #expect(try managers()[from.staffNo]?.members == from.members, "a refused hand-over moves nobody")
+
+            let handover = try CLI.run(["manager", "handover", from.staffNo, "--to", to.staffNo, "--by", "li.na"], in: directory)
+            #expect(handover.status == 0, "\(handover.stderr)")
+            #expect(handover.stdout.contains("handed \(from.members) members over from \(from.staffNo) to \(to.staffNo)"), "\(handover.stdout)")
+            let after = try managers()
+            #expect(after[from.staffNo]?.members == 0)
+            #expect(after[to.staffNo]?.members == to.members + from.members)
+
+            let allocations = try CLI.run(["manager", "allocations", "--manager", to.staffNo], in: directory)
+            #expect(allocations.status == 0, "\(allocations.stderr)")
+            let row = try #require(allocations.stdout.split(separator: "\n").first { $0.contains("handover") })
+            #expect(row.contains(from.staffNo) && row.contains("li.na") && row.contains(" \(from.members) "), "\(row)")
+        }
+    }
+}
