@@ -56,6 +56,41 @@ struct OwnershipContractTests {
         }
     }
 
+    /// An assignments import: each row checked against the database, every
+    /// row of one run (even across the importer's transactions) in one batch,
+    /// and a row that changes nothing recorded nowhere.
+    @Test(arguments: StoreKind.allCases)
+    func importedAssignmentsOfOneRunAreOneBatch(_ kind: StoreKind) async throws {
+        try await kind.withStore { store, harness in
+            for (no, role) in [("S1", "manager"), ("S2", "manager"), ("A1", "agent")] {
+                try await harness.insertStaff(no, role: role)
+            }
+            try await store.load(.members((1...4).map { Fixture.member("M\($0)", phone: String(format: "+86138%08d", $0)) }))
+            try await harness.setOwner(memberNo: "M4", staffNo: "S2")
+            func row(_ member: String, _ staff: String, at: Date) -> Assignment {
+                Assignment(memberNo: member, staffNo: staff, file: "owners.csv", importedAt: at, actor: "li.na")
+            }
+            let first = try await store.apply(
+                .assignments([row("M1", "S1", at: now), row("M2", "S1", at: now), row("M3", "A1", at: now), row("M9", "S1", at: now), row("M4", "S2", at: now)]),
+                dryRun: false)
+            #expect(
+                first == [
+                    .inserted, .inserted, .rejected(field: "staff_no", reason: "'A1' is not a manager or branch manager"),
+                    .rejected(field: "member_no", reason: "unknown member 'M9'"), .unchanged,
+                ])
+            // The importer's next transaction of the same run.
+            #expect(try await store.apply(.assignments([row("M3", "S2", at: now)]), dryRun: false) == [.inserted])
+            let batches = try await store.allocationBatches(managerNo: nil, limit: 10)
+            #expect(batches.map(\.staffNo) == ["S1", "S2"] && Set(batches.map(\.id)).count == 1, "\(batches)")
+            #expect(batches.map(\.members) == [2, 1] && batches.allSatisfy { $0.kind == .import && $0.source == "owners.csv" })
+            // The same file again later: nothing changes, no batch; a dry run writes nothing.
+            #expect(try await store.apply(.assignments([row("M1", "S1", at: now + 60)]), dryRun: false) == [.unchanged])
+            #expect(try await store.apply(.assignments([row("M1", "S2", at: now + 60)]), dryRun: true) == [.updated])
+            #expect(try await store.allocationBatches(managerNo: nil, limit: 10).count == 2)
+            #expect(Dictionary(uniqueKeysWithValues: try await store.managers().map { ($0.staffNo, $0.members) }) == ["S1": 2, "S2": 2])
+        }
+    }
+
     static func counts(_ batch: AllocationBatch) -> [Int] {
         [batch.members, batch.ordered, batch.movedOn, batch.untouched]
     }

@@ -1,6 +1,6 @@
 /// The record kinds `tidings import` understands, with their columns.
 public enum ImportKind: String, Sendable, CaseIterable, Codable {
-    case branches, menu, members, orders, complaints, feedback, consents, blacklist, prospects
+    case branches, menu, members, orders, complaints, feedback, consents, blacklist, prospects, assignments
 
     /// Columns a file must have.
     public var requiredColumns: [String] {
@@ -14,6 +14,7 @@ public enum ImportKind: String, Sendable, CaseIterable, Codable {
         case .consents: ["channel", "category", "granted"]
         case .blacklist: ["address"]
         case .prospects: ["phone"]
+        case .assignments: ["member_no", "staff_no"]
         }
     }
 
@@ -33,6 +34,7 @@ public enum ImportKind: String, Sendable, CaseIterable, Codable {
                 "name", "email", "source", "enquired_at", "note", "branch", "party_size", "event_date",
                 "marketing_consent",
             ]
+        case .assignments: []
         }
     }
 
@@ -47,6 +49,7 @@ public enum ImportKind: String, Sendable, CaseIterable, Codable {
         case .blacklist: "address"
         // The member number is derived from the phone (`ProspectNumber`).
         case .prospects: "phone"
+        case .assignments: "member_no"
         }
     }
 }

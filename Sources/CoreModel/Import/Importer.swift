@@ -146,6 +146,7 @@ public struct Importer: Sendable {
         case .consent: .consents(records.compactMap { if case .consent(let v) = $0 { v } else { nil } })
         case .blacklisted: .blacklist(records.compactMap { if case .blacklisted(let v) = $0 { v } else { nil } })
         case .prospect: .prospects(records.compactMap { if case .prospect(let v) = $0 { v } else { nil } })
+        case .assignment: .assignments(records.compactMap { if case .assignment(let v) = $0 { v } else { nil } })
         }
     }
 }

@@ -11,6 +11,7 @@ public enum ParsedRecord: Sendable {
     case consent(ConsentChange)
     case blacklisted(BlacklistEntry)
     case prospect(Prospect)
+    case assignment(Assignment)
 }
 
 /// Turns a row of text fields into a domain record, or says which column is
@@ -49,6 +50,12 @@ public struct RecordParser: Sendable {
             case .consents: return .success(.consent(try consent(reader)))
             case .blacklist: return .success(.blacklisted(try blacklisted(reader)))
             case .prospects: return .success(.prospect(try prospect(reader)))
+            case .assignments:
+                return .success(
+                    .assignment(
+                        Assignment(
+                            memberNo: try reader.required("member_no"), staffNo: try reader.required("staff_no"), file: file, importedAt: now,
+                            actor: actor ?? "import")))
             }
         } catch {
             return .failure(error)

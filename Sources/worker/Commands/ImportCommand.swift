@@ -10,8 +10,8 @@ struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: """
-            Import branches, menu, members, orders, complaints, delivery feedback, consents, the blacklist \
-            or prospects.
+            Import branches, menu, members, orders, complaints, delivery feedback, consents, the blacklist, \
+            prospects or members' managers.
             """,
         discussion: """
             Files are CSV (UTF-8, a BOM is fine; GB18030 exports are refused with the
@@ -37,6 +37,10 @@ struct ImportCommand: AsyncParsableCommand {
                          (appended to the consent ledger with the file and row as evidence;
                          a row already imported from a file of that name is not appended again)
               blacklist  address[,reason,added_by,added_at]
+              assignments member_no,staff_no
+                         (each member's owning manager; the rows of one run are one batch
+                         that `tidings manager allocations` tracks; a member already owned
+                         by that manager is unchanged)
               prospects  phone[,name,email,source,enquired_at,note,branch,party_size,event_date,marketing_consent]
                          (people who enquired but never ordered: a member row marked as a
                          prospect, numbered P… from the phone; a phone that is already a

@@ -13,6 +13,8 @@ public enum ImportBatch: Sendable {
     case blacklist([BlacklistEntry])
     /// Upserted as prospect members; a phone that belongs to a member is skipped.
     case prospects([Prospect])
+    /// Members' owning managers; all rows of one import run are one assignment batch.
+    case assignments([Assignment])
 
     public var count: Int {
         switch self {
@@ -25,6 +27,7 @@ public enum ImportBatch: Sendable {
         case .consents(let rows): rows.count
         case .blacklist(let rows): rows.count
         case .prospects(let rows): rows.count
+        case .assignments(let rows): rows.count
         }
     }
 }

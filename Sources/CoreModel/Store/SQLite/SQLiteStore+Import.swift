@@ -19,6 +19,7 @@ extension SQLiteStore {
                 case .blacklist(let rows):
                     outcomes = try rows.map { try Self.addToBlacklist($0, db) ? .inserted : .unchanged }
                 case .prospects(let rows): outcomes = try rows.map { try Self.upsert($0, db, now, &lookups) }
+                case .assignments(let rows): outcomes = try rows.map { try Self.assign($0, db) }
                 }
                 return dryRun ? .rollback : .commit
             }

@@ -83,3 +83,38 @@ extension SQLiteStore: Ownership {
         }
     }
 }
+
+extension SQLiteStore {
+    /// One assignment row: the member's owner becomes the staff member, recorded in the import run's
+    /// batch (created with its first change). Already theirs is unchanged; an unknown member or staff
+    /// number, or an agent, is rejected.
+    static func assign(_ assignment: Assignment, _ db: Database) throws -> RowOutcome {
+        guard let member = try Row.fetchOne(db, sql: "SELECT id, manager_id FROM members WHERE member_no = ?", arguments: [assignment.memberNo])
+        else { return .rejected(field: "member_no", reason: "unknown member '\(assignment.memberNo)'") }
+        guard let staff = try Row.fetchOne(db, sql: "SELECT id, role FROM staff WHERE staff_no = ?", arguments: [assignment.staffNo])
+        else { return .rejected(field: "staff_no", reason: "unknown staff member '\(assignment.staffNo)'") }
+        guard ["manager", "branch_manager"].contains(staff["role"] as String) else {
+            return .rejected(field: "staff_no", reason: "'\(assignment.staffNo)' is not a manager or branch manager")
+        }
+        let (memberId, staffId, previous): (Int64, Int64, Int64?) = (member["id"], staff["id"], member["manager_id"])
+        guard previous != staffId else { return .unchanged }
+        let at = assignment.importedAt.unixMillis
+        let existing = try Int64.fetchOne(
+            db, sql: "SELECT id FROM assignment_batches WHERE kind = 'import' AND source = ? AND created_at = ?",
+            arguments: [assignment.file, at])
+        let batch: Int64
+        if let existing {
+            batch = existing
+        } else {
+            try db.execute(
+                sql: "INSERT INTO assignment_batches (kind, source, actor, created_at) VALUES ('import', ?, ?, ?)",
+                arguments: [assignment.file, assignment.actor, at])
+            batch = db.lastInsertedRowID
+        }
+        try db.execute(
+            sql: "INSERT INTO member_assignments (batch_id, member_id, staff_id, previous_staff_id) VALUES (?, ?, ?, ?)",
+            arguments: [batch, memberId, staffId, previous])
+        try db.execute(sql: "UPDATE members SET manager_id = ?, updated_at = ? WHERE id = ?", arguments: [staffId, at, memberId])
+        return previous == nil ? .inserted : .updated
+    }
+}
