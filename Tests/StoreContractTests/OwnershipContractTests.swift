@@ -91,6 +91,26 @@ struct OwnershipContractTests {
         }
     }
 
+    /// An allocation run writes one batch; a member who got a manager in the meantime is left alone,
+    /// and prospects are never offered.
+    @Test(arguments: StoreKind.allCases)
+    func anAllocationRunIsOneBatchAndLeavesOwnedMembersAlone(_ kind: StoreKind) async throws {
+        try await kind.withStore { store, harness in
+            for no in ["S1", "S2"] { try await harness.insertStaff(no, role: "manager") }
+            try await store.load(.members((1...3).map { Fixture.member("M\($0)", phone: String(format: "+86138%08d", $0)) }))
+            #expect(try await store.unownedMembers().map(\.memberNo) == ["M1", "M2", "M3"])
+            try await harness.setOwner(memberNo: "M3", staffNo: "S1")  // after the plan was made
+            let outcome = try await store.allocate(["M1": "S1", "M2": "S2", "M3": "S2", "M9": "S1"], source: "rules", actor: "li.na", now: now)
+            #expect(outcome.members == 2)
+            let batches = try await store.allocationBatches(managerNo: nil, limit: 10)
+            #expect(batches.map(\.staffNo) == ["S1", "S2"] && batches.allSatisfy { $0.kind == .allocation && $0.id == outcome.batchId })
+            #expect(Dictionary(uniqueKeysWithValues: try await store.managers().map { ($0.staffNo, $0.members) }) == ["S1": 2, "S2": 1])
+            #expect(try await store.unownedMembers().isEmpty)
+            #expect(try await store.allocate(["M1": "S2"], source: "rules", actor: "li.na", now: now) == AllocationOutcome(batchId: nil, members: 0))
+            #expect(try await store.allocationBatches(managerNo: nil, limit: 10).count == 2)
+        }
+    }
+
     static func counts(_ batch: AllocationBatch) -> [Int] {
         [batch.members, batch.ordered, batch.movedOn, batch.untouched]
     }

@@ -228,6 +228,29 @@ struct ConfigLoaderTests {
         #expect(zone.keyPath == "rfm.time_zone", "\(zone)")
     }
 
+    /// Allocation rules: a level that does not exist and a rule naming no manager are errors at
+    /// their key path and line; a good section becomes the allocator's rules.
+    @Test func allocationRulesAreChecked() throws {
+        let good = try ConfigLoader.parse(
+            "allocation:\n  rules:\n    - {levels: [diamond], only: [S0002]}\n    - {branches: [B003], never: [S0010]}",
+            file: "t.yaml", environment: [:]
+        ).config
+        #expect(good.allocation.allocator.rules == [
+            ManagerAllocator.Rule(levels: [.diamond], only: ["S0002"]), ManagerAllocator.Rule(branches: ["B003"], never: ["S0010"]),
+        ])
+        let level = try #require(failure("""
+            allocation:
+              rules:
+                - levels: [gold, vip]
+                  only: [S0002]
+            """))
+        #expect(level.keyPath == "allocation.rules.0.levels.1" || level.keyPath == "allocation.rules[0].levels[1]", "\(level)")
+        #expect(level.line == 3 && level.message.contains("'vip' is not a member level"), "\(level)")
+        let empty = try #require(failure("allocation:\n  rules:\n    - {levels: [gold]}"))
+        #expect(empty.message.contains("names no managers"), "\(empty)")
+        #expect(try #require(failure("allocation: {rules: [{level: [gold], only: [S1]}]}")).message.contains("level"))
+    }
+
     /// A saved segment that does not parse names its key, line and column in the expression.
     @Test func savedSegmentsAreCheckedWhenLoaded() throws {
         let error = try #require(failure("""

@@ -42,4 +42,28 @@ struct ManagerCommandTests {
             #expect(row.contains(from.staffNo) && row.contains("li.na") && row.contains(" \(from.members) "), "\(row)")
         }
     }
+
+    /// New members (imported without a manager) are given out by the config's rules: a dry run
+    /// writes nothing, the run records one batch.
+    @Test func newMembersAreAllocatedByTheRules() throws {
+        try CLI.withDirectory { directory in
+            #expect(try CLI.run(["init"], in: directory).status == 0)
+            #expect(try CLI.run(["demo", "seed", "--members", "200", "--anchor", "2026-11-20"], in: directory).status == 0)
+            let config = directory.appendingPathComponent("tidings.yaml")
+            let rules = "\nallocation:\n  rules:\n    - {levels: [regular], only: [S0002, S0003]}\n"
+            try (String(contentsOf: config, encoding: .utf8) + rules).write(to: config, atomically: true, encoding: .utf8)
+            try "member_no,name,phone\nN001,新会员甲,13800000001\nN002,新会员乙,13800000002\nN003,新会员丙,13800000003\n"
+                .write(to: directory.appendingPathComponent("new.csv"), atomically: true, encoding: .utf8)
+            #expect(try CLI.run(["import", "members", "new.csv"], in: directory).status == 0)
+
+            let dry = try CLI.run(["manager", "allocate", "--dry-run"], in: directory)
+            #expect(dry.status == 0 && dry.stdout.contains("3 of 3 members would be given a manager"), "\(dry.stdout)\(dry.stderr)")
+            let run = try CLI.run(["manager", "allocate", "--by", "li.na"], in: directory)
+            #expect(run.status == 0 && run.stdout.contains("gave 3 members a manager"), "\(run.stdout)\(run.stderr)")
+            let rows = try CLI.run(["manager", "allocations"], in: directory).stdout.split(separator: "\n").filter { $0.contains("allocation") }
+            #expect(rows.allSatisfy { $0.contains("S0002") || $0.contains("S0003") } && !rows.isEmpty, "\(rows)")
+            let again = try CLI.run(["manager", "allocate"], in: directory)
+            #expect(again.stdout.contains("no member without a manager"), "\(again.stdout)")
+        }
+    }
 }

@@ -14,10 +14,11 @@ struct ManagerCommand: AsyncParsableCommand {
             still untouched.
             Examples:
               tidings manager list
+              tidings manager allocate --dry-run        (by the `allocation:` rules in tidings.yaml)
               tidings manager handover S0007 --to S0012 --by li.na
               tidings manager allocations --manager S0012
             """,
-        subcommands: [List.self, Handover.self, Allocations.self])
+        subcommands: [List.self, Allocate.self, Handover.self, Allocations.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Managers and branch managers, with how many members each owns.")
@@ -33,6 +34,42 @@ struct ManagerCommand: AsyncParsableCommand {
                 table.add([manager.staffNo, manager.name, manager.role, manager.branchCode ?? "-", "\(manager.members)"])
             }
             print(managers.isEmpty ? "no managers" : table.render())
+        }
+    }
+
+    struct Allocate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give members without a manager to managers, by the `allocation:` rules, evening out the counts.")
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Show what would be given to whom; write nothing.") var dryRun = false
+        @Option(help: "Who runs the allocation (default: $USER).") var by: String?
+
+        func run() async throws {
+            let config = try global.loadConfig()
+            let store = try global.openStore(config)
+            let managers = try await store.managers().filter { $0.role == "manager" }
+            let known = Set(managers.map(\.staffNo))
+            for (index, rule) in config.allocation.rules.enumerated() {
+                for staff in (rule.only ?? []) + (rule.never ?? []) where !known.contains(staff) {
+                    printError("warning: allocation.rules[\(index)]: \(staff) is not a manager here")
+                }
+            }
+            let members = try await store.unownedMembers()
+            let result = config.allocation.allocator.allocate(members, to: managers)
+            var given: [String: Int] = [:]
+            for staff in result.assignments.values { given[staff, default: 0] += 1 }
+            var table = TextTable(["manager", "owned before", "given"], rightAligned: [1, 2])
+            for manager in managers where given[manager.staffNo] != nil {
+                table.add([manager.staffNo, "\(manager.members)", "\(given[manager.staffNo] ?? 0)"])
+            }
+            if !given.isEmpty { print(table.render()) }
+            if !result.unplaced.isEmpty {
+                printError("warning: \(result.unplaced.count) members fit no manager under the rules (first: \(result.unplaced.prefix(5).joined(separator: ", ")))")
+            }
+            guard !dryRun else { return print("dry run: \(result.assignments.count) of \(members.count) members would be given a manager; nothing was written") }
+            let outcome = try await store.allocate(
+                result.assignments, source: "allocation rules", actor: by ?? ConsentCommand.operatorName(), now: Date())
+            print(outcome.batchId.map { "gave \(outcome.members) members a manager (batch \($0))" } ?? "no member without a manager to give")
         }
     }
 

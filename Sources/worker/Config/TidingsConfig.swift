@@ -24,10 +24,12 @@ struct TidingsConfig: Sendable, Codable {
     var templates: String
     /// The nightly RFM recompute; nil (`rfm: null`) when off.
     var rfm: RFMSettings?
+    /// Who members without a manager may be given to (`tidings manager allocate`).
+    var allocation: AllocationSettings = .defaults
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case database, defaults, brand, quietHours = "quiet_hours", dispatch, gateways, transport, server, automations
-        case optOut = "opt_out", segments, templates, rfm
+        case optOut = "opt_out", segments, templates, rfm, allocation
     }
 
     static let defaults = TidingsConfig(
@@ -74,6 +76,7 @@ struct TidingsConfig: Sendable, Codable {
         templates = try c.decodeIfPresent(String.self, forKey: .templates) ?? d.templates
         // Left out: the defaults; null: off.
         rfm = c.contains(.rfm) ? try c.decodeIfPresent(RFMSettings.self, forKey: .rfm) : d.rfm
+        allocation = try c.decodeIfPresent(AllocationSettings.self, forKey: .allocation) ?? d.allocation
     }
 
     /// Checks values a decoder cannot (formats, references, ranges), each
@@ -89,6 +92,7 @@ struct TidingsConfig: Sendable, Codable {
         issues += automations.issues(path: ["automations"])
         issues += optOut.issues(path: ["opt_out"])
         issues += rfm?.issues(path: ["rfm"]) ?? []
+        issues += allocation.issues(path: ["allocation"])
         issues += segmentIssues()
         issues += callbackIssues()
         issues += unsubscribeIssues()

@@ -13,6 +13,14 @@ public protocol Ownership: Sendable {
     /// same person, or `to` is not a manager.
     func handOver(from: String, to: String, actor: String, now: Date) async throws -> HandoverResult
 
+    /// Members (not prospects) without an owning manager, in member order.
+    func unownedMembers() async throws -> [UnownedMember]
+
+    /// Gives each member (number → staff number) to that manager as one
+    /// `allocation` batch, in one transaction; a member who got a manager in
+    /// the meantime is left alone.
+    func allocate(_ assignments: [String: String], source: String, actor: String, now: Date) async throws -> AllocationOutcome
+
     /// Each batch of members given to a manager, newest first: how many
     /// have ordered since, went to another manager since, or are untouched.
     func allocationBatches(managerNo: String?, limit: Int) async throws -> [AllocationBatch]

@@ -118,3 +118,46 @@ extension SQLiteStore {
         return previous == nil ? .inserted : .updated
     }
 }
+
+extension SQLiteStore {
+    public func unownedMembers() async throws -> [UnownedMember] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.member_no, m.level, b.code FROM members m LEFT JOIN branches b ON b.id = m.branch_id
+                    WHERE m.manager_id IS NULL AND m.prospect = 0 ORDER BY m.id
+                    """
+            ).map { UnownedMember(memberNo: $0[0], level: MemberLevel(rawValue: $0[1]) ?? .regular, branchCode: $0[2]) }
+        }
+    }
+
+    public func allocate(_ assignments: [String: String], source: String, actor: String, now: Date) async throws -> AllocationOutcome {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO assignment_batches (kind, source, actor, created_at) VALUES ('allocation', ?, ?, ?)",
+                arguments: [source, actor, now.unixMillis])
+            let batch = db.lastInsertedRowID
+            let record = try db.cachedStatement(
+                sql: """
+                    INSERT INTO member_assignments (batch_id, member_id, staff_id)
+                    SELECT ?, m.id, s.id FROM members m, staff s
+                    WHERE m.member_no = ? AND m.manager_id IS NULL AND s.staff_no = ? AND (s.role = 'manager' OR s.role = 'branch_manager')
+                    """)
+            let own = try db.cachedStatement(
+                sql: "UPDATE members SET manager_id = (SELECT id FROM staff WHERE staff_no = ?), updated_at = ? WHERE member_no = ?")
+            var members = 0
+            for (member, staff) in assignments.sorted(by: { $0.key < $1.key }) {
+                try record.execute(arguments: [batch, member, staff])
+                guard db.changesCount == 1 else { continue }
+                try own.execute(arguments: [staff, now.unixMillis, member])
+                members += 1
+            }
+            guard members > 0 else {
+                try db.execute(sql: "DELETE FROM assignment_batches WHERE id = ?", arguments: [batch])
+                return AllocationOutcome(batchId: nil, members: 0)
+            }
+            return AllocationOutcome(batchId: batch, members: members)
+        }
+    }
+}
