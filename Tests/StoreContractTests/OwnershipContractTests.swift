@@ -111,6 +111,29 @@ struct OwnershipContractTests {
         }
     }
 
+    /// An order taken through another manager than the member's own is recorded once, and the member
+    /// stays with their manager; their own manager taking it, or a member without one, is no conflict.
+    @Test(arguments: StoreKind.allCases)
+    func anOrderTakenByAnotherManagerIsRecordedNotTakenOver(_ kind: StoreKind) async throws {
+        try await kind.withStore { store, harness in
+            for no in ["S1", "S2"] { try await harness.insertStaff(no, role: "manager") }
+            try await store.load(.members((1...2).map { Fixture.member("M\($0)", phone: String(format: "+86138%08d", $0)) }))
+            try await harness.setOwner(memberNo: "M1", staffNo: "S1")
+            func order(_ no: String, _ member: String, by staff: String?) -> Order {
+                var order = Fixture.order(no, member: member, kind: .reservation, status: .booked, orderedAt: now, scheduledAt: now + 86_400)
+                order.takenBy = staff
+                return order
+            }
+            try await store.load(.orders([order("R1", "M1", by: "S2"), order("R2", "M1", by: "S1"), order("R3", "M2", by: "S2")]))
+            try await store.load(.orders([order("R1", "M1", by: "S2")]))  // again: still one
+            let conflicts = try await store.ownershipConflicts(limit: 10)
+            #expect(conflicts.map { [$0.orderNo, $0.memberNo, $0.ownerStaffNo, $0.takerStaffNo] } == [["R1", "M1", "S1", "S2"]])
+            #expect(Dictionary(uniqueKeysWithValues: try await store.managers().map { ($0.staffNo, $0.members) }) == ["S1": 1, "S2": 0])
+            let unknown = try await store.apply(.orders([order("R4", "M1", by: "S9")]), dryRun: false)
+            #expect(unknown == [.rejected(field: "taken_by", reason: "unknown staff member 'S9'")])
+        }
+    }
+
     static func counts(_ batch: AllocationBatch) -> [Int] {
         [batch.members, batch.ordered, batch.movedOn, batch.untouched]
     }

@@ -14,11 +14,14 @@ public struct Order: Sendable, Hashable, Codable {
     public var amountFen: Int
     public var address: String?
     public var items: [OrderLine]
+    /// The staff number of the manager or agent who took the order (a reservation through a
+    /// manager): when it is not the member's own manager, the conflict is recorded, not resolved.
+    public var takenBy: String?
 
     public init(
         orderNo: String, memberNo: String, branchCode: String, source: OrderSource, kind: OrderKind,
         status: OrderStatus, orderedAt: Date, scheduledAt: Date? = nil, partySize: Int? = nil,
-        amountFen: Int, address: String? = nil, items: [OrderLine] = []
+        amountFen: Int, address: String? = nil, items: [OrderLine] = [], takenBy: String? = nil
     ) {
         self.orderNo = orderNo
         self.memberNo = memberNo
@@ -32,6 +35,7 @@ public struct Order: Sendable, Hashable, Codable {
         self.amountFen = amountFen
         self.address = address
         self.items = items
+        self.takenBy = takenBy
     }
 }
 

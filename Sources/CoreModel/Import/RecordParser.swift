@@ -126,7 +126,7 @@ public struct RecordParser: Sendable {
             status: try r.choice("status", OrderStatus.self) ?? (kind == .reservation || kind == .banquet ? .booked : .placed),
             orderedAt: try r.requiredDate("ordered_at"), scheduledAt: scheduled,
             partySize: try r.integer("party_size", in: 1...2000), amountFen: try r.money("amount") ?? -1,
-            address: r.text("address"), items: items)
+            address: r.text("address"), items: items, takenBy: r.text("taken_by"))
     }
 
     private func complaint(_ r: FieldReader) throws(RowError) -> Complaint {

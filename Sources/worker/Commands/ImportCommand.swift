@@ -30,7 +30,9 @@ struct ImportCommand: AsyncParsableCommand {
               branches   code,name,district,address[,phone,fax,seats]
               menu       code,name,price[,category]
               members    member_no,name[,phone,email,fax,level,points,tags,timezone,locale,branch_code,joined_on]
-              orders     order_no,member_no,branch_code,source,kind,ordered_at[,status,scheduled_at,party_size,amount,address,items]
+              orders     order_no,member_no,branch_code,source,kind,ordered_at[,status,scheduled_at,party_size,amount,address,items,taken_by]
+                         (taken_by: the staff number who took it; another manager than the
+                         member's own is recorded as a conflict, see `tidings manager conflicts`)
               complaints complaint_no,member_no,department,description,opened_at[,order_no,channel,status,resolution,resolved_at,satisfaction]
               feedback   order_no,outcome,recorded_at[,note]
               consents   channel,category,granted and member_no or address[,source,at,evidence]

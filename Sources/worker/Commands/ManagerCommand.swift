@@ -17,8 +17,9 @@ struct ManagerCommand: AsyncParsableCommand {
               tidings manager allocate --dry-run        (by the `allocation:` rules in tidings.yaml)
               tidings manager handover S0007 --to S0012 --by li.na
               tidings manager allocations --manager S0012
+              tidings manager conflicts                 (orders taken by another manager than the member's)
             """,
-        subcommands: [List.self, Allocate.self, Handover.self, Allocations.self])
+        subcommands: [List.self, Allocate.self, Handover.self, Allocations.self, Conflicts.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Managers and branch managers, with how many members each owns.")
@@ -121,6 +122,30 @@ struct ManagerCommand: AsyncParsableCommand {
                 ])
             }
             print(batches.isEmpty ? "no batches yet" : table.render())
+        }
+    }
+
+    struct Conflicts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Orders taken by someone other than the member's own manager (import orders with taken_by).")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "How many, newest first.") var limit = 50
+        @Flag(help: "Print as JSON.") var json = false
+
+        func run() async throws {
+            let config = try global.loadConfig()
+            let store = try global.openStore(config, readOnly: true)
+            let conflicts = try await store.ownershipConflicts(limit: limit)
+            if json { return try JSONOutput.print(conflicts) }
+            let zone = TimeZone(identifier: config.defaults.timezone) ?? .current
+            var table = TextTable(["order", "member", "owner", "taken by", "ordered", "recorded"])
+            for conflict in conflicts {
+                table.add([
+                    conflict.orderNo, conflict.memberNo, conflict.ownerStaffNo, conflict.takerStaffNo, displayTime(conflict.orderedAt, zone),
+                    displayTime(conflict.recordedAt, zone),
+                ])
+            }
+            print(conflicts.isEmpty ? "no conflicts" : table.render())
         }
     }
 }

@@ -21,6 +21,9 @@ public protocol Ownership: Sendable {
     /// the meantime is left alone.
     func allocate(_ assignments: [String: String], source: String, actor: String, now: Date) async throws -> AllocationOutcome
 
+    /// Orders taken by someone other than the member's own manager, newest first.
+    func ownershipConflicts(limit: Int) async throws -> [OwnershipConflict]
+
     /// Each batch of members given to a manager, newest first: how many
     /// have ordered since, went to another manager since, or are untouched.
     func allocationBatches(managerNo: String?, limit: Int) async throws -> [AllocationBatch]

@@ -156,12 +156,20 @@ extension SQLiteStore {
             lines.append((item.id, line.quantity, item.price))
         }
         let amount = order.amountFen >= 0 ? order.amountFen : lines.reduce(0) { $0 + $1.quantity * $1.price }
+        var taker: Int64?
+        if let staffNo = order.takenBy {
+            taker = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM staff WHERE staff_no = ?"), arguments: [staffNo])
+            guard taker != nil else { return .rejected(field: "taken_by", reason: "unknown staff member '\(staffNo)'") }
+        }
         let (outcome, orderId) = try upsertRow(
             db, table: "orders", keyColumn: "order_no", key: order.orderNo,
-            columns: ["member_id", "branch_id", "source", "kind", "status", "ordered_at", "scheduled_at", "party_size", "amount_fen", "address"],
+            columns: [
+                "member_id", "branch_id", "source", "kind", "status", "ordered_at", "scheduled_at", "party_size", "amount_fen", "address",
+                "taken_by",
+            ],
             values: [
                 memberId, branchId, order.source.rawValue, order.kind.rawValue, order.status.rawValue,
-                order.orderedAt.unixMillis, order.scheduledAt?.unixMillis, order.partySize, amount, order.address,
+                order.orderedAt.unixMillis, order.scheduledAt?.unixMillis, order.partySize, amount, order.address, taker,
             ],
             insertExtras: ["created_at": now, "updated_at": now], updateExtras: ["updated_at": now])
         let existing = try Row.fetchAll(
@@ -177,6 +185,7 @@ extension SQLiteStore {
         }
         try db.cachedStatement(sql: "UPDATE members SET last_order_at = ? WHERE id = ? AND (last_order_at IS NULL OR last_order_at < ?)")
             .execute(arguments: [order.orderedAt.unixMillis, memberId, order.orderedAt.unixMillis])
+        if let taker { try recordOwnershipConflict(orderId: orderId, memberId: memberId, taker: taker, now: now, db) }
         // A cancelled booking is not a customer yet; the order re-imported as placed or completed converts.
         if order.status != .cancelled {
             try convertProspect(memberId: memberId, orderId: orderId, at: order.orderedAt.unixMillis, now: now, db)

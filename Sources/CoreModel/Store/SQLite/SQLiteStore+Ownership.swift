@@ -161,3 +161,36 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    public func ownershipConflicts(limit: Int) async throws -> [OwnershipConflict] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.order_no, m.member_no, w.staff_no AS owner, t.staff_no AS taker, o.ordered_at, c.recorded_at
+                    FROM ownership_conflicts c JOIN orders o ON o.id = c.order_id JOIN members m ON m.id = c.member_id
+                    JOIN staff w ON w.id = c.owner_staff_id JOIN staff t ON t.id = c.taker_staff_id
+                    ORDER BY c.id DESC LIMIT ?
+                    """,
+                arguments: [limit]
+            ).map {
+                OwnershipConflict(
+                    orderNo: $0["order_no"], memberNo: $0["member_no"], ownerStaffNo: $0["owner"], takerStaffNo: $0["taker"],
+                    orderedAt: Date(unixMillis: $0["ordered_at"]), recordedAt: Date(unixMillis: $0["recorded_at"]))
+            }
+        }
+    }
+
+    /// An order taken by someone other than the member's manager (a member with no manager has no conflict):
+    /// recorded once per order, the owner unchanged.
+    static func recordOwnershipConflict(orderId: Int64, memberId: Int64, taker: Int64, now: Int64, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO ownership_conflicts (order_id, member_id, owner_staff_id, taker_staff_id, recorded_at)
+                SELECT ?, m.id, m.manager_id, ?, ? FROM members m WHERE m.id = ? AND m.manager_id IS NOT NULL AND m.manager_id <> ?
+                ON CONFLICT (order_id) DO NOTHING
+                """
+        ).execute(arguments: [orderId, taker, now, memberId, taker])
+    }
+}

@@ -27,6 +27,7 @@ enum Schema {
         migrator.registerMigration("v15-lighter-outbox-indexes", migrate: lighterOutboxIndexes)
         migrator.registerMigration("v16-member-order-totals", migrate: memberOrderTotals)
         migrator.registerMigration("v19-member-assignments", migrate: memberAssignments)
+        migrator.registerMigration("v20-order-takers", migrate: orderTakers)
         return migrator
     }
 
@@ -378,6 +379,23 @@ enum Schema {
             ) WITHOUT ROWID;
             CREATE INDEX member_assignments_staff ON member_assignments(staff_id, batch_id);
             CREATE INDEX members_manager ON members(manager_id) WHERE manager_id IS NOT NULL;
+            """)
+    }
+
+    /// Who took an order (a reservation through a manager), and each order
+    /// taken by someone other than the member's own manager: recorded for
+    /// the managers to settle, never a silent change of owner.
+    private static func orderTakers(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE orders ADD COLUMN taken_by INTEGER REFERENCES staff(id);
+            CREATE TABLE ownership_conflicts (
+              id INTEGER PRIMARY KEY,
+              order_id INTEGER NOT NULL UNIQUE REFERENCES orders(id),
+              member_id INTEGER NOT NULL REFERENCES members(id),
+              owner_staff_id INTEGER NOT NULL REFERENCES staff(id),
+              taker_staff_id INTEGER NOT NULL REFERENCES staff(id),
+              recorded_at INTEGER NOT NULL
+            );
             """)
     }
 
