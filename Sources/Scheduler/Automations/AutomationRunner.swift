@@ -15,10 +15,11 @@ public struct AutomationRunner: Sendable {
     let logger: Logger
     let problems: TemplateProblems
 
-    /// - Parameters: settings, defaults, brand: tidings.yaml's `automations`, `defaults` and `brand`.
+    /// - Parameters: settings, defaults, brand, departments: tidings.yaml's
+    ///   `automations`, `defaults`, `brand` and `departments`.
     public init(
         store: any AutomationScans, settings: AutomationSettings, defaults: RegionalDefaults, brand: Brand,
-        renderer: any MessageRenderer, clock: any WallClock = SystemClock(),
+        departments: DepartmentDirectory = .defaults, renderer: any MessageRenderer, clock: any WallClock = SystemClock(),
         logger: Logger = Logger(label: "tidings.automations"), batchSize: Int = 500
     ) {
         let all: [any Automation] = [
@@ -26,6 +27,8 @@ public struct AutomationRunner: Sendable {
             ReservationCall(settings: settings.reservationCall),
             LateDeliveryApology(settings: settings.lateDeliveryApology), RevisitSurvey(settings: settings.revisitSurvey),
             PointsExpiry(settings: settings.pointsExpiry), WinBack(settings: settings.winBack),
+            ComplaintWorkOrder(settings: settings.complaintWorkOrder, departments: departments),
+            ComplaintResolution(settings: settings.complaintResolution),
         ]
         self.automations = all.filter(\.rule.enabled)
         let problems = TemplateProblems()

@@ -18,6 +18,10 @@ struct TidingsConfig: Sendable, Codable {
     var server: ServerSettings
     var automations: AutomationSettings
     var optOut: OptOutSettings
+    /// Who takes complaints' work orders (`automations.complaint_work_order`).
+    var departments: DepartmentDirectory
+    /// `查询 <complaint no>` by SMS.
+    var complaintQuery: ComplaintQuerySettings
     /// Saved audiences by name, in the segment language (`tidings segment count NAME`).
     var segments: [String: String]
     /// The message templates' directory (templates/<name>/<channel>.<locale>.mustache).
@@ -27,20 +31,22 @@ struct TidingsConfig: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case database, defaults, brand, quietHours = "quiet_hours", dispatch, gateways, transport, server, automations
-        case optOut = "opt_out", segments, templates, rfm
+        case optOut = "opt_out", segments, templates, rfm, departments, complaintQuery = "complaint_query"
     }
 
     static let defaults = TidingsConfig(
         database: .defaults, defaults: .defaults, brand: .defaults, quietHours: .defaults, dispatch: .defaults, gateways: [],
         transport: .defaults, server: .defaults, automations: .defaults, optOut: .defaults, segments: [:],
-        templates: "templates", rfm: .defaults)
+        templates: "templates", rfm: .defaults, departments: .defaults, complaintQuery: .defaults)
 
     init(
         database: DatabaseSettings, defaults: RegionalDefaults, brand: Brand, quietHours: QuietHoursSettings,
         dispatch: DispatchConfig, gateways: [GatewaySettings], transport: TransportSettings, server: ServerSettings,
         automations: AutomationSettings, optOut: OptOutSettings, segments: [String: String], templates: String,
-        rfm: RFMSettings?
+        rfm: RFMSettings?, departments: DepartmentDirectory, complaintQuery: ComplaintQuerySettings
     ) {
+        self.departments = departments
+        self.complaintQuery = complaintQuery
         self.database = database
         self.defaults = defaults
         self.brand = brand
@@ -74,6 +80,8 @@ struct TidingsConfig: Sendable, Codable {
         templates = try c.decodeIfPresent(String.self, forKey: .templates) ?? d.templates
         // Left out: the defaults; null: off.
         rfm = c.contains(.rfm) ? try c.decodeIfPresent(RFMSettings.self, forKey: .rfm) : d.rfm
+        departments = try c.decodeIfPresent(DepartmentDirectory.self, forKey: .departments) ?? d.departments
+        complaintQuery = try c.decodeIfPresent(ComplaintQuerySettings.self, forKey: .complaintQuery) ?? d.complaintQuery
     }
 
     /// Checks values a decoder cannot (formats, references, ranges), each
@@ -89,6 +97,8 @@ struct TidingsConfig: Sendable, Codable {
         issues += automations.issues(path: ["automations"])
         issues += optOut.issues(path: ["opt_out"])
         issues += rfm?.issues(path: ["rfm"]) ?? []
+        issues += departments.issues(path: ["departments"])
+        issues += complaintQuery.issues(path: ["complaint_query"])
         issues += segmentIssues()
         issues += callbackIssues()
         issues += unsubscribeIssues()
@@ -115,7 +125,9 @@ struct TidingsConfig: Sendable, Codable {
     /// The channel's first gateway: the one whose `price` cost estimates use.
     func firstGateway(for channel: Channel) -> GatewaySettings? { gateways.first { $0.channels.contains(channel) } }
 
-    var feedbackRules: FeedbackDecisions { FeedbackDecisions(optOut: optOut, signature: brand.signature) }
+    var feedbackRules: FeedbackDecisions {
+        FeedbackDecisions(optOut: optOut, signature: brand.signature, complaintQuery: complaintQuery)
+    }
 
     /// The curl transport for this config: loopback, the gateways' hosts and `transport.allow`.
     func makeTransport() -> CurlTransport {
