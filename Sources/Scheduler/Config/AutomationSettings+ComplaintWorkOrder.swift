@@ -61,7 +61,8 @@ extension AutomationSettings {
         }
 
         public static let defaults = ComplaintResolution(
-            enabled: true, channels: [.sms, .email], template: "complaint-resolution", templates: [:], maxAgeHours: 24)
+            enabled: true, channels: [.sms, .email], template: "complaint-resolution",
+            templates: ["refund": "complaint-resolution-refund"], maxAgeHours: 24)
 
         public init(enabled: Bool, channels: [Channel], template: String, templates: [String: String], maxAgeHours: Int) {
             self.enabled = enabled

@@ -69,6 +69,7 @@ public struct Department: Sendable, Codable, Hashable {
 
     /// `+` and 8 to 15 digits: gateways take numbers as given, so they must already be E.164.
     static func isE164(_ number: String) -> Bool {
-        number.first == "+" && (8...15).contains(number.count - 1) && number.dropFirst().allSatisfy(\.isASCII) && number.dropFirst().allSatisfy(\.isNumber)
+        let digits = number.dropFirst()
+        return number.first == "+" && (8...15).contains(digits.count) && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 }
