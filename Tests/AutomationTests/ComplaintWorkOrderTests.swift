@@ -97,7 +97,7 @@ struct ComplaintWorkOrderTests {
             // The member's profile and timeline show when the department was told.
             let profile = try #require(try await store.memberProfile(memberNo: "M1", timelineLimit: 10))
             #expect(profile.complaints.first?.departmentNotifiedAt == now)
-            #expect(profile.timeline.contains { $0.kind == "work_order" && $0.text == "C123 sent to \(department)" })
+            #expect(profile.timeline.contains { $0.kind == "assigned" && $0.text == "C123 work order sent to \(department)" })
         }
     }
 

@@ -106,7 +106,7 @@ extension SQLiteStore: Records {
             timeline += complaints.map { MemberProfile.TimelineEntry(at: $0.openedAt, kind: "complaint", text: "\($0.complaintNo) to \($0.department): \($0.status)") }
             timeline += complaints.compactMap { c in
                 c.departmentNotifiedAt.map {
-                    MemberProfile.TimelineEntry(at: $0, kind: "work_order", text: "\(c.complaintNo) sent to \(c.department)")
+                    MemberProfile.TimelineEntry(at: $0, kind: "assigned", text: "\(c.complaintNo) work order sent to \(c.department)")
                 }
             }
             timeline.sort { $0.at > $1.at }
