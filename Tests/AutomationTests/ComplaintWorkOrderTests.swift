@@ -157,6 +157,22 @@ struct ComplaintWorkOrderTests {
         }
     }
 
+    /// A kind's template that does not load holds the scan back: its results are not skipped and lost.
+    @Test func aMissingKindTemplateHoldsTheResolutionsBack() async throws {
+        try await withAutomationStore { store in
+            try await store.load(.members([member("M1")]))
+            try await store.load(.complaints([
+                complaint("C1", department: "配送部", status: .resolved, openedAt: openedAt, resolvedAt: now.adding(minutes: -10),
+                    resolution: "已退款", kind: "refund"),
+            ]))
+            let broken = automationConfig(enabled: [.complaintResolution]) { $0.complaintResolution.templates = ["refund": "no-such-template"] }
+            let held = try #require(try await runner(store, broken).runOnce(now: now)[.complaintResolution])
+            #expect(held.waitingForTemplate && held.enqueued == 0)
+            let fixed = automationConfig(enabled: [.complaintResolution])
+            #expect(try await runner(store, fixed).runOnce(now: now.adding(minutes: 1))[.complaintResolution]?.enqueued == 1)
+        }
+    }
+
     @Test func aCustomerAsksForTheStageOfTheirComplaintByText() async throws {
         try await withAutomationStore { store in
             try await store.load(.members([member("M1"), member("M2", phone: "+8613900000002")]))

@@ -71,27 +71,32 @@ public struct AutomationRunner: Sendable {
     /// Each channel's template must load before a scan: a missing file holds
     /// the automation back (its cursor stays) instead of skipping every row.
     private func checkTemplates(of automation: any Automation, tally: inout AutomationTally) throws {
-        let rule = automation.rule
-        for channel in rule.channels {
-            let key = TemplateProblems.Key(template: rule.template, channel: channel, locale: locale, stage: .load)
-            let metadata: Logger.Metadata = [
-                "automation": "\(automation.name.rawValue)", "template": "\(rule.template)",
-                "channel": "\(channel.rawValue)", "locale": "\(locale)",
-            ]
-            do {
-                try context.composer.renderer.check(template: rule.template, channel: channel, locale: locale)
-            } catch {
-                tally.waitingForTemplate = true
-                if problems.report(key) {
-                    logger.error(
-                        "template does not load; the automation waits until it does (logged once)",
-                        metadata: metadata.merging(["error": "\(error)"]) { $1 })
-                }
-                throw error
+        for template in automation.templates {
+            for channel in automation.templateChannels {
+                try check(template, channel: channel, of: automation, tally: &tally)
             }
-            if problems.resolved(key) {
-                logger.notice("template loads again; the automation resumes", metadata: metadata)
+        }
+    }
+
+    private func check(_ template: String, channel: Channel, of automation: any Automation, tally: inout AutomationTally) throws {
+        let key = TemplateProblems.Key(template: template, channel: channel, locale: locale, stage: .load)
+        let metadata: Logger.Metadata = [
+            "automation": "\(automation.name.rawValue)", "template": "\(template)",
+            "channel": "\(channel.rawValue)", "locale": "\(locale)",
+        ]
+        do {
+            try context.composer.renderer.check(template: template, channel: channel, locale: locale)
+        } catch {
+            tally.waitingForTemplate = true
+            if problems.report(key) {
+                logger.error(
+                    "template does not load; the automation waits until it does (logged once)",
+                    metadata: metadata.merging(["error": "\(error)"]) { $1 })
             }
+            throw error
+        }
+        if problems.resolved(key) {
+            logger.notice("template loads again; the automation resumes", metadata: metadata)
         }
     }
 }

@@ -9,6 +9,8 @@ struct ComplaintResolution: Automation {
     let settings: AutomationSettings.ComplaintResolution
     var name: AutomationName { .complaintResolution }
     var rule: AutomationRule { settings.rule }
+    /// A missing kind's template holds the scan back too, rather than lose those results.
+    var templates: [String] { [settings.template] + Set(settings.templates.values).subtracting([settings.template]).sorted() }
 
     func run(now: Date, context: AutomationContext, tally: inout AutomationTally) async throws {
         let maxAge = TimeInterval(settings.maxAgeHours) * 3600

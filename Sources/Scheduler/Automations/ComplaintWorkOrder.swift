@@ -12,6 +12,10 @@ struct ComplaintWorkOrder: Automation {
     let departments: DepartmentDirectory
     var name: AutomationName { .complaintWorkOrder }
     var rule: AutomationRule { settings.rule }
+    /// An email carries the fax file's sheet: it must load too.
+    var templateChannels: [Channel] {
+        rule.channels.contains(.email) && !rule.channels.contains(.fax) ? rule.channels + [.fax] : rule.channels
+    }
 
     func run(now: Date, context: AutomationContext, tally: inout AutomationTally) async throws {
         try await context.followRows(
