@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(
             name: "AutomationTests",
             dependencies: [
-                "Scheduler", "Campaigns", "CoreModel", "TestSupport",
+                "Scheduler", "Campaigns", "Channels", "CoreModel", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),

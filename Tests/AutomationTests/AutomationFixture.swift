@@ -51,6 +51,8 @@ func automationConfig(
     a.revisitSurvey.enabled = enabled.contains(.revisitSurvey)
     a.pointsExpiry.enabled = enabled.contains(.pointsExpiry)
     a.winBack.enabled = enabled.contains(.winBack)
+    a.complaintWorkOrder.enabled = enabled.contains(.complaintWorkOrder)
+    a.complaintResolution.enabled = enabled.contains(.complaintResolution)
     edit(&a)
     return a
 }

@@ -259,6 +259,9 @@ struct ShippedTemplateTests {
         "member_name": "李女士", "order_no": "SO20241221001", "branch_name": "鸿福楼天河店", "amount": "368.00",
         "reserved_at": "12月21日 18:30", "party_size": "6", "points": "1280", "expires_on": "2024-12-31", "problem": "晚到了一个多小时",
         "holiday": "春节", "offer": "新菜八折", "dish": "松鼠桂鱼",
+        "complaint_no": "C00000123", "department": "配送部", "description": "外卖送达超时一个多小时", "due_at": "12月21日 22:30",
+        "opened_at": "12月21日 18:30", "source": "phone", "member_no": "M00000001", "member_phone": "+8613812345678",
+        "resolution": "已致歉并赠送优惠券", "resolved_at": "12月22日 10:00",
     ]
 
     static let shipped: [String: [Channel]] = [
@@ -274,6 +277,9 @@ struct ShippedTemplateTests {
         "new-dishes": [.sms, .email],
         "new-dishes-b": [.sms, .email],
         "prospect-follow-up": [.sms],
+        "complaint-work-order": [.sms, .email, .fax],
+        "complaint-resolution": [.sms, .email],
+        "complaint-resolution-refund": [.sms, .email],
     ]
 
     @Test func everyShippedTemplateRendersWithSampleValues() throws {

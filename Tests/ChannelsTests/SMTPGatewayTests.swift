@@ -255,4 +255,29 @@ struct EmailToFaxTests {
         let pdf = try #require(Data(base64Encoded: base64))
         #expect(try Array(pdf) == FaxDocumentPDF.render(document))
     }
+
+    /// A complaint's work order by email: the text in the body, the sheet attached as the same PDF a fax would be.
+    @Test func anEmailCarriesItsAttachmentAsAPDF() async throws {
+        let peer = try SMTPPeer.start()
+        defer { peer.stop() }
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        let gateway = SMTPGateway(
+            settings: .init(
+                name: "mail", url: peer.url, fromAddress: "service@hongfulou.example", fromName: "鸿福楼",
+                unsubscribeURL: "http://127.0.0.1/u"),
+            transport: transport, signer: WebhookSigner(secret: "f"), channels: [.email])
+        let sheet = MessageContent.FaxDocument(title: "鸿福楼投诉处理单 C123", lines: ["处理部门：配送部", "处理时限：6月2日 14:00 前"])
+        _ = try await gateway.send(OutboundMessage(
+            id: 32, idempotencyKey: "complaint:C123:department", channel: .email, to: "delivery@example.com",
+            content: MessageContent(text: "投诉C123已派给贵部门", subject: "派单：投诉C123", attachment: sheet), category: .service))
+        let stored = try #require(peer.messages().first)
+        #expect(SMTPGatewayTests.header("To", in: stored) == "<delivery@example.com>")
+        #expect(stored.contains("filename=\"document-32.pdf\""))
+        let base64 = stored.components(separatedBy: "filename=\"document-32.pdf\"")[1].components(separatedBy: "\r\n\r\n")[1]
+            .components(separatedBy: "\r\n--")[0].replacingOccurrences(of: "\r\n", with: "")
+        let pdf = try #require(Data(base64Encoded: base64))
+        #expect(pdf.starts(with: Array("%PDF".utf8)))
+        #expect(try Array(pdf) == FaxDocumentPDF.render(sheet))
+    }
 }

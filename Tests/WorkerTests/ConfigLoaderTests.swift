@@ -97,6 +97,29 @@ struct ConfigLoaderTests {
         #expect(channel.keyPath == "automations.revisit_survey.channels[1]")
     }
 
+    @Test func departmentMistakesNameTheirFieldAndLine() throws {
+        let bad = try #require(failure("""
+            departments:
+              - {name: 配送部, email: delivery@example.com, due_hours: 4}
+              - name: 厨房
+                fax: "020-8888"
+            """))
+        #expect(bad.keyPath == "departments[1].fax" && bad.line == 4, "\(bad)")
+        #expect(bad.message.contains("not an international number"), "\(bad)")
+        let none = try #require(failure("departments:\n  - {name: 前厅, due_hours: 0}\n"))
+        #expect(none.keyPath == "departments[0].name" && none.message.contains("no email, phone or fax"), "\(none)")
+        #expect(none.message.contains("departments[0].due_hours"), "\(none)")
+        let twice = try #require(failure("departments:\n  - {name: 厨房, phone: \"+8613800000001\"}\n  - {name: 厨房, email: k@example.com}\n"))
+        #expect(twice.keyPath == "departments[1].name" && twice.line == 3, "\(twice)")
+        let unknown = try #require(failure("departments:\n  - {name: 厨房, phone: \"+8613800000001\", due: 4}\n"))
+        #expect(unknown.keyPath == "departments[0].due", "\(unknown)")
+        let voice = try #require(failure("automations:\n  complaint_work_order:\n    channels: [email, voice]\n"))
+        #expect(voice.keyPath == "automations.complaint_work_order.channels[1]", "\(voice)")
+        let loaded = try load(StarterConfig.text(databasePath: "x.sqlite"), environment: ["TIDINGS_ADMIN_TOKEN": "t"])
+        #expect(loaded.config.departments.named("厨房")?.fax == "+862088880102")
+        #expect(loaded.config.complaintQuery.keyword == "查询")
+    }
+
     @Test func emptyFileGivesDefaults() throws {
         #expect(try load("").config.defaults.timezone == "Asia/Shanghai")
     }

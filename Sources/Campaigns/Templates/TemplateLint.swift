@@ -91,6 +91,9 @@ public struct TemplateLint: Sendable {
     /// The keys the automations give their templates (`TemplateValues` and the rules in Scheduler).
     public static let automationKeys: Set<String> = [
         "member_name", "branch_name", "order_no", "amount", "problem", "points", "expires_on", "reserved_at", "party_size",
+        // A complaint's work order and its result (`ComplaintWorkOrder`, `ComplaintResolution`).
+        "complaint_no", "department", "description", "source", "member_phone", "opened_at", "due_at", "resolution",
+        "resolved_at",
     ]
 
     /// The category each shipped template is sent under, when nobody says otherwise; any other is `service`.
@@ -129,6 +132,9 @@ public struct TemplateLint: Sendable {
         values.merge([
             "order_no": "SO202612210001", "amount": "368.00", "problem": "晚到了一个多小时", "expires_on": "2026-12-31",
             "reserved_at": "12月21日 18:30", "party_size": "6",
+            "complaint_no": "C00000123", "department": "配送部", "description": "外卖送达超时一个多小时", "source": "phone",
+            "member_phone": "+8613812345678", "opened_at": "12月21日 18:30", "due_at": "12月21日 22:30",
+            "resolution": "已致歉并赠送优惠券", "resolved_at": "12月22日 10:00",
         ]) { current, _ in current }
         return values
     }()

@@ -113,6 +113,10 @@ public struct SMTPGateway: Gateway {
             attachments.append(.init(
                 contentType: "application/pdf", data: try GatewayError.faxPDF(document), encoding: "base64",
                 filename: "fax-\(message.id).pdf"))
+        } else if message.channel == .email, let document = message.content.attachment {
+            attachments.append(.init(
+                contentType: "application/pdf", data: try GatewayError.faxPDF(document), encoding: "base64",
+                filename: "document-\(message.id).pdf"))
         }
         var text = plain
         var html = message.content.html ?? Self.html(fromText: plain)

@@ -13,11 +13,13 @@ public struct Complaint: Sendable, Hashable, Codable {
     public var openedAt: Date
     public var resolvedAt: Date?
     public var satisfaction: Int?
+    /// What kind of remedy it got (`refund`, `coupon`…): chooses the template that tells the customer.
+    public var resolutionKind: String?
 
     public init(
         complaintNo: String, memberNo: String, orderNo: String?, channel: String, department: String,
         status: ComplaintStatus, description: String, resolution: String?, openedAt: Date,
-        resolvedAt: Date?, satisfaction: Int?
+        resolvedAt: Date?, satisfaction: Int?, resolutionKind: String? = nil
     ) {
         self.complaintNo = complaintNo
         self.memberNo = memberNo
@@ -30,6 +32,7 @@ public struct Complaint: Sendable, Hashable, Codable {
         self.openedAt = openedAt
         self.resolvedAt = resolvedAt
         self.satisfaction = satisfaction
+        self.resolutionKind = resolutionKind
     }
 }
 

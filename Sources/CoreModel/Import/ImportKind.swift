@@ -25,7 +25,7 @@ public enum ImportKind: String, Sendable, CaseIterable, Codable {
         case .menu: ["category"]
         case .members: ["phone", "email", "fax", "level", "points", "tags", "timezone", "locale", "branch_code", "joined_on"]
         case .orders: ["status", "scheduled_at", "party_size", "amount", "address", "items", "taken_by"]
-        case .complaints: ["order_no", "channel", "status", "resolution", "resolved_at", "satisfaction"]
+        case .complaints: ["order_no", "channel", "status", "resolution", "resolved_at", "satisfaction", "resolution_kind"]
         case .feedback: ["note"]
         case .consents: ["member_no", "address", "source", "at", "evidence"]
         case .blacklist: ["reason", "added_by", "added_at"]

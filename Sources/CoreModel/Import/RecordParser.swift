@@ -140,7 +140,8 @@ public struct RecordParser: Sendable {
             complaintNo: try r.required("complaint_no"), memberNo: try r.required("member_no"), orderNo: r.text("order_no"),
             channel: r.text("channel") ?? "phone", department: try r.required("department"), status: status,
             description: try r.required("description"), resolution: r.text("resolution"), openedAt: openedAt,
-            resolvedAt: resolvedAt, satisfaction: try r.integer("satisfaction", in: 1...5))
+            resolvedAt: resolvedAt, satisfaction: try r.integer("satisfaction", in: 1...5),
+            resolutionKind: r.text("resolution_kind"))
     }
 
     private func feedback(_ r: FieldReader) throws(RowError) -> DeliveryFeedback {

@@ -11,6 +11,8 @@ public struct MessageContent: Sendable, Codable, Hashable {
     public var voice: Voice?
     /// Fax: a title and lines rendered into a PDF.
     public var fax: FaxDocument?
+    /// Email: a document attached as a PDF (a complaint's work-order sheet), drawn as a fax is.
+    public var attachment: FaxDocument?
     /// Provider template (Aliyun TemplateCode) and its parameters.
     public var providerTemplate: String?
     public var templateParameters: [String: String]?
@@ -44,8 +46,9 @@ public struct MessageContent: Sendable, Codable, Hashable {
 
     public init(
         text: String? = nil, subject: String? = nil, html: String? = nil, voice: Voice? = nil, fax: FaxDocument? = nil,
-        providerTemplate: String? = nil, templateParameters: [String: String]? = nil
+        providerTemplate: String? = nil, templateParameters: [String: String]? = nil, attachment: FaxDocument? = nil
     ) {
+        self.attachment = attachment
         self.text = text
         self.subject = subject
         self.html = html

@@ -7,4 +7,13 @@ protocol Automation: Sendable {
     var name: AutomationName { get }
     var rule: AutomationRule { get }
     func run(now: Date, context: AutomationContext, tally: inout AutomationTally) async throws
+    /// Every template it may render, each checked before a scan (the rule's, and any others it chooses from).
+    var templates: [String] { get }
+    /// The channels whose files those templates need: the rule's, and any other part it renders.
+    var templateChannels: [Channel] { get }
+}
+
+extension Automation {
+    var templates: [String] { [rule.template] }
+    var templateChannels: [Channel] { rule.channels }
 }

@@ -48,6 +48,7 @@ struct AutomationContext: Sendable {
                 let produced = produce(row, &tally)
                 batch.messages += produced.messages
                 batch.credits += produced.credits
+                batch.notifiedComplaints += produced.notifiedComplaints
             }
             cursor = next
             batch.cursor = AutomationCursor(name: name.rawValue, rows: cursor)
@@ -64,6 +65,7 @@ struct AutomationContext: Sendable {
         for batch in produced {
             pending.messages += batch.messages
             pending.credits += batch.credits
+            pending.notifiedComplaints += batch.notifiedComplaints
             if pending.messages.count >= batchSize {
                 tally.record(try await store.commit(pending, now: now))
                 pending = AutomationBatch()

@@ -3,7 +3,8 @@ import Foundation
 
 /// The idempotency keys of the automations' messages and credits: the same
 /// trigger always gives the same key, so a re-scan or a restart finds the
-/// message already in the outbox. A message key is `<prefix>:<channel>`.
+/// message already in the outbox. A message key is `<prefix>:<channel>`, or
+/// the prefix alone for a message sent on one channel of several (`MessageDraft.keyedByChannel`).
 enum AutomationKeys {
     static func orderConfirmation(_ orderNo: String) -> String { "order:\(orderNo):confirm" }
 
@@ -22,6 +23,9 @@ enum AutomationKeys {
     static func apologyPoints(_ orderNo: String) -> String { "order:\(orderNo):apology-points" }
     static func orderSurvey(_ orderNo: String) -> String { "order:\(orderNo):survey" }
     static func complaintSurvey(_ complaintNo: String) -> String { "complaint:\(complaintNo):survey" }
+    /// One work order per complaint, and one result to the customer, on whichever channel each went.
+    static func complaintDepartment(_ complaintNo: String) -> String { "complaint:\(complaintNo):department" }
+    static func complaintResolution(_ complaintNo: String) -> String { "complaint:\(complaintNo):resolution" }
 
     /// `month` as `2026-06`: one notice per member per month.
     static func pointsExpiry(_ memberNo: String, month: String) -> String { "member:\(memberNo):points-expiry:\(month)" }
@@ -29,5 +33,7 @@ enum AutomationKeys {
     /// `periodStart` as `2026-06-01`: one win-back per member per dormancy period.
     static func winBack(_ memberNo: String, periodStart: String) -> String { "member:\(memberNo):win-back:\(periodStart)" }
 
-    static func message(_ prefix: String, _ channel: Channel) -> String { "\(prefix):\(channel.rawValue)" }
+    static func message(_ draft: MessageDraft, _ channel: Channel) -> String {
+        draft.keyedByChannel ? "\(draft.keyPrefix):\(channel.rawValue)" : draft.keyPrefix
+    }
 }

@@ -10,6 +10,8 @@ public enum AutomationName: String, Sendable, Hashable, CaseIterable, Codable, C
     case revisitSurvey = "revisit_survey"
     case pointsExpiry = "points_expiry"
     case winBack = "win_back"
+    case complaintWorkOrder = "complaint_work_order"
+    case complaintResolution = "complaint_resolution"
 
     /// The `purpose` of the messages this automation writes.
     public var purpose: MessagePurpose { .automation(rawValue) }

@@ -15,10 +15,11 @@ public struct AutomationRunner: Sendable {
     let logger: Logger
     let problems: TemplateProblems
 
-    /// - Parameters: settings, defaults, brand: tidings.yaml's `automations`, `defaults` and `brand`.
+    /// - Parameters: settings, defaults, brand, departments: tidings.yaml's
+    ///   `automations`, `defaults`, `brand` and `departments`.
     public init(
         store: any AutomationScans, settings: AutomationSettings, defaults: RegionalDefaults, brand: Brand,
-        renderer: any MessageRenderer, clock: any WallClock = SystemClock(),
+        departments: DepartmentDirectory = .defaults, renderer: any MessageRenderer, clock: any WallClock = SystemClock(),
         logger: Logger = Logger(label: "tidings.automations"), batchSize: Int = 500
     ) {
         let all: [any Automation] = [
@@ -26,6 +27,8 @@ public struct AutomationRunner: Sendable {
             ReservationCall(settings: settings.reservationCall),
             LateDeliveryApology(settings: settings.lateDeliveryApology), RevisitSurvey(settings: settings.revisitSurvey),
             PointsExpiry(settings: settings.pointsExpiry), WinBack(settings: settings.winBack),
+            ComplaintWorkOrder(settings: settings.complaintWorkOrder, departments: departments),
+            ComplaintResolution(settings: settings.complaintResolution),
         ]
         self.automations = all.filter(\.rule.enabled)
         let problems = TemplateProblems()
@@ -68,27 +71,32 @@ public struct AutomationRunner: Sendable {
     /// Each channel's template must load before a scan: a missing file holds
     /// the automation back (its cursor stays) instead of skipping every row.
     private func checkTemplates(of automation: any Automation, tally: inout AutomationTally) throws {
-        let rule = automation.rule
-        for channel in rule.channels {
-            let key = TemplateProblems.Key(template: rule.template, channel: channel, locale: locale, stage: .load)
-            let metadata: Logger.Metadata = [
-                "automation": "\(automation.name.rawValue)", "template": "\(rule.template)",
-                "channel": "\(channel.rawValue)", "locale": "\(locale)",
-            ]
-            do {
-                try context.composer.renderer.check(template: rule.template, channel: channel, locale: locale)
-            } catch {
-                tally.waitingForTemplate = true
-                if problems.report(key) {
-                    logger.error(
-                        "template does not load; the automation waits until it does (logged once)",
-                        metadata: metadata.merging(["error": "\(error)"]) { $1 })
-                }
-                throw error
+        for template in automation.templates {
+            for channel in automation.templateChannels {
+                try check(template, channel: channel, of: automation, tally: &tally)
             }
-            if problems.resolved(key) {
-                logger.notice("template loads again; the automation resumes", metadata: metadata)
+        }
+    }
+
+    private func check(_ template: String, channel: Channel, of automation: any Automation, tally: inout AutomationTally) throws {
+        let key = TemplateProblems.Key(template: template, channel: channel, locale: locale, stage: .load)
+        let metadata: Logger.Metadata = [
+            "automation": "\(automation.name.rawValue)", "template": "\(template)",
+            "channel": "\(channel.rawValue)", "locale": "\(locale)",
+        ]
+        do {
+            try context.composer.renderer.check(template: template, channel: channel, locale: locale)
+        } catch {
+            tally.waitingForTemplate = true
+            if problems.report(key) {
+                logger.error(
+                    "template does not load; the automation waits until it does (logged once)",
+                    metadata: metadata.merging(["error": "\(error)"]) { $1 })
             }
+            throw error
+        }
+        if problems.resolved(key) {
+            logger.notice("template loads again; the automation resumes", metadata: metadata)
         }
     }
 }

@@ -4,7 +4,7 @@ import Logging
 import ServiceLifecycle
 
 /// Runs the automations until graceful shutdown: those that follow new rows
-/// by id (order confirmations, late-delivery apologies) every `eventInterval`,
+/// by id (order confirmations, late-delivery apologies, work orders) every `eventInterval`,
 /// so a confirmation leaves within moments of its order; the window scans
 /// every `interval`. A scan in progress finishes (its writes are transactions
 /// either way); the wait between scans ends at once. An automation that keeps
@@ -16,7 +16,7 @@ public struct AutomationService: Service {
     public let eventInterval: Duration
     let logger: Logger
     /// Cheap to run often: one indexed read past an id cursor.
-    public static let eventDriven: Set<AutomationName> = [.orderConfirmation, .lateDeliveryApology]
+    public static let eventDriven: Set<AutomationName> = [.orderConfirmation, .lateDeliveryApology, .complaintWorkOrder]
 
     public init(runner: AutomationRunner, interval: Duration, eventInterval: Duration = .milliseconds(100), logger: Logger = Logger(label: "tidings.automations")) {
         self.runner = runner

@@ -8,20 +8,29 @@ public struct AutomationTally: Sendable, Hashable {
         case stale
         /// The order's status does not call for it (a cancelled order is not confirmed).
         case status(OrderStatus)
+        /// The complaint was resolved or closed before its work order went (a history import).
+        case complaintStatus(ComplaintStatus)
         /// The feedback outcome is not one the automation apologises for.
         case outcome(DeliveryOutcome)
         /// The member has no valid address for this channel.
         case noAddress(Channel)
         /// The template did not render for this member (logged with the reason).
         case renderFailed(Channel)
+        /// The member has a valid address for none of the channels (one message on the preferred one was wanted).
+        case noContact
+        /// The complaint names a department `departments:` does not list, or one with no contact for the channels.
+        case noDepartment(String)
 
         public var description: String {
             switch self {
             case .stale: "stale"
             case .status(let status): "status \(status.rawValue)"
+            case .complaintStatus(let status): "complaint \(status.rawValue)"
             case .outcome(let outcome): "outcome \(outcome.rawValue)"
             case .noAddress(let channel): "no valid \(channel == .sms || channel == .voice ? "phone" : channel.rawValue) for \(channel.rawValue)"
             case .renderFailed(let channel): "\(channel.rawValue) template failed"
+            case .noContact: "no valid contact on any channel"
+            case .noDepartment(let name): "no contact for department '\(name)'"
             }
         }
     }

@@ -20,29 +20,63 @@ struct MessageComposer: Sendable {
                 tally.skip(.noAddress(channel))
                 return nil
             }
-            let content: MessageContent
-            do {
-                content = try renderer.render(template: rule.template, channel: channel, locale: member.locale, values: draft.values)
-            } catch {
-                tally.skip(.renderFailed(channel))
-                let key = TemplateProblems.Key(
-                    template: rule.template, channel: channel, locale: member.locale, stage: .render)
-                guard problems.report(key) else { return nil }
-                logger.error(
-                    "template did not render; its messages are skipped (logged once; the scan report counts them)",
-                    metadata: [
-                        "automation": "\(automation.rawValue)", "member": "\(member.memberNo)", "channel": "\(channel.rawValue)",
-                        "address": "\(Redaction.address(address))", "error": "\(error)",
-                    ])
-                return nil
-            }
-            return NewMessage(
-                idempotencyKey: AutomationKeys.message(draft.keyPrefix, channel), purpose: automation.purpose,
-                channel: channel, lane: draft.lane, category: draft.category, priority: draft.priority,
-                memberNo: member.memberNo, address: address, template: rule.template, locale: member.locale,
-                payload: content.json(), notBefore: draft.notBefore, expiresAt: draft.expiresAt, orderNo: draft.orderNo,
-                boundAt: draft.boundAt, complaintNo: draft.complaintNo)
+            return message(
+                to: Recipient(address: address, memberNo: member.memberNo, locale: member.locale), on: channel,
+                template: rule.template, draft: draft, automation: automation, tally: &tally)
         }
+    }
+
+    /// One message on the first of `rule.channels` the member has a valid
+    /// address for (their preferred channel), rendered from `template`.
+    func preferredMessage(
+        for member: AutomationMember, rule: AutomationRule, template: String, draft: MessageDraft, automation: AutomationName,
+        tally: inout AutomationTally
+    ) -> NewMessage? {
+        for channel in rule.channels {
+            guard let address = Self.address(of: member, for: channel) else { continue }
+            return message(
+                to: Recipient(address: address, memberNo: member.memberNo, locale: member.locale), on: channel,
+                template: template, draft: draft, automation: automation, tally: &tally)
+        }
+        tally.skip(.noContact)
+        return nil
+    }
+
+    /// Who a message goes to: a member, or staff (a department) with no member number.
+    struct Recipient {
+        var address: String
+        var memberNo: String?
+        var locale: String
+    }
+
+    /// `template` rendered for `channel`, to `recipient`; nil (counted, logged
+    /// once per template) when it does not render. An email carries `attachment` as a PDF.
+    func message(
+        to recipient: Recipient, on channel: Channel, template: String, draft: MessageDraft, automation: AutomationName,
+        attachment: MessageContent.FaxDocument? = nil, tally: inout AutomationTally
+    ) -> NewMessage? {
+        var content: MessageContent
+        do {
+            content = try renderer.render(template: template, channel: channel, locale: recipient.locale, values: draft.values)
+        } catch {
+            tally.skip(.renderFailed(channel))
+            let key = TemplateProblems.Key(template: template, channel: channel, locale: recipient.locale, stage: .render)
+            guard problems.report(key) else { return nil }
+            logger.error(
+                "template did not render; its messages are skipped (logged once; the scan report counts them)",
+                metadata: [
+                    "automation": "\(automation.rawValue)", "member": "\(recipient.memberNo ?? "-")", "channel": "\(channel.rawValue)",
+                    "address": "\(Redaction.address(recipient.address))", "error": "\(error)",
+                ])
+            return nil
+        }
+        if channel == .email { content.attachment = attachment }
+        return NewMessage(
+            idempotencyKey: AutomationKeys.message(draft, channel), purpose: automation.purpose,
+            channel: channel, lane: draft.lane, category: draft.category, priority: draft.priority,
+            memberNo: recipient.memberNo, address: recipient.address, template: template, locale: recipient.locale,
+            payload: content.json(), notBefore: draft.notBefore, expiresAt: draft.expiresAt, orderNo: draft.orderNo,
+            boundAt: draft.boundAt, complaintNo: draft.complaintNo)
     }
 
     /// The phone for SMS and voice, else the email or fax number — only if it is marked valid.

@@ -16,4 +16,8 @@ struct MessageDraft: Sendable {
     var boundAt: Date?
     var notBefore: Date?
     var expiresAt: Date?
+    /// False for a message that goes on one channel only (a work order, a
+    /// complaint's result): its key leaves the channel out, so a changed
+    /// contact or preference never sends it a second time on another.
+    var keyedByChannel = true
 }

@@ -41,6 +41,16 @@ extension AutomationSettings {
                 check(winBack.dormantDays >= 1, [key, "dormant_days"], "must be at least 1 day")
                 check(winBack.periodDays >= 1, [key, "period_days"], "must be at least 1 day")
                 check(winBack.offerDays >= 1, [key, "offer_days"], "must be at least 1 day")
+            case "complaint_work_order":
+                for (index, channel) in complaintWorkOrder.channels.enumerated() where channel == .voice {
+                    check(false, [key, "channels", String(index)], "'voice' is not a department channel (email, sms or fax)")
+                }
+                check(complaintWorkOrder.maxAgeHours >= 1, [key, "max_age_hours"], "must be at least 1 hour")
+            case "complaint_resolution":
+                for (kind, template) in complaintResolution.templates.sorted(by: { $0.key < $1.key }) where !Self.isTemplateName(template) {
+                    check(false, [key, "templates", kind], "'\(template)' is not a template name (letters, digits, '-' and '_')")
+                }
+                check(complaintResolution.maxAgeHours >= 1, [key, "max_age_hours"], "must be at least 1 hour")
             default:
                 break
             }
@@ -50,10 +60,14 @@ extension AutomationSettings {
 
     private static let templateNameCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
+    private static func isTemplateName(_ name: String) -> Bool {
+        !name.isEmpty && name.allSatisfy(templateNameCharacters.contains)
+    }
+
     private static func ruleIssues(_ rule: AutomationRule, path: [String]) -> [ConfigIssue] {
         var issues: [ConfigIssue] = []
         // The name becomes a folder under templates/: nothing may climb out of it.
-        if rule.template.isEmpty || !rule.template.allSatisfy(templateNameCharacters.contains) {
+        if !isTemplateName(rule.template) {
             let message = "'\(rule.template)' is not a template name (letters, digits, '-' and '_')"
             issues.append(.init(path: path + ["template"], message: message))
         }

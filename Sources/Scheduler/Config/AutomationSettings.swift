@@ -14,22 +14,27 @@ public struct AutomationSettings: Sendable, Codable, Hashable {
     public var revisitSurvey: RevisitSurvey
     public var pointsExpiry: PointsExpiry
     public var winBack: WinBack
+    public var complaintWorkOrder: ComplaintWorkOrder
+    public var complaintResolution: ComplaintResolution
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case intervalSeconds = "interval_seconds", orderConfirmation = "order_confirmation"
         case reservationReminder = "reservation_reminder", reservationCall = "reservation_call"
         case lateDeliveryApology = "late_delivery_apology", revisitSurvey = "revisit_survey"
         case pointsExpiry = "points_expiry", winBack = "win_back"
+        case complaintWorkOrder = "complaint_work_order", complaintResolution = "complaint_resolution"
     }
 
     public static let defaults = AutomationSettings(
         intervalSeconds: 30, orderConfirmation: .defaults, reservationReminder: .defaults, reservationCall: .defaults,
-        lateDeliveryApology: .defaults, revisitSurvey: .defaults, pointsExpiry: .defaults, winBack: .defaults)
+        lateDeliveryApology: .defaults, revisitSurvey: .defaults, pointsExpiry: .defaults, winBack: .defaults,
+        complaintWorkOrder: .defaults, complaintResolution: .defaults)
 
     public init(
         intervalSeconds: Int, orderConfirmation: OrderConfirmation, reservationReminder: ReservationReminder,
         reservationCall: ReservationCall, lateDeliveryApology: LateDeliveryApology, revisitSurvey: RevisitSurvey,
-        pointsExpiry: PointsExpiry, winBack: WinBack
+        pointsExpiry: PointsExpiry, winBack: WinBack, complaintWorkOrder: ComplaintWorkOrder = .defaults,
+        complaintResolution: ComplaintResolution = .defaults
     ) {
         self.intervalSeconds = intervalSeconds
         self.orderConfirmation = orderConfirmation
@@ -39,6 +44,8 @@ public struct AutomationSettings: Sendable, Codable, Hashable {
         self.revisitSurvey = revisitSurvey
         self.pointsExpiry = pointsExpiry
         self.winBack = winBack
+        self.complaintWorkOrder = complaintWorkOrder
+        self.complaintResolution = complaintResolution
     }
 
     public init(from decoder: Decoder) throws {
@@ -52,6 +59,8 @@ public struct AutomationSettings: Sendable, Codable, Hashable {
         revisitSurvey = try c.decodeIfPresent(RevisitSurvey.self, forKey: .revisitSurvey) ?? .defaults
         pointsExpiry = try c.decodeIfPresent(PointsExpiry.self, forKey: .pointsExpiry) ?? .defaults
         winBack = try c.decodeIfPresent(WinBack.self, forKey: .winBack) ?? .defaults
+        complaintWorkOrder = try c.decodeIfPresent(ComplaintWorkOrder.self, forKey: .complaintWorkOrder) ?? .defaults
+        complaintResolution = try c.decodeIfPresent(ComplaintResolution.self, forKey: .complaintResolution) ?? .defaults
     }
 
     /// The switch, channels and template every automation has, by config key.
@@ -61,6 +70,7 @@ public struct AutomationSettings: Sendable, Codable, Hashable {
             ("reservation_call", reservationCall.rule),
             ("late_delivery_apology", lateDeliveryApology.rule), ("revisit_survey", revisitSurvey.rule),
             ("points_expiry", pointsExpiry.rule), ("win_back", winBack.rule),
+            ("complaint_work_order", complaintWorkOrder.rule), ("complaint_resolution", complaintResolution.rule),
         ]
     }
 }

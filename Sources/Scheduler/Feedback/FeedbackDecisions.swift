@@ -4,18 +4,24 @@ import CoreModel
 /// inside the transaction that records it: a reply that says stop (or the
 /// opt-out key on a marketing call) revokes marketing and surveys and is
 /// confirmed once; a key pressed on the reservation call confirms or cancels
-/// the booking; a receipt that says the address does not exist flags the
-/// member's contact.
+/// the booking; `查询 <complaint no>` is answered with the complaint's stage
+/// (only to its member's phone); a receipt that says the address does not
+/// exist flags the member's contact.
 public struct FeedbackDecisions: FeedbackRules {
     public let optOut: OptOutSettings
     /// Put in front of the confirmation SMS (【鸿福楼】).
     public let signature: String
     let matcher: OptOutMatcher
+    let complaintQuery: ComplaintQuery
 
-    public init(optOut: OptOutSettings = .defaults, signature: String = Brand.defaults.signature) {
+    public init(
+        optOut: OptOutSettings = .defaults, signature: String = Brand.defaults.signature,
+        complaintQuery: ComplaintQuerySettings = .defaults
+    ) {
         self.optOut = optOut
         self.signature = signature
         matcher = OptOutMatcher(optOut)
+        self.complaintQuery = ComplaintQuery(settings: complaintQuery, signature: signature)
     }
 
     /// What an opt-out revokes: everything but service messages.
@@ -40,7 +46,15 @@ public struct FeedbackDecisions: FeedbackRules {
         {
             actions.append(.answerBooking(orderId: booking.orderId, status: status))
         }
+        // An opt-out has already turned the kind: stopping wins over a question in the same text.
+        if kind == .reply, let number = complaintQuery.asked(in: inbound) {
+            actions.append(.reply(complaintQuery.answer(inbound, number: number, complaint: facts.complaint, sender: facts.sender)))
+        }
         return InboundDecision(kind: kind, actions: actions)
+    }
+
+    public func complaintAsked(in inbound: InboundRecord) -> String? {
+        complaintQuery.asked(in: inbound)
     }
 
     public func decide(_ receipt: ReceiptRecord, facts: ReceiptFacts) -> [FeedbackAction] {

@@ -56,7 +56,8 @@ struct LatencyBench: AsyncParsableCommand {
         var onlyConfirmations = AutomationSettings.defaults
         for name in [
             \AutomationSettings.reservationReminder.enabled, \.reservationCall.enabled, \.lateDeliveryApology.enabled,
-            \.revisitSurvey.enabled, \.pointsExpiry.enabled, \.winBack.enabled,
+            \.revisitSurvey.enabled, \.pointsExpiry.enabled, \.winBack.enabled, \.complaintWorkOrder.enabled,
+            \.complaintResolution.enabled,
         ] {
             onlyConfirmations[keyPath: name] = false
         }

@@ -145,6 +145,26 @@ enum StarterConfig {
             dormant_days: 90         # no order for this long
             period_days: 90          # at most one win-back per member per period
             offer_days: 14
+          complaint_work_order:      # a new complaint goes to its department (departments:) with the due time
+            enabled: true
+            channels: [email, fax, sms]   # the first the department has a contact for; email and fax carry the sheet as a PDF
+            template: complaint-work-order
+            max_age_hours: 72        # older complaints (a history import) are not sent
+          complaint_resolution:      # a resolved complaint's result to the customer; revisit_survey follows it
+            enabled: true
+            channels: [sms, email]   # the first the customer has a valid contact for
+            template: complaint-resolution
+            templates:               # by complaints.resolution_kind; other kinds get `template`
+              refund: complaint-resolution-refund
+            max_age_hours: 24
+        departments:                 # who takes complaints' work orders (complaints.department), and how soon
+          - {name: 配送部, email: delivery@example.com, phone: "+8613800000101", due_hours: 4}
+          - {name: 厨房, fax: "+862088880102", due_hours: 24}
+          - {name: 前厅, email: front@example.com, due_hours: 24}
+          - {name: 客服中心, email: service@example.com, phone: "+8613800000104", due_hours: 8}
+          - {name: 会员中心, phone: "+8613800000105", due_hours: 48}
+        complaint_query:
+          keyword: 查询              # "查询 C123" by SMS: the complaint's stage, told only to its member's phone
         rfm:                         # recency/frequency/monetary scores for segments (rfm_segment …); null: not recomputed
           window: 365d               # orders in this window count
           at: "03:30"                # daily, local time; a worker that starts with older scores computes at once

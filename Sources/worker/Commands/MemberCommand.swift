@@ -87,9 +87,12 @@ struct MemberReport {
         out.append("")
         out.append("complaints (\(profile.complaints.count))")
         if !profile.complaints.isEmpty {
-            var table = TextTable(["complaint", "department", "status", "opened", "resolved", "what", "resolution"])
+            var table = TextTable(["complaint", "department", "status", "opened", "notified", "resolved", "what", "resolution"])
             for c in profile.complaints {
-                table.add([c.complaintNo, c.department, c.status, format(c.openedAt), c.resolvedAt.map(format) ?? "-", c.description, c.resolution ?? "-"])
+                table.add([
+                    c.complaintNo, c.department, c.status, format(c.openedAt), c.departmentNotifiedAt.map(format) ?? "-",
+                    c.resolvedAt.map(format) ?? "-", c.description, c.resolution ?? "-",
+                ])
             }
             out.append(indent(table.render()))
         }

@@ -84,7 +84,8 @@ struct RunCommand: AsyncParsableCommand {
 
         let runner = AutomationRunner(
             store: store, settings: config.automations, defaults: config.defaults, brand: config.brand,
-            renderer: TemplateLibrary(directory: URL(fileURLWithPath: config.templates)), logger: logger)
+            departments: config.departments, renderer: TemplateLibrary(directory: URL(fileURLWithPath: config.templates)),
+            logger: logger)
         let automations = AutomationService(runner: runner, settings: config.automations, logger: logger)
 
         // Shut down in reverse: automations stop first, the dispatcher finishes before the server stops taking receipts.

@@ -18,6 +18,10 @@ struct TidingsConfig: Sendable, Codable {
     var server: ServerSettings
     var automations: AutomationSettings
     var optOut: OptOutSettings
+    /// Who takes complaints' work orders (`automations.complaint_work_order`).
+    var departments: DepartmentDirectory
+    /// `查询 <complaint no>` by SMS.
+    var complaintQuery: ComplaintQuerySettings
     /// Saved audiences by name, in the segment language (`tidings segment count NAME`).
     var segments: [String: String]
     /// The message templates' directory (templates/<name>/<channel>.<locale>.mustache).
@@ -29,20 +33,22 @@ struct TidingsConfig: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case database, defaults, brand, quietHours = "quiet_hours", dispatch, gateways, transport, server, automations
-        case optOut = "opt_out", segments, templates, rfm, allocation
+        case optOut = "opt_out", segments, templates, rfm, departments, complaintQuery = "complaint_query", allocation
     }
 
     static let defaults = TidingsConfig(
         database: .defaults, defaults: .defaults, brand: .defaults, quietHours: .defaults, dispatch: .defaults, gateways: [],
         transport: .defaults, server: .defaults, automations: .defaults, optOut: .defaults, segments: [:],
-        templates: "templates", rfm: .defaults)
+        templates: "templates", rfm: .defaults, departments: .defaults, complaintQuery: .defaults)
 
     init(
         database: DatabaseSettings, defaults: RegionalDefaults, brand: Brand, quietHours: QuietHoursSettings,
         dispatch: DispatchConfig, gateways: [GatewaySettings], transport: TransportSettings, server: ServerSettings,
         automations: AutomationSettings, optOut: OptOutSettings, segments: [String: String], templates: String,
-        rfm: RFMSettings?
+        rfm: RFMSettings?, departments: DepartmentDirectory, complaintQuery: ComplaintQuerySettings
     ) {
+        self.departments = departments
+        self.complaintQuery = complaintQuery
         self.database = database
         self.defaults = defaults
         self.brand = brand
@@ -76,6 +82,8 @@ struct TidingsConfig: Sendable, Codable {
         templates = try c.decodeIfPresent(String.self, forKey: .templates) ?? d.templates
         // Left out: the defaults; null: off.
         rfm = c.contains(.rfm) ? try c.decodeIfPresent(RFMSettings.self, forKey: .rfm) : d.rfm
+        departments = try c.decodeIfPresent(DepartmentDirectory.self, forKey: .departments) ?? d.departments
+        complaintQuery = try c.decodeIfPresent(ComplaintQuerySettings.self, forKey: .complaintQuery) ?? d.complaintQuery
         allocation = try c.decodeIfPresent(AllocationSettings.self, forKey: .allocation) ?? d.allocation
     }
 
@@ -92,6 +100,8 @@ struct TidingsConfig: Sendable, Codable {
         issues += automations.issues(path: ["automations"])
         issues += optOut.issues(path: ["opt_out"])
         issues += rfm?.issues(path: ["rfm"]) ?? []
+        issues += departments.issues(path: ["departments"])
+        issues += complaintQuery.issues(path: ["complaint_query"])
         issues += allocation.issues(path: ["allocation"])
         issues += segmentIssues()
         issues += callbackIssues()
@@ -119,7 +129,9 @@ struct TidingsConfig: Sendable, Codable {
     /// The channel's first gateway: the one whose `price` cost estimates use.
     func firstGateway(for channel: Channel) -> GatewaySettings? { gateways.first { $0.channels.contains(channel) } }
 
-    var feedbackRules: FeedbackDecisions { FeedbackDecisions(optOut: optOut, signature: brand.signature) }
+    var feedbackRules: FeedbackDecisions {
+        FeedbackDecisions(optOut: optOut, signature: brand.signature, complaintQuery: complaintQuery)
+    }
 
     /// The curl transport for this config: loopback, the gateways' hosts and `transport.allow`.
     func makeTransport() -> CurlTransport {

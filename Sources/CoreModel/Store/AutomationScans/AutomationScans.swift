@@ -30,6 +30,9 @@ public protocol AutomationScans: Sendable {
     /// Delivery feedback written past the cursor or in its gaps, by id, at most `limit`.
     func feedbackRecorded(after cursor: RowCursor, limit: Int) async throws -> [AutomationFeedback]
 
+    /// Complaints written past the cursor or in its gaps, by id, at most `limit`.
+    func complaintsOpened(after cursor: RowCursor, limit: Int) async throws -> [ComplaintSheet]
+
     /// Resolved and closed complaints whose resolution time is in the window.
     func complaintsResolved(in window: ScanWindow) async throws -> [AutomationComplaint]
 
@@ -42,6 +45,7 @@ public protocol AutomationScans: Sendable {
 
     /// Enqueues the messages (a known idempotency key is a duplicate), writes
     /// the points credits (a known key is skipped; the member's balance moves
-    /// only for a new credit) and moves the cursor, in one transaction.
+    /// only for a new credit), stamps the complaints notified (only the first
+    /// time) and moves the cursor, in one transaction.
     func commit(_ batch: AutomationBatch, now: Date) async throws -> AutomationBatchResult
 }

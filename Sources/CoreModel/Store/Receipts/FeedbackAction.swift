@@ -7,6 +7,8 @@ public enum FeedbackAction: Sendable, Hashable {
     case answerBooking(orderId: Int64, status: OrderStatus)
     /// The contact the message went to does not exist: flag it on the member, with the provider's words.
     case flagContact(messageId: Int64, reason: String)
+    /// Answer the sender (a complaint's stage): put the message in the outbox; its key makes it one per inbound.
+    case reply(NewMessage)
 }
 
 /// An opt-out as the rules decided it. The store revokes it for every member

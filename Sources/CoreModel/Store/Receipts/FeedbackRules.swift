@@ -7,4 +7,13 @@ public protocol FeedbackRules: Sendable {
 
     /// What a receipt does beyond moving its message, once the state machine has spoken.
     func decide(_ receipt: ReceiptRecord, facts: ReceiptFacts) -> [FeedbackAction]
+
+    /// The complaint number an inbound message asks about (`查询 C123`), if it
+    /// is such a question: the store looks the complaint up for `decide`.
+    func complaintAsked(in inbound: InboundRecord) -> String?
+}
+
+extension FeedbackRules {
+    /// Rules that answer no questions.
+    public func complaintAsked(in inbound: InboundRecord) -> String? { nil }
 }

@@ -48,9 +48,13 @@ public struct InboundFacts: Sendable, Hashable {
 
     public var sender: Sender?
     public var answered: Answered?
+    /// The complaint the message asks about, when the rules saw a question
+    /// (`FeedbackRules.complaintAsked`) and a complaint has that number.
+    public var complaint: AskedComplaint?
 
-    public init(sender: Sender?, answered: Answered?) {
+    public init(sender: Sender?, answered: Answered?, complaint: AskedComplaint? = nil) {
         self.sender = sender
         self.answered = answered
+        self.complaint = complaint
     }
 }

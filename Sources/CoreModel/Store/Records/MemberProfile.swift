@@ -30,6 +30,8 @@ public struct MemberProfile: Sendable, Codable {
         public var resolution: String?
         public var openedAt: Date
         public var resolvedAt: Date?
+        /// When its work order went to the department (nil: not yet).
+        public var departmentNotifiedAt: Date?
     }
 
     public struct TimelineEntry: Sendable, Codable {

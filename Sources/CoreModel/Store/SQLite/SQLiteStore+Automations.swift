@@ -142,14 +142,43 @@ extension SQLiteStore: AutomationScans {
         }
     }
 
+    public func complaintsOpened(after cursor: RowCursor, limit: Int) async throws -> [ComplaintSheet] {
+        try await pool.read { db in
+            try Self.rows(of: "complaints", after: cursor, limit: limit, db) { condition, arguments in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT c.id AS complaint_id, c.complaint_no, o.order_no, c.channel, c.department, c.status, c.description,
+                          c.opened_at, c.department_notified_at, \(Self.complaintFrom)
+                        WHERE c.id \(condition) ORDER BY c.id LIMIT ?
+                        """,
+                    arguments: arguments
+                ).map { row in
+                    let status: ComplaintStatus = try Self.decoded(row["status"], column: "complaints.status")
+                    return ComplaintSheet(
+                        id: row["complaint_id"], complaintNo: row["complaint_no"], orderNo: row["order_no"], channel: row["channel"],
+                        department: row["department"], status: status, description: row["description"],
+                        openedAt: Date(unixMillis: row["opened_at"]), branchName: row["complaint_branch"],
+                        departmentNotifiedAt: Self.date(row["department_notified_at"]), member: Self.automationMember(row))
+                }
+            }
+        }
+    }
+
+    /// A complaint with its member and branch (the order's, else the member's home branch), after the columns.
+    private static let complaintFrom = """
+        COALESCE(ob.name, hb.name) AS complaint_branch, \(memberColumns)
+        FROM complaints c JOIN members m ON m.id = c.member_id LEFT JOIN branches hb ON hb.id = m.branch_id
+          LEFT JOIN orders o ON o.id = c.order_id LEFT JOIN branches ob ON ob.id = o.branch_id
+        """
+
     public func complaintsResolved(in window: ScanWindow) async throws -> [AutomationComplaint] {
         try await pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT c.id AS complaint_id, c.complaint_no, c.resolved_at, COALESCE(ob.name, hb.name) AS complaint_branch, \(Self.memberColumns)
-                    FROM complaints c JOIN members m ON m.id = c.member_id LEFT JOIN branches hb ON hb.id = m.branch_id
-                      LEFT JOIN orders o ON o.id = c.order_id LEFT JOIN branches ob ON ob.id = o.branch_id
+                    SELECT c.id AS complaint_id, c.complaint_no, c.resolved_at, c.department, c.resolution, c.resolution_kind,
+                      \(Self.complaintFrom)
                     WHERE c.id IN (
                       SELECT id FROM complaints INDEXED BY complaints_resolved WHERE \(Schema.resolved) AND resolved_at > ?1 AND resolved_at <= ?2
                       UNION
@@ -161,7 +190,8 @@ extension SQLiteStore: AutomationScans {
             ).map { row in
                 AutomationComplaint(
                     id: row["complaint_id"], complaintNo: row["complaint_no"], resolvedAt: Date(unixMillis: row["resolved_at"]),
-                    branchName: row["complaint_branch"], member: Self.automationMember(row))
+                    branchName: row["complaint_branch"], member: Self.automationMember(row), department: row["department"],
+                    resolution: row["resolution"], resolutionKind: row["resolution_kind"])
             }
         }
     }
@@ -223,6 +253,12 @@ extension SQLiteStore: AutomationScans {
             var applied = 0
             for credit in batch.credits where try Self.apply(credit, at: at, db) {
                 applied += 1
+            }
+            // The first notice's time stays: a re-scan that finds the message queued changes nothing.
+            for complaintId in batch.notifiedComplaints {
+                try db.cachedStatement(
+                    sql: "UPDATE complaints SET department_notified_at = ? WHERE id = ? AND department_notified_at IS NULL"
+                ).execute(arguments: [at, complaintId])
             }
             if let cursor = batch.cursor {
                 // The gaps are the new cursor's own: computed from the stored one by its only scanner.

@@ -204,10 +204,14 @@ extension SQLiteStore {
         }
         return try upsertRow(
             db, table: "complaints", keyColumn: "complaint_no", key: complaint.complaintNo,
-            columns: ["member_id", "order_id", "channel", "department", "status", "description", "resolution", "opened_at", "resolved_at", "satisfaction"],
+            columns: [
+                "member_id", "order_id", "channel", "department", "status", "description", "resolution", "opened_at", "resolved_at",
+                "satisfaction", "resolution_kind",
+            ],
             values: [
                 memberId, orderId, complaint.channel, complaint.department, complaint.status.rawValue, complaint.description,
                 complaint.resolution, complaint.openedAt.unixMillis, complaint.resolvedAt?.unixMillis, complaint.satisfaction,
+                complaint.resolutionKind,
             ],
             insertExtras: ["updated_at": now], updateExtras: ["updated_at": now]
         ).0

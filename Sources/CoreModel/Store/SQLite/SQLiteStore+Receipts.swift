@@ -106,7 +106,8 @@ extension SQLiteStore: Receipts {
                         arguments: [message.from]
                     ).map { InboundFacts.Sender(memberId: $0["id"], memberNo: $0["member_no"]) }
                 }
-                let decision = rules.decide(message, facts: InboundFacts(sender: sender, answered: answered?.facts))
+                let asked = try rules.complaintAsked(in: message).flatMap { try Self.askedComplaint($0, db) }
+                let decision = rules.decide(message, facts: InboundFacts(sender: sender, answered: answered?.facts, complaint: asked))
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO inbound_messages (channel, kind, from_address, to_address, body, member_id, message_id, gateway,
@@ -124,6 +125,23 @@ extension SQLiteStore: Receipts {
                 return .stored(memberNo: sender?.memberNo, decision: decision)
             }
         }
+    }
+
+    /// The complaint with number `complaintNo` and its member's phone; nil if there is none.
+    private static func askedComplaint(_ complaintNo: String, _ db: Database) throws -> AskedComplaint? {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT c.complaint_no, c.status, c.department, c.department_notified_at, m.phone
+                        FROM complaints c JOIN members m ON m.id = c.member_id WHERE c.complaint_no = ?
+                        """),
+                arguments: [complaintNo])
+        else { return nil }
+        let status: ComplaintStatus = try decoded(row["status"], column: "complaints.status")
+        return AskedComplaint(
+            complaintNo: row["complaint_no"], status: status, department: row["department"], memberPhone: row["phone"],
+            departmentNotifiedAt: date(row["department_notified_at"]))
     }
 
     /// Our message an inbound answers: its address, its member, and the facts the rules read.
@@ -172,6 +190,8 @@ extension SQLiteStore: Receipts {
                 .execute(arguments: [status.rawValue, at, orderId])
             case .flagContact(let messageId, let reason):
                 try flagAddress(messageId: messageId, reason: reason, at: at, db)
+            case .reply(let message):
+                _ = try insert([message], at: at, db)
             }
         }
     }

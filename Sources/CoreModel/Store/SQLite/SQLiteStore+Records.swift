@@ -36,12 +36,16 @@ extension SQLiteStore: Records {
             }
             let complaints = try Row.fetchAll(
                 db,
-                sql: "SELECT complaint_no, department, status, description, resolution, opened_at, resolved_at FROM complaints WHERE member_id = ? ORDER BY opened_at DESC",
+                sql: """
+                    SELECT complaint_no, department, status, description, resolution, opened_at, resolved_at, department_notified_at
+                    FROM complaints WHERE member_id = ? ORDER BY opened_at DESC
+                    """,
                 arguments: [memberId]
             ).map {
                 MemberProfile.ComplaintSummary(
                     complaintNo: $0["complaint_no"], department: $0["department"], status: $0["status"], description: $0["description"],
-                    resolution: $0["resolution"], openedAt: Date(unixMillis: $0["opened_at"]), resolvedAt: Self.date($0["resolved_at"]))
+                    resolution: $0["resolution"], openedAt: Date(unixMillis: $0["opened_at"]), resolvedAt: Self.date($0["resolved_at"]),
+                    departmentNotifiedAt: Self.date($0["department_notified_at"]))
             }
             let messageCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages WHERE member_id = ?", arguments: [memberId]) ?? 0
             let messageEvents = try Row.fetchAll(
@@ -100,6 +104,11 @@ extension SQLiteStore: Records {
             }
             timeline += orders.map { MemberProfile.TimelineEntry(at: $0.orderedAt, kind: "order", text: "\($0.kind) \($0.orderNo) via \($0.source) at \($0.branch): \($0.status)\($0.feedback.map { ", feedback \($0)" } ?? "")") }
             timeline += complaints.map { MemberProfile.TimelineEntry(at: $0.openedAt, kind: "complaint", text: "\($0.complaintNo) to \($0.department): \($0.status)") }
+            timeline += complaints.compactMap { c in
+                c.departmentNotifiedAt.map {
+                    MemberProfile.TimelineEntry(at: $0, kind: "assigned", text: "\(c.complaintNo) work order sent to \(c.department)")
+                }
+            }
             timeline.sort { $0.at > $1.at }
             return MemberProfile(
                 member: member, enquiry: enquiry, conversion: conversion, branchName: row["branch_name"],

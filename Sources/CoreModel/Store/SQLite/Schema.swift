@@ -26,6 +26,7 @@ enum Schema {
         migrator.registerMigration("v14-segment-indexes", migrate: segmentIndexes)
         migrator.registerMigration("v15-lighter-outbox-indexes", migrate: lighterOutboxIndexes)
         migrator.registerMigration("v16-member-order-totals", migrate: memberOrderTotals)
+        migrator.registerMigration("v18-complaint-work-orders", migrate: complaintWorkOrders)
         migrator.registerMigration("v19-member-assignments", migrate: memberAssignments)
         migrator.registerMigration("v20-order-takers", migrate: orderTakers)
         return migrator
@@ -353,6 +354,17 @@ enum Schema {
             ALTER TABLE members ADD COLUMN spend_total_fen INTEGER NOT NULL DEFAULT 0;
             \(orderTotalsTriggers)
             \(recountOrderTotals)
+            """)
+    }
+
+    /// A complaint goes to its department as a work order: when that notice
+    /// was put in the outbox is kept on the complaint (the timeline shows it,
+    /// and a scan never writes it twice); `resolution_kind` (refund, coupon…)
+    /// chooses the template that tells the customer the result.
+    private static func complaintWorkOrders(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE complaints ADD COLUMN department_notified_at INTEGER;
+            ALTER TABLE complaints ADD COLUMN resolution_kind TEXT;
             """)
     }
 
