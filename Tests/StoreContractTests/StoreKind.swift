@@ -34,6 +34,10 @@ protocol StoreHarness: Sendable {
 
     /// A campaign row for messages to name, until a campaigns role writes them.
     func insertCampaign(name: String) async throws -> Int64
+
+    /// A member of staff at branch B1 (only the bulk loader writes staff), made
+    /// the manager of `manages` when given.
+    func insertStaff(_ staffNo: String, role: String, phone: String?, email: String?, manages: String?) async throws
 }
 
 /// SQLite has one writer at a time and gives each row the next id at insert,
@@ -55,6 +59,21 @@ struct SQLiteHarness: StoreHarness {
 
     func insertCampaign(name: String) async throws -> Int64 {
         try await store.saveCampaign(name: name, category: .marketing, definition: "{}", file: nil, actor: "test", now: Fixture.now).id
+    }
+
+    func insertStaff(_ staffNo: String, role: String, phone: String?, email: String?, manages: String?) async throws {
+        try await store.pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO staff (staff_no, name, role, branch_id, phone, email)
+                    VALUES (?, ?, ?, (SELECT id FROM branches WHERE code = 'B1'), ?, ?)
+                    """,
+                arguments: [staffNo, "王经理", role, phone, email])
+            if let manages {
+                try db.execute(
+                    sql: "UPDATE members SET manager_id = ? WHERE member_no = ?", arguments: [db.lastInsertedRowID, manages])
+            }
+        }
     }
 
     private func renumber(_ orderNo: String, to id: Int64) async throws {

@@ -7,6 +7,8 @@ public enum FeedbackAction: Sendable, Hashable {
     case answerBooking(orderId: Int64, status: OrderStatus)
     /// The contact the message went to does not exist: flag it on the member, with the provider's words.
     case flagContact(messageId: Int64, reason: String)
+    /// A member answered a survey (a reply or a key press): a `survey_responses` row, perhaps a follow-up task.
+    case answerSurvey(SurveyAnswer)
 }
 
 /// An opt-out as the rules decided it. The store revokes it for every member

@@ -7,4 +7,12 @@ public protocol FeedbackRules: Sendable {
 
     /// What a receipt does beyond moving its message, once the state machine has spoken.
     func decide(_ receipt: ReceiptRecord, facts: ReceiptFacts) -> [FeedbackAction]
+
+    /// How long after a survey went out an SMS reply the provider links to
+    /// nothing is still taken as its answer (`InboundFacts.latestSurvey`).
+    var surveyWindow: TimeInterval { get }
+}
+
+extension FeedbackRules {
+    public var surveyWindow: TimeInterval { 72 * 3600 }
 }
