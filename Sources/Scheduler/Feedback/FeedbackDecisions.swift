@@ -1,4 +1,5 @@
 import CoreModel
+import Foundation
 
 /// The group's rules for what comes back, as a pure function the store calls
 /// inside the transaction that records it: a reply that says stop (or the
@@ -70,7 +71,9 @@ public struct FeedbackDecisions: FeedbackRules {
         guard let target = linked ?? (inbound.kind == .reply ? facts.latestSurvey : nil),
             let answers = target.surveyAnswers, let memberId = target.memberId ?? facts.sender?.memberId
         else { return nil }
-        let text = inbound.body.precomposedStringWithCompatibilityMapping.trimmedWhitespace
+        // Keys are matched on the NFKC form (full-width ５ is 5); the comment keeps the member's own text.
+        let original = inbound.body.trimmedWhitespace
+        let text = original.precomposedStringWithCompatibilityMapping
         let keys = answers.isEmpty ? (1...survey.scale).map(String.init) : Array(answers.keys)
         guard
             let key = keys.filter({ !$0.isEmpty && text.hasPrefix($0) })
@@ -78,13 +81,13 @@ public struct FeedbackDecisions: FeedbackRules {
                 .max(by: { $0.count < $1.count })
         else { return nil }
         if inbound.kind == .dtmf, text != key { return nil }
-        let rest = text.dropFirst(key.count).drop { $0.isWhitespace || $0.isPunctuation }
+        let rest = original.dropFirst(key.count).drop { $0.isWhitespace || $0.isPunctuation }
         let comment = rest.isEmpty ? nil : String(rest).trimmedWhitespace
         let score = Int(key)
         var followUp: FollowUp?
         if let score, score <= survey.lowScore {
             let hours = survey.taskDueHours
-            let member = facts.sender?.memberNo.map { "会员\($0)" } ?? "会员"
+            let member = facts.sender.map { "会员\($0.memberNo)" } ?? "会员"
             followUp = FollowUp(
                 reason: Self.lowScoreReason, dueAt: inbound.receivedAt.addingTimeInterval(TimeInterval(hours) * 3600),
                 notice: "\(signature)回访低分：\(member)评分\(score)分\(comment.map { "（\($0)）" } ?? "")，请在\(hours)小时内回电跟进")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Decides what something that came back does to the records; the store
 /// reads the facts, asks, and executes the answer in the same transaction.
 /// Scheduler's `FeedbackDecisions` holds the group's rules.
