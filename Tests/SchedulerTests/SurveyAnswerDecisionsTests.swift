@@ -10,14 +10,16 @@ struct SurveyAnswerDecisionsTests {
     static let at = Date(timeIntervalSince1970: 1_800_000_000)
     static let campaignAnswers = ["1": "非常不满意", "2": "不满意", "3": "一般", "4": "满意", "5": "非常满意", "9": "退订"]
 
-    static func survey(_ answers: [String: String] = campaignAnswers, channel: Channel = .sms) -> InboundFacts.Answered {
+    static func survey(_ answers: [String: String] = campaignAnswers, channel: Channel = .sms) -> InboundFacts.Answered
+    {
         InboundFacts.Answered(
             messageId: 44, channel: channel, purpose: .campaign, category: .survey, order: nil, memberId: 7,
             surveyAnswers: answers)
     }
 
     static func decide(
-        _ body: String, kind: InboundRecord.Kind = .reply, channel: Channel = .sms, linked: InboundFacts.Answered? = nil,
+        _ body: String, kind: InboundRecord.Kind = .reply, channel: Channel = .sms,
+        linked: InboundFacts.Answered? = nil,
         latest: InboundFacts.Answered? = survey(), rules: FeedbackDecisions = FeedbackDecisions()
     ) -> InboundDecision {
         let inbound = InboundRecord(
@@ -30,9 +32,10 @@ struct SurveyAnswerDecisionsTests {
         decision.actions.lazy.compactMap { if case .answerSurvey(let answer) = $0 { answer } else { nil } }.first
     }
 
-    @Test(arguments: [
-        ("4", "4", nil), ("4 菜很好，上菜慢", "4", "菜很好，上菜慢"), ("５", "5", nil), (" 3。一般般", "3", "一般般"),
-    ] as [(String, String, String?)])
+    @Test(
+        arguments: [
+            ("4", "4", nil), ("4 菜很好，上菜慢", "4", "菜很好，上菜慢"), ("５", "5", nil), (" 3。一般般", "3", "一般般"),
+        ] as [(String, String, String?)])
     func aReplyStartingWithAKeyIsAnAnswer(_ body: String, key: String, comment: String?) throws {
         let decision = Self.decide(body)
         #expect(decision.kind == .reply)
@@ -55,7 +58,8 @@ struct SurveyAnswerDecisionsTests {
         let automation = Self.survey([:])
         #expect(Self.answer(Self.decide("5", latest: automation))?.score == 5)
         #expect(Self.answer(Self.decide("6", latest: automation)) == nil)
-        let rules = FeedbackDecisions(survey: SurveySettings(windowHours: 24, scale: 7, lowScore: 3, taskDueHours: 8, escalationCheckMinutes: 5))
+        let rules = FeedbackDecisions(
+            survey: SurveySettings(windowHours: 24, scale: 7, lowScore: 3, taskDueHours: 8, escalationCheckMinutes: 5))
         #expect(Self.answer(Self.decide("6", latest: automation, rules: rules))?.score == 6)
         #expect(rules.surveyWindow == 24 * 3600)
     }
@@ -63,7 +67,8 @@ struct SurveyAnswerDecisionsTests {
     /// The provider's link decides; a key pressed in the survey call is an answer, whole keys only.
     @Test func aKeyPressOnASurveyCallIsAnAnswer() throws {
         let call = Self.survey(channel: .voice)
-        let answer = try #require(Self.answer(Self.decide("4", kind: .dtmf, channel: .voice, linked: call, latest: nil)))
+        let answer = try #require(
+            Self.answer(Self.decide("4", kind: .dtmf, channel: .voice, linked: call, latest: nil)))
         #expect(answer.score == 4 && answer.comment == nil)
         #expect(Self.answer(Self.decide("44", kind: .dtmf, channel: .voice, linked: call, latest: nil)) == nil)
         // A key press is never matched by recency.
@@ -77,7 +82,9 @@ struct SurveyAnswerDecisionsTests {
             Self.decide("9", kind: .dtmf, channel: .voice, linked: Self.survey(channel: .voice), latest: nil),
             Self.decide(
                 "9", kind: .dtmf, channel: .voice, linked: Self.survey(channel: .voice), latest: nil,
-                rules: FeedbackDecisions(optOut: OptOutSettings(keywords: ["退订"], containing: [], shortReply: 12, keypad: nil, confirmation: nil))),
+                rules: FeedbackDecisions(
+                    optOut: OptOutSettings(
+                        keywords: ["退订"], containing: [], shortReply: 12, keypad: nil, confirmation: nil))),
         ] {
             #expect(decision.kind == .optout)
             #expect(Self.answer(decision) == nil)
@@ -97,10 +104,12 @@ struct SurveyAnswerDecisionsTests {
     }
 
     @Test func theThresholdAndDueTimeAreConfigured() throws {
-        let rules = FeedbackDecisions(survey: SurveySettings(windowHours: 72, scale: 5, lowScore: 3, taskDueHours: 4, escalationCheckMinutes: 10))
+        let rules = FeedbackDecisions(
+            survey: SurveySettings(windowHours: 72, scale: 5, lowScore: 3, taskDueHours: 4, escalationCheckMinutes: 10))
         let task = try #require(Self.answer(Self.decide("3", rules: rules))?.followUp)
         #expect(task.dueAt == Self.at + 4 * 3600)
-        let never = FeedbackDecisions(survey: SurveySettings(windowHours: 72, scale: 5, lowScore: 0, taskDueHours: 4, escalationCheckMinutes: 10))
+        let never = FeedbackDecisions(
+            survey: SurveySettings(windowHours: 72, scale: 5, lowScore: 0, taskDueHours: 4, escalationCheckMinutes: 10))
         #expect(Self.answer(Self.decide("1", rules: never))?.followUp == nil)
     }
 

@@ -13,11 +13,12 @@ struct SurveyFollowUpTests {
         try await DispatchFixture.with(now: Self.start, members: [member("M1")]) { fixture in
             let store = fixture.store
             try await store.pool.write { db in
-                try db.execute(sql: """
-                    INSERT INTO staff (staff_no, name, role, branch_id, phone) VALUES
-                      ('S0001', '王经理', 'manager', 1, '+8613900000001'), ('S0009', '张店长', 'branch_manager', 1, '+8613900000009');
-                    UPDATE members SET manager_id = (SELECT id FROM staff WHERE staff_no = 'S0001') WHERE member_no = 'M1';
-                    """)
+                try db.execute(
+                    sql: """
+                        INSERT INTO staff (staff_no, name, role, branch_id, phone) VALUES
+                          ('S0001', '王经理', 'manager', 1, '+8613900000001'), ('S0009', '张店长', 'branch_manager', 1, '+8613900000009');
+                        UPDATE members SET manager_id = (SELECT id FROM staff WHERE staff_no = 'S0001') WHERE member_no = 'M1';
+                        """)
             }
             _ = try await store.apply(
                 .consents(
@@ -65,7 +66,9 @@ struct SurveyFollowUpTests {
             _ = try await dispatcher.sendDue()
             #expect(try await fixture.state(promo)?.status == .submitted)
             let profile = try #require(try await store.memberProfile(memberNo: "M1", timelineLimit: 100))
-            #expect(profile.timeline.contains { $0.kind == "task" && $0.text.contains("done") && $0.text.contains("已回电致歉") })
+            #expect(
+                profile.timeline.contains { $0.kind == "task" && $0.text.contains("done") && $0.text.contains("已回电致歉") }
+            )
         }
     }
 }

@@ -20,7 +20,8 @@ struct SurveyTasksContractTests {
         let key = String(first)
         let comment = String(inbound.body.dropFirst()).trimmingCharacters(in: .whitespaces)
         let score = Int(key)
-        let followUp = (score ?? 9) <= 2
+        let followUp =
+            (score ?? 9) <= 2
             ? FollowUp(reason: "low_survey_score", dueAt: inbound.receivedAt + 24 * 3600, notice: "【鸿福楼】回访低分") : nil
         return InboundDecision(
             kind: inbound.kind,
@@ -33,7 +34,8 @@ struct SurveyTasksContractTests {
     })
 
     /// Member M1 with order SO1 and a survey campaign; the body gets the store and the campaign's id.
-    func withSurveys(_ kind: StoreKind, _ body: (any Store, any StoreHarness, Int64) async throws -> Void) async throws {
+    func withSurveys(_ kind: StoreKind, _ body: (any Store, any StoreHarness, Int64) async throws -> Void) async throws
+    {
         try await kind.withStore { store, harness in
             try await store.load(.members([Fixture.member("M1", phone: Self.phone)]))
             try await store.load(.orders([Fixture.order("SO1", status: .delivered)]))
@@ -48,11 +50,13 @@ struct SurveyTasksContractTests {
     /// A survey SMS to M1 about SO1, sent (submitted) at `at`.
     @discardableResult
     func sendSurvey(
-        _ store: any Store, key: String, campaignId: Int64?, variant: String? = "A", category: ConsentCategory = .survey,
+        _ store: any Store, key: String, campaignId: Int64?, variant: String? = "A",
+        category: ConsentCategory = .survey,
         channel: Channel = .sms, at: Date
     ) async throws -> Int64 {
         let message = NewMessage(
-            idempotencyKey: key, purpose: campaignId == nil ? .automation("revisit_survey") : .campaign, channel: channel,
+            idempotencyKey: key, purpose: campaignId == nil ? .automation("revisit_survey") : .campaign,
+            channel: channel,
             lane: .reminder, category: category, memberNo: "M1", address: Self.phone, payload: #"{"text":"请评分"}"#,
             orderNo: "SO1", campaignId: campaignId, variant: campaignId == nil ? nil : variant)
         let id = try await store.enqueue([message], now: at)[0].id
@@ -64,9 +68,10 @@ struct SurveyTasksContractTests {
         return id
     }
 
-    func reply(_ body: String, id: String, at: Date, inReplyTo: Int64? = nil, kind: InboundRecord.Kind = .reply,
-        channel: Channel = .sms) -> InboundRecord
-    {
+    func reply(
+        _ body: String, id: String, at: Date, inReplyTo: Int64? = nil, kind: InboundRecord.Kind = .reply,
+        channel: Channel = .sms
+    ) -> InboundRecord {
         InboundRecord(
             channel: channel, kind: kind, from: inReplyTo == nil ? Self.phone : "", to: "1069", body: body,
             gateway: "kannel", providerMessageId: id, inReplyTo: inReplyTo, receivedAt: at)
@@ -145,7 +150,8 @@ struct SurveyTasksContractTests {
             _ = try await store.recordInbound([reply("5", id: "mo-2", at: now + 120)], rules: rules)
             let responses = try await store.surveyResponses(memberNo: "M1", limit: 10)
             #expect(responses.count == 1)
-            #expect(responses.first?.messageId == survey && responses.first?.score == 1 && responses.first?.comment == "太咸")
+            #expect(
+                responses.first?.messageId == survey && responses.first?.score == 1 && responses.first?.comment == "太咸")
             // One answer, one task, one notice.
             let tasks = try await store.tasks(TaskFilter(), now: now)
             #expect(tasks.count == 1)
@@ -177,14 +183,16 @@ struct SurveyTasksContractTests {
     @Test(arguments: StoreKind.allCases)
     func aLowScoreOpensATaskForTheMembersManagerAndTellsThem(_ kind: StoreKind) async throws {
         try await withSurveys(kind) { store, harness, campaign in
-            try await harness.insertStaff("S0009", role: "branch_manager", phone: "+8613900000009", email: nil, manages: nil)
+            try await harness.insertStaff(
+                "S0009", role: "branch_manager", phone: "+8613900000009", email: nil, manages: nil)
             try await harness.insertStaff("S0001", role: "manager", phone: "+8613900000001", email: nil, manages: "M1")
             _ = try await sendSurvey(store, key: "s", campaignId: campaign, at: now)
             _ = try await store.recordInbound([reply("2 等太久", id: "mo-1", at: now + 60)], rules: rules)
             let task = try #require(try await store.tasks(TaskFilter(), now: now + 60).first)
             #expect(task.staffNo == "S0001" && task.reason == "low_survey_score" && task.status == .open)
             #expect(task.dueAt == now + 60 + 24 * 3600 && task.score == 2 && task.comment == "等太久")
-            let notice = try #require(try await store.messageStates(idempotencyKeys: ["task:\(task.id):notify"]).values.first)
+            let notice = try #require(
+                try await store.messageStates(idempotencyKeys: ["task:\(task.id):notify"]).values.first)
             #expect(notice.status == .queued)
             let profile = try #require(try await store.memberProfile(memberNo: "M1", timelineLimit: 50))
             #expect(profile.timeline.contains { $0.kind == "task" && $0.text.contains("S0001") })
@@ -200,14 +208,17 @@ struct SurveyTasksContractTests {
     func withoutAManagerTheBranchManagerIsToldByEmail(_ kind: StoreKind) async throws {
         try await withSurveys(kind) { store, harness, campaign in
             try await harness.insertStaff("S0002", role: "manager", phone: "+8613900000002", email: nil, manages: nil)
-            try await harness.insertStaff("S0009", role: "branch_manager", phone: nil, email: "bm@hfl.example", manages: nil)
+            try await harness.insertStaff(
+                "S0009", role: "branch_manager", phone: nil, email: "bm@hfl.example", manages: nil)
             _ = try await sendSurvey(store, key: "s", campaignId: campaign, at: now)
             _ = try await store.recordInbound([reply("1", id: "mo-1", at: now + 60)], rules: rules)
             let task = try #require(try await store.tasks(TaskFilter(branchCode: "B1"), now: now).first)
             #expect(task.staffNo == "S0009")
             let notice = try #require(
-                try await store.leaseDue(lane: .transactional, limit: 10, owner: "w", leaseUntil: now + 90, now: now + 60)
-                    .first)
+                try await store.leaseDue(
+                    lane: .transactional, limit: 10, owner: "w", leaseUntil: now + 90, now: now + 60
+                )
+                .first)
             #expect(notice.channel == .email && notice.address == "bm@hfl.example" && notice.category == .service)
             #expect(try await store.tasks(TaskFilter(staffNo: "S0002"), now: now).isEmpty)
         }
@@ -222,7 +233,8 @@ struct SurveyTasksContractTests {
             _ = try await store.recordInbound([reply("1", id: "mo-1", at: now + 60)], rules: rules)
             _ = try await store.enqueue(
                 [Fixture.message("promo", lane: .marketing, category: .marketing, member: "M1")], now: now + 120)
-            let promo = try await store.leaseDue(lane: .marketing, limit: 1, owner: "w", leaseUntil: now + 200, now: now + 120)
+            let promo = try await store.leaseDue(
+                lane: .marketing, limit: 1, owner: "w", leaseUntil: now + 200, now: now + 120)
             #expect(promo.count == 1)
             let held = try await store.sendContexts(for: promo, recentSince: [:])
             #expect(held[promo[0].id]?.hasOpenFollowUp == true)
@@ -246,7 +258,8 @@ struct SurveyTasksContractTests {
     func anOverdueTaskIsEscalatedOnce(_ kind: StoreKind) async throws {
         try await withSurveys(kind) { store, harness, campaign in
             try await harness.insertStaff("S0001", role: "manager", phone: "+8613900000001", email: nil, manages: "M1")
-            try await harness.insertStaff("S0009", role: "branch_manager", phone: "+8613900000009", email: nil, manages: nil)
+            try await harness.insertStaff(
+                "S0009", role: "branch_manager", phone: "+8613900000009", email: nil, manages: nil)
             _ = try await sendSurvey(store, key: "s", campaignId: campaign, at: now)
             _ = try await store.recordInbound([reply("1", id: "mo-1", at: now + 60)], rules: rules)
             let due = now + 60 + 24 * 3600

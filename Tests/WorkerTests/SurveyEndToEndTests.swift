@@ -19,30 +19,31 @@ struct SurveyEndToEndTests {
             let simulator = try CLI.startSimulator(port: simulatorPort, extra: ["--answer-rate", "1"])
             defer { simulator.terminate() }
             try """
-                server: {bind: "127.0.0.1:\(serverPort)", webhook_secret: "${HOOK}"}
-                quiet_hours: {start: "21:00", end: "09:00", lanes: []}
-                gateways:
-                  - {name: sim, kind: simulator, channels: [sms], url: "http://127.0.0.1:\(simulatorPort)", rate: 500}
-                """.write(to: directory.appendingPathComponent("tidings.yaml"), atomically: true, encoding: .utf8)
+            server: {bind: "127.0.0.1:\(serverPort)", webhook_secret: "${HOOK}"}
+            quiet_hours: {start: "21:00", end: "09:00", lanes: []}
+            gateways:
+              - {name: sim, kind: simulator, channels: [sms], url: "http://127.0.0.1:\(simulatorPort)", rate: 500}
+            """.write(to: directory.appendingPathComponent("tidings.yaml"), atomically: true, encoding: .utf8)
             try """
-                name: survey-now
-                title: 用餐满意度回访
-                category: survey
-                audience: "consent(sms, survey)"
-                channels: [sms]
-                template: revisit-survey
-                survey:
-                  question: 请为本次用餐评分
-                  answers: {1: 非常不满意, 2: 不满意, 3: 一般, 4: 满意, 5: 非常满意}
-                expires: 1d
-                """.write(to: directory.appendingPathComponent("survey-now.yaml"), atomically: true, encoding: .utf8)
+            name: survey-now
+            title: 用餐满意度回访
+            category: survey
+            audience: "consent(sms, survey)"
+            channels: [sms]
+            template: revisit-survey
+            survey:
+              question: 请为本次用餐评分
+              answers: {1: 非常不满意, 2: 不满意, 3: 一般, 4: 满意, 5: 非常满意}
+            expires: 1d
+            """.write(to: directory.appendingPathComponent("survey-now.yaml"), atomically: true, encoding: .utf8)
             try FileManager.default.createSymbolicLink(
                 at: directory.appendingPathComponent("templates"), withDestinationURL: CLI.templates)
             #expect(try CLI.run(["init"], in: directory).status == 0)
             let seed = try CLI.run(["demo", "seed", "--members", "60", "--anchor", "2026-11-20"], in: directory)
             #expect(seed.status == 0, "\(seed.stderr)")
             let environment = ["HOOK": "cli-secret-0123456789abcdef0123456789abcdef"]
-            let launch = try CLI.run(["campaign", "launch", "survey-now.yaml", "--yes"], in: directory, environment: environment)
+            let launch = try CLI.run(
+                ["campaign", "launch", "survey-now.yaml", "--yes"], in: directory, environment: environment)
             #expect(launch.status == 0, "\(launch.stdout)\(launch.stderr)")
             let run = try CLI.run(["run", "--lifetime", "8"], in: directory, environment: environment)
             #expect(run.status == 0, "\(run.stderr)")

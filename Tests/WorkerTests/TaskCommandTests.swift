@@ -7,11 +7,13 @@ import Testing
 /// `tidings task list|show|close` over a demo group where one member gave a low survey score two days ago.
 struct TaskCommandTests {
     @Test func listFilterAndCloseATask() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-cli-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tidings-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try CommandLineTests.run(["init"], in: directory)
-        let seed = try CommandLineTests.run(["demo", "seed", "--members", "40", "--anchor", "2026-11-20"], in: directory)
+        let seed = try CommandLineTests.run(
+            ["demo", "seed", "--members", "40", "--anchor", "2026-11-20"], in: directory)
         #expect(seed.status == 0, "\(seed.stderr)")
 
         // A survey answered 2 two days ago: its task was due a day ago.
@@ -20,7 +22,8 @@ struct TaskCommandTests {
         let (memberNo, phone, owner) = try await store.pool.read { db in
             let row = try #require(
                 try Row.fetchOne(
-                    db, sql: """
+                    db,
+                    sql: """
                         SELECT m.member_no, m.phone, s.staff_no FROM members m JOIN staff s ON s.id = m.manager_id
                         WHERE m.phone IS NOT NULL ORDER BY m.id LIMIT 1
                         """))
@@ -62,7 +65,8 @@ struct TaskCommandTests {
         #expect(again.status == 1 && again.stderr.contains("done already"), "\(again.stderr)")
         let open = try CommandLineTests.run(["task", "list"], in: directory)
         #expect(open.stdout.contains("no tasks"), "\(open.stdout)")
-        let done = try CommandLineTests.run(["task", "list", "--status", "done", "--reason", "low_survey_score"], in: directory)
+        let done = try CommandLineTests.run(
+            ["task", "list", "--status", "done", "--reason", "low_survey_score"], in: directory)
         #expect(done.stdout.contains(memberNo), "\(done.stdout)")
         let member = try CommandLineTests.run(["member", "show", memberNo, "--limit", "60"], in: directory)
         #expect(member.stdout.contains("low_survey_score") && member.stdout.contains("已回电致歉"), "\(member.stdout)")

@@ -48,21 +48,27 @@ public struct SurveySettings: Sendable, Codable, Hashable {
     public func issues(path: [String]) -> [ConfigIssue] {
         var issues: [ConfigIssue] = []
         if !(1...720).contains(windowHours) {
-            issues.append(.init(path: path + ["window_hours"], message: "\(windowHours) is not between 1 and 720 hours"))
+            issues.append(
+                .init(path: path + ["window_hours"], message: "\(windowHours) is not between 1 and 720 hours"))
         }
         if !(2...9).contains(scale) {
             issues.append(.init(path: path + ["scale"], message: "\(scale) is not between 2 and 9 (one key per score)"))
         }
         if !(0..<max(scale, 1)).contains(lowScore) {
             issues.append(
-                .init(path: path + ["low_score"], message: "\(lowScore) is not between 0 (never) and \(scale - 1) (below the top score)"))
+                .init(
+                    path: path + ["low_score"],
+                    message: "\(lowScore) is not between 0 (never) and \(scale - 1) (below the top score)"))
         }
         if !(1...720).contains(taskDueHours) {
-            issues.append(.init(path: path + ["task_due_hours"], message: "\(taskDueHours) is not between 1 and 720 hours"))
+            issues.append(
+                .init(path: path + ["task_due_hours"], message: "\(taskDueHours) is not between 1 and 720 hours"))
         }
         if !(1...1440).contains(escalationCheckMinutes) {
             issues.append(
-                .init(path: path + ["escalation_check_minutes"], message: "\(escalationCheckMinutes) is not between 1 and 1440 minutes"))
+                .init(
+                    path: path + ["escalation_check_minutes"],
+                    message: "\(escalationCheckMinutes) is not between 1 and 1440 minutes"))
         }
         return issues
     }

@@ -15,7 +15,8 @@ public struct FeedbackDecisions: FeedbackRules {
     let matcher: OptOutMatcher
 
     public init(
-        optOut: OptOutSettings = .defaults, survey: SurveySettings = .defaults, signature: String = Brand.defaults.signature
+        optOut: OptOutSettings = .defaults, survey: SurveySettings = .defaults,
+        signature: String = Brand.defaults.signature
     ) {
         self.optOut = optOut
         self.survey = survey
@@ -88,13 +89,16 @@ public struct FeedbackDecisions: FeedbackRules {
         if let score, score <= survey.lowScore {
             let hours = survey.taskDueHours
             let member = facts.sender.map { "会员\($0.memberNo)" } ?? "会员"
+            let said = comment.map { "（\($0)）" } ?? ""
             followUp = FollowUp(
-                reason: Self.lowScoreReason, dueAt: inbound.receivedAt.addingTimeInterval(TimeInterval(hours) * 3600),
-                notice: "\(signature)回访低分：\(member)评分\(score)分\(comment.map { "（\($0)）" } ?? "")，请在\(hours)小时内回电跟进")
+                reason: Self.lowScoreReason,
+                dueAt: inbound.receivedAt.addingTimeInterval(TimeInterval(hours) * 3600),
+                notice: "\(signature)回访低分：\(member)评分\(score)分\(said)，请在\(hours)小时内回电跟进")
         }
         return ReadAnswer(
             recorded: SurveyAnswer(
-                messageId: target.messageId, memberId: memberId, key: key, score: score, comment: comment, followUp: followUp),
+                messageId: target.messageId, memberId: memberId, key: key, score: score, comment: comment,
+                followUp: followUp),
             meaning: answers[key])
     }
 
@@ -103,7 +107,8 @@ public struct FeedbackDecisions: FeedbackRules {
 
     /// What the branch manager is told when a follow-up is overdue.
     public func escalationNotice(_ task: FollowUpTask) -> String {
-        "\(signature)跟进任务 #\(task.id) 已逾期：会员\(task.memberNo)（\(task.reason)），负责人\(task.staffName ?? "未指定")，请督办"
+        let owner = task.staffName ?? "未指定"
+        return "\(signature)跟进任务 #\(task.id) 已逾期：会员\(task.memberNo)（\(task.reason)），负责人\(owner)，请督办"
     }
 
     public func decide(_ receipt: ReceiptRecord, facts: ReceiptFacts) -> [FeedbackAction] {

@@ -24,7 +24,8 @@ struct TaskCommand: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Close.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Tasks by owner, branch, reason and status (open by default).")
+        static let configuration = CommandConfiguration(
+            abstract: "Tasks by owner, branch, reason and status (open by default).")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only the tasks of this member of staff (staff_no).") var manager: String?
         @Option(help: "Only the tasks for members of this branch (its code).") var branch: String?
@@ -49,11 +50,14 @@ struct TaskCommand: AsyncParsableCommand {
             if json { return try JSONOutput.print(tasks) }
             guard !tasks.isEmpty else { return print("no tasks") }
             let zone = TimeZone(identifier: config.defaults.timezone) ?? .current
-            var table = TextTable(["id", "member", "reason", "score", "owner", "branch", "due", "state"], rightAligned: [0])
+            var table = TextTable(
+                ["id", "member", "reason", "score", "owner", "branch", "due", "state"], rightAligned: [0])
             for task in tasks {
                 table.add([
-                    "\(task.id)", "\(task.memberNo) \(task.memberName)", task.reason, task.score.map(String.init) ?? "-",
-                    task.staffNo ?? "-", task.branchCode ?? "-", displayTime(task.dueAt, zone), TaskCommand.state(task, now: now),
+                    "\(task.id)", "\(task.memberNo) \(task.memberName)", task.reason,
+                    task.score.map(String.init) ?? "-",
+                    task.staffNo ?? "-", task.branchCode ?? "-", displayTime(task.dueAt, zone),
+                    TaskCommand.state(task, now: now),
                 ])
             }
             print(table.render())
@@ -109,7 +113,8 @@ struct TaskCommand: AsyncParsableCommand {
     static func describe(_ task: FollowUpTask, zone: TimeZone) {
         print("task \(task.id): \(task.reason), \(state(task, now: Date()))")
         print("  member   \(task.memberNo) \(task.memberName)\(task.branchCode.map { " (\($0))" } ?? "")")
-        print("  owner    \(task.staffNo.map { "\($0) \(task.staffName ?? "")" } ?? "nobody: no manager or branch manager")")
+        let owner = task.staffNo.map { "\($0) \(task.staffName ?? "")" } ?? "nobody (no manager, no branch manager)"
+        print("  owner    \(owner)")
         if let score = task.score { print("  score    \(score)\(task.comment.map { " — \($0)" } ?? "")") }
         print("  opened   \(displayTime(task.createdAt, zone))")
         print("  due      \(displayTime(task.dueAt, zone))")

@@ -34,7 +34,8 @@ struct TidingsConfig: Sendable, Codable {
 
     static let defaults = TidingsConfig(
         database: .defaults, defaults: .defaults, brand: .defaults, quietHours: .defaults, dispatch: .defaults, gateways: [],
-        transport: .defaults, server: .defaults, automations: .defaults, optOut: .defaults, survey: .defaults, segments: [:],
+        transport: .defaults, server: .defaults, automations: .defaults, optOut: .defaults, survey: .defaults,
+        segments: [:],
         templates: "templates", rfm: .defaults)
 
     init(
@@ -121,7 +122,9 @@ struct TidingsConfig: Sendable, Codable {
     /// The channel's first gateway: the one whose `price` cost estimates use.
     func firstGateway(for channel: Channel) -> GatewaySettings? { gateways.first { $0.channels.contains(channel) } }
 
-    var feedbackRules: FeedbackDecisions { FeedbackDecisions(optOut: optOut, survey: survey, signature: brand.signature) }
+    var feedbackRules: FeedbackDecisions {
+        FeedbackDecisions(optOut: optOut, survey: survey, signature: brand.signature)
+    }
 
     /// The curl transport for this config: loopback, the gateways' hosts and `transport.allow`.
     func makeTransport() -> CurlTransport {

@@ -25,7 +25,8 @@ public struct SendContext: Sendable, Hashable {
 
     public init(
         messageId: Int64, memberNo: String? = nil, consentGranted: Bool? = nil, blacklisted: Bool = false, contactStatus: ContactStatus = .valid,
-        hasOpenComplaint: Bool = false, hasOpenFollowUp: Bool = false, timeZone: String? = nil, recentSendTimes: [Date] = [], order: OrderBinding? = nil
+        hasOpenComplaint: Bool = false, hasOpenFollowUp: Bool = false, timeZone: String? = nil,
+        recentSendTimes: [Date] = [], order: OrderBinding? = nil
     ) {
         self.messageId = messageId
         self.memberNo = memberNo

@@ -16,7 +16,9 @@ public struct SurveyAnswer: Sendable, Hashable {
     /// Set when the score is low enough for someone to call the member back.
     public var followUp: FollowUp?
 
-    public init(messageId: Int64, memberId: Int64, key: String, score: Int?, comment: String?, followUp: FollowUp? = nil) {
+    public init(
+        messageId: Int64, memberId: Int64, key: String, score: Int?, comment: String?, followUp: FollowUp? = nil
+    ) {
         self.messageId = messageId
         self.memberId = memberId
         self.key = key

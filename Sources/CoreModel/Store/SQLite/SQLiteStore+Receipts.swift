@@ -164,7 +164,8 @@ extension SQLiteStore: Receipts {
                           o.id AS order_id, o.status AS order_status,
                           EXISTS (SELECT 1 FROM orders WHERE id = x.order_id AND \(Schema.booked)) AS still_booked,
                           CASE WHEN x.category = 'survey' THEN COALESCE(
-                            (SELECT json_extract(c.definition, '$.survey.answers') FROM campaigns c WHERE c.id = x.campaign_id),
+                            (SELECT json_extract(c.definition, '$.survey.answers') FROM campaigns c
+                             WHERE c.id = x.campaign_id),
                             '{}') END AS survey_answers
                         FROM messages x LEFT JOIN members m ON m.id = x.member_id LEFT JOIN orders o ON o.id = x.order_id
                         WHERE x.id = ? AND (? IS NULL OR COALESCE(x.gateway, x.pinned_gateway, ?) = ?)
@@ -184,7 +185,8 @@ extension SQLiteStore: Receipts {
         if let json = row["survey_answers"] as String? {
             guard let answers = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)) else {
                 throw StoreError(
-                    .inconsistent, place: "campaigns.definition", message: "survey answers of message \(id) are not a map of text")
+                    .inconsistent, place: "campaigns.definition",
+                    message: "survey answers of message \(id) are not a map of text")
             }
             surveyAnswers = answers
         }

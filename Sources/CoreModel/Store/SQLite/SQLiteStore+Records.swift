@@ -89,7 +89,8 @@ extension SQLiteStore: Records {
             }
             let surveyAnswers = try Row.fetchAll(
                 db.cachedStatement(sql: """
-                    SELECT r.received_at, r.answer, r.score, r.comment, o.order_no, k.complaint_no FROM survey_responses r
+                    SELECT r.received_at, r.answer, r.score, r.comment, o.order_no, k.complaint_no
+                    FROM survey_responses r
                     LEFT JOIN orders o ON o.id = r.order_id LEFT JOIN complaints k ON k.id = r.complaint_id
                     WHERE r.member_id = ? ORDER BY r.received_at DESC LIMIT ?
                     """),

@@ -5,12 +5,14 @@ extension SQLiteStore: Tasks {
     public func tasks(_ filter: TaskFilter, now: Date) async throws -> [FollowUpTask] {
         try await pool.read { db in
             let rows = try Row.fetchAll(
-                db.cachedStatement(sql: """
-                    \(Self.taskSelect)
-                    WHERE (? IS NULL OR s.staff_no = ?) AND (? IS NULL OR b.code = ?) AND (? IS NULL OR t.reason = ?)
-                      AND (? IS NULL OR t.status = ?) AND (? = 0 OR (t.status = 'open' AND t.due_at < ?))
-                    ORDER BY t.due_at, t.id LIMIT ?
-                    """),
+                db.cachedStatement(
+                    sql: """
+                        \(Self.taskSelect)
+                        WHERE (? IS NULL OR s.staff_no = ?) AND (? IS NULL OR b.code = ?)
+                          AND (? IS NULL OR t.reason = ?)
+                          AND (? IS NULL OR t.status = ?) AND (? = 0 OR (t.status = 'open' AND t.due_at < ?))
+                        ORDER BY t.due_at, t.id LIMIT ?
+                        """),
                 arguments: [
                     filter.staffNo, filter.staffNo, filter.branchCode, filter.branchCode, filter.reason, filter.reason,
                     filter.status?.rawValue, filter.status?.rawValue, filter.overdue, now.unixMillis, filter.limit,
@@ -38,9 +40,11 @@ extension SQLiteStore: Tasks {
     ) async throws -> [FollowUpTask] {
         try await pool.write { db in
             let ids = try Int64.fetchAll(
-                db.cachedStatement(sql: """
-                    SELECT id FROM tasks WHERE status = 'open' AND escalated_at IS NULL AND due_at < ? ORDER BY due_at, id LIMIT ?
-                    """),
+                db.cachedStatement(
+                    sql: """
+                        SELECT id FROM tasks WHERE status = 'open' AND escalated_at IS NULL
+                          AND due_at < ? ORDER BY due_at, id LIMIT ?
+                        """),
                 arguments: [now.unixMillis, limit])
             let at = now.unixMillis
             return try ids.compactMap { id in
@@ -54,9 +58,11 @@ extension SQLiteStore: Tasks {
                 let messageId = try branchManager.flatMap {
                     try Self.notify($0, text: notice(task), key: "task:\(id):escalate", at: at, db)
                 }
-                try db.cachedStatement(sql: """
-                    UPDATE tasks SET escalated_at = ?, escalated_to = ?, escalation_message_id = ? WHERE id = ?
-                    """).execute(arguments: [at, branchManager?.id, messageId, id])
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE tasks SET escalated_at = ?, escalated_to = ?, escalation_message_id = ? WHERE id = ?
+                        """
+                ).execute(arguments: [at, branchManager?.id, messageId, id])
                 return try Self.task(id: id, db)
             }
         }
@@ -65,13 +71,15 @@ extension SQLiteStore: Tasks {
     public func surveyResponses(memberNo: String, limit: Int) async throws -> [SurveyResponse] {
         try await pool.read { db in
             try Row.fetchAll(
-                db.cachedStatement(sql: """
-                    SELECT r.id, m.member_no, r.message_id, o.order_no, k.complaint_no, r.campaign_id, r.variant, r.answer,
-                      r.score, r.comment, r.received_at
-                    FROM survey_responses r JOIN members m ON m.id = r.member_id
-                    LEFT JOIN orders o ON o.id = r.order_id LEFT JOIN complaints k ON k.id = r.complaint_id
-                    WHERE m.member_no = ? ORDER BY r.received_at DESC, r.id DESC LIMIT ?
-                    """),
+                db.cachedStatement(
+                    sql: """
+                        SELECT r.id, m.member_no, r.message_id, o.order_no,
+                          k.complaint_no, r.campaign_id, r.variant, r.answer,
+                          r.score, r.comment, r.received_at
+                        FROM survey_responses r JOIN members m ON m.id = r.member_id
+                        LEFT JOIN orders o ON o.id = r.order_id LEFT JOIN complaints k ON k.id = r.complaint_id
+                        WHERE m.member_no = ? ORDER BY r.received_at DESC, r.id DESC LIMIT ?
+                        """),
                 arguments: [memberNo, limit]
             ).map {
                 SurveyResponse(
@@ -89,14 +97,15 @@ extension SQLiteStore: Tasks {
     /// the answered message's.
     static func record(_ answer: SurveyAnswer, inboundId: Int64?, at: Int64, _ db: Database) throws {
         let responseId = try Int64.fetchOne(
-            db.cachedStatement(sql: """
-                INSERT INTO survey_responses
-                  (member_id, message_id, order_id, complaint_id, campaign_id, variant, score, answer, comment, received_at,
-                   inbound_id)
-                SELECT ?, id, order_id, complaint_id, campaign_id, variant, ?, ?, ?, ?, ? FROM messages WHERE id = ?
-                ON CONFLICT DO NOTHING
-                RETURNING id
-                """),
+            db.cachedStatement(
+                sql: """
+                    INSERT INTO survey_responses
+                      (member_id, message_id, order_id, complaint_id, campaign_id, variant, score, answer, comment,
+                       received_at, inbound_id)
+                    SELECT ?, id, order_id, complaint_id, campaign_id, variant, ?, ?, ?, ?, ? FROM messages WHERE id = ?
+                    ON CONFLICT DO NOTHING
+                    RETURNING id
+                    """),
             arguments: [
                 answer.memberId, answer.score, answer.key, answer.comment, at, inboundId, answer.messageId,
             ])
@@ -113,16 +122,21 @@ extension SQLiteStore: Tasks {
                     JOIN staff s ON s.branch_id = m.branch_id AND s.role = 'branch_manager'
                     WHERE m.id = ? ORDER BY s.id LIMIT 1
                     """, answer.memberId, db)
-        try db.cachedStatement(sql: """
-            INSERT INTO tasks (member_id, staff_id, reason, due_at, status, created_at, survey_response_id)
-            VALUES (?, ?, ?, ?, 'open', ?, ?)
-            """).execute(arguments: [
-                answer.memberId, owner?.id, followUp.reason, followUp.dueAt.unixMillis, at, responseId,
-            ])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO tasks (member_id, staff_id, reason, due_at, status, created_at, survey_response_id)
+                VALUES (?, ?, ?, ?, 'open', ?, ?)
+                """
+        ).execute(arguments: [
+            answer.memberId, owner?.id, followUp.reason, followUp.dueAt.unixMillis, at, responseId,
+        ])
         let taskId = db.lastInsertedRowID
         guard let owner else { return }
-        let messageId = try notify(owner, text: "\(followUp.notice)（任务 #\(taskId)）", key: "task:\(taskId):notify", at: at, db)
-        try db.cachedStatement(sql: "UPDATE tasks SET notified_message_id = ? WHERE id = ?").execute(arguments: [messageId, taskId])
+        let messageId = try notify(
+            owner, text: "\(followUp.notice)（任务 #\(taskId)）", key: "task:\(taskId):notify", at: at, db)
+        try db.cachedStatement(sql: "UPDATE tasks SET notified_message_id = ? WHERE id = ?").execute(arguments: [
+            messageId, taskId,
+        ])
     }
 
     /// A member of staff a task goes to, with how to reach them.
@@ -140,7 +154,9 @@ extension SQLiteStore: Tasks {
 
     /// One service message to a member of staff: SMS when they have a phone,
     /// else email; nil when they have neither. The key makes it one per task and step.
-    private static func notify(_ staff: StaffContact, text: String, key: String, at: Int64, _ db: Database) throws -> Int64? {
+    private static func notify(
+        _ staff: StaffContact, text: String, key: String, at: Int64, _ db: Database
+    ) throws -> Int64? {
         let channel: Channel
         let address: String
         let content: MessageContent

@@ -368,7 +368,8 @@ enum Schema {
             ALTER TABLE survey_responses ADD COLUMN comment TEXT;
             CREATE UNIQUE INDEX survey_responses_message ON survey_responses(message_id) WHERE message_id IS NOT NULL;
             CREATE UNIQUE INDEX survey_responses_inbound ON survey_responses(inbound_id) WHERE inbound_id IS NOT NULL;
-            CREATE INDEX survey_responses_campaign ON survey_responses(campaign_id, variant) WHERE campaign_id IS NOT NULL;
+            CREATE INDEX survey_responses_campaign ON survey_responses(campaign_id, variant)
+              WHERE campaign_id IS NOT NULL;
             ALTER TABLE tasks ADD COLUMN survey_response_id INTEGER REFERENCES survey_responses(id);
             ALTER TABLE tasks ADD COLUMN notified_message_id INTEGER REFERENCES messages(id);
             ALTER TABLE tasks ADD COLUMN escalated_at INTEGER;
