@@ -102,7 +102,7 @@ struct SurveyTasksContractTests {
     func aReplyAfterTheWindowAnswersNothing(_ kind: StoreKind) async throws {
         try await withSurveys(kind) { store, _, campaign in
             _ = try await sendSurvey(store, key: "s", campaignId: campaign, at: now)
-            // ScriptedRules keeps the protocol's 72 h window.
+            // ScriptedRules's window is 72 h.
             _ = try await store.recordInbound([reply("3", id: "mo-1", at: now + 73 * 3600)], rules: rules)
             #expect(rules.seen.last?.latestSurvey == nil)
             #expect(try await store.surveyResponses(memberNo: "M1", limit: 10).isEmpty)

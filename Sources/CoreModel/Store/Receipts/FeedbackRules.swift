@@ -12,9 +12,7 @@ public protocol FeedbackRules: Sendable {
 
     /// How long after a survey went out an SMS reply the provider links to
     /// nothing is still taken as its answer (`InboundFacts.latestSurvey`).
+    /// Asked before the decision, since the store looks the survey up.
     var surveyWindow: TimeInterval { get }
 }
 
-extension FeedbackRules {
-    public var surveyWindow: TimeInterval { 72 * 3600 }
-}
