@@ -138,6 +138,7 @@ let package = Package(
             name: "WorkerTests",
             dependencies: [
                 "worker", "CoreModel", "Channels", "Scheduler", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

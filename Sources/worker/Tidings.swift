@@ -13,8 +13,9 @@ struct Tidings: AsyncParsableCommand {
             Config: --config PATH, $TIDINGS_CONFIG, or ./tidings.yaml.
             """,
         subcommands: [
-            InitCommand.self, ConfigCommand.self, ImportCommand.self, MemberCommand.self, ConsentCommand.self, BlacklistCommand.self, ManagerCommand.self,
-            SegmentCommand.self, RFMCommand.self, CampaignCommand.self, TemplateCommand.self, WebhooksCommand.self,
+            InitCommand.self, ConfigCommand.self, ImportCommand.self, MemberCommand.self, ConsentCommand.self, BlacklistCommand.self,
+            ManagerCommand.self, TaskCommand.self, SegmentCommand.self, RFMCommand.self, CampaignCommand.self, TemplateCommand.self,
+            WebhooksCommand.self,
             DatabaseCommand.self,
             SendCommand.self, RunCommand.self, SimulatorCommand.self, DemoCommand.self, BenchCommand.self, VersionCommand.self,
         ]

@@ -66,6 +66,8 @@ final class AskingRules: FeedbackRules {
 
     func complaintAsked(in inbound: InboundRecord) -> String? { inbound.body }
 
+    var surveyWindow: TimeInterval { 72 * 3600 }
+
     func decide(_ inbound: InboundRecord, facts: InboundFacts) -> InboundDecision {
         asked.withLock { $0.append(facts.complaint) }
         let reply = NewMessage(

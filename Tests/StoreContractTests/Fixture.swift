@@ -55,6 +55,9 @@ final class ScriptedRules: FeedbackRules {
 
     var seen: [InboundFacts] { inboundFacts.withLock { $0 } }
 
+    /// Three days, as the survey tests assume.
+    var surveyWindow: TimeInterval { 72 * 3600 }
+
     func decide(_ message: InboundRecord, facts: InboundFacts) -> InboundDecision {
         inboundFacts.withLock { $0.append(facts) }
         return inbound(message, facts)

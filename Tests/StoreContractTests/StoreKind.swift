@@ -35,11 +35,19 @@ protocol StoreHarness: Sendable {
     /// A campaign row for messages to name, until a campaigns role writes them.
     func insertCampaign(name: String) async throws -> Int64
 
-    /// A member of staff (`manager`, `branch_manager` or `agent`) at the fixture's branch, until staff are imported.
-    func insertStaff(_ staffNo: String, role: String) async throws
+    /// A member of staff at branch B1 (only the bulk loader writes staff), made
+    /// the manager of `manages` when given.
+    func insertStaff(_ staffNo: String, role: String, phone: String?, email: String?, manages: String?) async throws
 
     /// Sets a member's owning manager directly, outside any batch (as an edit elsewhere would).
     func setOwner(memberNo: String, staffNo: String) async throws
+}
+
+extension StoreHarness {
+    /// A member of staff without contacts who manages nobody yet.
+    func insertStaff(_ staffNo: String, role: String) async throws {
+        try await insertStaff(staffNo, role: role, phone: nil, email: nil, manages: nil)
+    }
 }
 
 /// SQLite has one writer at a time and gives each row the next id at insert,
@@ -63,11 +71,18 @@ struct SQLiteHarness: StoreHarness {
         try await store.saveCampaign(name: name, category: .marketing, definition: "{}", file: nil, actor: "test", now: Fixture.now).id
     }
 
-    func insertStaff(_ staffNo: String, role: String) async throws {
+    func insertStaff(_ staffNo: String, role: String, phone: String?, email: String?, manages: String?) async throws {
         try await store.pool.write { db in
             try db.execute(
-                sql: "INSERT INTO staff (staff_no, name, role, branch_id) VALUES (?, ?, ?, (SELECT id FROM branches WHERE code = 'B1'))",
-                arguments: [staffNo, "经理\(staffNo)", role])
+                sql: """
+                    INSERT INTO staff (staff_no, name, role, branch_id, phone, email)
+                    VALUES (?, ?, ?, (SELECT id FROM branches WHERE code = 'B1'), ?, ?)
+                    """,
+                arguments: [staffNo, "王经理", role, phone, email])
+            if let manages {
+                try db.execute(
+                    sql: "UPDATE members SET manager_id = ? WHERE member_no = ?", arguments: [db.lastInsertedRowID, manages])
+            }
         }
     }
 

@@ -45,10 +45,10 @@ struct CommandLineTests {
     }
 
     /// `tidings simulator` on a loopback port for up to a minute, calling back after 100 ms.
-    static func startSimulator(port: Int) throws -> Process {
+    static func startSimulator(port: Int, extra: [String] = []) throws -> Process {
         let simulator = Process()
         simulator.executableURL = binary
-        simulator.arguments = ["simulator", "--bind", "127.0.0.1:\(port)", "--lifetime", "60", "--callback-delay-ms", "100"]
+        simulator.arguments = ["simulator", "--bind", "127.0.0.1:\(port)", "--lifetime", "60", "--callback-delay-ms", "100"] + extra
         simulator.standardOutput = FileHandle.nullDevice
         try simulator.run()
         return simulator

@@ -230,6 +230,21 @@ struct ConfigLoaderTests {
         #expect(kept.optOut.keypad == "0" && kept.optOut.confirmation == OptOutSettings.defaults.confirmation)
     }
 
+    /// survey keys left out keep their defaults and reach the feedback rules; a bad value names its key and line.
+    @Test func surveySettingsAndErrors() throws {
+        let loaded = try ConfigLoader.parse("survey: {low_score: 3, window_hours: 24}", file: "t.yaml", environment: [:]).config
+        #expect(loaded.survey.lowScore == 3 && loaded.survey.taskDueHours == SurveySettings.defaults.taskDueHours)
+        #expect(loaded.feedbackRules.survey == loaded.survey && loaded.feedbackRules.surveyWindow == 24 * 3600)
+        let error = try #require(failure("""
+            survey:
+              scale: 5
+              low_score: 5
+            """))
+        #expect(error.keyPath == "survey.low_score" && error.line == 3, "\(error)")
+        let unknown = try #require(failure("survey: {threshold: 2}"))
+        #expect(unknown.keyPath?.hasPrefix("survey") == true, "\(unknown)")
+    }
+
     /// rfm left out is on with its defaults; null or enabled: false turns the nightly recompute off;
     /// a bad time names its key and line.
     @Test func rfmDefaultsOffAndErrors() throws {

@@ -62,6 +62,7 @@ struct SendDecisions {
                 channel: message.channel, lane: message.lane, category: message.category,
                 consentGranted: context.consentGranted, blacklisted: context.blacklisted,
                 contactStatus: context.contactStatus, hasOpenComplaint: context.hasOpenComplaint,
+                hasOpenFollowUp: context.hasOpenFollowUp,
                 timeZone: timeZone(context.timeZone),
                 recentSendTimes: context.recentSendTimes + (capKey.flatMap { decidedSends[$0] } ?? []))
             switch policy.decide(facts, now: now) {

@@ -1,4 +1,5 @@
 import CoreModel
+import Foundation
 
 /// The group's rules for what comes back, as a pure function the store calls
 /// inside the transaction that records it: a reply that says stop (or the
@@ -9,20 +10,24 @@ import CoreModel
 /// exist flags the member's contact.
 public struct FeedbackDecisions: FeedbackRules {
     public let optOut: OptOutSettings
+    public let survey: SurveySettings
     /// Put in front of the confirmation SMS (【鸿福楼】).
     public let signature: String
     let matcher: OptOutMatcher
     let complaintQuery: ComplaintQuery
 
     public init(
-        optOut: OptOutSettings = .defaults, signature: String = Brand.defaults.signature,
+        optOut: OptOutSettings = .defaults, survey: SurveySettings = .defaults, signature: String = Brand.defaults.signature,
         complaintQuery: ComplaintQuerySettings = .defaults
     ) {
         self.optOut = optOut
+        self.survey = survey
         self.signature = signature
         matcher = OptOutMatcher(optOut)
         self.complaintQuery = ComplaintQuery(settings: complaintQuery, signature: signature)
     }
+
+    public var surveyWindow: TimeInterval { TimeInterval(survey.windowHours) * 3600 }
 
     /// What an opt-out revokes: everything but service messages.
     public static let optOutCategories: [ConsentCategory] = [.marketing, .survey]
@@ -36,6 +41,9 @@ public struct FeedbackDecisions: FeedbackRules {
         {
             kind = .optout
         }
+        // An answer key that means stop (a voice survey's "9: 退订") is an opt-out too.
+        let answer = kind == .reply || kind == .dtmf ? surveyAnswer(inbound, facts: facts) : nil
+        if let answer, let meaning = answer.meaning, matcher.matches(meaning) { kind = .optout }
         var actions: [FeedbackAction] = []
         if kind == .optout || kind == .unsubscribe {
             actions.append(.optOut(optOutAction(inbound, facts: facts, keypad: inbound.kind == .dtmf)))
@@ -46,6 +54,9 @@ public struct FeedbackDecisions: FeedbackRules {
         {
             actions.append(.answerBooking(orderId: booking.orderId, status: status))
         }
+        if kind == .reply || kind == .dtmf, let answer {
+            actions.append(.answerSurvey(answer.recorded))
+        }
         // An opt-out has already turned the kind: stopping wins over a question in the same text.
         if kind == .reply, let number = complaintQuery.asked(in: inbound) {
             actions.append(.reply(complaintQuery.answer(inbound, number: number, complaint: facts.complaint, sender: facts.sender)))
@@ -55,6 +66,60 @@ public struct FeedbackDecisions: FeedbackRules {
 
     public func complaintAsked(in inbound: InboundRecord) -> String? {
         complaintQuery.asked(in: inbound)
+    }
+
+    /// A survey answer and what its key means (nil for the scale's keys).
+    struct ReadAnswer {
+        var recorded: SurveyAnswer
+        var meaning: String?
+    }
+
+    /// The answer in an SMS reply or key press: the survey message the
+    /// provider linked it to, else (a reply) the latest survey sent to the
+    /// sender; the longest of its keys the text starts with (not followed by
+    /// another digit: "12" is not "1"), the rest kept as the comment.
+    func surveyAnswer(_ inbound: InboundRecord, facts: InboundFacts) -> ReadAnswer? {
+        let linked = facts.answered.flatMap { $0.surveyAnswers == nil ? nil : $0 }
+        guard let target = linked ?? (inbound.kind == .reply ? facts.latestSurvey : nil),
+            let answers = target.surveyAnswers, let memberId = target.memberId ?? facts.sender?.memberId
+        else { return nil }
+        // Keys are matched on the NFKC form (full-width ５ is 5); the comment keeps the member's own text.
+        let original = inbound.body.trimmedWhitespace
+        let text = original.precomposedStringWithCompatibilityMapping
+        let keys = answers.isEmpty ? (1...survey.scale).map(String.init) : Array(answers.keys)
+        guard
+            let key = keys.filter({ !$0.isEmpty && text.hasPrefix($0) })
+                .filter({ !(text.dropFirst($0.count).first?.isNumber ?? false) })
+                .max(by: { $0.count < $1.count })
+        else { return nil }
+        if inbound.kind == .dtmf, text != key { return nil }
+        let rest = original.dropFirst(key.count).drop { $0.isWhitespace || $0.isPunctuation }
+        let comment = rest.isEmpty ? nil : String(rest).trimmedWhitespace
+        let score = Int(key)
+        var followUp: FollowUp?
+        if let score, score <= survey.lowScore {
+            let hours = survey.taskDueHours
+            let member = facts.sender.map { "会员\($0.memberNo)" } ?? "会员"
+            let said = comment.map { "（\($0)）" } ?? ""
+            followUp = FollowUp(
+                reason: Self.lowScoreReason,
+                dueAt: inbound.receivedAt.addingTimeInterval(TimeInterval(hours) * 3600),
+                notice: "\(signature)回访低分：\(member)评分\(score)分\(said)，请在\(hours)小时内回电跟进")
+        }
+        return ReadAnswer(
+            recorded: SurveyAnswer(
+                messageId: target.messageId, memberId: memberId, key: key, score: score, comment: comment,
+                followUp: followUp),
+            meaning: answers[key])
+    }
+
+    /// `tasks.reason` of the follow-up a low score opens.
+    public static let lowScoreReason = "low_survey_score"
+
+    /// What the branch manager is told when a follow-up is overdue.
+    public func escalationNotice(_ task: FollowUpTask) -> String {
+        let owner = task.staffName ?? "未指定"
+        return "\(signature)跟进任务 #\(task.id) 已逾期：会员\(task.memberNo)（\(task.reason)），负责人\(owner)，请督办"
     }
 
     public func decide(_ receipt: ReceiptRecord, facts: ReceiptFacts) -> [FeedbackAction] {

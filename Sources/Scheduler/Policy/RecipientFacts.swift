@@ -14,6 +14,8 @@ public struct RecipientFacts: Sendable, Hashable {
     /// Status of the contact this channel uses (phone, email or fax).
     public var contactStatus: ContactStatus
     public var hasOpenComplaint: Bool
+    /// An open follow-up task: marketing waits until staff have called.
+    public var hasOpenFollowUp: Bool
     /// The member's time zone (or the configured default), for quiet hours.
     public var timeZone: TimeZone
     /// Earlier sends to this member in `category`, for its frequency cap.
@@ -21,7 +23,8 @@ public struct RecipientFacts: Sendable, Hashable {
 
     public init(
         channel: Channel, lane: Lane, category: ConsentCategory, consentGranted: Bool?, blacklisted: Bool = false,
-        contactStatus: ContactStatus = .valid, hasOpenComplaint: Bool = false, timeZone: TimeZone, recentSendTimes: [Date] = []
+        contactStatus: ContactStatus = .valid, hasOpenComplaint: Bool = false, hasOpenFollowUp: Bool = false,
+        timeZone: TimeZone, recentSendTimes: [Date] = []
     ) {
         self.channel = channel
         self.lane = lane
@@ -30,6 +33,7 @@ public struct RecipientFacts: Sendable, Hashable {
         self.blacklisted = blacklisted
         self.contactStatus = contactStatus
         self.hasOpenComplaint = hasOpenComplaint
+        self.hasOpenFollowUp = hasOpenFollowUp
         self.timeZone = timeZone
         self.recentSendTimes = recentSendTimes
     }

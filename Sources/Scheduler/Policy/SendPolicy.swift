@@ -11,7 +11,8 @@ import Foundation
 /// 4. no consent record for marketing or survey (service is implicit) → suppress `no_consent`
 /// 5. open complaint, marketing only → suppress `open_complaint`
 /// 6. the category's frequency cap reached → suppress `frequency_cap`
-/// 7. quiet hours, for the configured lanes → defer `quiet_hours` to the window's end
+/// 7. open follow-up task (a low survey score), marketing only → defer `follow_up_open` by `followUpRecheck`
+/// 8. quiet hours, for the configured lanes → defer `quiet_hours` to the window's end
 ///
 /// Suppressions come before the deferral so a message that may never go is
 /// not held overnight first, and the lasting reasons (address, consent) come
@@ -34,6 +35,10 @@ public struct SendPolicy: Sendable, Hashable {
         if facts.hasOpenComplaint, facts.category == .marketing { return .suppress(reason: SendDecision.Reason.openComplaint) }
         if let cap = rules.frequencyCaps[facts.category], case .capped = cap.check(recentSendTimes: facts.recentSendTimes, now: now) {
             return .suppress(reason: SendDecision.Reason.frequencyCap)
+        }
+        // Held, not dropped: once staff close the task the message goes (unless it expires first).
+        if facts.hasOpenFollowUp, facts.category == .marketing {
+            return .deferUntil(now.addingTimeInterval(rules.followUpRecheck), reason: SendDecision.Reason.followUpOpen)
         }
         if let quietHours = rules.quietHours, rules.quietHoursLanes.contains(facts.lane),
             case .deferUntil(let until) = quietHours.check(now: now, timeZone: facts.timeZone)
@@ -59,5 +64,6 @@ public enum SendDecision: Sendable, Hashable {
         public static let openComplaint = "open_complaint"
         public static let frequencyCap = "frequency_cap"
         public static let quietHours = "quiet_hours"
+        public static let followUpOpen = "follow_up_open"
     }
 }

@@ -9,6 +9,8 @@ public struct SendPolicyRules: Sendable, Hashable {
     public var quietHoursLanes: Set<Lane>
     /// Categories without an entry are not capped.
     public var frequencyCaps: [ConsentCategory: FrequencyCap]
+    /// How long marketing to a member with an open follow-up waits before it is looked at again.
+    public var followUpRecheck: TimeInterval = 3600
 
     /// The same lanes as tidings.yaml's default, so there is one default.
     public static let defaultQuietHoursLanes = Set(QuietHoursSettings.defaults.lanes)

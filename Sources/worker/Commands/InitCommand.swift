@@ -73,6 +73,12 @@ enum StarterConfig {
           short_reply: 12
           keypad: "9"                # the key that opts out on a marketing or survey call
           confirmation: 您已成功退订营销及回访短信，今后不再发送。订单和预订通知不受影响，如需恢复请致电客服。
+        survey:                      # answers to surveys (a key, then any comment) become survey_responses
+          window_hours: 72           # an SMS reply the provider links to nothing answers the latest survey this recent
+          scale: 5                   # the keys of a survey that names none (the revisit automation): 1..scale
+          low_score: 2               # at or below: a follow-up task for the member's manager; marketing held while open
+          task_due_hours: 24
+          escalation_check_minutes: 10   # overdue tasks go to the branch manager, once
         segments:                    # saved audiences: tidings segment count high_value (see tidings segment --help)
           high_value: "level IN (gold, platinum, diamond) AND orders(365d) >= 3"
           dormant: "days_since_last_order BETWEEN 60 AND 365 AND consent(sms, marketing)"

@@ -96,6 +96,10 @@ struct RunCommand: AsyncParsableCommand {
             .init(service: automations, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "automations"),
             .init(service: campaigns, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "campaigns"),
         ]
+        services.append(
+            .init(
+                service: TaskEscalationService(store: store, rules: config.feedbackRules, logger: logger),
+                successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "tasks"))
         if let rfm = RFMService(store: store, settings: config.rfm, logger: logger) {
             services.append(.init(service: rfm, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "rfm"))
         }

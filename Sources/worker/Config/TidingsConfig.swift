@@ -22,6 +22,8 @@ struct TidingsConfig: Sendable, Codable {
     var departments: DepartmentDirectory
     /// `查询 <complaint no>` by SMS.
     var complaintQuery: ComplaintQuerySettings
+    /// Survey answers and the follow-ups low scores open.
+    var survey: SurveySettings
     /// Saved audiences by name, in the segment language (`tidings segment count NAME`).
     var segments: [String: String]
     /// The message templates' directory (templates/<name>/<channel>.<locale>.mustache).
@@ -33,19 +35,19 @@ struct TidingsConfig: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case database, defaults, brand, quietHours = "quiet_hours", dispatch, gateways, transport, server, automations
-        case optOut = "opt_out", segments, templates, rfm, departments, complaintQuery = "complaint_query", allocation
+        case optOut = "opt_out", survey, segments, templates, rfm, departments, complaintQuery = "complaint_query", allocation
     }
 
     static let defaults = TidingsConfig(
         database: .defaults, defaults: .defaults, brand: .defaults, quietHours: .defaults, dispatch: .defaults, gateways: [],
-        transport: .defaults, server: .defaults, automations: .defaults, optOut: .defaults, segments: [:],
+        transport: .defaults, server: .defaults, automations: .defaults, optOut: .defaults, survey: .defaults, segments: [:],
         templates: "templates", rfm: .defaults, departments: .defaults, complaintQuery: .defaults)
 
     init(
         database: DatabaseSettings, defaults: RegionalDefaults, brand: Brand, quietHours: QuietHoursSettings,
         dispatch: DispatchConfig, gateways: [GatewaySettings], transport: TransportSettings, server: ServerSettings,
-        automations: AutomationSettings, optOut: OptOutSettings, segments: [String: String], templates: String,
-        rfm: RFMSettings?, departments: DepartmentDirectory, complaintQuery: ComplaintQuerySettings
+        automations: AutomationSettings, optOut: OptOutSettings, survey: SurveySettings = .defaults, segments: [String: String],
+        templates: String, rfm: RFMSettings?, departments: DepartmentDirectory, complaintQuery: ComplaintQuerySettings
     ) {
         self.departments = departments
         self.complaintQuery = complaintQuery
@@ -59,6 +61,7 @@ struct TidingsConfig: Sendable, Codable {
         self.server = server
         self.automations = automations
         self.optOut = optOut
+        self.survey = survey
         self.segments = segments
         self.templates = templates
         self.rfm = rfm
@@ -78,6 +81,7 @@ struct TidingsConfig: Sendable, Codable {
         server = try c.decodeIfPresent(ServerSettings.self, forKey: .server) ?? d.server
         automations = try c.decodeIfPresent(AutomationSettings.self, forKey: .automations) ?? d.automations
         optOut = try c.decodeIfPresent(OptOutSettings.self, forKey: .optOut) ?? d.optOut
+        survey = try c.decodeIfPresent(SurveySettings.self, forKey: .survey) ?? d.survey
         segments = try c.decodeIfPresent([String: String].self, forKey: .segments) ?? d.segments
         templates = try c.decodeIfPresent(String.self, forKey: .templates) ?? d.templates
         // Left out: the defaults; null: off.
@@ -99,6 +103,7 @@ struct TidingsConfig: Sendable, Codable {
         issues += server.issues(path: ["server"])
         issues += automations.issues(path: ["automations"])
         issues += optOut.issues(path: ["opt_out"])
+        issues += survey.issues(path: ["survey"])
         issues += rfm?.issues(path: ["rfm"]) ?? []
         issues += departments.issues(path: ["departments"])
         issues += complaintQuery.issues(path: ["complaint_query"])
@@ -130,7 +135,7 @@ struct TidingsConfig: Sendable, Codable {
     func firstGateway(for channel: Channel) -> GatewaySettings? { gateways.first { $0.channels.contains(channel) } }
 
     var feedbackRules: FeedbackDecisions {
-        FeedbackDecisions(optOut: optOut, signature: brand.signature, complaintQuery: complaintQuery)
+        FeedbackDecisions(optOut: optOut, survey: survey, signature: brand.signature, complaintQuery: complaintQuery)
     }
 
     /// The curl transport for this config: loopback, the gateways' hosts and `transport.allow`.

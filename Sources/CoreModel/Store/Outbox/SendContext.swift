@@ -14,6 +14,8 @@ public struct SendContext: Sendable, Hashable {
     /// The member's status for the message's channel; `.valid` without a member.
     public var contactStatus: ContactStatus
     public var hasOpenComplaint: Bool
+    /// Someone is to call the member back (an open task after a low survey score).
+    public var hasOpenFollowUp: Bool
     /// IANA identifier; nil without a member.
     public var timeZone: String?
     /// When the member's other messages of this category were accepted by a
@@ -23,7 +25,8 @@ public struct SendContext: Sendable, Hashable {
 
     public init(
         messageId: Int64, memberNo: String? = nil, consentGranted: Bool? = nil, blacklisted: Bool = false, contactStatus: ContactStatus = .valid,
-        hasOpenComplaint: Bool = false, timeZone: String? = nil, recentSendTimes: [Date] = [], order: OrderBinding? = nil
+        hasOpenComplaint: Bool = false, hasOpenFollowUp: Bool = false, timeZone: String? = nil,
+        recentSendTimes: [Date] = [], order: OrderBinding? = nil
     ) {
         self.messageId = messageId
         self.memberNo = memberNo
@@ -31,6 +34,7 @@ public struct SendContext: Sendable, Hashable {
         self.blacklisted = blacklisted
         self.contactStatus = contactStatus
         self.hasOpenComplaint = hasOpenComplaint
+        self.hasOpenFollowUp = hasOpenFollowUp
         self.timeZone = timeZone
         self.recentSendTimes = recentSendTimes
         self.order = order

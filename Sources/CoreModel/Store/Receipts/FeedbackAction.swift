@@ -9,6 +9,8 @@ public enum FeedbackAction: Sendable, Hashable {
     case flagContact(messageId: Int64, reason: String)
     /// Answer the sender (a complaint's stage): put the message in the outbox; its key makes it one per inbound.
     case reply(NewMessage)
+    /// A member answered a survey (a reply or a key press): a `survey_responses` row, perhaps a follow-up task.
+    case answerSurvey(SurveyAnswer)
 }
 
 /// An opt-out as the rules decided it. The store revokes it for every member

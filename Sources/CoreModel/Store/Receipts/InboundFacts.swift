@@ -20,15 +20,24 @@ public struct InboundFacts: Sendable, Hashable {
         public var purpose: MessagePurpose?
         public var category: ConsentCategory
         public var order: Booking?
+        /// The member the message went to.
+        public var memberId: Int64?
+        /// A survey's answer keys and their meanings (a campaign's `survey:`
+        /// block); empty: a survey with the rules' own scale (the revisit
+        /// automation); nil: not a survey.
+        public var surveyAnswers: [String: String]?
 
         public init(
-            messageId: Int64, channel: Channel, purpose: MessagePurpose?, category: ConsentCategory, order: Booking?
+            messageId: Int64, channel: Channel, purpose: MessagePurpose?, category: ConsentCategory, order: Booking?,
+            memberId: Int64? = nil, surveyAnswers: [String: String]? = nil
         ) {
             self.messageId = messageId
             self.channel = channel
             self.purpose = purpose
             self.category = category
             self.order = order
+            self.memberId = memberId
+            self.surveyAnswers = surveyAnswers
         }
     }
 
@@ -52,9 +61,14 @@ public struct InboundFacts: Sendable, Hashable {
     /// (`FeedbackRules.complaintAsked`) and a complaint has that number.
     public var complaint: AskedComplaint?
 
-    public init(sender: Sender?, answered: Answered?, complaint: AskedComplaint? = nil) {
+    /// For a reply the provider links to nothing: the latest survey sent to
+    /// the sender's address within the rules' `surveyWindow`, if any.
+    public var latestSurvey: Answered?
+
+    public init(sender: Sender?, answered: Answered?, complaint: AskedComplaint? = nil, latestSurvey: Answered? = nil) {
         self.sender = sender
         self.answered = answered
         self.complaint = complaint
+        self.latestSurvey = latestSurvey
     }
 }

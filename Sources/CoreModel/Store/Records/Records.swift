@@ -11,6 +11,9 @@ public protocol Records: Sendable {
     /// The member with orders, complaints, consents and their timeline.
     func memberProfile(memberNo: String, timelineLimit: Int) async throws -> MemberProfile?
 
+    /// The member's survey answers, newest first.
+    func surveyResponses(memberNo: String, limit: Int) async throws -> [SurveyResponse]
+
     func statistics() async throws -> StoreStatistics
 
     /// The prospects converted with `campaignId` as the campaign that last reached them.

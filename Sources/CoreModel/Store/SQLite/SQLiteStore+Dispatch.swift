@@ -18,7 +18,9 @@ extension SQLiteStore {
                   EXISTS (SELECT 1 FROM blacklist b WHERE b.address = x.address),
                   x.member_id IS NOT NULL AND EXISTS (
                     SELECT 1 FROM complaints k WHERE k.member_id = x.member_id AND (k.status = 'open' OR k.status = 'in_progress')),
-                  o.order_no, o.status, o.scheduled_at, x.bound_at
+                  o.order_no, o.status, o.scheduled_at, x.bound_at,
+                  x.member_id IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM tasks t WHERE t.member_id = x.member_id AND t.status = 'open')
                 FROM json_each(?) j JOIN messages x ON x.id = j.value
                 LEFT JOIN members m ON m.id = x.member_id LEFT JOIN orders o ON o.id = x.order_id
                 """)
@@ -33,7 +35,9 @@ extension SQLiteStore {
             while let row = try rows.next() {
                 let id: Int64 = row[0]
                 guard let message = byId[id] else { continue }
-                var context = SendContext(messageId: id, memberNo: row[1], blacklisted: row[5], hasOpenComplaint: row[6])
+                var context = SendContext(
+                    messageId: id, memberNo: row[1], blacklisted: row[5], hasOpenComplaint: row[6],
+                    hasOpenFollowUp: row[11])
                 // The member's consent or the address's, whichever changed last.
                 context.consentGranted = row[4]
                 if context.memberNo != nil {

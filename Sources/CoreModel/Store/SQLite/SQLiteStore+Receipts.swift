@@ -107,7 +107,14 @@ extension SQLiteStore: Receipts {
                     ).map { InboundFacts.Sender(memberId: $0["id"], memberNo: $0["member_no"]) }
                 }
                 let asked = try rules.complaintAsked(in: message).flatMap { try Self.askedComplaint($0, db) }
-                let decision = rules.decide(message, facts: InboundFacts(sender: sender, answered: answered?.facts, complaint: asked))
+                // A reply the provider links to nothing may still answer the survey the number got last.
+                var latestSurvey: InboundFacts.Answered?
+                if answered == nil, message.channel == .sms, message.kind == .reply {
+                    latestSurvey = try Self.latestSurvey(
+                        to: message.from, within: rules.surveyWindow, before: message.receivedAt, db)
+                }
+                let facts = InboundFacts(sender: sender, answered: answered?.facts, complaint: asked, latestSurvey: latestSurvey)
+                let decision = rules.decide(message, facts: facts)
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO inbound_messages (channel, kind, from_address, to_address, body, member_id, message_id, gateway,
@@ -120,8 +127,10 @@ extension SQLiteStore: Receipts {
                     message.receivedAt.unixMillis,
                 ])
                 guard db.changesCount > 0 else { return .duplicate }
-                let evidence = "inbound #\(db.lastInsertedRowID) via \(message.gateway): \(String(message.body.prefix(40)))"
-                try Self.execute(decision.actions, at: message.receivedAt.unixMillis, evidence: evidence, db)
+                let inboundId = db.lastInsertedRowID
+                let evidence = "inbound #\(inboundId) via \(message.gateway): \(String(message.body.prefix(40)))"
+                try Self.execute(
+                    decision.actions, at: message.receivedAt.unixMillis, evidence: evidence, inboundId: inboundId, db)
                 return .stored(memberNo: sender?.memberNo, decision: decision)
             }
         }
@@ -144,9 +153,26 @@ extension SQLiteStore: Receipts {
             departmentNotifiedAt: date(row["department_notified_at"]))
     }
 
-    /// Our message an inbound answers: its address, its member, and the facts the rules read.
+    /// The latest survey SMS a member with this number was sent within
+    /// `window` before `at`: what a bare "4" most likely answers.
+    private static func latestSurvey(
+        to address: String, within window: TimeInterval, before at: Date, _ db: Database
+    ) throws -> InboundFacts.Answered? {
+        let id = try Int64.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT x.id FROM members m JOIN messages x ON x.member_id = m.id
+                WHERE m.phone = ? AND x.address = ? AND x.channel = 'sms' AND x.category = 'survey'
+                  AND x.submitted_at >= ? AND x.submitted_at <= ?
+                ORDER BY x.submitted_at DESC, x.id DESC LIMIT 1
+                """),
+            arguments: [address, address, at.addingTimeInterval(-window).unixMillis, at.unixMillis])
+        return try id.flatMap { try answered($0, gateway: nil, db)?.facts }
+    }
+
+    /// Our message an inbound answers: its address, its member, and the facts
+    /// the rules read. With a gateway, only a message that went through it.
     private static func answered(
-        _ id: Int64, gateway: String, _ db: Database
+        _ id: Int64, gateway: String?, _ db: Database
     ) throws -> (address: String, sender: InboundFacts.Sender?, facts: InboundFacts.Answered)? {
         guard
             let row = try Row.fetchOne(
@@ -154,11 +180,15 @@ extension SQLiteStore: Receipts {
                     sql: """
                         SELECT x.address, x.channel, x.purpose, x.category, m.id AS member_id, m.member_no,
                           o.id AS order_id, o.status AS order_status,
-                          EXISTS (SELECT 1 FROM orders WHERE id = x.order_id AND \(Schema.booked)) AS still_booked
+                          EXISTS (SELECT 1 FROM orders WHERE id = x.order_id AND \(Schema.booked)) AS still_booked,
+                          CASE WHEN x.category = 'survey' THEN COALESCE(
+                            (SELECT json_extract(c.definition, '$.survey.answers') FROM campaigns c
+                             WHERE c.id = x.campaign_id),
+                            '{}') END AS survey_answers
                         FROM messages x LEFT JOIN members m ON m.id = x.member_id LEFT JOIN orders o ON o.id = x.order_id
-                        WHERE x.id = ? AND COALESCE(x.gateway, x.pinned_gateway, ?) = ?
+                        WHERE x.id = ? AND (? IS NULL OR COALESCE(x.gateway, x.pinned_gateway, ?) = ?)
                         """),
-                arguments: [id, gateway, gateway])
+                arguments: [id, gateway, gateway, gateway])
         else { return nil }
         let channel: Channel = try decoded(row["channel"], column: "channel")
         let category: ConsentCategory = try decoded(row["category"], column: "category")
@@ -169,15 +199,28 @@ extension SQLiteStore: Receipts {
         }
         let sender = (row["member_id"] as Int64?).map { InboundFacts.Sender(memberId: $0, memberNo: row["member_no"]) }
         let purpose = (row["purpose"] as String?).flatMap(MessagePurpose.init(rawValue:))
+        var surveyAnswers: [String: String]?
+        if let json = row["survey_answers"] as String? {
+            guard let answers = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)) else {
+                throw StoreError(
+                    .inconsistent, place: "campaigns.definition",
+                    message: "survey answers of message \(id) are not a map of text")
+            }
+            surveyAnswers = answers
+        }
         return (
             row["address"], sender,
-            InboundFacts.Answered(messageId: id, channel: channel, purpose: purpose, category: category, order: booking)
+            InboundFacts.Answered(
+                messageId: id, channel: channel, purpose: purpose, category: category, order: booking,
+                memberId: sender?.memberId, surveyAnswers: surveyAnswers)
         )
     }
 
     /// Carries out what the feedback rules decided, inside the caller's
     /// transaction; `evidence` names what caused it in the consent ledger.
-    static func execute(_ actions: [FeedbackAction], at: Int64, evidence: String? = nil, _ db: Database) throws {
+    static func execute(
+        _ actions: [FeedbackAction], at: Int64, evidence: String? = nil, inboundId: Int64? = nil, _ db: Database
+    ) throws {
         for action in actions {
             switch action {
             case .optOut(let optOut):
@@ -192,6 +235,8 @@ extension SQLiteStore: Receipts {
                 try flagAddress(messageId: messageId, reason: reason, at: at, db)
             case .reply(let message):
                 _ = try insert([message], at: at, db)
+            case .answerSurvey(let answer):
+                try record(answer, inboundId: inboundId, at: at, db)
             }
         }
     }

@@ -91,7 +91,35 @@ extension SQLiteStore: Records {
                 MemberProfile.Conversion(
                     at: Date(unixMillis: $0["converted_at"]), orderNo: $0["order_no"], campaign: $0["campaign"])
             }
-            var timeline = messageEvents + inbound + consentChanges
+            let surveyAnswers = try Row.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT r.received_at, r.answer, r.score, r.comment, o.order_no, k.complaint_no
+                    FROM survey_responses r
+                    LEFT JOIN orders o ON o.id = r.order_id LEFT JOIN complaints k ON k.id = r.complaint_id
+                    WHERE r.member_id = ? ORDER BY r.received_at DESC LIMIT ?
+                    """),
+                arguments: [memberId, timelineLimit]
+            ).map {
+                let about = (($0["order_no"] as String?) ?? $0["complaint_no"]).map { " about \($0)" } ?? ""
+                let comment = ($0["comment"] as String?).map { ": \($0)" } ?? ""
+                return MemberProfile.TimelineEntry(
+                    at: Date(unixMillis: $0["received_at"]), kind: "survey",
+                    text: "answered \($0["answer"] as String)\(about)\(comment)")
+            }
+            // A task shows when it was opened, with where it stands now.
+            let tasks = try Row.fetchAll(
+                db.cachedStatement(sql: "\(Self.taskSelect) WHERE t.member_id = ? ORDER BY t.created_at DESC LIMIT ?"),
+                arguments: [memberId, timelineLimit]
+            ).map { row in
+                let task = try Self.task(row)
+                let owner = task.staffNo.map { " for \($0)" } ?? ""
+                let closed = task.note.map { ": \($0)" } ?? ""
+                let escalated = task.escalatedAt == nil ? "" : ", escalated"
+                return MemberProfile.TimelineEntry(
+                    at: task.createdAt, kind: "task",
+                    text: "#\(task.id) \(task.reason)\(owner): \(task.status.rawValue)\(escalated)\(closed)")
+            }
+            var timeline = messageEvents + inbound + consentChanges + surveyAnswers + tasks
             if let enquiry {
                 let text = enquiry.source + (enquiry.note.map { ": \($0)" } ?? "")
                 timeline.append(MemberProfile.TimelineEntry(at: enquiry.at, kind: "enquiry", text: text))

@@ -26,6 +26,7 @@ enum Schema {
         migrator.registerMigration("v14-segment-indexes", migrate: segmentIndexes)
         migrator.registerMigration("v15-lighter-outbox-indexes", migrate: lighterOutboxIndexes)
         migrator.registerMigration("v16-member-order-totals", migrate: memberOrderTotals)
+        migrator.registerMigration("v17-survey-tasks", migrate: surveyTasks)
         migrator.registerMigration("v18-complaint-work-orders", migrate: complaintWorkOrders)
         migrator.registerMigration("v19-member-assignments", migrate: memberAssignments)
         migrator.registerMigration("v20-order-takers", migrate: orderTakers)
@@ -354,6 +355,32 @@ enum Schema {
             ALTER TABLE members ADD COLUMN spend_total_fen INTEGER NOT NULL DEFAULT 0;
             \(orderTotalsTriggers)
             \(recountOrderTotals)
+            """)
+    }
+
+    /// Survey answers become records and low scores follow-up tasks. One
+    /// answer per survey message (the first; a later one is kept only as the
+    /// inbound) and one per inbound, so a redelivery records nothing twice.
+    /// A task knows the answer that opened it, the notifications it sent and
+    /// when it was escalated, so the escalation happens once.
+    private static func surveyTasks(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE survey_responses ADD COLUMN inbound_id INTEGER REFERENCES inbound_messages(id);
+            ALTER TABLE survey_responses ADD COLUMN campaign_id INTEGER REFERENCES campaigns(id);
+            ALTER TABLE survey_responses ADD COLUMN variant TEXT;
+            ALTER TABLE survey_responses ADD COLUMN comment TEXT;
+            CREATE UNIQUE INDEX survey_responses_message ON survey_responses(message_id) WHERE message_id IS NOT NULL;
+            CREATE UNIQUE INDEX survey_responses_inbound ON survey_responses(inbound_id) WHERE inbound_id IS NOT NULL;
+            CREATE INDEX survey_responses_campaign ON survey_responses(campaign_id, variant)
+              WHERE campaign_id IS NOT NULL;
+            ALTER TABLE tasks ADD COLUMN survey_response_id INTEGER REFERENCES survey_responses(id);
+            ALTER TABLE tasks ADD COLUMN notified_message_id INTEGER REFERENCES messages(id);
+            ALTER TABLE tasks ADD COLUMN escalated_at INTEGER;
+            ALTER TABLE tasks ADD COLUMN escalated_to INTEGER REFERENCES staff(id);
+            ALTER TABLE tasks ADD COLUMN escalation_message_id INTEGER REFERENCES messages(id);
+            ALTER TABLE tasks ADD COLUMN closed_at INTEGER;
+            CREATE INDEX tasks_open ON tasks(member_id, reason) WHERE status = 'open';
+            CREATE INDEX tasks_due ON tasks(due_at) WHERE status = 'open' AND escalated_at IS NULL;
             """)
     }
 
