@@ -10,9 +10,10 @@ struct OwnershipContractTests {
     @Test(arguments: StoreKind.allCases)
     func aHandOverMovesEveryMemberAtOnceAndItsBatchIsTracked(_ kind: StoreKind) async throws {
         try await kind.withStore { store, harness in
-            for (no, role) in [("S1", "manager"), ("S2", "manager"), ("S3", "branch_manager"), ("A1", "agent")] {
+            for (no, role) in [("S1", "manager"), ("S3", "branch_manager"), ("A1", "agent")] {
                 try await harness.insertStaff(no, role: role)
             }
+            try await harness.insertStaff("S2", role: "manager", phone: "+8613900000002", email: nil, manages: nil)
             try await store.load(.members((1...4).map { Fixture.member("M\($0)", phone: String(format: "+86138%08d", $0)) }))
             for (member, owner) in [("M1", "S1"), ("M2", "S1"), ("M3", "S1"), ("M4", "S2")] {
                 try await harness.setOwner(memberNo: member, staffNo: owner)
@@ -21,20 +22,26 @@ struct OwnershipContractTests {
                 Dictionary(uniqueKeysWithValues: try await store.managers().map { ($0.staffNo, $0.members) })
             }
             #expect(try await owned() == ["S1": 3, "S2": 1, "S3": 0], "agents own nobody and are not listed")
+            try await harness.insertOpenTask(memberNo: "M1", staffNo: "S1", due: now + 86_400)
+            let notice: @Sendable (HandoverCounts) -> String = { "您已接手\($0.from)的\($0.members)位会员、\($0.tasks)项跟进" }
 
             // Refused hand-overs move nobody.
-            #expect(try await store.handOver(from: "S1", to: "A1", actor: "li.na", now: now) == .notAManager("A1"))
-            #expect(try await store.handOver(from: "S1", to: "S1", actor: "li.na", now: now) == .samePerson)
-            #expect(try await store.handOver(from: "S9", to: "S2", actor: "li.na", now: now) == .unknownStaff("S9"))
-            #expect(try await store.handOver(from: "S3", to: "S2", actor: "li.na", now: now) == .handedOver(batchId: nil, members: 0))
+            #expect(try await store.handOver(from: "S1", to: "A1", actor: "li.na", now: now, notice: notice) == .notAManager("A1"))
+            #expect(try await store.handOver(from: "S1", to: "S1", actor: "li.na", now: now, notice: notice) == .samePerson)
+            #expect(try await store.handOver(from: "S9", to: "S2", actor: "li.na", now: now, notice: notice) == .unknownStaff("S9"))
+            #expect(try await store.handOver(from: "S3", to: "S2", actor: "li.na", now: now, notice: notice) == .handedOver(batchId: nil, members: 0, tasks: 0))
             #expect(try await owned() == ["S1": 3, "S2": 1, "S3": 0])
             #expect(try await store.allocationBatches(managerNo: nil, limit: 10).isEmpty)
 
-            guard case .handedOver(let first?, 3) = try await store.handOver(from: "S1", to: "S2", actor: "li.na", now: now) else {
+            guard case .handedOver(let first?, 3, 1) = try await store.handOver(from: "S1", to: "S2", actor: "li.na", now: now, notice: notice) else {
                 Issue.record("the hand-over of S1's three members did not happen")
                 return
             }
             #expect(try await owned() == ["S1": 0, "S2": 4, "S3": 0])
+            // The open task went with M1, and S2 was told on their phone, once.
+            #expect(try await store.tasks(TaskFilter(staffNo: "S2"), now: now).map(\.memberNo) == ["M1"])
+            let told = try await store.messageStates(idempotencyKeys: ["handover:\(first):notify"])
+            #expect(told["handover:\(first):notify"]?.status == .queued)
 
             // Since then: M1 ordered, M2 went back to S1, M3 untouched.
             try await store.load(.orders([Fixture.order("SO1", member: "M1", orderedAt: now + 3_600)]))
@@ -47,8 +54,8 @@ struct OwnershipContractTests {
             #expect(Self.counts(batch) == [3, 1, 1, 1], "members, ordered, moved on, untouched")
 
             // A second hand-over is its own batch, listed first; another manager's filter sees neither.
-            let second = try await store.handOver(from: "S1", to: "S3", actor: "wang.fang", now: now + 7_200)
-            #expect(second == .handedOver(batchId: first + 1, members: 1))
+            let second = try await store.handOver(from: "S1", to: "S3", actor: "wang.fang", now: now + 7_200, notice: notice)
+            #expect(second == .handedOver(batchId: first + 1, members: 1, tasks: 0))
             #expect(try await store.allocationBatches(managerNo: nil, limit: 10).map(\.id) == [first + 1, first])
             #expect(try await store.allocationBatches(managerNo: "S1", limit: 10).isEmpty)
             let earlier = try #require(try await store.allocationBatches(managerNo: "S2", limit: 10).first)

@@ -41,6 +41,9 @@ protocol StoreHarness: Sendable {
 
     /// Sets a member's owning manager directly, outside any batch (as an edit elsewhere would).
     func setOwner(memberNo: String, staffNo: String) async throws
+
+    /// An open follow-up task on a member for a member of staff (tasks are otherwise opened by survey answers).
+    func insertOpenTask(memberNo: String, staffNo: String, due: Date) async throws
 }
 
 extension StoreHarness {
@@ -83,6 +86,18 @@ struct SQLiteHarness: StoreHarness {
                 try db.execute(
                     sql: "UPDATE members SET manager_id = ? WHERE member_no = ?", arguments: [db.lastInsertedRowID, manages])
             }
+        }
+    }
+
+    func insertOpenTask(memberNo: String, staffNo: String, due: Date) async throws {
+        try await store.pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO tasks (member_id, staff_id, reason, due_at, status, created_at)
+                    VALUES ((SELECT id FROM members WHERE member_no = ?), (SELECT id FROM staff WHERE staff_no = ?), 'low_survey_score', ?,
+                      'open', ?)
+                    """,
+                arguments: [memberNo, staffNo, due.unixMillis, due.unixMillis])
         }
     }
 

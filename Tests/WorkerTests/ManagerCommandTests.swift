@@ -31,7 +31,8 @@ struct ManagerCommandTests {
 
             let handover = try CLI.run(["manager", "handover", from.staffNo, "--to", to.staffNo, "--by", "li.na"], in: directory)
             #expect(handover.status == 0, "\(handover.stderr)")
-            #expect(handover.stdout.contains("handed \(from.members) members over from \(from.staffNo) to \(to.staffNo)"), "\(handover.stdout)")
+            #expect(handover.stdout.contains("handed \(from.members) members and "), "\(handover.stdout)")
+            #expect(handover.stdout.contains("over from \(from.staffNo) to \(to.staffNo)"), "\(handover.stdout)")
             let after = try managers()
             #expect(after[from.staffNo]?.members == 0)
             #expect(after[to.staffNo]?.members == to.members + from.members)

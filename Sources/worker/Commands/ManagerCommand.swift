@@ -83,12 +83,17 @@ struct ManagerCommand: AsyncParsableCommand {
         @Option(help: "Who makes the hand-over (default: $USER).") var by: String?
 
         func run() async throws {
-            let store = try global.openStore(try global.loadConfig())
-            switch try await store.handOver(from: from, to: to, actor: by ?? ConsentCommand.operatorName(), now: Date()) {
-            case .handedOver(let batch?, let members):
-                print("handed \(members) members over from \(from) to \(to) (batch \(batch))")
-            case .handedOver(nil, _):
-                print("\(from) owns no members: nothing to hand over")
+            let config = try global.loadConfig()
+            let store = try global.openStore(config)
+            let signature = config.brand.signature
+            let result = try await store.handOver(from: from, to: to, actor: by ?? ConsentCommand.operatorName(), now: Date()) {
+                "\(signature)您已接手\($0.from)的\($0.members)位会员和\($0.tasks)项未完成跟进（交接批次 #\($0.batchId)），请查看会员名单"
+            }
+            switch result {
+            case .handedOver(let batch?, let members, let tasks):
+                print("handed \(members) members and \(tasks) open tasks over from \(from) to \(to) (batch \(batch)); \(to) is told")
+            case .handedOver(nil, _, _):
+                print("\(from) owns no members and has no open task: nothing to hand over")
             case .unknownStaff(let no):
                 throw CommandFailure("no staff member \(no)")
             case .notAManager(let no):

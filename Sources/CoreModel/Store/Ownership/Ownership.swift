@@ -8,10 +8,13 @@ public protocol Ownership: Sendable {
     /// Staff who can own members, with how many they own.
     func managers() async throws -> [ManagerSummary]
 
-    /// Moves every member `from` owns to `to` in one transaction, as one
-    /// batch. Refused (nothing moves) if either is unknown, they are the
-    /// same person, or `to` is not a manager.
-    func handOver(from: String, to: String, actor: String, now: Date) async throws -> HandoverResult
+    /// Moves every member `from` owns, and their open tasks, to `to` in one
+    /// transaction, as one batch, and tells `to` (SMS, else email) with the
+    /// text `notice` writes from what moved. Refused (nothing moves) if either
+    /// is unknown, they are the same person, or `to` is not a manager.
+    func handOver(
+        from: String, to: String, actor: String, now: Date, notice: @Sendable (HandoverCounts) -> String
+    ) async throws -> HandoverResult
 
     /// Members (not prospects) without an owning manager, in member order.
     func unownedMembers() async throws -> [UnownedMember]

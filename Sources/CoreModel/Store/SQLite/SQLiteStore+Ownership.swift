@@ -19,7 +19,9 @@ extension SQLiteStore: Ownership {
         }
     }
 
-    public func handOver(from: String, to: String, actor: String, now: Date) async throws -> HandoverResult {
+    public func handOver(
+        from: String, to: String, actor: String, now: Date, notice: @Sendable (HandoverCounts) -> String
+    ) async throws -> HandoverResult {
         guard from != to else { return .samePerson }
         return try await pool.write { db in
             func staff(_ no: String) throws -> Row? {
@@ -30,7 +32,8 @@ extension SQLiteStore: Ownership {
             guard ["manager", "branch_manager"].contains(target["role"] as String) else { return .notAManager(to) }
             let (sourceId, targetId): (Int64, Int64) = (source["id"], target["id"])
             let owned = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM members WHERE manager_id = ?", arguments: [sourceId]) ?? 0
-            guard owned > 0 else { return .handedOver(batchId: nil, members: 0) }
+            let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tasks WHERE staff_id = ? AND status = 'open'", arguments: [sourceId]) ?? 0
+            guard owned > 0 || open > 0 else { return .handedOver(batchId: nil, members: 0, tasks: 0) }
             try db.execute(
                 sql: "INSERT INTO assignment_batches (kind, from_staff_id, source, actor, created_at) VALUES ('handover', ?, ?, ?, ?)",
                 arguments: [sourceId, "hand-over from \(from)", actor, now.unixMillis])
@@ -44,7 +47,16 @@ extension SQLiteStore: Ownership {
             try db.execute(
                 sql: "UPDATE members SET manager_id = ?, updated_at = ? WHERE manager_id = ?",
                 arguments: [targetId, now.unixMillis, sourceId])
-            return .handedOver(batchId: batch, members: db.changesCount)
+            let members = db.changesCount
+            // The departing manager's open follow-ups go with their members (and any left on others' members).
+            try db.execute(sql: "UPDATE tasks SET staff_id = ? WHERE staff_id = ? AND status = 'open'", arguments: [targetId, sourceId])
+            let tasks = db.changesCount
+            if let contact = try Self.staff(sql: "SELECT id, phone, email FROM staff WHERE id = ?", targetId, db) {
+                _ = try Self.notify(
+                    contact, text: notice(HandoverCounts(batchId: batch, from: from, members: members, tasks: tasks)),
+                    key: "handover:\(batch):notify", at: now.unixMillis, db)
+            }
+            return .handedOver(batchId: batch, members: members, tasks: tasks)
         }
     }
 

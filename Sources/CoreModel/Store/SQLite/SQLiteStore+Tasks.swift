@@ -146,7 +146,7 @@ extension SQLiteStore: Tasks {
         var email: String?
     }
 
-    private static func staff(sql: String, _ id: Int64, _ db: Database) throws -> StaffContact? {
+    static func staff(sql: String, _ id: Int64, _ db: Database) throws -> StaffContact? {
         try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id]).map {
             StaffContact(id: $0["id"], phone: $0["phone"], email: $0["email"])
         }
@@ -154,7 +154,7 @@ extension SQLiteStore: Tasks {
 
     /// One service message to a member of staff: SMS when they have a phone,
     /// else email; nil when they have neither. The key makes it one per task and step.
-    private static func notify(
+    static func notify(
         _ staff: StaffContact, text: String, key: String, at: Int64, _ db: Database
     ) throws -> Int64? {
         let channel: Channel
