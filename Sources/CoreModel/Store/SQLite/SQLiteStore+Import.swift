@@ -158,7 +158,7 @@ extension SQLiteStore {
         let amount = order.amountFen >= 0 ? order.amountFen : lines.reduce(0) { $0 + $1.quantity * $1.price }
         var taker: Int64?
         if let staffNo = order.takenBy {
-            taker = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM staff WHERE staff_no = ?"), arguments: [staffNo])
+            taker = try staffMember(staffNo, db)?.id
             guard taker != nil else { return .rejected(field: "taken_by", reason: "unknown staff member '\(staffNo)'") }
         }
         let (outcome, orderId) = try upsertRow(

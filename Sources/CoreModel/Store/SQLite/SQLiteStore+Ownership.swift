@@ -10,7 +10,7 @@ extension SQLiteStore: Ownership {
                     SELECT s.staff_no, s.name, s.role, b.code AS branch,
                       (SELECT COUNT(*) FROM members m WHERE m.manager_id = s.id) AS members
                     FROM staff s LEFT JOIN branches b ON b.id = s.branch_id
-                    WHERE s.role = 'manager' OR s.role = 'branch_manager'
+                    WHERE \(Self.ownerRole("s"))
                     ORDER BY s.staff_no
                     """
             ).map {
@@ -24,13 +24,10 @@ extension SQLiteStore: Ownership {
     ) async throws -> HandoverResult {
         guard from != to else { return .samePerson }
         return try await pool.write { db in
-            func staff(_ no: String) throws -> Row? {
-                try Row.fetchOne(db, sql: "SELECT id, role FROM staff WHERE staff_no = ?", arguments: [no])
-            }
-            guard let source = try staff(from) else { return .unknownStaff(from) }
-            guard let target = try staff(to) else { return .unknownStaff(to) }
-            guard ["manager", "branch_manager"].contains(target["role"] as String) else { return .notAManager(to) }
-            let (sourceId, targetId): (Int64, Int64) = (source["id"], target["id"])
+            guard let sourceId = try Self.staffMember(from, db)?.id else { return .unknownStaff(from) }
+            guard let target = try Self.staffMember(to, db) else { return .unknownStaff(to) }
+            guard target.ownsMembers else { return .notAManager(to) }
+            let targetId = target.id
             let owned = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM members WHERE manager_id = ?", arguments: [sourceId]) ?? 0
             let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tasks WHERE staff_id = ? AND status = 'open'", arguments: [sourceId]) ?? 0
             guard owned > 0 || open > 0 else { return .handedOver(batchId: nil, members: 0, tasks: 0) }
@@ -103,12 +100,13 @@ extension SQLiteStore {
     static func assign(_ assignment: Assignment, _ db: Database) throws -> RowOutcome {
         guard let member = try Row.fetchOne(db, sql: "SELECT id, manager_id FROM members WHERE member_no = ?", arguments: [assignment.memberNo])
         else { return .rejected(field: "member_no", reason: "unknown member '\(assignment.memberNo)'") }
-        guard let staff = try Row.fetchOne(db, sql: "SELECT id, role FROM staff WHERE staff_no = ?", arguments: [assignment.staffNo])
-        else { return .rejected(field: "staff_no", reason: "unknown staff member '\(assignment.staffNo)'") }
-        guard ["manager", "branch_manager"].contains(staff["role"] as String) else {
+        guard let staff = try staffMember(assignment.staffNo, db) else {
+            return .rejected(field: "staff_no", reason: "unknown staff member '\(assignment.staffNo)'")
+        }
+        guard staff.ownsMembers else {
             return .rejected(field: "staff_no", reason: "'\(assignment.staffNo)' is not a manager or branch manager")
         }
-        let (memberId, staffId, previous): (Int64, Int64, Int64?) = (member["id"], staff["id"], member["manager_id"])
+        let (memberId, staffId, previous): (Int64, Int64, Int64?) = (member["id"], staff.id, member["manager_id"])
         guard previous != staffId else { return .unchanged }
         let at = assignment.importedAt.unixMillis
         let existing = try Int64.fetchOne(
@@ -154,7 +152,7 @@ extension SQLiteStore {
                 sql: """
                     INSERT INTO member_assignments (batch_id, member_id, staff_id)
                     SELECT ?, m.id, s.id FROM members m, staff s
-                    WHERE m.member_no = ? AND m.manager_id IS NULL AND s.staff_no = ? AND (s.role = 'manager' OR s.role = 'branch_manager')
+                    WHERE m.member_no = ? AND m.manager_id IS NULL AND s.staff_no = ? AND \(Self.ownerRole("s"))
                     """)
             let own = try db.cachedStatement(
                 sql: "UPDATE members SET manager_id = (SELECT id FROM staff WHERE staff_no = ?), updated_at = ? WHERE member_no = ?")
@@ -204,5 +202,19 @@ extension SQLiteStore {
                 ON CONFLICT (order_id) DO NOTHING
                 """
         ).execute(arguments: [orderId, taker, now, memberId, taker])
+    }
+}
+
+extension SQLiteStore {
+    /// The roles that may own members, as a condition on the staff table aliased `alias`.
+    static func ownerRole(_ alias: String) -> String {
+        "(\(alias).role = 'manager' OR \(alias).role = 'branch_manager')"
+    }
+
+    /// A member of staff by number, and whether their role may own members.
+    static func staffMember(_ staffNo: String, _ db: Database) throws -> (id: Int64, ownsMembers: Bool)? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT id, \(ownerRole("staff")) AS owns FROM staff WHERE staff_no = ?"), arguments: [staffNo]
+        ).map { ($0["id"], $0["owns"]) }
     }
 }
