@@ -63,10 +63,7 @@ extension SQLiteStore {
             try Int.fetchOne(
                 db,
                 sql: """
-                    SELECT COUNT(*) FROM members m LEFT JOIN (
-                      SELECT member_id, COUNT(*) AS orders, SUM(MAX(amount_fen, 0)) AS spend, MAX(ordered_at) AS latest
-                      FROM orders GROUP BY member_id
-                    ) t ON t.member_id = m.id
+                    SELECT COUNT(*) FROM members m LEFT JOIN (\(Schema.orderTotalsByMember)) t ON t.member_id = m.id
                     WHERE m.orders_total <> COALESCE(t.orders, 0) OR m.spend_total_fen <> COALESCE(t.spend, 0)
                       OR (t.latest IS NOT NULL AND (m.last_order_at IS NULL OR m.last_order_at < t.latest))
                     """) ?? 0

@@ -457,14 +457,17 @@ enum Schema {
         END;
         """
 
+    /// Each member's totals counted from their orders: `member_id, orders, spend, latest`.
+    static let orderTotalsByMember = """
+        SELECT member_id, COUNT(*) AS orders, SUM(MAX(amount_fen, 0)) AS spend, MAX(ordered_at) AS latest FROM orders GROUP BY member_id
+        """
+
     /// Every member's totals from their orders, in one pass (after a migration or a bulk load).
     static let recountOrderTotals = """
         UPDATE members SET orders_total = 0, spend_total_fen = 0 WHERE orders_total <> 0 OR spend_total_fen <> 0;
         UPDATE members SET orders_total = t.orders, spend_total_fen = t.spend,
           last_order_at = MAX(COALESCE(members.last_order_at, t.latest), t.latest)
-        FROM (
-          SELECT member_id, COUNT(*) AS orders, SUM(MAX(amount_fen, 0)) AS spend, MAX(ordered_at) AS latest FROM orders GROUP BY member_id
-        ) t
+        FROM (\(orderTotalsByMember)) t
         WHERE members.id = t.member_id;
         """
 
