@@ -41,7 +41,8 @@ public final class ProviderSimulator: Sendable {
         /// Share of delivered survey messages answered (voice: a key from the
         /// question's digits; SMS: a score 1–5), sent after the delivery callback.
         public var answerRate: Double = 0
-        /// Share of delivered marketing SMS answered "退订".
+        /// Share of delivered marketing and survey SMS answered "退订"; a
+        /// survey SMS not answered so is answered a score at `answerRate`.
         public var optOutRate: Double = 0
         /// Whether a repeated Idempotency-Key gets the first answer. Off, every
         /// taken request is a new message with its own id and callback: what a
@@ -65,6 +66,9 @@ public final class ProviderSimulator: Sendable {
         public var refused = 0
         /// Survey answers and opt-outs sent back.
         public var answersSent = 0
+        /// Of those, how many of each text ("1"…"5", "退订") or key: what a
+        /// test checks the worker's records against.
+        public var answersByText: [String: Int] = [:]
         /// Callbacks not taken at once (the worker was down), retried.
         public var callbacksRetried = 0
         /// Callbacks given up after about a minute of retries.
@@ -186,7 +190,10 @@ public final class ProviderSimulator: Sendable {
                     try? await Task.sleep(for: .milliseconds(delay))
                     let body = JSONText.object(["id": id, "event": reply.event, "text": reply.text])
                     if await self.deliver(Self.callback(callback, body), with: transport) {
-                        self.state.withLock { $0.stats.answersSent += 1 }
+                        self.state.withLock {
+                            $0.stats.answersSent += 1
+                            $0.stats.answersByText[reply.text, default: 0] += 1
+                        }
                     }
                 }
             }
@@ -211,7 +218,8 @@ public final class ProviderSimulator: Sendable {
             }
             return Reply(event: "dtmf", text: String(random.pick(keys)))
         case ("sms", "survey"):
-            guard roll < behaviour.answerRate else { return nil }
+            if roll < behaviour.optOutRate { return Reply(event: "reply", text: "退订") }
+            guard random.unit() < behaviour.answerRate else { return nil }
             // Most guests are content: scores lean towards 4 and 5.
             let scores = ["5", "5", "5", "4", "4", "4", "3", "2", "1"]
             return Reply(event: "reply", text: random.pick(scores))

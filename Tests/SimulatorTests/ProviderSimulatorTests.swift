@@ -181,8 +181,9 @@ struct ProviderSimulatorTests {
         }
     }
 
-    /// Survey calls are answered with one of the question's keys, survey SMS
-    /// with a score, marketing SMS with 退订 — each linked to our message.
+    /// At an opt-out rate of 1, survey calls are answered with one of the
+    /// question's keys (a key is no opt-out), survey and marketing SMS with
+    /// 退订 — each linked to our message, and counted by what it said.
     @Test func surveysAreAnsweredAndMarketingOptedOut() async throws {
         var answering = ProviderSimulator.Behaviour()
         answering.answerRate = 1
@@ -202,11 +203,30 @@ struct ProviderSimulatorTests {
             let byMessage = Dictionary(uniqueKeysWithValues: sink.inbound.map { ($0.inReplyTo ?? 0, $0) })
             #expect(byMessage[7]?.kind == .dtmf && ["1", "2"].contains(byMessage[7]?.body))
             #expect(byMessage[7]?.channel == .voice)
-            #expect(byMessage[8]?.kind == .reply && ["1", "2", "3", "4", "5"].contains(byMessage[8]?.body))
+            #expect(byMessage[8]?.kind == .reply && byMessage[8]?.body == "退订")
             #expect(byMessage[9]?.kind == .reply && byMessage[9]?.body == "退订")
             #expect(byMessage[10] == nil)
             // The simulator counts an answer once our webhook has answered it, just after the sink has it.
             #expect(await sink.wait { _ in simulator.stats.answersSent == 3 })
+            let key = try #require(byMessage[7]?.body)
+            #expect(simulator.stats.answersByText == ["退订": 2, key: 1])
+        }
+    }
+
+    /// With no opt-outs, a survey SMS gets a score and a marketing SMS nothing.
+    @Test func surveySMSIsAnsweredWithAScore() async throws {
+        var answering = ProviderSimulator.Behaviour()
+        answering.answerRate = 1
+        answering.callbackDelayMs = 10
+        let sink = RecordingSink()
+        try await withSimulator(answering, sink: sink) { gateway, simulator in
+            _ = try await gateway.send(message(8, key: "survey:8:sms", category: .survey))
+            _ = try await gateway.send(message(9, key: "promo:9:sms", category: .marketing))
+            #expect(await sink.wait { $0.inbound.count == 1 && $0.receipts.count == 2 })
+            let answer = try #require(sink.inbound.first)
+            #expect(answer.inReplyTo == 8 && answer.kind == .reply && ["1", "2", "3", "4", "5"].contains(answer.body))
+            #expect(await sink.wait { _ in simulator.stats.answersSent == 1 })
+            #expect(simulator.stats.answersByText == [answer.body: 1])
         }
     }
 }

@@ -39,7 +39,7 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "How long a lost answer is held back, milliseconds.") var hangMs = 30_000
     @Option(help: "Share of requests whose connection is dropped unanswered (nothing taken).") var refuseRate = 0.0
     @Option(help: "Share of delivered survey calls/SMS answered (keys pressed, or a 1-5 reply).") var answerRate = 0.0
-    @Option(help: "Share of delivered marketing SMS answered 退订.") var optOutRate = 0.0
+    @Option(help: "Share of delivered marketing and survey SMS answered 退订 (a survey SMS not answered so gets a score at --answer-rate).") var optOutRate = 0.0
     @Option(help: "Stop after this many seconds (0: run until interrupted).") var lifetime = 0.0
     @Flag(inversion: .prefixedNo, help: "Answer a repeated Idempotency-Key with the first answer (no: deliver again).")
     var deduplicate = true
