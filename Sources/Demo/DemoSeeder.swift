@@ -232,7 +232,7 @@ public struct DemoSeeder: Sendable {
             memberId, memberNo, name, phone.value, phone.status.rawValue, phone.reason,
             email.value, email.status.rawValue, email.reason, fax.value, fax.status.rawValue, fax.reason,
             level.rawValue, earned, tags.joined(separator: ","), timezone, locale,
-            Int64(branchIndex + 1), managerId, joinedAt, joinedAt, state.anchor, lastOrder)
+            Int64(branchIndex + 1), managerId, joinedAt, joinedAt, state.anchor, lastOrder, Self.birthday(memberId))
         try writeConsents(memberId, email: email.status == .valid, joinedAt: joinedAt, loader, &random)
         if state.exampleMemberNo == nil, orderTimes.count >= 5, state.nextComplaint > complaintsBefore,
             phone.status == .valid
@@ -271,6 +271,20 @@ public struct DemoSeeder: Sendable {
             }
             index += 1
         }
+    }
+
+    /// `MM-DD` spread over the year by member id, one member in ten without:
+    /// drawn from the id, not the generator, so the rest of the seed stays as it was.
+    static func birthday(_ memberId: Int64) -> String? {
+        guard memberId % 10 != 0 else { return nil }
+        let lengths = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        var day = Int((memberId &* 7919 &+ 13) % 365)
+        var month = 0
+        while day >= lengths[month] {
+            day -= lengths[month]
+            month += 1
+        }
+        return (month < 9 ? "0" : "") + "\(month + 1)-" + (day < 9 ? "0" : "") + "\(day + 1)"
     }
 
     private func writeConsents(

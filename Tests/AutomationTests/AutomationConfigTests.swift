@@ -44,6 +44,30 @@ struct AutomationConfigTests {
         #expect(template?.message == "'../promotion' is not a template name (letters, digits, '-' and '_')")
     }
 
+    @Test func aManagerBriefsBadValuesAreErrorsByKeyPath() {
+        var a = AutomationSettings.defaults
+        a.managerBrief.channels = [.sms, .fax]
+        a.managerBrief.at = "8:00"
+        a.managerBrief.vipLevels = ["gold", "vip"]
+        a.managerBrief.dormantSegments = ["sleeping"]
+        a.managerBrief.holdDays = -1
+        a.managerBrief.birthdayDays = 0
+        let issues = a.issues(path: ["automations"])
+        #expect(issues.map(\.keyPath) == [
+            "automations.manager_brief.channels[1]",
+            "automations.manager_brief.at",
+            "automations.manager_brief.vip_levels[1]",
+            "automations.manager_brief.dormant_segments[0]",
+            "automations.manager_brief.hold_days",
+            "automations.manager_brief.birthday_days",
+        ])
+        #expect(issues.first?.message == "'fax' does not carry a brief (sms or email)")
+        #expect(issues.dropFirst().first?.message == "'8:00' is not a time HH:MM between 00:00 and 23:59")
+        a = .defaults
+        a.managerBrief.until = "07:30"
+        #expect(a.issues(path: ["automations"]).map(\.message) == ["must be later in the day than 'at' (08:00)"])
+    }
+
     @Test func aDisabledAutomationMayListNoChannel() {
         var a = AutomationSettings.defaults
         a.winBack.channels = []

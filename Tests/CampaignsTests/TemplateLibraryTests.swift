@@ -262,6 +262,8 @@ struct ShippedTemplateTests {
         "complaint_no": "C00000123", "department": "配送部", "description": "外卖送达超时一个多小时", "due_at": "12月21日 22:30",
         "opened_at": "12月21日 18:30", "source": "phone", "member_no": "M00000001", "member_phone": "+8613812345678",
         "resolution": "已致歉并赠送优惠券", "resolved_at": "12月22日 10:00",
+        "staff_name": "王建国", "staff_no": "S0001", "brief_day": "12月21日", "booking_count": "12", "vip_count": "3",
+        "birthday_count": "5", "dormant_count": "10", "task_count": "4", "hold_days": "7", "birthday_days": "7", "has_email": "1",
     ]
 
     static let shipped: [String: [Channel]] = [
@@ -280,6 +282,7 @@ struct ShippedTemplateTests {
         "complaint-work-order": [.sms, .email, .fax],
         "complaint-resolution": [.sms, .email],
         "complaint-resolution-refund": [.sms, .email],
+        "manager-brief": [.sms, .email],
     ]
 
     @Test func everyShippedTemplateRendersWithSampleValues() throws {

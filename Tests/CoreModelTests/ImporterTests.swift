@@ -55,6 +55,31 @@ struct ImporterTests {
         }
     }
 
+    /// Only the month and day of a birthday are kept; each bad one names its row.
+    @Test func birthdaysKeepTheDayOnly() async throws {
+        try await withStore { store, directory in
+            let path = directory.appendingPathComponent("birthdays.csv").path
+            try """
+                member_no,name,birthday
+                B1,甲,1988-03-08
+                B2,乙,12-31
+                B3,丙,2月29日
+                B4,丁,
+                B5,戊,1990-02-30
+                B6,己,13-01
+                B7,庚,tomorrow
+
+                """.write(toFile: path, atomically: true, encoding: .utf8)
+            let summary = try await importer(store, .members).run(path: path)
+            #expect(summary.inserted == 4)
+            #expect(summary.errors.map { "\($0.row)|\($0.column)" } == ["6|birthday", "7|birthday", "8|birthday"])
+            #expect(summary.errors.first?.reason == "'1990-02-30' is not a birthday (YYYY-MM-DD, MM-DD or 3月8日)")
+            var kept: [String?] = []
+            for no in ["B1", "B2", "B3", "B4"] { kept.append(try await store.memberProfile(memberNo: no, timelineLimit: 0)?.member.birthday) }
+            #expect(kept == ["03-08", "12-31", "02-29", nil])
+        }
+    }
+
     @Test func importedValuesAreNormalised() async throws {
         try await withStore { store, _ in
             _ = try await importer(store, .members).run(path: fixture("members-10-good-3-bad.csv"))

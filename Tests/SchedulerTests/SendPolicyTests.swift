@@ -45,6 +45,17 @@ struct SendPolicyTests {
         f.hasOpenComplaint = false
         #expect(policy.decide(f, now: evening) == .suppress(reason: "frequency_cap"))
         f.recentSendTimes = []
+        f.hasOpenFollowUp = true
+        #expect(policy.decide(f, now: evening) == .deferUntil(evening + 3600, reason: "follow_up_open"))
+        f.hasOpenFollowUp = false
+        // A manager calls first: held to the hold's end, which is in the past by tomorrow.
+        f.personalCallUntil = noon + 86400
+        #expect(policy.decide(f, now: evening) == .deferUntil(noon + 86400, reason: "personal_call_first"))
+        #expect(policy.decide(f, now: noon + 86400) == .send)
+        f.category = .service
+        #expect(policy.decide(f, now: noon) == .send)
+        f.category = .marketing
+        f.personalCallUntil = nil
         #expect(policy.decide(f, now: evening) == .deferUntil(try instant("2026-03-11T00:00:00Z"), reason: "quiet_hours"))
         #expect(policy.decide(f, now: noon) == .send)
     }

@@ -44,16 +44,7 @@ public enum RecipientValues {
 
     /// How the member's locale names a level.
     public static func levelName(_ level: MemberLevel, locale: String) -> String {
-        if locale.lowercased().hasPrefix("zh") {
-            switch level {
-            case .regular: return "普通会员"
-            case .silver: return "银卡会员"
-            case .gold: return "金卡会员"
-            case .platinum: return "白金会员"
-            case .diamond: return "钻石会员"
-            }
-        }
-        return "\(level.rawValue.capitalized) member"
+        level.name(locale: locale)
     }
 
     /// Parsing a zone identifier reads tzdata; a campaign has a handful of zones and

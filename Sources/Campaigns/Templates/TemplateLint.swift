@@ -94,6 +94,9 @@ public struct TemplateLint: Sendable {
         // A complaint's work order and its result (`ComplaintWorkOrder`, `ComplaintResolution`).
         "complaint_no", "department", "description", "source", "member_phone", "opened_at", "due_at", "resolution",
         "resolved_at",
+        // A manager's morning brief (`BriefWriter`).
+        "staff_name", "staff_no", "brief_day", "booking_count", "vip_count", "birthday_count", "dormant_count", "task_count",
+        "hold_days", "birthday_days", "has_email", "bookings", "vip_arrivals", "birthdays", "dormant", "tasks",
     ]
 
     /// The category each shipped template is sent under, when nobody says otherwise; any other is `service`.
@@ -135,6 +138,8 @@ public struct TemplateLint: Sendable {
             "complaint_no": "C00000123", "department": "配送部", "description": "外卖送达超时一个多小时", "source": "phone",
             "member_phone": "+8613812345678", "opened_at": "12月21日 18:30", "due_at": "12月21日 22:30",
             "resolution": "已致歉并赠送优惠券", "resolved_at": "12月22日 10:00",
+            "staff_name": "王建国", "staff_no": "S0001", "brief_day": "12月21日", "booking_count": "12", "vip_count": "3",
+            "birthday_count": "5", "dormant_count": "10", "task_count": "4", "hold_days": "7", "birthday_days": "7", "has_email": "1",
         ]) { current, _ in current }
         return values
     }()

@@ -14,11 +14,14 @@ public struct Member: Sendable, Hashable, Codable {
     public var locale: String
     public var branchCode: String?
     public var joinedAt: Date?
+    /// `MM-DD`: the day is all the group keeps of a birthday.
+    public var birthday: String?
 
     public init(
         memberNo: String, name: String, phone: ContactField = .missing, email: ContactField = .missing,
         fax: ContactField = .missing, level: MemberLevel = .regular, points: Int = 0, tags: [String] = [],
-        timezone: String = "Asia/Shanghai", locale: String = "zh-CN", branchCode: String? = nil, joinedAt: Date? = nil
+        timezone: String = "Asia/Shanghai", locale: String = "zh-CN", branchCode: String? = nil, joinedAt: Date? = nil,
+        birthday: String? = nil
     ) {
         self.memberNo = memberNo
         self.name = name
@@ -32,11 +35,26 @@ public struct Member: Sendable, Hashable, Codable {
         self.locale = locale
         self.branchCode = branchCode
         self.joinedAt = joinedAt
+        self.birthday = birthday
     }
 }
 
 public enum MemberLevel: String, Sendable, Codable, CaseIterable {
     case regular, silver, gold, platinum, diamond
+
+    /// How `locale` names the level: `金卡会员`, `Gold member`.
+    public func name(locale: String) -> String {
+        if locale.lowercased().hasPrefix("zh") {
+            switch self {
+            case .regular: return "普通会员"
+            case .silver: return "银卡会员"
+            case .gold: return "金卡会员"
+            case .platinum: return "白金会员"
+            case .diamond: return "钻石会员"
+            }
+        }
+        return "\(rawValue.capitalized) member"
+    }
 }
 
 /// A contact value together with whether it is usable and why not.

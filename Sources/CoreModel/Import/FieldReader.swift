@@ -70,6 +70,22 @@ struct FieldReader {
         return date
     }
 
+    /// `MM-DD` from `YYYY-MM-DD`, `MM-DD` or `M月D日`; the year is dropped.
+    /// 02-29 is a day (members born on it have a birthday in leap years, and the brief lists them on 02-28 otherwise).
+    func birthday(_ column: String) throws(RowError) -> String? {
+        guard let raw = text(column) else { return nil }
+        let parts = raw.precomposedStringWithCompatibilityMapping
+            .split(whereSeparator: { "-/月日.".contains($0) }).map(String.init)
+        let monthDay = parts.count == 3 && parts[0].count == 4 ? Array(parts.dropFirst()) : parts
+        let lengths = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard monthDay.count == 2, let month = Int(monthDay[0]), let day = Int(monthDay[1]), (1...12).contains(month),
+            (1...lengths[month - 1]).contains(day)
+        else {
+            throw RowError(row: row, column: column, reason: "'\(raw)' is not a birthday (YYYY-MM-DD, MM-DD or 3月8日)")
+        }
+        return (month < 10 ? "0" : "") + "\(month)-" + (day < 10 ? "0" : "") + "\(day)"
+    }
+
     func requiredDate(_ column: String) throws(RowError) -> Date {
         guard let date = try date(column) else { throw RowError(row: row, column: column, reason: "is required but empty") }
         return date

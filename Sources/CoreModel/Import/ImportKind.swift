@@ -23,7 +23,7 @@ public enum ImportKind: String, Sendable, CaseIterable, Codable {
         switch self {
         case .branches: ["phone", "fax", "seats"]
         case .menu: ["category"]
-        case .members: ["phone", "email", "fax", "level", "points", "tags", "timezone", "locale", "branch_code", "joined_on"]
+        case .members: ["phone", "email", "fax", "level", "points", "tags", "timezone", "locale", "branch_code", "joined_on", "birthday"]
         case .orders: ["status", "scheduled_at", "party_size", "amount", "address", "items", "taken_by"]
         case .complaints: ["order_no", "channel", "status", "resolution", "resolved_at", "satisfaction", "resolution_kind"]
         case .feedback: ["note"]

@@ -101,7 +101,8 @@ public struct RecordParser: Sendable {
         return Member(
             memberNo: memberNo, name: name, phone: phone, email: email, fax: fax,
             level: try r.choice("level", MemberLevel.self) ?? .regular, points: try r.integer("points", in: 0...1_000_000_000) ?? 0,
-            tags: tags, timezone: zone, locale: locale, branchCode: r.text("branch_code"), joinedAt: try r.date("joined_on"))
+            tags: tags, timezone: zone, locale: locale, branchCode: r.text("branch_code"), joinedAt: try r.date("joined_on"),
+            birthday: try r.birthday("birthday"))
     }
 
     private func order(_ r: FieldReader) throws(RowError) -> Order {

@@ -33,6 +33,9 @@ enum AutomationKeys {
     /// `periodStart` as `2026-06-01`: one win-back per member per dormancy period.
     static func winBack(_ memberNo: String, periodStart: String) -> String { "member:\(memberNo):win-back:\(periodStart)" }
 
+    /// `day` as `2026-11-27`: one brief per member of staff per day (`SQLiteStore.briefRecipients` asks for these keys).
+    static func managerBrief(_ staffNo: String, day: String) -> String { "brief:\(staffNo):\(day)" }
+
     static func message(_ draft: MessageDraft, _ channel: Channel) -> String {
         draft.keyedByChannel ? "\(draft.keyPrefix):\(channel.rawValue)" : draft.keyPrefix
     }

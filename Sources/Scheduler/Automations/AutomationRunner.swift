@@ -16,11 +16,12 @@ public struct AutomationRunner: Sendable {
     let problems: TemplateProblems
 
     /// - Parameters: settings, defaults, brand, departments: tidings.yaml's
-    ///   `automations`, `defaults`, `brand` and `departments`.
+    ///   `automations`, `defaults`, `brand` and `departments`. briefs: where
+    ///   the managers' briefs are read and written; the store, when it plays that role.
     public init(
         store: any AutomationScans, settings: AutomationSettings, defaults: RegionalDefaults, brand: Brand,
         departments: DepartmentDirectory = .defaults, renderer: any MessageRenderer, clock: any WallClock = SystemClock(),
-        logger: Logger = Logger(label: "tidings.automations"), batchSize: Int = 500
+        logger: Logger = Logger(label: "tidings.automations"), batchSize: Int = 500, briefs: (any ManagerBriefs)? = nil
     ) {
         let all: [any Automation] = [
             OrderConfirmation(settings: settings.orderConfirmation), ReservationReminder(settings: settings.reservationReminder),
@@ -29,7 +30,7 @@ public struct AutomationRunner: Sendable {
             PointsExpiry(settings: settings.pointsExpiry), WinBack(settings: settings.winBack),
             ComplaintWorkOrder(settings: settings.complaintWorkOrder, departments: departments),
             ComplaintResolution(settings: settings.complaintResolution),
-        ]
+        ] + [(briefs ?? store as? any ManagerBriefs).map { ManagerBrief(settings: settings.managerBrief, store: $0) }].compactMap { $0 }
         self.automations = all.filter(\.rule.enabled)
         let problems = TemplateProblems()
         self.problems = problems

@@ -20,6 +20,8 @@ public struct AutomationTally: Sendable, Hashable {
         case noContact
         /// The complaint names a department `departments:` does not list, or one with no contact for the channels.
         case noDepartment(String)
+        /// A manager whose brief would list nothing today gets none.
+        case nothingToBrief
 
         public var description: String {
             switch self {
@@ -31,6 +33,7 @@ public struct AutomationTally: Sendable, Hashable {
             case .renderFailed(let channel): "\(channel.rawValue) template failed"
             case .noContact: "no valid contact on any channel"
             case .noDepartment(let name): "no contact for department '\(name)'"
+            case .nothingToBrief: "nothing to brief"
             }
         }
     }

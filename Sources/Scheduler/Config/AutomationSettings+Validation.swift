@@ -51,6 +51,29 @@ extension AutomationSettings {
                     check(false, [key, "templates", kind], "'\(template)' is not a template name (letters, digits, '-' and '_')")
                 }
                 check(complaintResolution.maxAgeHours >= 1, [key, "max_age_hours"], "must be at least 1 hour")
+            case "manager_brief":
+                let b = managerBrief
+                for (index, channel) in b.channels.enumerated() where channel != .sms && channel != .email {
+                    check(false, [key, "channels", String(index)], "'\(channel.rawValue)' does not carry a brief (sms or email)")
+                }
+                let from = QuietHoursSettings.minutes(ofClock: b.at)
+                let to = QuietHoursSettings.minutes(ofClock: b.until)
+                check(from != nil, [key, "at"], "'\(b.at)' is not a time HH:MM between 00:00 and 23:59")
+                check(to != nil, [key, "until"], "'\(b.until)' is not a time HH:MM between 00:00 and 23:59")
+                if let from, let to { check(from < to, [key, "until"], "must be later in the day than 'at' (\(b.at))") }
+                for (index, level) in b.vipLevels.enumerated() where MemberLevel(rawValue: level) == nil {
+                    let levels = MemberLevel.allCases.map(\.rawValue).joined(separator: ", ")
+                    check(false, [key, "vip_levels", String(index)], "'\(level)' is not a member level (\(levels))")
+                }
+                for (index, segment) in b.dormantSegments.enumerated() where RFMSegment(rawValue: segment) == nil {
+                    let segments = RFMSegment.allCases.map(\.rawValue).joined(separator: ", ")
+                    check(false, [key, "dormant_segments", String(index)], "'\(segment)' is not an RFM segment (\(segments))")
+                }
+                check(b.dormantLimit >= 0, [key, "dormant_limit"], "must be 0 (name none) or more")
+                check(b.holdDays >= 0, [key, "hold_days"], "must be 0 (no hold) or more days")
+                check(b.relistDays >= 1, [key, "relist_days"], "must be at least 1 day")
+                check((1...31).contains(b.birthdayDays), [key, "birthday_days"], "must be 1-31 days")
+                check(b.taskLimit >= 0, [key, "task_limit"], "must be 0 or more")
             default:
                 break
             }

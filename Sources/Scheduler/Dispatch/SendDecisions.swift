@@ -62,7 +62,7 @@ struct SendDecisions {
                 channel: message.channel, lane: message.lane, category: message.category,
                 consentGranted: context.consentGranted, blacklisted: context.blacklisted,
                 contactStatus: context.contactStatus, hasOpenComplaint: context.hasOpenComplaint,
-                hasOpenFollowUp: context.hasOpenFollowUp,
+                hasOpenFollowUp: context.hasOpenFollowUp, personalCallUntil: context.personalCallUntil,
                 timeZone: timeZone(context.timeZone),
                 recentSendTimes: context.recentSendTimes + (capKey.flatMap { decidedSends[$0] } ?? []))
             switch policy.decide(facts, now: now) {

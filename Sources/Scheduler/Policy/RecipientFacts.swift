@@ -16,6 +16,8 @@ public struct RecipientFacts: Sendable, Hashable {
     public var hasOpenComplaint: Bool
     /// An open follow-up task: marketing waits until staff have called.
     public var hasOpenFollowUp: Bool
+    /// A manager calls the member first (a dormant member in their brief): marketing waits until then.
+    public var personalCallUntil: Date?
     /// The member's time zone (or the configured default), for quiet hours.
     public var timeZone: TimeZone
     /// Earlier sends to this member in `category`, for its frequency cap.
@@ -24,7 +26,7 @@ public struct RecipientFacts: Sendable, Hashable {
     public init(
         channel: Channel, lane: Lane, category: ConsentCategory, consentGranted: Bool?, blacklisted: Bool = false,
         contactStatus: ContactStatus = .valid, hasOpenComplaint: Bool = false, hasOpenFollowUp: Bool = false,
-        timeZone: TimeZone, recentSendTimes: [Date] = []
+        personalCallUntil: Date? = nil, timeZone: TimeZone, recentSendTimes: [Date] = []
     ) {
         self.channel = channel
         self.lane = lane
@@ -34,6 +36,7 @@ public struct RecipientFacts: Sendable, Hashable {
         self.contactStatus = contactStatus
         self.hasOpenComplaint = hasOpenComplaint
         self.hasOpenFollowUp = hasOpenFollowUp
+        self.personalCallUntil = personalCallUntil
         self.timeZone = timeZone
         self.recentSendTimes = recentSendTimes
     }

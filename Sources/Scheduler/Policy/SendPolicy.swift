@@ -12,7 +12,8 @@ import Foundation
 /// 5. open complaint, marketing only → suppress `open_complaint`
 /// 6. the category's frequency cap reached → suppress `frequency_cap`
 /// 7. open follow-up task (a low survey score), marketing only → defer `follow_up_open` by `followUpRecheck`
-/// 8. quiet hours, for the configured lanes → defer `quiet_hours` to the window's end
+/// 8. a manager's personal call pending (a dormant member in their brief), marketing only → defer `personal_call_first` to the hold's end
+/// 9. quiet hours, for the configured lanes → defer `quiet_hours` to the window's end
 ///
 /// Suppressions come before the deferral so a message that may never go is
 /// not held overnight first, and the lasting reasons (address, consent) come
@@ -40,6 +41,10 @@ public struct SendPolicy: Sendable, Hashable {
         if facts.hasOpenFollowUp, facts.category == .marketing {
             return .deferUntil(now.addingTimeInterval(rules.followUpRecheck), reason: SendDecision.Reason.followUpOpen)
         }
+        // The blanket win-back (and any other marketing) waits while the manager calls first.
+        if let until = facts.personalCallUntil, until > now, facts.category == .marketing {
+            return .deferUntil(until, reason: SendDecision.Reason.personalCallFirst)
+        }
         if let quietHours = rules.quietHours, rules.quietHoursLanes.contains(facts.lane),
             case .deferUntil(let until) = quietHours.check(now: now, timeZone: facts.timeZone)
         {
@@ -65,5 +70,6 @@ public enum SendDecision: Sendable, Hashable {
         public static let frequencyCap = "frequency_cap"
         public static let quietHours = "quiet_hours"
         public static let followUpOpen = "follow_up_open"
+        public static let personalCallFirst = "personal_call_first"
     }
 }

@@ -163,6 +163,19 @@ enum StarterConfig {
             templates:               # by complaints.resolution_kind; other kinds get `template`
               refund: complaint-resolution-refund
             max_age_hours: 24
+          manager_brief:             # each manager's morning brief: SMS with the counts, email with the lists
+            enabled: true
+            channels: [sms, email]   # every one the manager has a contact for
+            template: manager-brief
+            at: "08:00"              # in defaults.timezone; not sent by `until` (worker down), skipped that day
+            until: "11:00"
+            vip_levels: [platinum, diamond]       # VIP arrivals at the manager's branch
+            dormant_segments: [at_risk, hibernating]
+            dormant_limit: 10        # dormant members named per brief, most valuable first
+            hold_days: 7             # no blanket marketing (win-back) to them meanwhile: the manager calls first
+            relist_days: 60          # a member named is not named again for this long
+            birthday_days: 7
+            task_limit: 20
         departments:                 # who takes complaints' work orders (complaints.department), and how soon
           - {name: 配送部, email: delivery@example.com, phone: "+8613800000101", due_hours: 4}
           - {name: 厨房, fax: "+862088880102", due_hours: 24}

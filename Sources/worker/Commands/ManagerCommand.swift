@@ -1,6 +1,8 @@
 import ArgumentParser
+import Campaigns
 import CoreModel
 import Foundation
+import Scheduler
 
 /// `tidings manager list|handover|allocations`: who owns which members.
 struct ManagerCommand: AsyncParsableCommand {
@@ -18,8 +20,60 @@ struct ManagerCommand: AsyncParsableCommand {
               tidings manager handover S0007 --to S0012 --by li.na
               tidings manager allocations --manager S0012
               tidings manager conflicts                 (orders taken by another manager than the member's)
+              tidings manager brief S0012               (today's morning brief: as sent, or a preview)
             """,
-        subcommands: [List.self, Allocate.self, Handover.self, Allocations.self, Conflicts.self])
+        subcommands: [List.self, Allocate.self, Handover.self, Allocations.self, Conflicts.self, Brief.self])
+
+    struct Brief: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A manager's morning brief for a day: the messages sent, or what it would say (nothing is written).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The manager's staff number.") var staffNo: String
+        @Option(help: "The day, YYYY-MM-DD (default: today in defaults.timezone).") var day: String?
+
+        func run() async throws {
+            let config = try global.loadConfig()
+            let store = try global.openStore(config, readOnly: true)
+            let zone = TimeZone(identifier: config.defaults.timezone) ?? .current
+            let settings = config.automations.managerBrief
+            let writer = BriefWriter(settings: settings, timeZone: zone)
+            var now = Date()
+            if let day {
+                guard day.count == 10, let start = DateText.parse(day, timeZone: zone) else {
+                    throw ValidationError("--day '\(day)' is not a day (YYYY-MM-DD)")
+                }
+                now = start.addingTimeInterval(TimeInterval((settings.window?.from ?? 480) * 60))
+            }
+            guard let recipient = try await store.briefRecipient(staffNo: staffNo) else {
+                throw CommandFailure("\(staffNo) is not a manager or branch manager here (tidings manager list)")
+            }
+            let sent = try await store.sentBrief(staffNo: staffNo, day: writer.day(now))
+            if !sent.isEmpty {
+                for message in sent {
+                    print("── \(message.channel.rawValue) to \(recipient.name) (\(message.status.rawValue)) ──")
+                    print(Self.text(MessageContent.decode(message.payload)))
+                }
+                return
+            }
+            let content = try await store.briefContent(writer.query(for: recipient, now: now))
+            print("preview of \(writer.day(now)) (not sent yet; nothing is written)")
+            guard !content.isEmpty else { return print("nothing to brief: \(staffNo) gets no brief that day") }
+            let library = TemplateLibrary(directory: URL(fileURLWithPath: config.templates))
+            let values = writer.values(for: recipient, content: content, now: now)
+            for channel in settings.channels {
+                let content = try library.render(
+                    template: settings.template, channel: channel, locale: config.defaults.locale, values: values)
+                print("── \(channel.rawValue) to \(recipient.name) ──")
+                print(Self.text(content))
+            }
+        }
+
+        static func text(_ content: MessageContent?) -> String {
+            guard let content else { return "(unreadable payload)" }
+            let subject = content.subject.map { "主题：\($0)\n\n" } ?? ""
+            return subject + (content.text ?? "")
+        }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Managers and branch managers, with how many members each owns.")

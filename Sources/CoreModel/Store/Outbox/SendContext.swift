@@ -16,6 +16,8 @@ public struct SendContext: Sendable, Hashable {
     public var hasOpenComplaint: Bool
     /// Someone is to call the member back (an open task after a low survey score).
     public var hasOpenFollowUp: Bool
+    /// A manager is to call the member first (named in their brief as dormant) until then.
+    public var personalCallUntil: Date?
     /// IANA identifier; nil without a member.
     public var timeZone: String?
     /// When the member's other messages of this category were accepted by a
@@ -25,7 +27,7 @@ public struct SendContext: Sendable, Hashable {
 
     public init(
         messageId: Int64, memberNo: String? = nil, consentGranted: Bool? = nil, blacklisted: Bool = false, contactStatus: ContactStatus = .valid,
-        hasOpenComplaint: Bool = false, hasOpenFollowUp: Bool = false, timeZone: String? = nil,
+        hasOpenComplaint: Bool = false, hasOpenFollowUp: Bool = false, personalCallUntil: Date? = nil, timeZone: String? = nil,
         recentSendTimes: [Date] = [], order: OrderBinding? = nil
     ) {
         self.messageId = messageId
@@ -35,6 +37,7 @@ public struct SendContext: Sendable, Hashable {
         self.contactStatus = contactStatus
         self.hasOpenComplaint = hasOpenComplaint
         self.hasOpenFollowUp = hasOpenFollowUp
+        self.personalCallUntil = personalCallUntil
         self.timeZone = timeZone
         self.recentSendTimes = recentSendTimes
         self.order = order

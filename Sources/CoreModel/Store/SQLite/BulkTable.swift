@@ -16,7 +16,7 @@ public enum BulkTable: Int, CaseIterable, Sendable {
             """
             INSERT INTO members (id, member_no, name, phone, phone_status, phone_reason, email, email_status, email_reason,
               fax, fax_status, fax_reason, level, points, tags, timezone, locale, branch_id, manager_id, joined_at,
-              created_at, updated_at, last_order_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+              created_at, updated_at, last_order_at, birthday) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """
         case .consents:
             "INSERT INTO consents (member_id, channel, category, granted, source, changed_at) VALUES (?,?,?,?,?,?)"

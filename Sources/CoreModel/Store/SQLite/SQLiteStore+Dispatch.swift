@@ -20,7 +20,8 @@ extension SQLiteStore {
                     SELECT 1 FROM complaints k WHERE k.member_id = x.member_id AND (k.status = 'open' OR k.status = 'in_progress')),
                   o.order_no, o.status, o.scheduled_at, x.bound_at,
                   x.member_id IS NOT NULL AND EXISTS (
-                    SELECT 1 FROM tasks t WHERE t.member_id = x.member_id AND t.status = 'open')
+                    SELECT 1 FROM tasks t WHERE t.member_id = x.member_id AND t.status = 'open'),
+                  (SELECT p.hold_until FROM personal_calls p WHERE p.member_id = x.member_id)
                 FROM json_each(?) j JOIN messages x ON x.id = j.value
                 LEFT JOIN members m ON m.id = x.member_id LEFT JOIN orders o ON o.id = x.order_id
                 """)
@@ -37,7 +38,7 @@ extension SQLiteStore {
                 guard let message = byId[id] else { continue }
                 var context = SendContext(
                     messageId: id, memberNo: row[1], blacklisted: row[5], hasOpenComplaint: row[6],
-                    hasOpenFollowUp: row[11])
+                    hasOpenFollowUp: row[11], personalCallUntil: (row[12] as Int64?).map(Date.init(unixMillis:)))
                 // The member's consent or the address's, whichever changed last.
                 context.consentGranted = row[4]
                 if context.memberNo != nil {

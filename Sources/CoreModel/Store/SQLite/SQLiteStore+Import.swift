@@ -127,13 +127,14 @@ extension SQLiteStore {
             columns: [
                 "name", "phone", "phone_status", "phone_reason", "email", "email_status", "email_reason",
                 "fax", "fax_status", "fax_reason", "level", "points", "tags", "timezone", "locale", "branch_id", "joined_at",
+                "birthday",
             ],
             values: [
                 member.name, member.phone.value, member.phone.status.rawValue, member.phone.reason,
                 member.email.value, member.email.status.rawValue, member.email.reason,
                 member.fax.value, member.fax.status.rawValue, member.fax.reason,
                 member.level.rawValue, member.points, member.tags.joined(separator: ","), member.timezone, member.locale,
-                branchId, member.joinedAt?.unixMillis,
+                branchId, member.joinedAt?.unixMillis, member.birthday,
             ],
             insertExtras: ["created_at": now, "updated_at": now], updateExtras: ["updated_at": now])
         // A prospect imported as a member (under its P number) has joined: a conversion without an order.

@@ -182,7 +182,7 @@ extension SQLiteStore: Records {
             level: MemberLevel(rawValue: row["level"]) ?? .regular, points: row["points"],
             tags: (row["tags"] as String).split(separator: ",").map(String.init),
             timezone: row["timezone"], locale: row["locale"], branchCode: row["branch_code"],
-            joinedAt: date(row["joined_at"]))
+            joinedAt: date(row["joined_at"]), birthday: row["birthday"])
     }
 
     static func date(_ millis: Int64?) -> Date? { millis.map(Date.init(unixMillis:)) }

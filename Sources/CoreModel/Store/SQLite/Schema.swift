@@ -30,6 +30,7 @@ enum Schema {
         migrator.registerMigration("v18-complaint-work-orders", migrate: complaintWorkOrders)
         migrator.registerMigration("v19-member-assignments", migrate: memberAssignments)
         migrator.registerMigration("v20-order-takers", migrate: orderTakers)
+        migrator.registerMigration("v22-manager-briefs", migrate: managerBriefs)
         return migrator
     }
 
@@ -434,6 +435,22 @@ enum Schema {
               owner_staff_id INTEGER NOT NULL REFERENCES staff(id),
               taker_staff_id INTEGER NOT NULL REFERENCES staff(id),
               recorded_at INTEGER NOT NULL
+            );
+            """)
+    }
+
+    /// A member's birthday is kept as `MM-DD` only: the brief needs the day,
+    /// not the year (nor the age). A dormant member named in a manager's brief
+    /// is theirs to call: `personal_calls` holds blanket marketing to them
+    /// until `hold_until`, and keeps them out of later briefs for a while.
+    private static func managerBriefs(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE members ADD COLUMN birthday TEXT CHECK (birthday IS NULL OR (length(birthday) = 5 AND substr(birthday, 3, 1) = '-'));
+            CREATE TABLE personal_calls (
+              member_id INTEGER PRIMARY KEY REFERENCES members(id),
+              staff_id INTEGER NOT NULL REFERENCES staff(id),
+              listed_at INTEGER NOT NULL,
+              hold_until INTEGER NOT NULL
             );
             """)
     }
