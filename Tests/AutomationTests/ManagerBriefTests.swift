@@ -93,7 +93,8 @@ struct ManagerBriefTests {
                 rows.map(\.key) == [
                     "brief:S1:2026-06-02:sms", "brief:S1:2026-06-02:email", "brief:S2:2026-06-02:sms", "brief:S3:2026-06-02:sms",
                 ])
-            #expect(rows.allSatisfy { $0.lane == "reminder" && $0.category == "service" && $0.template == "manager-brief" })
+            // The transactional lane, like the task notices: quiet hours (to 09:00 on the reminder lane) would hold an 08:00 brief.
+            #expect(rows.allSatisfy { $0.lane == "transactional" && $0.category == "service" && $0.template == "manager-brief" })
             #expect(rows.map(\.address) == ["+8613900000001", "wang@example.com", "+8613900000002", "+8613900000003"])
             #expect(
                 rows.map(\.text) == [

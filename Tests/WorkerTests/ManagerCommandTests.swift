@@ -67,4 +67,39 @@ struct ManagerCommandTests {
             #expect(again.stdout.contains("no member without a manager"), "\(again.stdout)")
         }
     }
+
+    /// `manager brief` previews a day's brief from the records and writes
+    /// nothing; an unknown staff number or a bad day is an error.
+    @Test func aBriefIsPreviewedForADay() throws {
+        try CLI.withDirectory { directory in
+            #expect(try CLI.run(["init"], in: directory).status == 0)
+            try FileManager.default.createSymbolicLink(
+                at: directory.appendingPathComponent("templates"), withDestinationURL: CLI.templates)
+            #expect(try CLI.run(["demo", "seed", "--members", "300", "--anchor", "2026-11-20"], in: directory).status == 0)
+            #expect(try CLI.run(["rfm"], in: directory).status == 0)
+            let preview = try CLI.run(["manager", "brief", "S0002", "--day", "2026-11-20"], in: directory)
+            #expect(preview.status == 0, "\(preview.stderr)")
+            #expect(preview.stdout.hasPrefix("preview of 2026-11-20 (not sent yet; nothing is written)\n"), "\(preview.stdout)")
+            #expect(preview.stdout.contains("── sms to ") && preview.stdout.contains("── email to "), "\(preview.stdout)")
+            #expect(preview.stdout.contains("主题：11月20日晨报："), "\(preview.stdout)")
+            // Nothing was written: the same preview again, and no message in the outbox.
+            #expect(try CLI.run(["manager", "brief", "S0002", "--day", "2026-11-20"], in: directory).stdout == preview.stdout)
+            let unknown = try CLI.run(["manager", "brief", "S9999"], in: directory)
+            #expect(unknown.status != 0 && unknown.stderr.contains("S9999 is not a manager or branch manager here"), "\(unknown.stderr)")
+            let badDay = try CLI.run(["manager", "brief", "S0002", "--day", "20.11.2026"], in: directory)
+            #expect(badDay.status != 0 && badDay.stderr.contains("--day '20.11.2026' is not a day (YYYY-MM-DD)"), "\(badDay.stderr)")
+        }
+    }
+
+    /// `demo text` records a member's SMS through the feedback rules: 退订 opts out.
+    @Test func aMemberTextsStop() throws {
+        try CLI.withDirectory { directory in
+            #expect(try CLI.run(["init"], in: directory).status == 0)
+            #expect(try CLI.run(["demo", "seed", "--members", "50", "--anchor", "2026-11-20"], in: directory).status == 0)
+            let text = try CLI.run(["demo", "text", "--member", "M00000001", "退订"], in: directory)
+            #expect(text.status == 0, "\(text.stderr)")
+            #expect(text.stdout.contains("texted \"退订\", recorded as optout: opted out"), "\(text.stdout)")
+            #expect(!text.stdout.contains("+86 1") && text.stdout.contains("****"), "the phone is masked: \(text.stdout)")
+        }
+    }
 }

@@ -28,7 +28,7 @@ struct ManagerBrief: Automation {
                 continue
             }
             let draft = MessageDraft(
-                keyPrefix: AutomationKeys.managerBrief(recipient.staffNo, day: day), lane: .reminder, category: .service, priority: 0,
+                keyPrefix: AutomationKeys.managerBrief(recipient.staffNo, day: day), lane: .transactional, category: .service, priority: 0,
                 values: writer.values(for: recipient, content: content, now: now),
                 expiresAt: dayStart.addingTimeInterval(TimeInterval(window.to) * 60))
             let messages = rule.channels.compactMap { channel -> NewMessage? in

@@ -2,10 +2,11 @@ import ArgumentParser
 import CoreModel
 import Demo
 import Foundation
+import Scheduler
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "Sample data for trying Tidings out.", subcommands: [Seed.self, Place.self, Queue.self])
+        commandName: "demo", abstract: "Sample data for trying Tidings out.", subcommands: [Seed.self, Place.self, Queue.self, Text.self])
 
     struct Seed: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -136,6 +137,51 @@ struct DemoCommand: AsyncParsableCommand {
                 }
             }
             print("placed \(written) of \(placed.count): \(orders) delivery orders and \(reservations) reservations (\(placed.first?.orderNo ?? "")…)")
+        }
+    }
+
+    struct Text: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A member texts in now, as the SMS gateway would deliver it (`查询 C…`, 退订, a survey score).",
+            discussion: """
+                Recorded through the same rules as a webhook's reply: an opt-out revokes, a
+                complaint query is answered by SMS by `tidings run`.
+                Example:
+                  tidings demo text --member M00000002 "查询 C00000123"
+                """)
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The member whose phone it comes from.") var member: String
+        @Argument(help: "What they text.") var text: String
+
+        func run() async throws {
+            let config = try global.loadConfig()
+            let store = try global.openStore(config)
+            guard let profile = try await store.memberProfile(memberNo: member, timelineLimit: 0) else {
+                throw CommandFailure("no member \(member)")
+            }
+            guard profile.member.phone.status == .valid, let phone = profile.member.phone.value else {
+                throw CommandFailure("\(member) has no valid phone to text from")
+            }
+            let now = Date()
+            let inbound = InboundRecord(
+                channel: .sms, kind: .reply, from: phone, to: nil, body: text, gateway: "demo",
+                providerMessageId: "demo-\(now.unixMillis)", receivedAt: now)
+            let result = try await store.recordInbound([inbound], rules: config.feedbackRules)
+            var said = "recorded nothing (the same text came before)"
+            if case .stored(_, let decision) = result.first {
+                let actions = decision.actions.map { action -> String in
+                    switch action {
+                    case .optOut: "opted out"
+                    case .answerBooking(_, let status): "booking \(status.rawValue)"
+                    case .flagContact: "contact flagged"
+                    case .reply(let message): "reply queued (\(message.idempotencyKey))"
+                    case .answerSurvey(let answer): "survey answer \(answer.key)"
+                    }
+                }
+                said = "recorded as \(decision.kind.rawValue)" + (actions.isEmpty ? "" : ": " + actions.joined(separator: ", "))
+            }
+            print("\(member) (\(Redaction.address(phone))) texted \"\(text)\", \(said)")
         }
     }
 }
