@@ -53,6 +53,7 @@ func automationConfig(
     a.winBack.enabled = enabled.contains(.winBack)
     a.complaintWorkOrder.enabled = enabled.contains(.complaintWorkOrder)
     a.complaintResolution.enabled = enabled.contains(.complaintResolution)
+    a.branchTicket.enabled = enabled.contains(.branchTicket)
     edit(&a)
     return a
 }

@@ -94,6 +94,8 @@ public struct TemplateLint: Sendable {
         // A complaint's work order and its result (`ComplaintWorkOrder`, `ComplaintResolution`).
         "complaint_no", "department", "description", "source", "member_phone", "opened_at", "due_at", "resolution",
         "resolved_at",
+        // An order ticket to a branch and its escalation call (`BranchTicketing`).
+        "order_count", "order_nos", "orders", "slot", "slot_day", "slot_start",
     ]
 
     /// The category each shipped template is sent under, when nobody says otherwise; any other is `service`.

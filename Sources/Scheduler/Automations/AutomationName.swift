@@ -12,6 +12,7 @@ public enum AutomationName: String, Sendable, Hashable, CaseIterable, Codable, C
     case winBack = "win_back"
     case complaintWorkOrder = "complaint_work_order"
     case complaintResolution = "complaint_resolution"
+    case branchTicket = "branch_ticket"
 
     /// The `purpose` of the messages this automation writes.
     public var purpose: MessagePurpose { .automation(rawValue) }

@@ -20,6 +20,10 @@ public struct AutomationTally: Sendable, Hashable {
         case noContact
         /// The complaint names a department `departments:` does not list, or one with no contact for the channels.
         case noDepartment(String)
+        /// The branch (its code) has no contact for any of the ticket's channels: its orders wait untold.
+        case noBranchContact(String)
+        /// The branch (its code) has no phone: an unacknowledged ticket is escalated without a call.
+        case noBranchPhone(String)
 
         public var description: String {
             switch self {
@@ -31,6 +35,8 @@ public struct AutomationTally: Sendable, Hashable {
             case .renderFailed(let channel): "\(channel.rawValue) template failed"
             case .noContact: "no valid contact on any channel"
             case .noDepartment(let name): "no contact for department '\(name)'"
+            case .noBranchContact(let code): "no ticket contact for branch \(code)"
+            case .noBranchPhone(let code): "no phone to call branch \(code)"
             }
         }
     }

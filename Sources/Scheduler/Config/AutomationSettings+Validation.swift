@@ -51,6 +51,23 @@ extension AutomationSettings {
                     check(false, [key, "templates", kind], "'\(template)' is not a template name (letters, digits, '-' and '_')")
                 }
                 check(complaintResolution.maxAgeHours >= 1, [key, "max_age_hours"], "must be at least 1 hour")
+            case "branch_ticket":
+                let b = branchTicket
+                for (index, channel) in b.channels.enumerated() where channel == .voice {
+                    check(false, [key, "channels", String(index)], "'voice' is not a branch ticket channel (fax, email or sms)")
+                }
+                check(!b.enabled || !b.kinds.isEmpty, [key, "kinds"], "lists no order kind")
+                check(b.leadMinutes >= 1, [key, "lead_minutes"], "must be at least 1 minute")
+                check(
+                    b.slotMinutes >= 1 && b.slotMinutes <= 1440 && 1440 % b.slotMinutes == 0, [key, "slot_minutes"],
+                    "must divide a day (1440 minutes) evenly: 15, 30, 60…")
+                check(b.ackMinutes >= 1, [key, "ack_minutes"], "must be at least 1 minute")
+                check(
+                    b.ackMinutes < b.leadMinutes || b.ackMinutes < 1 || b.leadMinutes < 1, [key, "ack_minutes"],
+                    "must be less than lead_minutes (\(b.leadMinutes)): the call has to come before the slot starts")
+                check(
+                    Self.isTemplateName(b.callTemplate), [key, "call_template"],
+                    "'\(b.callTemplate)' is not a template name (letters, digits, '-' and '_')")
             default:
                 break
             }

@@ -16,6 +16,7 @@ public struct AutomationSettings: Sendable, Codable, Hashable {
     public var winBack: WinBack
     public var complaintWorkOrder: ComplaintWorkOrder
     public var complaintResolution: ComplaintResolution
+    public var branchTicket: BranchTicket
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case intervalSeconds = "interval_seconds", orderConfirmation = "order_confirmation"
@@ -23,18 +24,19 @@ public struct AutomationSettings: Sendable, Codable, Hashable {
         case lateDeliveryApology = "late_delivery_apology", revisitSurvey = "revisit_survey"
         case pointsExpiry = "points_expiry", winBack = "win_back"
         case complaintWorkOrder = "complaint_work_order", complaintResolution = "complaint_resolution"
+        case branchTicket = "branch_ticket"
     }
 
     public static let defaults = AutomationSettings(
         intervalSeconds: 30, orderConfirmation: .defaults, reservationReminder: .defaults, reservationCall: .defaults,
         lateDeliveryApology: .defaults, revisitSurvey: .defaults, pointsExpiry: .defaults, winBack: .defaults,
-        complaintWorkOrder: .defaults, complaintResolution: .defaults)
+        complaintWorkOrder: .defaults, complaintResolution: .defaults, branchTicket: .defaults)
 
     public init(
         intervalSeconds: Int, orderConfirmation: OrderConfirmation, reservationReminder: ReservationReminder,
         reservationCall: ReservationCall, lateDeliveryApology: LateDeliveryApology, revisitSurvey: RevisitSurvey,
         pointsExpiry: PointsExpiry, winBack: WinBack, complaintWorkOrder: ComplaintWorkOrder = .defaults,
-        complaintResolution: ComplaintResolution = .defaults
+        complaintResolution: ComplaintResolution = .defaults, branchTicket: BranchTicket = .defaults
     ) {
         self.intervalSeconds = intervalSeconds
         self.orderConfirmation = orderConfirmation
@@ -46,6 +48,7 @@ public struct AutomationSettings: Sendable, Codable, Hashable {
         self.winBack = winBack
         self.complaintWorkOrder = complaintWorkOrder
         self.complaintResolution = complaintResolution
+        self.branchTicket = branchTicket
     }
 
     public init(from decoder: Decoder) throws {
@@ -61,6 +64,7 @@ public struct AutomationSettings: Sendable, Codable, Hashable {
         winBack = try c.decodeIfPresent(WinBack.self, forKey: .winBack) ?? .defaults
         complaintWorkOrder = try c.decodeIfPresent(ComplaintWorkOrder.self, forKey: .complaintWorkOrder) ?? .defaults
         complaintResolution = try c.decodeIfPresent(ComplaintResolution.self, forKey: .complaintResolution) ?? .defaults
+        branchTicket = try c.decodeIfPresent(BranchTicket.self, forKey: .branchTicket) ?? .defaults
     }
 
     /// The switch, channels and template every automation has, by config key.
@@ -71,6 +75,7 @@ public struct AutomationSettings: Sendable, Codable, Hashable {
             ("late_delivery_apology", lateDeliveryApology.rule), ("revisit_survey", revisitSurvey.rule),
             ("points_expiry", pointsExpiry.rule), ("win_back", winBack.rule),
             ("complaint_work_order", complaintWorkOrder.rule), ("complaint_resolution", complaintResolution.rule),
+            ("branch_ticket", branchTicket.rule),
         ]
     }
 }
