@@ -17,15 +17,18 @@ struct BranchTicketTests {
     static let phone = "+862088880001"
 
     func branch(_ code: String, phone: String? = Self.phone, fax: String? = Self.fax, email: String? = nil) -> Branch {
-        Branch(code: code, name: "越秀店", district: "越秀区", address: "北京路1号", phone: phone, fax: fax, email: email, seats: 80)
+        Branch(
+            code: code, name: "越秀店", district: "越秀区", address: "北京路1号", phone: phone, fax: fax, email: email, seats: 80)
     }
 
     func order(
-        _ no: String, _ kind: OrderKind = .delivery, at time: String, status: OrderStatus = .placed, branch: String = "B01",
+        _ no: String, _ kind: OrderKind = .delivery, at time: String, status: OrderStatus = .placed,
+        branch: String = "B01",
         partySize: Int? = nil, items: [OrderLine] = []
     ) -> Order {
         Order(
-            orderNo: no, memberNo: "M1", branchCode: branch, source: .agent, kind: kind, status: status, orderedAt: orderedAt,
+            orderNo: no, memberNo: "M1", branchCode: branch, source: .agent, kind: kind, status: status,
+            orderedAt: orderedAt,
             scheduledAt: shanghaiTime("2026-06-02 \(time)"), partySize: partySize, amountFen: 36800,
             address: kind == .delivery ? "越秀区中山五路8号" : nil, items: items)
     }
@@ -35,16 +38,18 @@ struct BranchTicketTests {
         try await withAutomationStore { store in
             try await store.load(.branches([branch]))
             try await store.load(.members([member("M1")]))
-            try await store.load(.menuItems([
-                MenuItem(code: 101, name: "白切鸡", priceFen: 8800, category: "热菜"),
-                MenuItem(code: 102, name: "叉烧包", priceFen: 1800, category: "点心"),
-            ]))
+            try await store.load(
+                .menuItems([
+                    MenuItem(code: 101, name: "白切鸡", priceFen: 8800, category: "热菜"),
+                    MenuItem(code: 102, name: "叉烧包", priceFen: 1800, category: "点心"),
+                ]))
             try await body(store)
         }
     }
 
     func run(_ store: SQLiteStore, at time: String) async throws -> AutomationTally {
-        try #require(try await automationRunner(store, config).runOnce(now: shanghaiTime("2026-06-02 \(time)"))[.branchTicket])
+        try #require(
+            try await automationRunner(store, config).runOnce(now: shanghaiTime("2026-06-02 \(time)"))[.branchTicket])
     }
 
     func content(_ store: SQLiteStore, key: String) throws -> MessageContent? {
@@ -66,19 +71,24 @@ struct BranchTicketTests {
             // Tickets only here: no call before 17:59.
             let config = automationConfig(enabled: [.branchTicket]) { $0.branchTicket.ackMinutes = 89 }
             func run(_ store: SQLiteStore, at time: String) async throws -> AutomationTally {
-                try #require(try await automationRunner(store, config).runOnce(now: shanghaiTime("2026-06-02 \(time)"))[.branchTicket])
+                try #require(
+                    try await automationRunner(store, config).runOnce(now: shanghaiTime("2026-06-02 \(time)"))[
+                        .branchTicket])
             }
-            try await store.load(.orders([
-                order("SO1", at: "18:00", items: [OrderLine(menuCode: 101, quantity: 1), OrderLine(menuCode: 102, quantity: 2)]),
-                order("SO2", .banquet, at: "18:10", status: .booked, partySize: 10),
-                order("SO3", at: "18:25"),
-                order("SO4", at: "18:40"),
-                order("SO5", at: "18:05", status: .cancelled),
-                order("SO6", .dineIn, at: "18:15"),
-                order("SO7", .reservation, at: "18:20", status: .booked, partySize: 4),
-                // B1 (the fixture's branch) has no fax, email or phone: its orders wait.
-                order("SO9", at: "18:05", branch: "B1"),
-            ]))
+            try await store.load(
+                .orders([
+                    order(
+                        "SO1", at: "18:00",
+                        items: [OrderLine(menuCode: 101, quantity: 1), OrderLine(menuCode: 102, quantity: 2)]),
+                    order("SO2", .banquet, at: "18:10", status: .booked, partySize: 10),
+                    order("SO3", at: "18:25"),
+                    order("SO4", at: "18:40"),
+                    order("SO5", at: "18:05", status: .cancelled),
+                    order("SO6", .dineIn, at: "18:15"),
+                    order("SO7", .reservation, at: "18:20", status: .booked, partySize: 4),
+                    // B1 (the fixture's branch) has no fax, email or phone: its orders wait.
+                    order("SO9", at: "18:05", branch: "B1"),
+                ]))
             #expect(try await run(store, at: "16:29").enqueued == 0, "the 18:00 slot is not 90 minutes away yet")
             #expect(try store.outbox().isEmpty)
 
@@ -88,11 +98,15 @@ struct BranchTicketTests {
             let rows = try store.outbox()
             #expect(rows.map(\.key) == [key])
             let row = try #require(rows.first)
-            #expect(row.channel == "fax" && row.address == Self.fax && row.lane == "transactional" && row.category == "service")
+            #expect(
+                row.channel == "fax" && row.address == Self.fax && row.lane == "transactional"
+                    && row.category == "service")
             #expect(row.template == "branch-ticket" && row.orderNo == nil)
-            #expect(row.expiresAt == shanghaiTime("2026-06-02 18:00"), "a ticket after its first order's time is no use")
+            #expect(
+                row.expiresAt == shanghaiTime("2026-06-02 18:00"), "a ticket after its first order's time is no use")
             let member = try await DatabaseQueue(path: store.path).read { db in
-                try Int64.fetchOne(db, sql: "SELECT member_id FROM messages WHERE idempotency_key = ?", arguments: [key])
+                try Int64.fetchOne(
+                    db, sql: "SELECT member_id FROM messages WHERE idempotency_key = ?", arguments: [key])
             }
             #expect(member == nil, "the branch is no member")
             let sheet = try #require(try content(store, key: key)?.fax)
@@ -101,7 +115,8 @@ struct BranchTicketTests {
             #expect(sheet.lines.contains("1. SO1 外送 18:00 368.00元"), "\(sheet.lines)")
             #expect(sheet.lines.contains("   顾客：李女士 +8613812345678") && sheet.lines.contains("   地址：越秀区中山五路8号"))
             #expect(sheet.lines.contains("   菜品：白切鸡×1、叉烧包×2"), "\(sheet.lines)")
-            #expect(sheet.lines.contains("2. SO2 宴会 18:10 10位 368.00元") && sheet.lines.contains("3. SO3 外送 18:25 368.00元"))
+            #expect(
+                sheet.lines.contains("2. SO2 宴会 18:10 10位 368.00元") && sheet.lines.contains("3. SO3 外送 18:25 368.00元"))
             let text = sheet.lines.joined(separator: "\n")
             #expect(!["SO4", "SO5", "SO6", "SO7", "SO9"].contains { text.contains($0) }, "\(text)")
             #expect(try FaxDocumentPDF.render(sheet).starts(with: Array("%PDF".utf8)))
@@ -110,7 +125,8 @@ struct BranchTicketTests {
             #expect(try await run(store, at: "16:30").enqueued == 0)
             try await DatabaseQueue(path: store.path).write { try $0.execute(sql: "DELETE FROM automation_cursors") }
             let again = try #require(
-                try await automationRunner(try store.reopened(), config).runOnce(now: shanghaiTime("2026-06-02 16:31"))[.branchTicket])
+                try await automationRunner(try store.reopened(), config).runOnce(now: shanghaiTime("2026-06-02 16:31"))[
+                    .branchTicket])
             #expect(again.enqueued == 0 && again.duplicates == 0, "\(again)")
 
             #expect(try await run(store, at: "16:59").enqueued == 0)
@@ -128,7 +144,8 @@ struct BranchTicketTests {
         }
     }
 
-    /// A branch with only an email gets the summary by email and the sheet attached as a PDF; one with only a phone an SMS.
+    /// A branch with only an email gets the summary by email with the sheet attached as a PDF;
+    /// one with only a phone an SMS.
     @Test func withoutAFaxTheTicketGoesByEmailWithTheSheetElseBySMS() async throws {
         try await withTicketStore(branch("B01", phone: nil, fax: nil, email: "yuexiu@example.com")) { store in
             try await store.load(.orders([order("SO1", at: "18:00"), order("SO2", at: "18:20")]))
@@ -143,7 +160,8 @@ struct BranchTicketTests {
             #expect(try FaxDocumentPDF.render(sheet).starts(with: Array("%PDF".utf8)))
         }
         try await withTicketStore(branch("B01", fax: nil)) { store in
-            try await store.load(.orders([order("SO1", at: "18:00"), order("SO2", .banquet, at: "18:20", partySize: 12)]))
+            try await store.load(
+                .orders([order("SO1", at: "18:00"), order("SO2", .banquet, at: "18:20", partySize: 12)]))
             #expect(try await run(store, at: "16:30").enqueued == 1)
             let row = try #require(try store.outbox().first)
             #expect(row.channel == "sms" && row.address == Self.phone)
@@ -153,7 +171,8 @@ struct BranchTicketTests {
 
     @Test func anUnacknowledgedTicketIsFollowedByOneCallToTheBranch() async throws {
         try await withTicketStore(branch("B01")) { store in
-            try await store.load(.orders([order("SO1", at: "18:00"), order("SO2", .banquet, at: "18:10", partySize: 10)]))
+            try await store.load(
+                .orders([order("SO1", at: "18:00"), order("SO2", .banquet, at: "18:10", partySize: 10)]))
             #expect(try await run(store, at: "16:30").enqueued == 1)
             #expect(try await run(store, at: "16:44").enqueued == 0, "not before 15 minutes")
             let escalation = try await run(store, at: "16:45")
@@ -168,11 +187,15 @@ struct BranchTicketTests {
             let voice = try #require(try content(store, key: callKey)?.voice)
             #expect(voice.say == "越秀店您好，这里是鸿福楼客服中心。您有2张6月2日18:00的订单尚未确认。")
             #expect(voice.gatherDigits == "1" && voice.gatherPrompt == "确认收到请按1。")
-            #expect(ticket.escalatedAt == shanghaiTime("2026-06-02 16:45") && ticket.callStatus == .queued && !ticket.isAcknowledged)
+            #expect(
+                ticket.escalatedAt == shanghaiTime("2026-06-02 16:45") && ticket.callStatus == .queued
+                    && !ticket.isAcknowledged)
 
             #expect(try await run(store, at: "16:50").enqueued == 0, "once")
-            #expect(try await automationRunner(try store.reopened(), config).runOnce(now: shanghaiTime("2026-06-02 17:00"))[.branchTicket]?
-                .enqueued == 0)
+            #expect(
+                try await automationRunner(try store.reopened(), config).runOnce(now: shanghaiTime("2026-06-02 17:00"))[
+                    .branchTicket]?
+                    .enqueued == 0)
             #expect(try store.outbox().filter { $0.channel == "voice" }.count == 1)
         }
     }
@@ -203,9 +226,15 @@ struct BranchTicketTests {
             let sms = try await messageId(store, key: ticketKey("18:00", "SO1"))
             // Delivered, and answered by text: neither says anyone at the branch has the orders in hand.
             _ = try await store.applyReceipts(
-                [ReceiptRecord(messageId: sms, gateway: "sim", outcome: .delivered, receivedAt: shanghaiTime("2026-06-02 16:31"))],
+                [
+                    ReceiptRecord(
+                        messageId: sms, gateway: "sim", outcome: .delivered,
+                        receivedAt: shanghaiTime("2026-06-02 16:31"))
+                ],
                 rules: FeedbackDecisions())
-            func press(_ key: String, kind: InboundRecord.Kind = .dtmf, on message: Int64, id: String, at time: String) async throws {
+            func press(
+                _ key: String, kind: InboundRecord.Kind = .dtmf, on message: Int64, id: String, at time: String
+            ) async throws {
                 let inbound = InboundRecord(
                     channel: kind == .dtmf ? .voice : .sms, kind: kind, from: "", to: nil, body: key, gateway: "sim",
                     providerMessageId: id, inReplyTo: message, receivedAt: shanghaiTime("2026-06-02 \(time)"))
@@ -221,11 +250,15 @@ struct BranchTicketTests {
             #expect(try await store.branchTickets(BranchTicketFilter()).first?.isAcknowledged == false)
             try await press("1", on: call, id: "call-2:gather", at: "16:48")
             let acknowledged = try #require(try await store.branchTickets(BranchTicketFilter()).first)
-            #expect(acknowledged.acknowledgedAt == shanghaiTime("2026-06-02 16:48") && acknowledged.acknowledgedBy == .keypad)
+            #expect(
+                acknowledged.acknowledgedAt == shanghaiTime("2026-06-02 16:48")
+                    && acknowledged.acknowledgedBy == .keypad)
             #expect(acknowledged.escalatedAt == shanghaiTime("2026-06-02 16:45"))
             // A second press changes nothing.
             try await press("1", on: call, id: "call-3:gather", at: "16:49")
-            #expect(try await store.branchTickets(BranchTicketFilter()).first?.acknowledgedAt == shanghaiTime("2026-06-02 16:48"))
+            #expect(
+                try await store.branchTickets(BranchTicketFilter()).first?.acknowledgedAt
+                    == shanghaiTime("2026-06-02 16:48"))
         }
     }
 

@@ -134,6 +134,17 @@ extension SQLiteStoreTests {
         }
     }
 
+    @Test func theBranchTicketScansUseTheirIndexes() async throws {
+        try await withStore { store, _ in
+            let orders = try await plan(store, SQLiteStore.ordersToTicketSQL, [0, 1, #"["delivery"]"#])
+            #expect(orders.contains("INDEX orders_schedule (status=? AND scheduled_at>? AND scheduled_at<?)"), "\(orders)")
+            #expect(!orders.contains("SCAN o") && !orders.contains("SCAN orders"), "\(orders)")
+            let open = try await plan(store, SQLiteStore.ticketsUnacknowledgedSQL, [0, 1])
+            #expect(open.contains("INDEX branch_tickets_open (slot_start>?)"), "\(open)")
+            #expect(!open.contains("SCAN t") && !open.contains("SCAN branch_tickets"), "\(open)")
+        }
+    }
+
     /// Messages written before v5 get the purpose of the automation whose
     /// shipped template rendered them; anything else stays unknown.
     @Test func oldMessagesGetThePurposeOfTheirShippedTemplate() async throws {

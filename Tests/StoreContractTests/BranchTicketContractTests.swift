@@ -13,7 +13,10 @@ struct BranchTicketContractTests {
         code: "B2", name: "越秀店", district: "越秀区", address: "北京路1号", phone: "+862088880001", fax: "+862088880002",
         email: "yuexiu@example.com", seats: 80)
 
-    func order(_ no: String, _ kind: OrderKind = .delivery, in minutes: Double, status: OrderStatus = .placed, branch: String = "B2")
+    func order(
+        _ no: String, _ kind: OrderKind = .delivery, in minutes: Double, status: OrderStatus = .placed,
+        branch: String = "B2"
+    )
         -> Order
     {
         var order = Fixture.order(no, kind: kind, status: status, scheduledAt: now.addingTimeInterval(minutes * 60))
@@ -24,7 +27,8 @@ struct BranchTicketContractTests {
     func ticket(_ key: String, orders: [Int64], branchId: Int64, channel: Channel = .fax) -> NewBranchTicket {
         NewBranchTicket(
             branchId: branchId, slotStart: now.addingTimeInterval(3600), orderIds: orders,
-            message: Fixture.message(key, purpose: .automation("branch_ticket"), address: "+862088880002", channel: channel))
+            message: Fixture.message(
+                key, purpose: .automation("branch_ticket"), address: "+862088880002", channel: channel))
     }
 
     func withTicketStore(_ kind: StoreKind, _ body: (any Store) async throws -> Void) async throws {
@@ -42,11 +46,13 @@ struct BranchTicketContractTests {
             var withItems = order("SO1", in: 60)
             withItems.items = [OrderLine(menuCode: 101, quantity: 2)]
             withItems.address = "中山五路8号"
-            try await store.load(.orders([
-                order("SO3", .banquet, in: 70, status: .booked), withItems, order("SO2", in: 65, branch: "B1"),
-                order("SO4", in: 60, status: .cancelled), order("SO5", in: 60, status: .dispatched), order("SO6", .dineIn, in: 60),
-                order("SO7", in: 0), order("SO8", in: 90), order("SO9", .reservation, in: 60, status: .booked),
-            ]))
+            try await store.load(
+                .orders([
+                    order("SO3", .banquet, in: 70, status: .booked), withItems, order("SO2", in: 65, branch: "B1"),
+                    order("SO4", in: 60, status: .cancelled), order("SO5", in: 60, status: .dispatched),
+                    order("SO6", .dineIn, in: 60),
+                    order("SO7", in: 0), order("SO8", in: 90), order("SO9", .reservation, in: 60, status: .booked),
+                ]))
             let orders = try await store.ordersToTicket(
                 kinds: [.delivery, .banquet], scheduledAfter: now, before: now.addingTimeInterval(90 * 60))
             // By branch (B1 before B2), then time; not cancelled, dispatched, other kinds, nor outside (now, before).
@@ -54,7 +60,9 @@ struct BranchTicketContractTests {
             let first = try #require(orders.first { $0.orderNo == "SO1" })
             #expect(first.items == [TicketOrder.Item(name: "白切鸡", quantity: 2)] && first.address == "中山五路8号")
             #expect(first.memberName == "李女士" && first.memberPhone == "+8613812345678")
-            #expect(first.branch.code == "B2" && first.branch.fax == "+862088880002" && first.branch.email == "yuexiu@example.com")
+            #expect(
+                first.branch.code == "B2" && first.branch.fax == "+862088880002"
+                    && first.branch.email == "yuexiu@example.com")
             #expect(first.branch.address(for: .sms) == "+862088880001" && first.branch.address(for: .voice) == nil)
             #expect(orders.first?.branch.address(for: .fax) == nil, "B1 has no fax")
 
@@ -74,10 +82,12 @@ struct BranchTicketContractTests {
     func anOrderIsOnOneTicketOnly(_ kind: StoreKind) async throws {
         try await withTicketStore(kind) { store in
             try await store.load(.orders([order("SO1", in: 60), order("SO2", in: 70), order("SO3", in: 75)]))
-            let orders = try await store.ordersToTicket(kinds: [.delivery], scheduledAfter: now, before: now.addingTimeInterval(5400))
+            let orders = try await store.ordersToTicket(
+                kinds: [.delivery], scheduledAfter: now, before: now.addingTimeInterval(5400))
             let branchId = try #require(orders.first?.branch.id)
             let (one, two) = (orders[0].id, orders[1].id)
-            let first = try await store.commit(AutomationBatch(tickets: [ticket("t:SO1", orders: [one, two], branchId: branchId)]), now: now)
+            let first = try await store.commit(
+                AutomationBatch(tickets: [ticket("t:SO1", orders: [one, two], branchId: branchId)]), now: now)
             let firstId = try #require(first.messages.first).id
             let again = try await store.commit(
                 AutomationBatch(tickets: [
@@ -89,7 +99,9 @@ struct BranchTicketContractTests {
             #expect(states.keys.sorted() == ["t:SO1"])
             let tickets = try await store.branchTickets(BranchTicketFilter())
             #expect(tickets.map(\.orderNos) == [["SO1", "SO2"]])
-            #expect(tickets.first?.createdAt == now && tickets.first?.channel == .fax && tickets.first?.branchPhone == "+862088880001")
+            #expect(
+                tickets.first?.createdAt == now && tickets.first?.channel == .fax
+                    && tickets.first?.branchPhone == "+862088880001")
         }
     }
 
@@ -98,7 +110,8 @@ struct BranchTicketContractTests {
     func aTicketIsWrittenWholeOrNotAtAll(_ kind: StoreKind) async throws {
         try await withTicketStore(kind) { store in
             try await store.load(.orders([order("SO1", in: 60)]))
-            let orders = try await store.ordersToTicket(kinds: [.delivery], scheduledAfter: now, before: now.addingTimeInterval(5400))
+            let orders = try await store.ordersToTicket(
+                kinds: [.delivery], scheduledAfter: now, before: now.addingTimeInterval(5400))
             let order = try #require(orders.first)
             // A voice ticket is no ticket channel: the store refuses the row after the message was inserted.
             await #expect(throws: (any Error).self) {
@@ -110,7 +123,10 @@ struct BranchTicketContractTests {
             }
             #expect(try await store.messageStates(idempotencyKeys: ["other", "t:voice"]).isEmpty)
             #expect(try await store.branchTickets(BranchTicketFilter()).isEmpty)
-            #expect(try await store.ordersToTicket(kinds: [.delivery], scheduledAfter: now, before: now.addingTimeInterval(5400)).count == 1)
+            #expect(
+                try await store.ordersToTicket(
+                    kinds: [.delivery], scheduledAfter: now, before: now.addingTimeInterval(5400)
+                ).count == 1)
         }
     }
 
@@ -118,11 +134,13 @@ struct BranchTicketContractTests {
     func aTicketIsEscalatedOnceAndOnlyWhileUnacknowledged(_ kind: StoreKind) async throws {
         try await withTicketStore(kind) { store in
             try await store.load(.orders([order("SO1", in: 60), order("SO2", in: 70)]))
-            let orders = try await store.ordersToTicket(kinds: [.delivery], scheduledAfter: now, before: now.addingTimeInterval(5400))
+            let orders = try await store.ordersToTicket(
+                kinds: [.delivery], scheduledAfter: now, before: now.addingTimeInterval(5400))
             let branchId = try #require(orders.first?.branch.id)
             _ = try await store.commit(
                 AutomationBatch(tickets: [
-                    ticket("t:1", orders: [orders[0].id], branchId: branchId), ticket("t:2", orders: [orders[1].id], branchId: branchId),
+                    ticket("t:1", orders: [orders[0].id], branchId: branchId),
+                    ticket("t:2", orders: [orders[1].id], branchId: branchId),
                 ]), now: now)
             // Not yet old enough, or the slot already begun: nothing to escalate.
             #expect(try await store.ticketsUnacknowledged(queuedThrough: now - 1, slotAfter: now).isEmpty)
@@ -138,18 +156,25 @@ struct BranchTicketContractTests {
             })
             let fax = try #require(try await store.messageStates(idempotencyKeys: ["t:2"])["t:2"]?.id)
             _ = try await store.applyReceipts(
-                [ReceiptRecord(messageId: fax, gateway: "sim", outcome: .delivered, receivedAt: now + 300)], rules: rules)
-            #expect(seen.withLock { $0.map { [$0.channel?.rawValue, $0.purpose?.rawValue] } } == [["fax", "automation:branch_ticket"]])
+                [ReceiptRecord(messageId: fax, gateway: "sim", outcome: .delivered, receivedAt: now + 300)],
+                rules: rules)
+            #expect(
+                seen.withLock { $0.map { [$0.channel?.rawValue, $0.purpose?.rawValue] } } == [
+                    ["fax", "automation:branch_ticket"]
+                ])
 
             func call(_ ticket: BranchTicket, _ key: String) -> TicketCall {
                 TicketCall(
                     ticketId: ticket.id,
-                    message: Fixture.message(key, purpose: .automation("branch_ticket"), address: "+862088880001", channel: .voice))
+                    message: Fixture.message(
+                        key, purpose: .automation("branch_ticket"), address: "+862088880001", channel: .voice))
             }
             // Both read before the receipt: only the unacknowledged one is called, once.
-            let first = try await store.commit(AutomationBatch(ticketCalls: open.map { call($0, "call:\($0.id)") }), now: now + 900)
+            let first = try await store.commit(
+                AutomationBatch(ticketCalls: open.map { call($0, "call:\($0.id)") }), now: now + 900)
             #expect(first.messages.count == 1)
-            let again = try await store.commit(AutomationBatch(ticketCalls: [call(open[0], "call:again")]), now: now + 960)
+            let again = try await store.commit(
+                AutomationBatch(ticketCalls: [call(open[0], "call:again")]), now: now + 960)
             #expect(again.messages.isEmpty)
             #expect(try await store.ticketsUnacknowledged(queuedThrough: now + 960, slotAfter: now + 960).isEmpty)
 
@@ -160,17 +185,24 @@ struct BranchTicketContractTests {
             #expect(try await store.messageStates(idempotencyKeys: ["call:again"]).isEmpty)
 
             // A key pressed on the call acknowledges the ticket it escalated, the first time only.
-            let callId = try #require(try await store.messageStates(idempotencyKeys: ["call:\(open[0].id)"]).values.first?.id)
+            let callId = try #require(
+                try await store.messageStates(idempotencyKeys: ["call:\(open[0].id)"]).values.first?.id)
             let keypad = ScriptedRules(inbound: { inbound, facts in
-                InboundDecision(kind: inbound.kind, actions: [.acknowledgeTicket(messageId: facts.answered?.messageId ?? 0, by: .keypad)])
+                InboundDecision(
+                    kind: inbound.kind,
+                    actions: [.acknowledgeTicket(messageId: facts.answered?.messageId ?? 0, by: .keypad)])
             })
             for (id, at) in [("k1", now + 1000), ("k2", now + 1100)] {
                 _ = try await store.recordInbound(
-                    [InboundRecord(
-                        channel: .voice, kind: .dtmf, from: "", to: nil, body: "1", gateway: "sim", providerMessageId: id, inReplyTo: callId,
-                        receivedAt: at)], rules: keypad)
+                    [
+                        InboundRecord(
+                            channel: .voice, kind: .dtmf, from: "", to: nil, body: "1", gateway: "sim",
+                            providerMessageId: id, inReplyTo: callId,
+                            receivedAt: at)
+                    ], rules: keypad)
             }
-            let keyed = try #require(try await store.branchTickets(BranchTicketFilter(unacknowledged: false)).first { $0.id == open[0].id })
+            let keyed = try #require(
+                try await store.branchTickets(BranchTicketFilter(unacknowledged: false)).first { $0.id == open[0].id })
             #expect(keyed.acknowledgedBy == .keypad && keyed.acknowledgedAt == now + 1000)
             #expect(try await store.branchTickets(BranchTicketFilter(unacknowledged: true)).isEmpty)
             #expect(try await store.branchTickets(BranchTicketFilter(branchCode: "B1")).isEmpty)

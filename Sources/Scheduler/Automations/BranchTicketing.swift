@@ -28,15 +28,20 @@ struct BranchTicketing: Automation {
         let tickets = try await tickets(now: now, context: context, tally: &tally)
         let calls = try await calls(now: now, context: context, tally: &tally)
         try await context.commit(
-            tickets + calls, cursor: AutomationCursor(name: name.rawValue, position: now.unixMillis), now: now, tally: &tally)
+            tickets + calls, cursor: AutomationCursor(name: name.rawValue, position: now.unixMillis), now: now,
+            tally: &tally)
     }
 
     private var slotLength: TimeInterval { TimeInterval(settings.slotMinutes) * 60 }
 
-    /// Every slot that starts within `lead_minutes` and the orders in it not yet ticketed, one ticket per branch and slot.
-    private func tickets(now: Date, context: AutomationContext, tally: inout AutomationTally) async throws -> [AutomationBatch] {
+    /// Every slot that starts within `lead_minutes`, and its orders not yet
+    /// ticketed: one ticket per branch and slot.
+    private func tickets(
+        now: Date, context: AutomationContext, tally: inout AutomationTally
+    ) async throws -> [AutomationBatch] {
         let zone = context.defaultTimeZone
-        let lastSlot = Self.slotStart(of: now.addingTimeInterval(TimeInterval(settings.leadMinutes) * 60), length: slotLength, in: zone)
+        let lastSlot = Self.slotStart(
+            of: now.addingTimeInterval(TimeInterval(settings.leadMinutes) * 60), length: slotLength, in: zone)
         let orders = try await context.store.ordersToTicket(
             kinds: settings.kinds, scheduledAfter: now, before: lastSlot.addingTimeInterval(slotLength))
         // The store returns them by branch and time: a slot's orders are next to each other.
@@ -54,7 +59,9 @@ struct BranchTicketing: Automation {
         return groups.compactMap { ticket($0, context: context, tally: &tally) }
     }
 
-    private func ticket(_ orders: [TicketOrder], context: AutomationContext, tally: inout AutomationTally) -> AutomationBatch? {
+    private func ticket(
+        _ orders: [TicketOrder], context: AutomationContext, tally: inout AutomationTally
+    ) -> AutomationBatch? {
         guard let first = orders.first else { return nil }
         let branch = first.branch
         guard let channel = rule.channels.first(where: { branch.address(for: $0) != nil }),
@@ -67,14 +74,18 @@ struct BranchTicketing: Automation {
         let slotStart = Self.slotStart(of: first.scheduledAt, length: slotLength, in: zone)
         // The first order's time, not the slot's: a supplement for a slot already begun must still go.
         let draft = MessageDraft(
-            keyPrefix: AutomationKeys.branchTicket(branchCode: branch.code, slotStart: slotStart, firstOrderNo: first.orderNo),
-            lane: .transactional, category: .service, priority: 0, values: values(orders, slotStart: slotStart, zone: zone),
+            keyPrefix: AutomationKeys.branchTicket(
+                branchCode: branch.code, slotStart: slotStart, firstOrderNo: first.orderNo),
+            lane: .transactional, category: .service, priority: 0,
+            values: values(orders, slotStart: slotStart, zone: zone),
             expiresAt: first.scheduledAt, keyedByChannel: false)
         let locale = context.defaults.locale
         var sheet: MessageContent.FaxDocument?
         if channel == .email {
             do {
-                sheet = try context.composer.renderer.render(template: rule.template, channel: .fax, locale: locale, values: draft.values).fax
+                sheet = try context.composer.renderer.render(
+                    template: rule.template, channel: .fax, locale: locale, values: draft.values
+                ).fax
             } catch {
                 tally.skip(.renderFailed(.fax))
                 return nil
@@ -82,15 +93,20 @@ struct BranchTicketing: Automation {
         }
         guard
             let message = context.composer.message(
-                to: .init(address: address, memberNo: nil, locale: locale), on: channel, template: rule.template, draft: draft,
+                to: .init(address: address, memberNo: nil, locale: locale), on: channel, template: rule.template,
+                draft: draft,
                 automation: name, attachment: sheet, tally: &tally)
         else { return nil }
         return AutomationBatch(
-            tickets: [NewBranchTicket(branchId: branch.id, slotStart: slotStart, orderIds: orders.map(\.id), message: message)])
+            tickets: [
+                NewBranchTicket(branchId: branch.id, slotStart: slotStart, orderIds: orders.map(\.id), message: message)
+            ])
     }
 
     /// Tickets queued `ack_minutes` ago or more, unacknowledged, whose slot is still to come: one call each.
-    private func calls(now: Date, context: AutomationContext, tally: inout AutomationTally) async throws -> [AutomationBatch] {
+    private func calls(
+        now: Date, context: AutomationContext, tally: inout AutomationTally
+    ) async throws -> [AutomationBatch] {
         let open = try await context.store.ticketsUnacknowledged(
             queuedThrough: now.addingTimeInterval(-TimeInterval(settings.ackMinutes) * 60), slotAfter: now)
         let zone = context.defaultTimeZone
@@ -102,12 +118,14 @@ struct BranchTicketing: Automation {
             }
             let values = [
                 "branch_name": ticket.branchName, "order_count": String(ticket.orderNos.count),
-                "order_nos": ticket.orderNos.joined(separator: "、"), "slot_day": TemplateValues.monthDay(ticket.slotStart, in: zone),
+                "order_nos": ticket.orderNos.joined(separator: "、"),
+                "slot_day": TemplateValues.monthDay(ticket.slotStart, in: zone),
                 "slot_start": TemplateValues.time(ticket.slotStart, in: zone),
                 "slot": Self.slotText(ticket.slotStart, length: slotLength, in: zone),
             ]
             let draft = MessageDraft(
-                keyPrefix: AutomationKeys.branchTicketCall(ticketId: ticket.id), lane: .transactional, category: .service,
+                keyPrefix: AutomationKeys.branchTicketCall(ticketId: ticket.id), lane: .transactional,
+                category: .service,
                 priority: 6, values: values, expiresAt: ticket.slotStart, keyedByChannel: false)
             guard
                 let message = context.composer.message(
@@ -121,7 +139,8 @@ struct BranchTicketing: Automation {
     /// What the ticket says: the slot, and per order what the branch prepares and whom it may call.
     private func values(_ orders: [TicketOrder], slotStart: Date, zone: TimeZone) -> [String: String] {
         let lines = orders.enumerated().flatMap { index, order -> [String] in
-            var head = "\(index + 1). \(order.orderNo) \(Self.kindName(order.kind)) \(TemplateValues.time(order.scheduledAt, in: zone))"
+            let time = TemplateValues.time(order.scheduledAt, in: zone)
+            var head = "\(index + 1). \(order.orderNo) \(Self.kindName(order.kind)) \(time)"
             if let size = order.partySize { head += " \(size)位" }
             head += " \(TemplateValues.yuan(fen: order.amountFen))元"
             var lines = [head, "   顾客：\(order.memberName) \(order.memberPhone ?? "无电话")"]
@@ -134,7 +153,8 @@ struct BranchTicketing: Automation {
         return [
             "branch_name": orders.first?.branch.name ?? "", "order_count": String(orders.count),
             "order_nos": orders.map(\.orderNo).joined(separator: "、"), "orders": lines.joined(separator: "\n"),
-            "slot_day": TemplateValues.monthDay(slotStart, in: zone), "slot_start": TemplateValues.time(slotStart, in: zone),
+            "slot_day": TemplateValues.monthDay(slotStart, in: zone),
+            "slot_start": TemplateValues.time(slotStart, in: zone),
             "slot": Self.slotText(slotStart, length: slotLength, in: zone),
         ]
     }

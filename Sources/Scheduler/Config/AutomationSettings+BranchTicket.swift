@@ -30,11 +30,13 @@ extension AutomationSettings {
         }
 
         public static let defaults = BranchTicket(
-            enabled: true, channels: [.fax, .email, .sms], template: "branch-ticket", kinds: [.delivery, .banquet], leadMinutes: 90,
+            enabled: true, channels: [.fax, .email, .sms], template: "branch-ticket", kinds: [.delivery, .banquet],
+            leadMinutes: 90,
             slotMinutes: 30, ackMinutes: 15, callTemplate: "branch-ticket-call")
 
         public init(
-            enabled: Bool, channels: [Channel], template: String, kinds: [OrderKind], leadMinutes: Int, slotMinutes: Int,
+            enabled: Bool, channels: [Channel], template: String, kinds: [OrderKind], leadMinutes: Int,
+            slotMinutes: Int,
             ackMinutes: Int, callTemplate: String
         ) {
             self.enabled = enabled
@@ -64,6 +66,8 @@ extension AutomationSettings {
         public var rule: AutomationRule { AutomationRule(enabled: enabled, channels: channels, template: template) }
 
         /// The escalation call's rule: voice, with the call template.
-        public var callRule: AutomationRule { AutomationRule(enabled: enabled, channels: [.voice], template: callTemplate) }
+        public var callRule: AutomationRule {
+            AutomationRule(enabled: enabled, channels: [.voice], template: callTemplate)
+        }
     }
 }

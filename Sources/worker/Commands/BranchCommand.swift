@@ -32,7 +32,8 @@ struct BranchCommand: AsyncParsableCommand {
         func run() async throws {
             let config = try global.loadConfig()
             let store = try global.openStore(config, readOnly: true)
-            let tickets = try await store.branchTickets(BranchTicketFilter(branchCode: branch, unacknowledged: open, limit: limit))
+            let tickets = try await store.branchTickets(
+                BranchTicketFilter(branchCode: branch, unacknowledged: open, limit: limit))
             if json { return try JSONOutput.print(tickets) }
             guard !tickets.isEmpty else { return print("no tickets") }
             let zone = TimeZone(identifier: config.defaults.timezone) ?? .current
@@ -47,7 +48,8 @@ struct BranchCommand: AsyncParsableCommand {
             print(table.render())
         }
 
-        /// `delivered, unacknowledged`, `called (submitted)`, `acknowledged by fax receipt at …`, or both of the last two.
+        /// `delivered, unacknowledged`, `called (submitted)`, `acknowledged by fax receipt at …`,
+        /// or a call and its acknowledgement.
         static func state(_ ticket: BranchTicket, zone: TimeZone) -> String {
             var parts: [String] = []
             if ticket.escalatedAt != nil {

@@ -60,8 +60,8 @@ public struct TicketOrder: Sendable, Hashable {
     public var branch: Branch
 
     public init(
-        id: Int64, orderNo: String, kind: OrderKind, scheduledAt: Date, partySize: Int?, amountFen: Int, address: String?,
-        memberName: String, memberPhone: String?, items: [Item], branch: Branch
+        id: Int64, orderNo: String, kind: OrderKind, scheduledAt: Date, partySize: Int?, amountFen: Int,
+        address: String?, memberName: String, memberPhone: String?, items: [Item], branch: Branch
     ) {
         self.id = id
         self.orderNo = orderNo

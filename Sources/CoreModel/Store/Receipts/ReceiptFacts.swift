@@ -7,7 +7,9 @@ public struct ReceiptFacts: Sendable, Hashable {
     public var channel: Channel?
     public var purpose: MessagePurpose?
 
-    public init(messageId: Int64, transition: MessageTransitionResult, channel: Channel? = nil, purpose: MessagePurpose? = nil) {
+    public init(
+        messageId: Int64, transition: MessageTransitionResult, channel: Channel? = nil, purpose: MessagePurpose? = nil
+    ) {
         self.messageId = messageId
         self.transition = transition
         self.channel = channel
