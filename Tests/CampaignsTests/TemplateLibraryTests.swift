@@ -263,7 +263,8 @@ struct ShippedTemplateTests {
         "opened_at": "12月21日 18:30", "source": "phone", "member_no": "M00000001", "member_phone": "+8613812345678",
         "resolution": "已致歉并赠送优惠券", "resolved_at": "12月22日 10:00",
         "slot_day": "12月21日", "slot": "18:00–18:30", "slot_start": "18:00", "order_count": "2",
-        "order_nos": "SO20241221001、SO20241221002", "orders": "1. SO20241221001 外送 18:00 368.00元\n   顾客：李女士 +8613812345678",
+        "order_nos": "SO20241221001、SO20241221002",
+        "orders": "1. SO20241221001 外送 18:00 368.00元\n   顾客：李女士 +8613812345678",
     ]
 
     static let shipped: [String: [Channel]] = [

@@ -137,7 +137,8 @@ extension SQLiteStoreTests {
     @Test func theBranchTicketScansUseTheirIndexes() async throws {
         try await withStore { store, _ in
             let orders = try await plan(store, SQLiteStore.ordersToTicketSQL, [0, 1, #"["delivery"]"#])
-            #expect(orders.contains("INDEX orders_schedule (status=? AND scheduled_at>? AND scheduled_at<?)"), "\(orders)")
+            #expect(
+                orders.contains("INDEX orders_schedule (status=? AND scheduled_at>? AND scheduled_at<?)"), "\(orders)")
             #expect(!orders.contains("SCAN o") && !orders.contains("SCAN orders"), "\(orders)")
             let open = try await plan(store, SQLiteStore.ticketsUnacknowledgedSQL, [0, 1])
             #expect(open.contains("INDEX branch_tickets_open (slot_start>?)"), "\(open)")

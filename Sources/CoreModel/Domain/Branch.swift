@@ -11,8 +11,8 @@ public struct Branch: Sendable, Hashable, Codable {
     public var seats: Int
 
     public init(
-        code: String, name: String, district: String, address: String, phone: String?, fax: String?, email: String? = nil,
-        seats: Int
+        code: String, name: String, district: String, address: String, phone: String?, fax: String?,
+        email: String? = nil, seats: Int
     ) {
         self.code = code
         self.name = name

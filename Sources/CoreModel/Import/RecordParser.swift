@@ -266,7 +266,8 @@ public struct RecordParser: Sendable {
         switch field.status {
         case .valid: return field.value
         case .missing: return nil
-        case .invalid, .bounced: throw RowError(row: r.row, column: "email", reason: "'\(field.value ?? "")': \(field.reason ?? "invalid")")
+        case .invalid, .bounced:
+            throw RowError(row: r.row, column: "email", reason: "'\(field.value ?? "")': \(field.reason ?? "invalid")")
         }
     }
 

@@ -33,7 +33,8 @@ enum AutomationKeys {
         "branch-ticket:\(branchCode):\(Int64(slotStart.timeIntervalSince1970.rounded(.down))):\(firstOrderNo)"
     }
 
-    /// One escalation call per ticket (a key pressed on it acknowledges the ticket: the rules know it by its purpose and channel).
+    /// One escalation call per ticket (a key pressed on it acknowledges the
+    /// ticket: the rules know the call by its purpose and channel, not this key).
     static func branchTicketCall(ticketId: Int64) -> String { "branch-ticket:\(ticketId):call" }
 
     /// `month` as `2026-06`: one notice per member per month.

@@ -28,7 +28,8 @@ public struct AutomationRunner: Sendable {
             LateDeliveryApology(settings: settings.lateDeliveryApology), RevisitSurvey(settings: settings.revisitSurvey),
             PointsExpiry(settings: settings.pointsExpiry), WinBack(settings: settings.winBack),
             ComplaintWorkOrder(settings: settings.complaintWorkOrder, departments: departments),
-            ComplaintResolution(settings: settings.complaintResolution), BranchTicketing(settings: settings.branchTicket),
+            ComplaintResolution(settings: settings.complaintResolution),
+            BranchTicketing(settings: settings.branchTicket),
         ]
         self.automations = all.filter(\.rule.enabled)
         let problems = TemplateProblems()

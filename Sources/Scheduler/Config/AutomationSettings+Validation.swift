@@ -54,7 +54,8 @@ extension AutomationSettings {
             case "branch_ticket":
                 let b = branchTicket
                 for (index, channel) in b.channels.enumerated() where channel == .voice {
-                    check(false, [key, "channels", String(index)], "'voice' is not a branch ticket channel (fax, email or sms)")
+                    let message = "'voice' is not a branch ticket channel (fax, email or sms)"
+                    check(false, [key, "channels", String(index)], message)
                 }
                 check(!b.enabled || !b.kinds.isEmpty, [key, "kinds"], "lists no order kind")
                 check(b.leadMinutes >= 1, [key, "lead_minutes"], "must be at least 1 minute")

@@ -134,8 +134,8 @@ public struct FeedbackDecisions: FeedbackRules {
         guard case .applied(_, let status) = facts.transition else { return [] }
         var actions: [FeedbackAction] = []
         if receipt.addressInvalid {
-            actions.append(
-                .flagContact(messageId: facts.messageId, reason: receipt.detail ?? "provider reports the address does not exist"))
+            let reason = receipt.detail ?? "provider reports the address does not exist"
+            actions.append(.flagContact(messageId: facts.messageId, reason: reason))
         }
         // The branch's fax machine took the sheet; an SMS or email delivered is no sign anyone read it.
         if status == .delivered, facts.channel == .fax, facts.purpose == AutomationName.branchTicket.purpose {

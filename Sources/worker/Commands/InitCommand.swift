@@ -163,14 +163,14 @@ enum StarterConfig {
             templates:               # by complaints.resolution_kind; other kinds get `template`
               refund: complaint-resolution-refund
             max_age_hours: 24
-          branch_ticket:             # delivery and banquet orders go to their branch ahead of time, one ticket per branch and slot
+          branch_ticket:             # delivery and banquet orders to their branch ahead, one ticket per branch and slot
             enabled: true
-            channels: [fax, email, sms]   # the first the branch has a contact for; fax and email carry the order sheet as a PDF
+            channels: [fax, email, sms]   # the first the branch has; fax and email carry the order sheet as a PDF
             template: branch-ticket
             kinds: [delivery, banquet]
             lead_minutes: 90         # a slot's orders go this long before the slot starts
             slot_minutes: 30         # slots from local midnight; must divide 1440
-            ack_minutes: 15          # not acknowledged by then (fax receipt, or 1 pressed on the call): one call to the branch phone
+            ack_minutes: 15          # unacknowledged by then (fax receipt, 1 on the call): one call to the branch
             call_template: branch-ticket-call
         departments:                 # who takes complaints' work orders (complaints.department), and how soon
           - {name: 配送部, email: delivery@example.com, phone: "+8613800000101", due_hours: 4}

@@ -139,7 +139,8 @@ extension SQLiteStore: BranchTickets {
 
     private static let ticketSelect = """
         SELECT t.id, b.code AS branch_code, b.name AS branch_name, b.phone AS branch_phone, t.slot_start, t.channel,
-          t.created_at, t.acknowledged_at, t.acknowledged_by, t.escalated_at, x.status AS message_status, c.status AS call_status
+          t.created_at, t.acknowledged_at, t.acknowledged_by, t.escalated_at, x.status AS message_status,
+          c.status AS call_status
         FROM branch_tickets t JOIN branches b ON b.id = t.branch_id JOIN messages x ON x.id = t.message_id
         LEFT JOIN messages c ON c.id = t.call_message_id
         """
@@ -167,7 +168,8 @@ extension SQLiteStore: BranchTickets {
                 try decoded($0, column: "messages.status") as MessageStatus
             }
             return BranchTicket(
-                id: id, branchCode: row["branch_code"], branchName: row["branch_name"], branchPhone: row["branch_phone"],
+                id: id, branchCode: row["branch_code"], branchName: row["branch_name"],
+                branchPhone: row["branch_phone"],
                 slotStart: Date(unixMillis: row["slot_start"]),
                 channel: try decoded(row["channel"], column: "branch_tickets.channel"),
                 orderNos: orderNos[id] ?? [], createdAt: Date(unixMillis: row["created_at"]),

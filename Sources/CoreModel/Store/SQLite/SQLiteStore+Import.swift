@@ -104,7 +104,9 @@ extension SQLiteStore {
         try upsertRow(
             db, table: "branches", keyColumn: "code", key: branch.code,
             columns: ["name", "district", "address", "phone", "fax", "email", "seats"],
-            values: [branch.name, branch.district, branch.address, branch.phone, branch.fax, branch.email, branch.seats],
+            values: [
+                branch.name, branch.district, branch.address, branch.phone, branch.fax, branch.email, branch.seats,
+            ],
             insertExtras: ["created_at": now, "updated_at": now], updateExtras: ["updated_at": now]
         ).0
     }

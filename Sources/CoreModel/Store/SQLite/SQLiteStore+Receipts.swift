@@ -70,7 +70,8 @@ extension SQLiteStore: Receipts {
         // pinned) elsewhere matches nothing, whatever its token allowed. One the row has no gateway for yet
         // (the worker died before recording the acceptance) is taken.
         let carrier = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT gateway, pinned_gateway, channel, purpose FROM messages WHERE id = ?"), arguments: [id])
+            db.cachedStatement(sql: "SELECT gateway, pinned_gateway, channel, purpose FROM messages WHERE id = ?"),
+            arguments: [id])
         guard let carrier else { return .notFound }
         if let known = (carrier["gateway"] as String?) ?? carrier["pinned_gateway"], known != receipt.gateway {
             return .notFound

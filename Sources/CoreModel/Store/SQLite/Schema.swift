@@ -458,7 +458,8 @@ enum Schema {
               call_message_id INTEGER REFERENCES messages(id),
               created_at INTEGER NOT NULL,
               acknowledged_at INTEGER,
-              acknowledged_by TEXT CHECK (acknowledged_by IS NULL OR acknowledged_by = 'fax_receipt' OR acknowledged_by = 'keypad'),
+              acknowledged_by TEXT
+                CHECK (acknowledged_by IS NULL OR acknowledged_by = 'fax_receipt' OR acknowledged_by = 'keypad'),
               escalated_at INTEGER
             );
             CREATE INDEX branch_tickets_branch ON branch_tickets(branch_id, slot_start);
