@@ -64,10 +64,5 @@ extension AutomationSettings {
         }
 
         public var rule: AutomationRule { AutomationRule(enabled: enabled, channels: channels, template: template) }
-
-        /// The escalation call's rule: voice, with the call template.
-        public var callRule: AutomationRule {
-            AutomationRule(enabled: enabled, channels: [.voice], template: callTemplate)
-        }
     }
 }
