@@ -14,7 +14,8 @@ struct Tidings: AsyncParsableCommand {
             """,
         subcommands: [
             InitCommand.self, ConfigCommand.self, ImportCommand.self, MemberCommand.self, ConsentCommand.self, BlacklistCommand.self,
-            ManagerCommand.self, TaskCommand.self, SegmentCommand.self, RFMCommand.self, CampaignCommand.self, TemplateCommand.self,
+            ManagerCommand.self, TaskCommand.self, BranchCommand.self, SegmentCommand.self, RFMCommand.self,
+            CampaignCommand.self, TemplateCommand.self,
             WebhooksCommand.self,
             DatabaseCommand.self,
             SendCommand.self, RunCommand.self, SimulatorCommand.self, DemoCommand.self, BenchCommand.self, VersionCommand.self,

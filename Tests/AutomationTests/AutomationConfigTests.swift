@@ -68,6 +68,34 @@ struct AutomationConfigTests {
         #expect(a.issues(path: ["automations"]).map(\.message) == ["must be later in the day than 'at' (08:00)"])
     }
 
+    @Test func branchTicketDefaultsAndMistakesByKeyPath() {
+        let b = AutomationSettings.defaults.branchTicket
+        #expect(b.enabled && b.channels == [.fax, .email, .sms] && b.kinds == [.delivery, .banquet])
+        #expect(b.leadMinutes == 90 && b.slotMinutes == 30 && b.ackMinutes == 15)
+        #expect(b.template == "branch-ticket" && b.callTemplate == "branch-ticket-call")
+        var a = AutomationSettings.defaults
+        a.branchTicket.channels = [.fax, .voice]
+        a.branchTicket.kinds = []
+        a.branchTicket.slotMinutes = 7
+        a.branchTicket.ackMinutes = 90
+        a.branchTicket.callTemplate = "../call"
+        let issues = a.issues(path: ["automations"])
+        #expect(issues.map(\.keyPath) == [
+            "automations.branch_ticket.channels[1]",
+            "automations.branch_ticket.kinds",
+            "automations.branch_ticket.slot_minutes",
+            "automations.branch_ticket.ack_minutes",
+            "automations.branch_ticket.call_template",
+        ])
+        #expect(issues.first?.message == "'voice' is not a branch ticket channel (fax, email or sms)")
+        #expect(issues[3].message == "must be less than lead_minutes (90): the call has to come before the slot starts")
+        for minutes in [15, 30, 60, 90, 1440] {
+            a = AutomationSettings.defaults
+            a.branchTicket.slotMinutes = minutes
+            #expect(a.issues(path: ["automations"]).isEmpty, "\(minutes)")
+        }
+    }
+
     @Test func aDisabledAutomationMayListNoChannel() {
         var a = AutomationSettings.defaults
         a.winBack.channels = []

@@ -54,6 +54,7 @@ func automationConfig(
     a.complaintWorkOrder.enabled = enabled.contains(.complaintWorkOrder)
     a.complaintResolution.enabled = enabled.contains(.complaintResolution)
     a.managerBrief.enabled = enabled.contains(.managerBrief)
+    a.branchTicket.enabled = enabled.contains(.branchTicket)
     edit(&a)
     return a
 }

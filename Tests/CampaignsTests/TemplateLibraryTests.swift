@@ -264,6 +264,9 @@ struct ShippedTemplateTests {
         "resolution": "已致歉并赠送优惠券", "resolved_at": "12月22日 10:00",
         "staff_name": "王建国", "staff_no": "S0001", "brief_day": "12月21日", "booking_count": "12", "vip_count": "3",
         "birthday_count": "5", "dormant_count": "10", "task_count": "4", "hold_days": "7", "birthday_days": "7", "has_email": "1",
+        "slot_day": "12月21日", "slot": "18:00–18:30", "slot_start": "18:00", "order_count": "2",
+        "order_nos": "SO20241221001、SO20241221002",
+        "orders": "1. SO20241221001 外送 18:00 368.00元\n   顾客：李女士 +8613812345678",
     ]
 
     static let shipped: [String: [Channel]] = [
@@ -283,6 +286,8 @@ struct ShippedTemplateTests {
         "complaint-resolution": [.sms, .email],
         "complaint-resolution-refund": [.sms, .email],
         "manager-brief": [.sms, .email],
+        "branch-ticket": [.fax, .email, .sms],
+        "branch-ticket-call": [.voice],
     ]
 
     @Test func everyShippedTemplateRendersWithSampleValues() throws {

@@ -31,7 +31,7 @@ struct SQLiteStoreTests {
                     "v5-message-purpose", "v6-cursor-gaps", "v7-pinned-sends", "v8-receipt-inbox", "v9-message-uid",
                     "v10-consent-ledger", "v11-member-rfm", "v12-campaigns", "v13-prospects", "v14-segment-indexes",
                     "v15-lighter-outbox-indexes", "v16-member-order-totals", "v17-survey-tasks", "v18-complaint-work-orders",
-                    "v19-member-assignments", "v20-order-takers", "v22-manager-briefs",
+                    "v19-member-assignments", "v20-order-takers", "v21-branch-tickets", "v22-manager-briefs",
                 ])
         }
     }
@@ -131,6 +131,18 @@ extension SQLiteStoreTests {
             #expect(plan.contains("INDEX messages_purpose (purpose=? AND created_at>? AND created_at<?)"), "\(plan)")
             #expect(plan.contains("INDEX inbound_answering (message_id=?)"), "\(plan)")
             #expect(!plan.contains("SCAN"), "\(plan)")
+        }
+    }
+
+    @Test func theBranchTicketScansUseTheirIndexes() async throws {
+        try await withStore { store, _ in
+            let orders = try await plan(store, SQLiteStore.ordersToTicketSQL, [0, 1, #"["delivery"]"#])
+            #expect(
+                orders.contains("INDEX orders_schedule (status=? AND scheduled_at>? AND scheduled_at<?)"), "\(orders)")
+            #expect(!orders.contains("SCAN o") && !orders.contains("SCAN orders"), "\(orders)")
+            let open = try await plan(store, SQLiteStore.ticketsUnacknowledgedSQL, [0, 1])
+            #expect(open.contains("INDEX branch_tickets_open (slot_start>?)"), "\(open)")
+            #expect(!open.contains("SCAN t") && !open.contains("SCAN branch_tickets"), "\(open)")
         }
     }
 

@@ -214,6 +214,41 @@ struct FeedbackDecisionsTests {
         let actions = FeedbackDecisions().decide(receipt, facts: ReceiptFacts(messageId: 42, transition: transition))
         #expect(actions == (flags ? [.flagContact(messageId: 42, reason: "空号")] : []))
     }
+
+    /// A branch ticket is acknowledged by 1 pressed on its call, or by its fax's
+    /// delivered receipt; nothing else counts.
+    @Test func aBranchTicketIsAcknowledgedByTheKeyOnItsCallOrItsFaxReceipt() {
+        let ticket = MessagePurpose.automation("branch_ticket")
+        func press(
+            _ key: String, kind: InboundRecord.Kind = .dtmf, on answered: InboundFacts.Answered
+        ) -> [FeedbackAction] {
+            let inbound = InboundRecord(
+                channel: answered.channel, kind: kind, from: "+862088880001", to: nil, body: key, gateway: "g")
+            return FeedbackDecisions().decide(inbound, facts: InboundFacts(sender: nil, answered: answered)).actions
+        }
+        #expect(press("1", on: Self.answered(ticket)) == [.acknowledgeTicket(messageId: 42, by: .keypad)])
+        #expect(press(" 1 ", on: Self.answered(ticket)) == [.acknowledgeTicket(messageId: 42, by: .keypad)])
+        #expect(press("2", on: Self.answered(ticket)).isEmpty)
+        #expect(press("1", kind: .reply, on: Self.answered(ticket, channel: .sms)).isEmpty, "a reply to the SMS ticket")
+        let booking = press("1", on: Self.answered(Self.call, order: Self.booked))
+        #expect(booking == [.answerBooking(orderId: 9, status: .confirmed)])
+
+        func receipt(
+            _ channel: Channel, _ purpose: MessagePurpose?, _ transition: MessageTransitionResult
+        ) -> [FeedbackAction] {
+            let receipt = ReceiptRecord(messageId: 42, gateway: "g", outcome: .delivered)
+            return FeedbackDecisions().decide(
+                receipt, facts: ReceiptFacts(messageId: 42, transition: transition, channel: channel, purpose: purpose))
+        }
+        let delivered = MessageTransitionResult.applied(from: .submitted, to: .delivered)
+        #expect(receipt(.fax, ticket, delivered) == [.acknowledgeTicket(messageId: 42, by: .faxReceipt)])
+        let late = receipt(.fax, ticket, .applied(from: .expired, to: .delivered))
+        #expect(late == [.acknowledgeTicket(messageId: 42, by: .faxReceipt)])
+        #expect(receipt(.sms, ticket, delivered).isEmpty && receipt(.email, ticket, delivered).isEmpty)
+        #expect(receipt(.fax, .automation("complaint_work_order"), delivered).isEmpty)
+        #expect(receipt(.fax, ticket, .applied(from: .submitted, to: .failed)).isEmpty)
+        #expect(receipt(.fax, ticket, .refused(.init(from: .delivered, event: "receipt"))).isEmpty)
+    }
 }
 
 extension InboundDecision {

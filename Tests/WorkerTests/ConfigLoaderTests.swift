@@ -120,6 +120,22 @@ struct ConfigLoaderTests {
         #expect(loaded.config.complaintQuery.keyword == "查询")
     }
 
+    @Test func branchTicketMistakesNameTheirKeyPath() throws {
+        let voice = try #require(failure("automations:\n  branch_ticket:\n    channels: [fax, voice]\n"))
+        #expect(voice.keyPath == "automations.branch_ticket.channels[1]" && voice.line == 3, "\(voice)")
+        let slot = try #require(failure("automations:\n  branch_ticket:\n    slot_minutes: 7\n"))
+        #expect(slot.keyPath == "automations.branch_ticket.slot_minutes" && slot.message.contains("1440"), "\(slot)")
+        let unknown = try #require(failure("automations:\n  branch_ticket:\n    lead: 60\n"))
+        #expect(unknown.keyPath == "automations.branch_ticket.lead", "\(unknown)")
+        #expect(unknown.message.contains("unknown key 'lead'"), "\(unknown)")
+        let kind = try #require(failure("automations:\n  branch_ticket:\n    kinds: [delivery, takeaway]\n"))
+        #expect(kind.keyPath == "automations.branch_ticket.kinds[1]", "\(kind)")
+        let loaded = try load("automations:\n  branch_ticket:\n    channels: [email, fax]\n    lead_minutes: 120\n")
+        #expect(loaded.config.automations.branchTicket.channels == [.email, .fax])
+        let tickets = loaded.config.automations.branchTicket
+        #expect(tickets.leadMinutes == 120 && tickets.ackMinutes == 15)
+    }
+
     @Test func emptyFileGivesDefaults() throws {
         #expect(try load("").config.defaults.timezone == "Asia/Shanghai")
     }

@@ -97,6 +97,8 @@ public struct TemplateLint: Sendable {
         // A manager's morning brief (`BriefWriter`).
         "staff_name", "staff_no", "brief_day", "booking_count", "vip_count", "birthday_count", "dormant_count", "task_count",
         "hold_days", "birthday_days", "has_email", "bookings", "vip_arrivals", "birthdays", "dormant", "tasks",
+        // An order ticket to a branch and its escalation call (`BranchTicketing`).
+        "order_count", "order_nos", "orders", "slot", "slot_day", "slot_start",
     ]
 
     /// The category each shipped template is sent under, when nobody says otherwise; any other is `service`.

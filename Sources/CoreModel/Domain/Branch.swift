@@ -6,15 +6,21 @@ public struct Branch: Sendable, Hashable, Codable {
     public var address: String
     public var phone: String?
     public var fax: String?
+    /// Where order tickets go when the branch has no fax (or email comes first in `automations.branch_ticket`).
+    public var email: String?
     public var seats: Int
 
-    public init(code: String, name: String, district: String, address: String, phone: String?, fax: String?, seats: Int) {
+    public init(
+        code: String, name: String, district: String, address: String, phone: String?, fax: String?,
+        email: String? = nil, seats: Int
+    ) {
         self.code = code
         self.name = name
         self.district = district
         self.address = address
         self.phone = phone
         self.fax = fax
+        self.email = email
         self.seats = seats
     }
 }

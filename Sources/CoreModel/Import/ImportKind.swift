@@ -21,7 +21,7 @@ public enum ImportKind: String, Sendable, CaseIterable, Codable {
     /// Columns a file may have besides the required ones.
     public var optionalColumns: [String] {
         switch self {
-        case .branches: ["phone", "fax", "seats"]
+        case .branches: ["phone", "fax", "email", "seats"]
         case .menu: ["category"]
         case .members: ["phone", "email", "fax", "level", "points", "tags", "timezone", "locale", "branch_code", "joined_on", "birthday"]
         case .orders: ["status", "scheduled_at", "party_size", "amount", "address", "items", "taken_by"]

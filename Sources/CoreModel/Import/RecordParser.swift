@@ -66,7 +66,7 @@ public struct RecordParser: Sendable {
         Branch(
             code: try r.required("code"), name: try r.required("name"), district: try r.required("district"),
             address: try r.required("address"), phone: try checkedPhone(r, "phone"), fax: try checkedPhone(r, "fax"),
-            seats: try r.integer("seats", in: 0...100_000) ?? 0)
+            email: try checkedEmail(r), seats: try r.integer("seats", in: 0...100_000) ?? 0)
     }
 
     private func menuItem(_ r: FieldReader) throws(RowError) -> MenuItem {
@@ -259,6 +259,17 @@ public struct RecordParser: Sendable {
             throw RowError(row: r.row, column: column, reason: "'\(field.value ?? "")': \(field.reason ?? "invalid")")
         }
         return field
+    }
+
+    /// A branch's email: order tickets go there, so a bad one is refused, never kept.
+    private func checkedEmail(_ r: FieldReader) throws(RowError) -> String? {
+        let field = EmailAddressValidator.contact(r.text("email"))
+        switch field.status {
+        case .valid: return field.value
+        case .missing: return nil
+        case .invalid, .bounced:
+            throw RowError(row: r.row, column: "email", reason: "'\(field.value ?? "")': \(field.reason ?? "invalid")")
+        }
     }
 
     private func checkedPhone(_ r: FieldReader, _ column: String) throws(RowError) -> String? {

@@ -11,9 +11,15 @@ protocol Automation: Sendable {
     var templates: [String] { get }
     /// The channels whose files those templates need: the rule's, and any other part it renders.
     var templateChannels: [Channel] { get }
+    /// Each template with each channel it is rendered for: every template on
+    /// every channel, unless the automation renders its templates on different ones.
+    var templateParts: [(template: String, channel: Channel)] { get }
 }
 
 extension Automation {
     var templates: [String] { [rule.template] }
     var templateChannels: [Channel] { rule.channels }
+    var templateParts: [(template: String, channel: Channel)] {
+        templates.flatMap { template in templateChannels.map { (template, $0) } }
+    }
 }

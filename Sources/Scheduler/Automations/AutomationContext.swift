@@ -45,10 +45,7 @@ struct AutomationContext: Sendable {
             if rows.isEmpty && next == cursor { return }
             var batch = AutomationBatch()
             for row in rows {
-                let produced = produce(row, &tally)
-                batch.messages += produced.messages
-                batch.credits += produced.credits
-                batch.notifiedComplaints += produced.notifiedComplaints
+                batch.append(produce(row, &tally))
             }
             cursor = next
             batch.cursor = AutomationCursor(name: name.rawValue, rows: cursor)
@@ -63,10 +60,8 @@ struct AutomationContext: Sendable {
     func commit(_ produced: [AutomationBatch], cursor: AutomationCursor, now: Date, tally: inout AutomationTally) async throws {
         var pending = AutomationBatch()
         for batch in produced {
-            pending.messages += batch.messages
-            pending.credits += batch.credits
-            pending.notifiedComplaints += batch.notifiedComplaints
-            if pending.messages.count >= batchSize {
+            pending.append(batch)
+            if pending.messageCount >= batchSize {
                 tally.record(try await store.commit(pending, now: now))
                 pending = AutomationBatch()
             }

@@ -27,6 +27,16 @@ enum AutomationKeys {
     static func complaintDepartment(_ complaintNo: String) -> String { "complaint:\(complaintNo):department" }
     static func complaintResolution(_ complaintNo: String) -> String { "complaint:\(complaintNo):resolution" }
 
+    /// One ticket per branch and slot, and one more per supplement: the first
+    /// order on a ticket is on no other, so it tells the tickets of a slot apart.
+    static func branchTicket(branchCode: String, slotStart: Date, firstOrderNo: String) -> String {
+        "branch-ticket:\(branchCode):\(Int64(slotStart.timeIntervalSince1970.rounded(.down))):\(firstOrderNo)"
+    }
+
+    /// One escalation call per ticket (a key pressed on it acknowledges the
+    /// ticket: the rules know the call by its purpose and channel, not this key).
+    static func branchTicketCall(ticketId: Int64) -> String { "branch-ticket:\(ticketId):call" }
+
     /// `month` as `2026-06`: one notice per member per month.
     static func pointsExpiry(_ memberNo: String, month: String) -> String { "member:\(memberNo):points-expiry:\(month)" }
 

@@ -13,6 +13,7 @@ public enum AutomationName: String, Sendable, Hashable, CaseIterable, Codable, C
     case complaintWorkOrder = "complaint_work_order"
     case complaintResolution = "complaint_resolution"
     case managerBrief = "manager_brief"
+    case branchTicket = "branch_ticket"
 
     /// The `purpose` of the messages this automation writes.
     public var purpose: MessagePurpose { .automation(rawValue) }

@@ -29,7 +29,7 @@ public struct AutomationRunner: Sendable {
             LateDeliveryApology(settings: settings.lateDeliveryApology), RevisitSurvey(settings: settings.revisitSurvey),
             PointsExpiry(settings: settings.pointsExpiry), WinBack(settings: settings.winBack),
             ComplaintWorkOrder(settings: settings.complaintWorkOrder, departments: departments),
-            ComplaintResolution(settings: settings.complaintResolution),
+            ComplaintResolution(settings: settings.complaintResolution), BranchTicketing(settings: settings.branchTicket),
         ] + [(briefs ?? store as? any ManagerBriefs).map { ManagerBrief(settings: settings.managerBrief, store: $0) }].compactMap { $0 }
         self.automations = all.filter(\.rule.enabled)
         let problems = TemplateProblems()
@@ -72,10 +72,8 @@ public struct AutomationRunner: Sendable {
     /// Each channel's template must load before a scan: a missing file holds
     /// the automation back (its cursor stays) instead of skipping every row.
     private func checkTemplates(of automation: any Automation, tally: inout AutomationTally) throws {
-        for template in automation.templates {
-            for channel in automation.templateChannels {
-                try check(template, channel: channel, of: automation, tally: &tally)
-            }
+        for (template, channel) in automation.templateParts {
+            try check(template, channel: channel, of: automation, tally: &tally)
         }
     }
 

@@ -22,6 +22,10 @@ public struct AutomationTally: Sendable, Hashable {
         case noDepartment(String)
         /// A manager whose brief would list nothing today gets none.
         case nothingToBrief
+        /// The branch (its code) has no contact for any of the ticket's channels: its orders wait untold.
+        case noBranchContact(String)
+        /// The branch (its code) has no phone: an unacknowledged ticket is escalated without a call.
+        case noBranchPhone(String)
 
         public var description: String {
             switch self {
@@ -34,6 +38,8 @@ public struct AutomationTally: Sendable, Hashable {
             case .noContact: "no valid contact on any channel"
             case .noDepartment(let name): "no contact for department '\(name)'"
             case .nothingToBrief: "nothing to brief"
+            case .noBranchContact(let code): "no ticket contact for branch \(code)"
+            case .noBranchPhone(let code): "no phone to call branch \(code)"
             }
         }
     }

@@ -26,6 +26,18 @@ enum TemplateValues {
         return "\(c.month ?? 0)月\(c.day ?? 0)日 \(twoDigits(c.hour)):\(twoDigits(c.minute))"
     }
 
+    /// `18:30` in `timeZone`.
+    static func time(_ date: Date, in timeZone: TimeZone) -> String {
+        let c = calendar(timeZone).dateComponents([.hour, .minute], from: date)
+        return "\(twoDigits(c.hour)):\(twoDigits(c.minute))"
+    }
+
+    /// `12月21日` in `timeZone`.
+    static func monthDay(_ date: Date, in timeZone: TimeZone) -> String {
+        let c = calendar(timeZone).dateComponents([.month, .day], from: date)
+        return "\(c.month ?? 0)月\(c.day ?? 0)日"
+    }
+
     /// `2026-12-31`.
     static func day(_ date: Date, in timeZone: TimeZone) -> String {
         let c = calendar(timeZone).dateComponents([.year, .month, .day], from: date)

@@ -16,6 +16,15 @@ extension AutomationSettings {
                 }
             }
         }
+        // The ticket's escalation call has a template of its own, spoken.
+        if branchTicket.enabled {
+            do { try renderer.check(template: branchTicket.callTemplate, channel: .voice, locale: locale) } catch {
+                let message =
+                    "'\(branchTicket.callTemplate)' has no voice template for \(locale) (\(error)); "
+                    + "add it, or set branch_ticket.enabled: false"
+                issues.append(ConfigIssue(path: path + ["branch_ticket", "call_template"], message: message))
+            }
+        }
         return issues
     }
 }

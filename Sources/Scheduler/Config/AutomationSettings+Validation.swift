@@ -74,6 +74,24 @@ extension AutomationSettings {
                 check(b.relistDays >= 1, [key, "relist_days"], "must be at least 1 day")
                 check((1...31).contains(b.birthdayDays), [key, "birthday_days"], "must be 1-31 days")
                 check(b.taskLimit >= 0, [key, "task_limit"], "must be 0 or more")
+            case "branch_ticket":
+                let b = branchTicket
+                for (index, channel) in b.channels.enumerated() where channel == .voice {
+                    let message = "'voice' is not a branch ticket channel (fax, email or sms)"
+                    check(false, [key, "channels", String(index)], message)
+                }
+                check(!b.enabled || !b.kinds.isEmpty, [key, "kinds"], "lists no order kind")
+                check(b.leadMinutes >= 1, [key, "lead_minutes"], "must be at least 1 minute")
+                check(
+                    b.slotMinutes >= 1 && b.slotMinutes <= 1440 && 1440 % b.slotMinutes == 0, [key, "slot_minutes"],
+                    "must divide a day (1440 minutes) evenly: 15, 30, 60…")
+                check(b.ackMinutes >= 1, [key, "ack_minutes"], "must be at least 1 minute")
+                check(
+                    b.ackMinutes < b.leadMinutes || b.ackMinutes < 1 || b.leadMinutes < 1, [key, "ack_minutes"],
+                    "must be less than lead_minutes (\(b.leadMinutes)): the call has to come before the slot starts")
+                check(
+                    Self.isTemplateName(b.callTemplate), [key, "call_template"],
+                    "'\(b.callTemplate)' is not a template name (letters, digits, '-' and '_')")
             default:
                 break
             }

@@ -17,6 +17,7 @@ public struct AutomationSettings: Sendable, Codable, Hashable {
     public var complaintWorkOrder: ComplaintWorkOrder
     public var complaintResolution: ComplaintResolution
     public var managerBrief: ManagerBrief
+    public var branchTicket: BranchTicket
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case intervalSeconds = "interval_seconds", orderConfirmation = "order_confirmation"
@@ -25,18 +26,20 @@ public struct AutomationSettings: Sendable, Codable, Hashable {
         case pointsExpiry = "points_expiry", winBack = "win_back"
         case complaintWorkOrder = "complaint_work_order", complaintResolution = "complaint_resolution"
         case managerBrief = "manager_brief"
+        case branchTicket = "branch_ticket"
     }
 
     public static let defaults = AutomationSettings(
         intervalSeconds: 30, orderConfirmation: .defaults, reservationReminder: .defaults, reservationCall: .defaults,
         lateDeliveryApology: .defaults, revisitSurvey: .defaults, pointsExpiry: .defaults, winBack: .defaults,
-        complaintWorkOrder: .defaults, complaintResolution: .defaults, managerBrief: .defaults)
+        complaintWorkOrder: .defaults, complaintResolution: .defaults, managerBrief: .defaults, branchTicket: .defaults)
 
     public init(
         intervalSeconds: Int, orderConfirmation: OrderConfirmation, reservationReminder: ReservationReminder,
         reservationCall: ReservationCall, lateDeliveryApology: LateDeliveryApology, revisitSurvey: RevisitSurvey,
         pointsExpiry: PointsExpiry, winBack: WinBack, complaintWorkOrder: ComplaintWorkOrder = .defaults,
-        complaintResolution: ComplaintResolution = .defaults, managerBrief: ManagerBrief = .defaults
+        complaintResolution: ComplaintResolution = .defaults, managerBrief: ManagerBrief = .defaults,
+        branchTicket: BranchTicket = .defaults
     ) {
         self.intervalSeconds = intervalSeconds
         self.orderConfirmation = orderConfirmation
@@ -49,6 +52,7 @@ public struct AutomationSettings: Sendable, Codable, Hashable {
         self.complaintWorkOrder = complaintWorkOrder
         self.complaintResolution = complaintResolution
         self.managerBrief = managerBrief
+        self.branchTicket = branchTicket
     }
 
     public init(from decoder: Decoder) throws {
@@ -65,6 +69,7 @@ public struct AutomationSettings: Sendable, Codable, Hashable {
         complaintWorkOrder = try c.decodeIfPresent(ComplaintWorkOrder.self, forKey: .complaintWorkOrder) ?? .defaults
         complaintResolution = try c.decodeIfPresent(ComplaintResolution.self, forKey: .complaintResolution) ?? .defaults
         managerBrief = try c.decodeIfPresent(ManagerBrief.self, forKey: .managerBrief) ?? .defaults
+        branchTicket = try c.decodeIfPresent(BranchTicket.self, forKey: .branchTicket) ?? .defaults
     }
 
     /// The switch, channels and template every automation has, by config key.
@@ -76,6 +81,7 @@ public struct AutomationSettings: Sendable, Codable, Hashable {
             ("points_expiry", pointsExpiry.rule), ("win_back", winBack.rule),
             ("complaint_work_order", complaintWorkOrder.rule), ("complaint_resolution", complaintResolution.rule),
             ("manager_brief", managerBrief.rule),
+            ("branch_ticket", branchTicket.rule),
         ]
     }
 }

@@ -7,7 +7,8 @@ import Foundation
 /// confirmed once; a key pressed on the reservation call confirms or cancels
 /// the booking; `查询 <complaint no>` is answered with the complaint's stage
 /// (only to its member's phone); a receipt that says the address does not
-/// exist flags the member's contact.
+/// exist flags the member's contact. A branch acknowledges an order ticket
+/// by the fax receipt, or by pressing 1 on the escalation call.
 public struct FeedbackDecisions: FeedbackRules {
     public let optOut: OptOutSettings
     public let survey: SurveySettings
@@ -53,6 +54,12 @@ public struct FeedbackDecisions: FeedbackRules {
             let status = Self.bookingAnswers[key]
         {
             actions.append(.answerBooking(orderId: booking.orderId, status: status))
+        }
+        // The ticket automation's only voice message is its escalation call.
+        if kind == .dtmf, key == Self.ticketAcknowledgementKey, let answered = facts.answered,
+            answered.purpose == AutomationName.branchTicket.purpose, answered.channel == .voice
+        {
+            actions.append(.acknowledgeTicket(messageId: answered.messageId, by: .keypad))
         }
         if kind == .reply || kind == .dtmf, let answer {
             actions.append(.answerSurvey(answer.recorded))
@@ -123,12 +130,18 @@ public struct FeedbackDecisions: FeedbackRules {
     }
 
     public func decide(_ receipt: ReceiptRecord, facts: ReceiptFacts) -> [FeedbackAction] {
-        // Only a receipt the state machine took: a stale or refused one says nothing new about the address.
-        guard receipt.addressInvalid, case .applied = facts.transition else { return [] }
-        return [
-            .flagContact(
-                messageId: facts.messageId, reason: receipt.detail ?? "provider reports the address does not exist")
-        ]
+        // Only a receipt the state machine took: a stale or refused one says nothing new.
+        guard case .applied(_, let status) = facts.transition else { return [] }
+        var actions: [FeedbackAction] = []
+        if receipt.addressInvalid {
+            let reason = receipt.detail ?? "provider reports the address does not exist"
+            actions.append(.flagContact(messageId: facts.messageId, reason: reason))
+        }
+        // The branch's fax machine took the sheet; an SMS or email delivered is no sign anyone read it.
+        if status == .delivered, facts.channel == .fax, facts.purpose == AutomationName.branchTicket.purpose {
+            actions.append(.acknowledgeTicket(messageId: facts.messageId, by: .faxReceipt))
+        }
+        return actions
     }
 
     /// An SMS or keypad opt-out stops marketing and surveys by SMS and by
@@ -152,6 +165,9 @@ public struct FeedbackDecisions: FeedbackRules {
 
     /// The confirmation's `messages.purpose`.
     public static let confirmationPurpose = MessagePurpose.automation("opt_out_confirmation")
+
+    /// The key that acknowledges a branch ticket on its call (template `branch-ticket-call`).
+    static let ticketAcknowledgementKey = "1"
 
     /// The reservation call's keys (template `reservation-call`): 1 confirms, 2 cancels.
     static let bookingAnswers: [String: OrderStatus] = ["1": .confirmed, "2": .cancelled]

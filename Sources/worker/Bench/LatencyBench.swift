@@ -57,7 +57,7 @@ struct LatencyBench: AsyncParsableCommand {
         for name in [
             \AutomationSettings.reservationReminder.enabled, \.reservationCall.enabled, \.lateDeliveryApology.enabled,
             \.revisitSurvey.enabled, \.pointsExpiry.enabled, \.winBack.enabled, \.complaintWorkOrder.enabled,
-            \.complaintResolution.enabled,
+            \.complaintResolution.enabled, \.branchTicket.enabled,
         ] {
             onlyConfirmations[keyPath: name] = false
         }

@@ -177,6 +177,7 @@ struct DemoCommand: AsyncParsableCommand {
                     case .flagContact: "contact flagged"
                     case .reply(let message): "reply queued (\(message.idempotencyKey))"
                     case .answerSurvey(let answer): "survey answer \(answer.key)"
+                    case .acknowledgeTicket: "branch ticket acknowledged"
                     }
                 }
                 said = "recorded as \(decision.kind.rawValue)" + (actions.isEmpty ? "" : ": " + actions.joined(separator: ", "))

@@ -27,7 +27,7 @@ struct ImportCommand: AsyncParsableCommand {
               tidings import members members.csv --dry-run
               tidings import orders orders.jsonl --errors rejected.csv
             Columns:
-              branches   code,name,district,address[,phone,fax,seats]
+              branches   code,name,district,address[,phone,fax,email,seats]
               menu       code,name,price[,category]
               members    member_no,name[,phone,email,fax,level,points,tags,timezone,locale,branch_code,joined_on]
               orders     order_no,member_no,branch_code,source,kind,ordered_at[,status,scheduled_at,party_size,amount,address,items,taken_by]

@@ -176,6 +176,15 @@ enum StarterConfig {
             relist_days: 60          # a member named is not named again for this long
             birthday_days: 7
             task_limit: 20
+          branch_ticket:             # delivery and banquet orders to their branch ahead, one ticket per branch and slot
+            enabled: true
+            channels: [fax, email, sms]   # the first the branch has; fax and email carry the order sheet as a PDF
+            template: branch-ticket
+            kinds: [delivery, banquet]
+            lead_minutes: 90         # a slot's orders go this long before the slot starts
+            slot_minutes: 30         # slots from local midnight; must divide 1440
+            ack_minutes: 15          # unacknowledged by then (fax receipt, 1 on the call): one call to the branch
+            call_template: branch-ticket-call
         departments:                 # who takes complaints' work orders (complaints.department), and how soon
           - {name: 配送部, email: delivery@example.com, phone: "+8613800000101", due_hours: 4}
           - {name: 厨房, fax: "+862088880102", due_hours: 24}

@@ -43,9 +43,20 @@ public protocol AutomationScans: Sendable {
     /// Dormant members due for a win-back, by member, from member row `afterMemberId`.
     func dormantMembers(_ query: DormancyQuery, afterMemberId: Int64, limit: Int) async throws -> [DormantMember]
 
+    /// Orders of `kinds` still to be prepared, scheduled in (`after`, `before`),
+    /// on no branch ticket yet, by branch, scheduled time and id, with their
+    /// dishes and their branch's contacts.
+    func ordersToTicket(kinds: [OrderKind], scheduledAfter after: Date, before: Date) async throws -> [TicketOrder]
+
+    /// Branch tickets neither acknowledged nor escalated, queued at or before
+    /// `queuedThrough`, whose slot starts after `slotAfter`, oldest first.
+    func ticketsUnacknowledged(queuedThrough: Date, slotAfter: Date) async throws -> [BranchTicket]
+
     /// Enqueues the messages (a known idempotency key is a duplicate), writes
     /// the points credits (a known key is skipped; the member's balance moves
     /// only for a new credit), stamps the complaints notified (only the first
-    /// time) and moves the cursor, in one transaction.
+    /// time), writes each branch ticket with its message and orders (none
+    /// when one of its orders is on a ticket already), escalates each ticket
+    /// still unacknowledged with its call, and moves the cursor, in one transaction.
     func commit(_ batch: AutomationBatch, now: Date) async throws -> AutomationBatchResult
 }

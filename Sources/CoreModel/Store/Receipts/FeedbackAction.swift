@@ -11,6 +11,9 @@ public enum FeedbackAction: Sendable, Hashable {
     case reply(NewMessage)
     /// A member answered a survey (a reply or a key press): a `survey_responses` row, perhaps a follow-up task.
     case answerSurvey(SurveyAnswer)
+    /// A branch confirmed an order ticket: the ticket whose message (a fax
+    /// receipt) or escalation call (a key press) this is; the first acknowledgement stays.
+    case acknowledgeTicket(messageId: Int64, by: TicketAcknowledgement)
 }
 
 /// An opt-out as the rules decided it. The store revokes it for every member

@@ -249,7 +249,7 @@ extension SQLiteStore: AutomationScans {
     public func commit(_ batch: AutomationBatch, now: Date) async throws -> AutomationBatchResult {
         try await pool.write { db in
             let at = now.unixMillis
-            let messages = try Self.insert(batch.messages, at: at, db)
+            var messages = try Self.insert(batch.messages, at: at, db)
             var applied = 0
             for credit in batch.credits where try Self.apply(credit, at: at, db) {
                 applied += 1
@@ -259,6 +259,12 @@ extension SQLiteStore: AutomationScans {
                 try db.cachedStatement(
                     sql: "UPDATE complaints SET department_notified_at = ? WHERE id = ? AND department_notified_at IS NULL"
                 ).execute(arguments: [at, complaintId])
+            }
+            for ticket in batch.tickets {
+                if let result = try Self.write(ticket, at: at, db) { messages.append(result) }
+            }
+            for call in batch.ticketCalls {
+                if let result = try Self.escalate(call, at: at, db) { messages.append(result) }
             }
             if let cursor = batch.cursor {
                 // The gaps are the new cursor's own: computed from the stored one by its only scanner.

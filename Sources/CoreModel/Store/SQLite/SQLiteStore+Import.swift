@@ -103,8 +103,10 @@ extension SQLiteStore {
     private static func upsert(_ branch: Branch, _ db: Database, _ now: Int64) throws -> RowOutcome {
         try upsertRow(
             db, table: "branches", keyColumn: "code", key: branch.code,
-            columns: ["name", "district", "address", "phone", "fax", "seats"],
-            values: [branch.name, branch.district, branch.address, branch.phone, branch.fax, branch.seats],
+            columns: ["name", "district", "address", "phone", "fax", "email", "seats"],
+            values: [
+                branch.name, branch.district, branch.address, branch.phone, branch.fax, branch.email, branch.seats,
+            ],
             insertExtras: ["created_at": now, "updated_at": now], updateExtras: ["updated_at": now]
         ).0
     }

@@ -70,7 +70,8 @@ extension SQLiteStore: Receipts {
         // pinned) elsewhere matches nothing, whatever its token allowed. One the row has no gateway for yet
         // (the worker died before recording the acceptance) is taken.
         let carrier = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT gateway, pinned_gateway FROM messages WHERE id = ?"), arguments: [id])
+            db.cachedStatement(sql: "SELECT gateway, pinned_gateway, channel, purpose FROM messages WHERE id = ?"),
+            arguments: [id])
         guard let carrier else { return .notFound }
         if let known = (carrier["gateway"] as String?) ?? carrier["pinned_gateway"], known != receipt.gateway {
             return .notFound
@@ -82,7 +83,10 @@ extension SQLiteStore: Receipts {
             WHERE id = ? AND (gateway IS NULL OR provider_message_id IS NULL)
             """).execute(arguments: [receipt.gateway, receipt.providerMessageId, id])
         let result = try apply(.receipt(receipt.outcome, detail: receipt.detail), to: id, leaseOwner: nil, at: at, db)
-        let actions = rules.decide(receipt, facts: ReceiptFacts(messageId: id, transition: result))
+        let facts = ReceiptFacts(
+            messageId: id, transition: result, channel: try decoded(carrier["channel"], column: "messages.channel"),
+            purpose: (carrier["purpose"] as String?).flatMap(MessagePurpose.init(rawValue:)))
+        let actions = rules.decide(receipt, facts: facts)
         try execute(actions, at: at, db)
         return result
     }
@@ -237,6 +241,8 @@ extension SQLiteStore: Receipts {
                 _ = try insert([message], at: at, db)
             case .answerSurvey(let answer):
                 try record(answer, inboundId: inboundId, at: at, db)
+            case .acknowledgeTicket(let messageId, let by):
+                try acknowledgeTicket(messageId: messageId, by: by, at: at, db)
             }
         }
     }

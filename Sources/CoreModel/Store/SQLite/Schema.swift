@@ -30,6 +30,7 @@ enum Schema {
         migrator.registerMigration("v18-complaint-work-orders", migrate: complaintWorkOrders)
         migrator.registerMigration("v19-member-assignments", migrate: memberAssignments)
         migrator.registerMigration("v20-order-takers", migrate: orderTakers)
+        migrator.registerMigration("v21-branch-tickets", migrate: branchTickets)
         migrator.registerMigration("v22-manager-briefs", migrate: managerBriefs)
         return migrator
     }
@@ -455,6 +456,41 @@ enum Schema {
             """)
     }
 
+    /// Delivery and banquet orders go to their branch ahead of time as
+    /// tickets, one per branch and time slot (and one more for an order
+    /// booked into a slot already sent). `branch_ticket_orders` has each
+    /// order once, so no scan or restart tickets an order twice; the ticket
+    /// keeps its message, its escalation call, and who acknowledged it how.
+    /// The open index holds only tickets still waiting, by slot, for the
+    /// escalation scan; the message indexes serve receipts and key presses.
+    private static func branchTickets(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE branches ADD COLUMN email TEXT;
+            CREATE TABLE branch_tickets (
+              id INTEGER PRIMARY KEY,
+              branch_id INTEGER NOT NULL REFERENCES branches(id),
+              slot_start INTEGER NOT NULL,
+              channel TEXT NOT NULL CHECK (channel = 'fax' OR channel = 'email' OR channel = 'sms'),
+              message_id INTEGER NOT NULL REFERENCES messages(id),
+              call_message_id INTEGER REFERENCES messages(id),
+              created_at INTEGER NOT NULL,
+              acknowledged_at INTEGER,
+              acknowledged_by TEXT
+                CHECK (acknowledged_by IS NULL OR acknowledged_by = 'fax_receipt' OR acknowledged_by = 'keypad'),
+              escalated_at INTEGER
+            );
+            CREATE INDEX branch_tickets_branch ON branch_tickets(branch_id, slot_start);
+            CREATE INDEX branch_tickets_open ON branch_tickets(slot_start) WHERE \(ticketOpen);
+            CREATE INDEX branch_tickets_message ON branch_tickets(message_id);
+            CREATE INDEX branch_tickets_call ON branch_tickets(call_message_id) WHERE call_message_id IS NOT NULL;
+            CREATE TABLE branch_ticket_orders (
+              order_id INTEGER PRIMARY KEY REFERENCES orders(id),
+              ticket_id INTEGER NOT NULL REFERENCES branch_tickets(id)
+            );
+            CREATE INDEX branch_ticket_orders_ticket ON branch_ticket_orders(ticket_id);
+            """)
+    }
+
     static let orderTotalsTriggers = """
         CREATE TRIGGER orders_totals_insert AFTER INSERT ON orders BEGIN
           UPDATE members SET orders_total = orders_total + 1, spend_total_fen = spend_total_fen + MAX(NEW.amount_fen, 0),
@@ -498,6 +534,11 @@ enum Schema {
         """
     /// Orders delivered or eaten: what a revisit survey asks about.
     static let visited = "(status = 'delivered' OR status = 'completed')"
+    /// Orders still to be prepared (any kind): what a branch ticket lists. Not
+    /// dispatched or seated: the branch is already working on those.
+    static let ticketable = "(status = 'placed' OR status = 'confirmed' OR status = 'booked' OR status = 'moved')"
+    /// Branch tickets neither acknowledged nor escalated: the condition of `branch_tickets_open`.
+    static let ticketOpen = "acknowledged_at IS NULL AND escalated_at IS NULL"
     static let resolved = "(status = 'resolved' OR status = 'closed')"
 
     static let leasable = "(status = 'queued' OR status = 'retrying' OR status = 'deferred' OR status = 'unknown')"
