@@ -85,6 +85,7 @@ let package = Package(
             dependencies: [
                 "CoreModel", "Channels", "Scheduler", "Campaigns", "Demo", "Simulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),

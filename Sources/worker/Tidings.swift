@@ -14,7 +14,7 @@ struct Tidings: AsyncParsableCommand {
             """,
         subcommands: [
             InitCommand.self, ConfigCommand.self, ImportCommand.self, MemberCommand.self, ConsentCommand.self, BlacklistCommand.self,
-            ManagerCommand.self, TaskCommand.self, BranchCommand.self, SegmentCommand.self, RFMCommand.self,
+            ManagerCommand.self, TaskCommand.self, BranchCommand.self, ReportCommand.self, SegmentCommand.self, RFMCommand.self,
             CampaignCommand.self, TemplateCommand.self,
             WebhooksCommand.self,
             DatabaseCommand.self,

@@ -35,11 +35,15 @@ public enum MessageEvent: Sendable, Hashable {
     case receiptTimedOut(after: TimeInterval)
 
     /// A stable name for the event log.
+    /// The names the reports look for in `message_events`.
+    public static let acceptedName = "accepted"
+    public static let receiptTimeoutName = "receipt_timeout"
+
     public var name: String {
         switch self {
         case .leased: "leased"
         case .released: "released"
-        case .accepted: "accepted"
+        case .accepted: Self.acceptedName
         case .transientFailure: "transient_failure"
         case .unanswered: "unanswered"
         case .permanentFailure: "permanent_failure"
@@ -49,7 +53,7 @@ public enum MessageEvent: Sendable, Hashable {
         case .expired: "expired"
         case .cancelled: "cancelled"
         case .leaseExpired: "lease_expired"
-        case .receiptTimedOut: "receipt_timeout"
+        case .receiptTimedOut: Self.receiptTimeoutName
         }
     }
 

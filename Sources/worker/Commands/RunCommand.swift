@@ -100,6 +100,8 @@ struct RunCommand: AsyncParsableCommand {
             .init(
                 service: TaskEscalationService(store: store, rules: config.feedbackRules, logger: logger),
                 successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "tasks"))
+        services.append(
+            .init(service: RollupService(store: store, logger: logger), successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "reports"))
         if let rfm = RFMService(store: store, settings: config.rfm, logger: logger) {
             services.append(.init(service: rfm, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "rfm"))
         }

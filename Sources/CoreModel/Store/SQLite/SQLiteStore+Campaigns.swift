@@ -111,15 +111,20 @@ extension SQLiteStore: CampaignRecords {
         }
     }
 
-    private func inChunks(campaignId: Int64, _ statement: String, _ arguments: @escaping @Sendable (Int64, Int64) -> StatementArguments)
-        async throws
-    {
+    /// `before`, when given, runs first in each chunk's transaction (with the chunk's bounds).
+    private func inChunks(
+        campaignId: Int64, _ statement: String, before: (@Sendable (Database, Int64, Int64) throws -> Void)? = nil,
+        _ arguments: @escaping @Sendable (Int64, Int64) -> StatementArguments
+    ) async throws {
         guard let (low, high) = try await campaignIdRange(campaignId) else { return }
         var start = low
         while start <= high {
             let end = min(high, start + Self.campaignChunk - 1)
             let chunkArguments = arguments(start, end)
-            try await pool.write { db in try db.execute(sql: statement, arguments: chunkArguments) }
+            try await pool.write { [start] db in
+                try before?(db, start, end)
+                try db.execute(sql: statement, arguments: chunkArguments)
+            }
             start = end + 1
         }
     }
@@ -145,17 +150,22 @@ extension SQLiteStore: CampaignRecords {
         ) { start, end in [Self.parkOffset, shiftBy, start, end, campaignId, Self.parkOffset] }
     }
 
+    /// No event row per message: the reports' counts are moved in the same transaction.
     private func cancelMessages(campaignId: Int64, now: Date) async throws {
-        let sources = Self.bulkSources(for: .cancelled(reason: ""))
+        let sources = Self.jsonTextArray(Self.bulkSources(for: .cancelled(reason: "")))
         let at = now.unixMillis
+        let rows = "SELECT id FROM messages WHERE id BETWEEN ? AND ? AND campaign_id = ? AND status IN (SELECT value FROM json_each(?))"
         try await inChunks(
             campaignId: campaignId,
             """
             UPDATE messages SET status = 'cancelled', status_reason = 'campaign cancelled', updated_at = ?, final_at = ?,
               lease_owner = NULL, lease_until = NULL
-            WHERE id BETWEEN ? AND ? AND campaign_id = ? AND status IN (SELECT value FROM json_each(?))
-            """
-        ) { [sources] start, end in [at, at, start, end, campaignId, Self.jsonTextArray(sources)] }
+            WHERE id IN (\(rows))
+            """,
+            before: { db, start, end in
+                try Self.recountBeforeBulkChange(db, rows: rows, arguments: [start, end, campaignId, sources], to: .cancelled)
+            }
+        ) { start, end in [at, at, start, end, campaignId, sources] }
     }
 
     public func campaignProgress(id: Int64) async throws -> CampaignProgress {

@@ -32,6 +32,7 @@ enum Schema {
         migrator.registerMigration("v20-order-takers", migrate: orderTakers)
         migrator.registerMigration("v21-branch-tickets", migrate: branchTickets)
         migrator.registerMigration("v22-manager-briefs", migrate: managerBriefs)
+        migrator.registerMigration("v24-message-rollups", migrate: messageRollups)
         return migrator
     }
 
@@ -489,6 +490,32 @@ enum Schema {
             );
             CREATE INDEX branch_ticket_orders_ticket ON branch_ticket_orders(ticket_id);
             """)
+    }
+
+    /// The reports' rolled-up counts (see `Reports`), by the hour a message
+    /// was created: messages by report status and reason, events (accepted,
+    /// receipt time-outs…) by the hour they happened and gateway, receipt
+    /// times in power-of-two buckets. Filled from what is there now, then
+    /// kept by folding new messages and event rows past `rollup_cursors`.
+    private static func messageRollups(_ db: Database) throws {
+        let key = "hour INTEGER NOT NULL, campaign_id INTEGER NOT NULL, variant TEXT NOT NULL, purpose TEXT NOT NULL, channel TEXT NOT NULL"
+        try db.execute(sql: """
+            CREATE TABLE message_counts (
+              \(key), status TEXT NOT NULL, reason TEXT NOT NULL, messages INTEGER NOT NULL,
+              PRIMARY KEY (campaign_id, variant, hour, purpose, channel, status, reason)
+            ) WITHOUT ROWID;
+            CREATE TABLE message_event_counts (
+              \(key), gateway TEXT NOT NULL, event TEXT NOT NULL,
+              events INTEGER NOT NULL, segments INTEGER NOT NULL, cost_micros INTEGER NOT NULL,
+              PRIMARY KEY (campaign_id, variant, hour, purpose, channel, gateway, event)
+            ) WITHOUT ROWID;
+            CREATE TABLE receipt_latency (
+              \(key), gateway TEXT NOT NULL, bucket INTEGER NOT NULL, receipts INTEGER NOT NULL,
+              PRIMARY KEY (campaign_id, variant, hour, purpose, channel, gateway, bucket)
+            ) WITHOUT ROWID;
+            CREATE TABLE rollup_cursors (name TEXT PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID;
+            """)
+        try SQLiteStore.startRollups(db)
     }
 
     static let orderTotalsTriggers = """

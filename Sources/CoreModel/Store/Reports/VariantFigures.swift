@@ -1,0 +1,49 @@
+/// One campaign variant's message figures, read from the rolled-up counts.
+public struct VariantFigures: Sendable, Hashable, Codable {
+    /// Messages by their status now.
+    public var byStatus: [ReportStatus: Int]
+    /// Failed, expired and suppressed messages by reason (`ReportStatus.reasonKey`).
+    public var reasons: [ReportStatus: [String: Int]]
+    /// Messages a gateway accepted (each once, however often it was tried).
+    public var sent: Int
+    /// Expired because no receipt came in time.
+    public var unconfirmed: Int
+    /// Delivered receipts by seconds from acceptance: bucket `b` holds up to `2^b` seconds.
+    public var receiptSeconds: [Int: Int]
+    /// SMS segments and cost of the messages accepted.
+    public var segments: Int
+    public var costMicros: Int
+
+    public init(
+        byStatus: [ReportStatus: Int] = [:], reasons: [ReportStatus: [String: Int]] = [:], sent: Int = 0, unconfirmed: Int = 0,
+        receiptSeconds: [Int: Int] = [:], segments: Int = 0, costMicros: Int = 0
+    ) {
+        self.byStatus = byStatus
+        self.reasons = reasons
+        self.sent = sent
+        self.unconfirmed = unconfirmed
+        self.receiptSeconds = receiptSeconds
+        self.segments = segments
+        self.costMicros = costMicros
+    }
+
+    public var total: Int { byStatus.values.reduce(0, +) }
+    public var delivered: Int { byStatus[.delivered] ?? 0 }
+
+    /// Delivered of those a gateway accepted; nil before any was.
+    public var deliveryRate: Double? { sent == 0 ? nil : Double(delivered) / Double(sent) }
+
+    /// The receipt time below which `fraction` of the delivered receipts came,
+    /// as its bucket's upper bound in seconds; nil without receipts.
+    public func receiptSeconds(at fraction: Double) -> Int? {
+        let count = receiptSeconds.values.reduce(0, +)
+        guard count > 0 else { return nil }
+        let rank = Int((Double(count) * fraction).rounded(.up))
+        var seen = 0
+        for bucket in receiptSeconds.keys.sorted() {
+            seen += receiptSeconds[bucket] ?? 0
+            if seen >= max(rank, 1) { return 1 << bucket }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,291 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore: Reports {
+    public func foldRollups(limit: Int) async throws -> RollupFold {
+        try await pool.write { db in try Self.fold(db, limit: max(1, limit)) }
+    }
+
+    public func campaignFigures(campaignId: Int64) async throws -> [String: VariantFigures] {
+        try await pool.read { db in
+            var figures: [String: VariantFigures] = [:]
+            func variant(_ row: Row) -> String { (row["variant"] as String).isEmpty ? "-" : row["variant"] }
+            for row in try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT variant, status, reason, SUM(messages) AS n FROM message_counts WHERE campaign_id = ?
+                        GROUP BY variant, status, reason
+                        """), arguments: [campaignId])
+            {
+                guard let status = ReportStatus(rawValue: row["status"]) else { continue }
+                let n: Int = row["n"]
+                guard n != 0 else { continue }
+                figures[variant(row), default: VariantFigures()].byStatus[status, default: 0] += n
+                if status.hasReasons {
+                    figures[variant(row), default: VariantFigures()].reasons[status, default: [:]][row["reason"], default: 0] += n
+                }
+            }
+            for row in try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT variant, event, SUM(events) AS n, SUM(segments) AS segments, SUM(cost_micros) AS cost
+                        FROM message_event_counts WHERE campaign_id = ? GROUP BY variant, event
+                        """), arguments: [campaignId])
+            {
+                let key = variant(row)
+                switch row["event"] as String {
+                case MessageEvent.acceptedName:
+                    figures[key, default: VariantFigures()].sent += row["n"]
+                    figures[key, default: VariantFigures()].segments += row["segments"]
+                    figures[key, default: VariantFigures()].costMicros += row["cost"]
+                case MessageEvent.receiptTimeoutName:
+                    figures[key, default: VariantFigures()].unconfirmed += row["n"]
+                default: break
+                }
+            }
+            for row in try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT variant, bucket, SUM(receipts) AS n FROM receipt_latency WHERE campaign_id = ? GROUP BY variant, bucket
+                        """), arguments: [campaignId])
+            {
+                figures[variant(row), default: VariantFigures()].receiptSeconds[row["bucket"], default: 0] += row["n"]
+            }
+            return figures
+        }
+    }
+
+    static let messagesCursor = "messages"
+    static let eventsCursor = "message_events"
+
+    /// New messages count once where every message starts (`pending`: both
+    /// ways in write `queued`); new event rows move a message between
+    /// report statuses and count acceptances, receipt time-outs and receipt
+    /// times. Each in its own id order, with its cursor, in this transaction.
+    static func fold(_ db: Database, limit: Int) throws -> RollupFold {
+        var deltas = RollupDeltas()
+        var fold = RollupFold()
+        let messagesAfter = try cursor(messagesCursor, db)
+        if let upTo = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM messages WHERE id > ? ORDER BY id LIMIT 1 OFFSET ?"),
+            arguments: [messagesAfter, limit - 1]) ?? Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT MAX(id) FROM messages WHERE id > ?"), arguments: [messagesAfter])
+        {
+            for row in try Row.fetchAll(
+                db.cachedStatement(sql: "\(messageKeySelect), 'queued' AS status, NULL AS status_reason, COUNT(*) AS n FROM messages WHERE id > ? AND id <= ? GROUP BY 1, 2, 3, 4, 5"),
+                arguments: [messagesAfter, upTo])
+            {
+                let n: Int = row["n"]
+                fold.messages += n
+                deltas.count(RollupDeltas.Message(row), status: .pending, reason: "", by: n)
+            }
+            try setCursor(messagesCursor, to: upTo, db)
+            fold.more = fold.messages >= limit
+        }
+        fold.events = try foldEvents(db, limit: limit, moves: true, into: &deltas)
+        fold.more = fold.more || fold.events >= limit
+        try deltas.write(db)
+        return fold
+    }
+
+    private static let messageKeySelect = """
+        SELECT created_at / 3600000 AS hour, COALESCE(campaign_id, 0) AS campaign_id, COALESCE(variant, '') AS variant,
+          COALESCE(purpose, '') AS purpose, channel
+        """
+
+    /// Up to `limit` event rows past the cursor: acceptances, time-outs and
+    /// receipt times counted, and (`moves`) each message moved between report statuses.
+    private static func foldEvents(_ db: Database, limit: Int, moves: Bool, into deltas: inout RollupDeltas) throws -> Int {
+        let eventsAfter = try cursor(eventsCursor, db)
+        let events = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT e.id, e.event, e.from_status, e.to_status, e.reason, e.at,
+                      m.created_at / 3600000 AS hour, COALESCE(m.campaign_id, 0) AS campaign_id, COALESCE(m.variant, '') AS variant,
+                      COALESCE(m.purpose, '') AS purpose, m.channel, COALESCE(m.gateway, '') AS gateway, m.submitted_at,
+                      COALESCE(m.segments, 0) AS segments, COALESCE(m.cost_micros, 0) AS cost_micros,
+                      CASE WHEN (e.from_status = 'failed' OR e.from_status = 'expired' OR e.from_status = 'suppressed')
+                          AND e.from_status <> e.to_status
+                        THEN (SELECT p.reason FROM message_events p WHERE p.message_id = e.message_id AND p.id < e.id
+                          AND p.to_status = e.from_status AND p.from_status <> p.to_status ORDER BY p.id DESC LIMIT 1)
+                      END AS entered_reason
+                    FROM message_events e JOIN messages m ON m.id = e.message_id
+                    WHERE e.id > ? ORDER BY e.id LIMIT ?
+                    """), arguments: [eventsAfter, limit])
+        for row in events {
+            let message = RollupDeltas.Message(row)
+            let event: String = row["event"]
+            guard let from = MessageStatus(rawValue: row["from_status"]), let to = MessageStatus(rawValue: row["to_status"]) else {
+                continue
+            }
+            let at: Int64 = row["at"]
+            deltas.event(message, hour: at / 3_600_000, gateway: row["gateway"], event: event, segments: row["segments"], cost: row["cost_micros"])
+            if to == .delivered, from != .delivered, let submitted = row["submitted_at"] as Int64? {
+                deltas.receipt(message, gateway: row["gateway"], seconds: max(0, at - submitted) / 1000)
+            }
+            guard moves, from != to else { continue }
+            let (old, new) = (ReportStatus(from), ReportStatus(to))
+            let oldReason = old.hasReasons ? ReportStatus.reasonKey(row["entered_reason"]) : ""
+            let newReason = new.hasReasons ? ReportStatus.reasonKey(row["reason"]) : ""
+            guard old != new || oldReason != newReason else { continue }
+            deltas.count(message, status: old, reason: oldReason, by: -1)
+            deltas.count(message, status: new, reason: newReason, by: 1)
+        }
+        if let last = events.last?["id"] as Int64? { try setCursor(eventsCursor, to: last, db) }
+        return events.count
+    }
+
+    /// The counts of a store that had messages before the reports did: each
+    /// message where it is now, the event rows' acceptances, time-outs and
+    /// receipt times; the cursors then stand past both.
+    static func startRollups(_ db: Database) throws {
+        var deltas = RollupDeltas()
+        for row in try Row.fetchAll(
+            db, sql: "\(messageKeySelect), status, status_reason, COUNT(*) AS n FROM messages GROUP BY 1, 2, 3, 4, 5, 6, 7")
+        {
+            guard let current = MessageStatus(rawValue: row["status"]) else { continue }
+            let status = ReportStatus(current)
+            deltas.count(
+                RollupDeltas.Message(row), status: status, reason: status.hasReasons ? ReportStatus.reasonKey(row["status_reason"]) : "",
+                by: row["n"])
+        }
+        try setCursor(messagesCursor, to: Int64.fetchOne(db, sql: "SELECT MAX(id) FROM messages") ?? 0, db)
+        while try foldEvents(db, limit: 50_000, moves: false, into: &deltas) > 0 {}
+        try deltas.write(db)
+    }
+
+    static func cursor(_ name: String, _ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT position FROM rollup_cursors WHERE name = ?"), arguments: [name]) ?? 0
+    }
+
+    static func setCursor(_ name: String, to position: Int64, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO rollup_cursors (name, position) VALUES (?, ?)
+                ON CONFLICT (name) DO UPDATE SET position = MAX(position, excluded.position)
+                """
+        ).execute(arguments: [name, position])
+    }
+
+    /// A bulk change with no event row per message (cancelling a campaign's
+    /// unsent messages) moves its rows between report statuses itself, in the
+    /// caller's transaction, before the rows change: `rows` selects them.
+    static func recountBeforeBulkChange(_ db: Database, rows: String, arguments: StatementArguments, to status: ReportStatus) throws {
+        var deltas = RollupDeltas()
+        for row in try Row.fetchAll(
+            db,
+            sql: "\(messageKeySelect), status, status_reason, COUNT(*) AS n FROM messages WHERE id IN (\(rows)) GROUP BY 1, 2, 3, 4, 5, 6, 7",
+            arguments: arguments)
+        {
+            guard let current = MessageStatus(rawValue: row["status"]) else { continue }
+            let old = ReportStatus(current)
+            let n: Int = row["n"]
+            let message = RollupDeltas.Message(row)
+            deltas.count(message, status: old, reason: old.hasReasons ? ReportStatus.reasonKey(row["status_reason"]) : "", by: -n)
+            deltas.count(message, status: status, reason: "", by: n)
+        }
+        try deltas.write(db)
+    }
+}
+
+/// Count changes gathered in memory over one fold and written with one
+/// upsert per distinct key: a fold of 50,000 events touches a few hundred rows.
+struct RollupDeltas {
+    struct Message: Hashable {
+        var hour: Int64
+        var campaignId: Int64
+        var variant: String
+        var purpose: String
+        var channel: String
+
+        init(_ row: Row) {
+            hour = row["hour"]
+            campaignId = row["campaign_id"]
+            variant = row["variant"]
+            purpose = row["purpose"]
+            channel = row["channel"]
+        }
+    }
+
+    struct CountKey: Hashable {
+        var message: Message
+        var status: ReportStatus
+        var reason: String
+    }
+
+    struct EventKey: Hashable {
+        var message: Message
+        var hour: Int64
+        var gateway: String
+        var event: String
+    }
+
+    struct ReceiptKey: Hashable {
+        var message: Message
+        var gateway: String
+        var bucket: Int
+    }
+
+    var counts: [CountKey: Int] = [:]
+    var events: [EventKey: (events: Int, segments: Int, cost: Int)] = [:]
+    var receipts: [ReceiptKey: Int] = [:]
+
+    mutating func count(_ message: Message, status: ReportStatus, reason: String, by n: Int) {
+        counts[CountKey(message: message, status: status, reason: reason), default: 0] += n
+    }
+
+    /// Acceptances carry the message's segments and cost; other events only count.
+    mutating func event(_ message: Message, hour: Int64, gateway: String, event: String, segments: Int, cost: Int) {
+        let accepted = event == MessageEvent.acceptedName
+        var current = events[EventKey(message: message, hour: hour, gateway: gateway, event: event)] ?? (0, 0, 0)
+        current.events += 1
+        if accepted {
+            current.segments += segments
+            current.cost += cost
+        }
+        events[EventKey(message: message, hour: hour, gateway: gateway, event: event)] = current
+    }
+
+    /// Bucket `b` holds receipts up to `2^b` seconds after acceptance.
+    mutating func receipt(_ message: Message, gateway: String, seconds: Int64) {
+        var bucket = 0
+        while (Int64(1) << bucket) < seconds && bucket < 40 { bucket += 1 }
+        receipts[ReceiptKey(message: message, gateway: gateway, bucket: bucket), default: 0] += 1
+    }
+
+    func write(_ db: Database) throws {
+        let count = try db.cachedStatement(
+            sql: """
+                INSERT INTO message_counts (hour, campaign_id, variant, purpose, channel, status, reason, messages)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET messages = messages + excluded.messages
+                """)
+        for (key, n) in counts where n != 0 {
+            let m = key.message
+            try count.execute(arguments: [m.hour, m.campaignId, m.variant, m.purpose, m.channel, key.status.rawValue, key.reason, n])
+        }
+        let event = try db.cachedStatement(
+            sql: """
+                INSERT INTO message_event_counts (hour, campaign_id, variant, purpose, channel, gateway, event, events, segments, cost_micros)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET events = events + excluded.events, segments = segments + excluded.segments,
+                  cost_micros = cost_micros + excluded.cost_micros
+                """)
+        for (key, value) in events {
+            let m = key.message
+            try event.execute(arguments: [
+                key.hour, m.campaignId, m.variant, m.purpose, m.channel, key.gateway, key.event, value.events, value.segments, value.cost,
+            ])
+        }
+        let receipt = try db.cachedStatement(
+            sql: """
+                INSERT INTO receipt_latency (hour, campaign_id, variant, purpose, channel, gateway, bucket, receipts)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET receipts = receipts + excluded.receipts
+                """)
+        for (key, n) in receipts {
+            let m = key.message
+            try receipt.execute(arguments: [m.hour, m.campaignId, m.variant, m.purpose, m.channel, key.gateway, key.bucket, n])
+        }
+    }
+}

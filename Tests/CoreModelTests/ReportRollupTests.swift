@@ -1,0 +1,157 @@
+@testable import CoreModel
+import Foundation
+import GRDB
+import Testing
+
+/// The reports' rolled-up counts against the messages table itself: a
+/// campaign's messages go through every way a status changes (accepted,
+/// refused, suppressed, retried, delivered, failed by receipt, delivered
+/// after a failure, expired unconfirmed, cancelled in bulk), folded a few
+/// rows at a time while it happens, and every figure equals what a GROUP BY
+/// over `messages` says. Starting the counts afresh from the same data
+/// (what the migration does for an existing store) gives the same figures.
+struct ReportRollupTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// Each variant's figures as computed from `messages`, not from the counts.
+    func independent(_ store: SQLiteStore, campaignId: Int64) async throws -> [String: VariantFigures] {
+        try await store.pool.read { db in
+            var figures: [String: VariantFigures] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT variant, status, status_reason, COUNT(*) AS n FROM messages WHERE campaign_id = ? GROUP BY 1, 2, 3",
+                arguments: [campaignId])
+            {
+                let status = ReportStatus(try #require(MessageStatus(rawValue: row["status"])))
+                let n: Int = row["n"]
+                figures[row["variant"], default: VariantFigures()].byStatus[status, default: 0] += n
+                if status.hasReasons {
+                    figures[row["variant"], default: VariantFigures()].reasons[status, default: [:]][
+                        ReportStatus.reasonKey(row["status_reason"]), default: 0] += n
+                }
+            }
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT variant, COUNT(submitted_at) AS sent, SUM(last_error_kind = 'unconfirmed') AS unconfirmed,
+                      SUM(status = 'delivered' AND submitted_at IS NOT NULL) AS timed,
+                      SUM(CASE WHEN submitted_at IS NOT NULL THEN COALESCE(segments, 0) ELSE 0 END) AS segments,
+                      SUM(CASE WHEN submitted_at IS NOT NULL THEN COALESCE(cost_micros, 0) ELSE 0 END) AS cost
+                    FROM messages WHERE campaign_id = ? GROUP BY variant
+                    """, arguments: [campaignId])
+            {
+                figures[row["variant"], default: VariantFigures()].sent = row["sent"]
+                // Receipt times exist for deliveries after an acceptance (not for one delivered after a refusal).
+                figures[row["variant"], default: VariantFigures()].receiptSeconds = [-1: row["timed"]]
+                figures[row["variant"], default: VariantFigures()].unconfirmed = row["unconfirmed"]
+                figures[row["variant"], default: VariantFigures()].segments = row["segments"]
+                figures[row["variant"], default: VariantFigures()].costMicros = row["cost"]
+            }
+            return figures
+        }
+    }
+
+    func foldInSmallSteps(_ store: SQLiteStore) async throws {
+        while try await store.foldRollups(limit: 7).more {}
+    }
+
+    @Test func everyFigureEqualsTheMessagesTable() async throws {
+        try await withStore { store, _ in
+            _ = try await store.apply(.branches([Branch(code: "B01", name: "天河店", district: "天河区", address: "天河路1号", phone: nil, fax: nil, seats: 80)]), dryRun: false)
+            _ = try await store.apply(.members((1...60).map {
+                Member(memberNo: "M\($0)", name: "会员\($0)", phone: .valid(String(format: "+86138%08d", $0)), branchCode: "B01")
+            }), dryRun: false)
+            let id = try await store.saveCampaign(name: "report", category: .service, definition: "{}", file: nil, actor: "t", now: now).id
+            _ = try await store.fanOut(
+                FanOutPlan(
+                    campaignId: id, run: 1, segment: .all, category: .service, lane: .marketing, channels: [.sms], controlBelow: 0,
+                    variants: [.init(name: "A", template: "promotion", bucketsBelow: 5_000), .init(name: "B", template: "promotion", bucketsBelow: 10_000)],
+                    salt: 7, locales: ["zh-CN"], fallbackLocale: "zh-CN", start: now, perMinute: nil),
+                chunkSize: 25, now: now) { _ in }
+            // A message outside the campaign counts elsewhere.
+            _ = try await store.enqueue(
+                [NewMessage(idempotencyKey: "single", purpose: .single, channel: .sms, lane: .transactional, category: .service,
+                    address: "+8613900000000", payload: MessageContent(text: "hi").json())], now: now)
+            try await foldInSmallSteps(store)
+
+            let leased = try await store.leaseDue(lane: .marketing, limit: 45, owner: "w", leaseUntil: now + 60, now: now + 1)
+            #expect(leased.count == 45)
+            let ids = leased.map(\.id)
+            var results: [SendResult] = []
+            for (index, id) in ids.enumerated() {
+                let event: MessageEvent = switch index {
+                case 0..<30: .accepted(providerMessageId: "p\(id)")
+                case 30..<35: .permanentFailure(reason: "gateway rejected: 400 bad number \(id)")
+                case 35..<38: .suppressed(reason: "opted_out")
+                case 38..<40: .transientFailure(reason: "HTTP 503", retryAt: now + 30)
+                default: .deferred(reason: "quiet_hours", until: now + 3600)
+                }
+                results.append(SendResult(messageId: id, gateway: "sim", segments: 1, costMicros: 45_000, event: event))
+            }
+            _ = try await store.recordSendResults(results, owner: "w", now: now + 2)
+            try await foldInSmallSteps(store)
+            // Receipts: 20 delivered after 3 s, 4 failed, and a refused one delivered after all.
+            var receipts = ids[0..<20].map { MessageEventRequest(messageId: $0, event: .receipt(.delivered, detail: nil)) }
+            receipts += ids[20..<24].map { MessageEventRequest(messageId: $0, event: .receipt(.failed, detail: "expired at carrier (code 7)")) }
+            receipts.append(MessageEventRequest(messageId: ids[30], event: .receipt(.delivered, detail: nil)))
+            _ = try await store.record(receipts, now: now + 5)
+            // The rest accepted get no receipt: unconfirmed.
+            #expect(try await store.expireUnconfirmed(channel: .sms, submittedBefore: now + 100, waited: 3600, limit: 100, now: now + 7200) == 6)
+            try await foldInSmallSteps(store)
+            // The campaign is cancelled: its unsent messages, in bulk.
+            #expect(try await store.changeCampaign(id: id, .launch, startsLater: false, actor: "t", detail: nil, now: now) == .moved(to: .running))
+            #expect(try await store.changeCampaign(id: id, .cancel, startsLater: false, actor: "t", detail: nil, now: now + 7300) == .moved(to: .cancelled))
+            try await foldInSmallSteps(store)
+
+            let figures = try await store.campaignFigures(campaignId: id)
+            var expected = try await independent(store, campaignId: id)
+            #expect(Set(figures.keys) == ["A", "B"])
+            for variant in ["A", "B"] {
+                let (got, want) = (try #require(figures[variant]), try #require(expected[variant]))
+                #expect(got.byStatus.filter { $0.value != 0 } == want.byStatus, "\(variant)")
+                #expect(got.reasons.mapValues { $0.filter { $0.value != 0 } }.filter { !$0.value.isEmpty } == want.reasons, "\(variant)")
+                #expect(got.sent == want.sent && got.unconfirmed == want.unconfirmed, "\(variant)")
+                #expect(got.segments == want.segments && got.costMicros == want.costMicros, "\(variant)")
+                #expect(got.receiptSeconds.values.reduce(0, +) == want.receiptSeconds[-1], "\(variant)")
+                expected[variant]?.receiptSeconds = got.receiptSeconds
+            }
+            let all = expected.values.reduce(into: [ReportStatus: Int]()) { $0.merge($1.byStatus, uniquingKeysWith: +) }
+            #expect(all == [.delivered: 21, .failed: 8, .suppressed: 3, .pending: 0, .expired: 6, .cancelled: 22].filter { $0.value != 0 })
+            #expect(figures.values.map(\.sent).reduce(0, +) == 30)
+            // Receipts 3 s after acceptance: at most 4 s in the buckets.
+            #expect(figures.values.compactMap { $0.receiptSeconds(at: 0.5) }.allSatisfy { $0 == 4 })
+            // Reasons grouped without their numbers; the refusal delivered later no longer counts as failed.
+            let failed = figures.values.reduce(into: [String: Int]()) { $0.merge($1.reasons[.failed] ?? [:], uniquingKeysWith: +) }
+            #expect(failed.filter { $0.value != 0 } == ["gateway rejected": 4, "failed: expired at carrier": 4])
+            let expired = figures.values.reduce(into: [String: Int]()) { $0.merge($1.reasons[.expired] ?? [:], uniquingKeysWith: +) }
+            #expect(expired.filter { $0.value != 0 } == ["unconfirmed: no receipt within": 6])
+
+            // Counted afresh from the same data, as the migration starts an existing store: the same figures.
+            try await store.pool.write { db in
+                try db.execute(sql: "DELETE FROM message_counts; DELETE FROM message_event_counts; DELETE FROM receipt_latency; DELETE FROM rollup_cursors")
+                try SQLiteStore.startRollups(db)
+            }
+            let fresh = try await store.campaignFigures(campaignId: id)
+            for variant in ["A", "B"] {
+                #expect(fresh[variant]?.byStatus.filter { $0.value != 0 } == figures[variant]?.byStatus.filter { $0.value != 0 })
+                #expect(fresh[variant]?.sent == figures[variant]?.sent && fresh[variant]?.receiptSeconds == figures[variant]?.receiptSeconds)
+            }
+            #expect(try await store.foldRollups(limit: 100) == RollupFold())
+        }
+    }
+}
+
+struct ReportReasonTests {
+    @Test(arguments: [
+        ("gateway rejected: 400 bad number 17", "gateway rejected"),
+        ("failed: expired at carrier (code 7)", "failed: expired at carrier"),
+        ("unconfirmed: no receipt within 72 h", "unconfirmed: no receipt within"),
+        ("opted_out", "opted_out"),
+        ("failed: failed", "failed"),
+        ("HTTP 503: service unavailable", "HTTP"),
+        ("号码不存在（错误码 12）", "号码不存在"),
+        ("12345", "unknown"),
+    ])
+    func reasonsAreGroupedWithoutTheirNumbers(reason: String, key: String) {
+        #expect(ReportStatus.reasonKey(reason) == key)
+    }
+}
