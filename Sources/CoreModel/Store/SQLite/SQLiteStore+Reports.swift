@@ -94,46 +94,65 @@ extension SQLiteStore: Reports {
         """
 
     /// Up to `limit` event rows past the cursor: acceptances, time-outs and
-    /// receipt times counted, and (`moves`) each message moved between report statuses.
+    /// receipt times counted, and (`moves`) each message moved between report
+    /// statuses. SQLite groups the rows (a batch of 20,000 events is a few
+    /// hundred groups: reasons are read only where a report keeps them, and
+    /// receipt times come bucketed), so Swift sees groups, not rows.
     private static func foldEvents(_ db: Database, limit: Int, moves: Bool, into deltas: inout RollupDeltas) throws -> Int {
         let eventsAfter = try cursor(eventsCursor, db)
-        let events = try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT e.id, e.event, e.from_status, e.to_status, e.reason, e.at,
-                      m.created_at / 3600000 AS hour, COALESCE(m.campaign_id, 0) AS campaign_id, COALESCE(m.variant, '') AS variant,
-                      COALESCE(m.purpose, '') AS purpose, m.channel, COALESCE(m.gateway, '') AS gateway, m.submitted_at,
-                      COALESCE(m.segments, 0) AS segments, COALESCE(m.cost_micros, 0) AS cost_micros,
-                      CASE WHEN (e.from_status = 'failed' OR e.from_status = 'expired' OR e.from_status = 'suppressed')
-                          AND e.from_status <> e.to_status
-                        THEN (SELECT p.reason FROM message_events p WHERE p.message_id = e.message_id AND p.id < e.id
-                          AND p.to_status = e.from_status AND p.from_status <> p.to_status ORDER BY p.id DESC LIMIT 1)
-                      END AS entered_reason
-                    FROM message_events e JOIN messages m ON m.id = e.message_id
-                    WHERE e.id > ? ORDER BY e.id LIMIT ?
-                    """), arguments: [eventsAfter, limit])
-        for row in events {
+        guard let last = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT MAX(id) FROM (SELECT id FROM message_events WHERE id > ? ORDER BY id LIMIT ?)"),
+            arguments: [eventsAfter, limit])
+        else { return 0 }
+        var folded = 0
+        for row in try Row.fetchAll(db.cachedStatement(sql: eventGroups), arguments: [eventsAfter, last]) {
+            let n: Int = row["n"]
+            folded += n
             let message = RollupDeltas.Message(row)
-            let event: String = row["event"]
-            guard let from = MessageStatus(rawValue: row["from_status"]), let to = MessageStatus(rawValue: row["to_status"]) else {
-                continue
-            }
-            let at: Int64 = row["at"]
-            deltas.event(message, hour: at / 3_600_000, gateway: row["gateway"], event: event, segments: row["segments"], cost: row["cost_micros"])
-            if to == .delivered, from != .delivered, let submitted = row["submitted_at"] as Int64? {
-                deltas.receipt(message, gateway: row["gateway"], seconds: max(0, at - submitted) / 1000)
-            }
-            guard moves, from != to else { continue }
+            deltas.event(
+                message, hour: row["event_hour"], gateway: row["gateway"], event: row["event"], count: n, segments: row["segments"],
+                cost: row["cost_micros"])
+            if let bucket = row["bucket"] as Int? { deltas.receipt(message, gateway: row["gateway"], bucket: bucket, count: n) }
+            guard moves, let from = MessageStatus(rawValue: row["from_status"]), let to = MessageStatus(rawValue: row["to_status"]),
+                from != to
+            else { continue }
             let (old, new) = (ReportStatus(from), ReportStatus(to))
             let oldReason = old.hasReasons ? ReportStatus.reasonKey(row["entered_reason"]) : ""
             let newReason = new.hasReasons ? ReportStatus.reasonKey(row["reason"]) : ""
             guard old != new || oldReason != newReason else { continue }
-            deltas.count(message, status: old, reason: oldReason, by: -1)
-            deltas.count(message, status: new, reason: newReason, by: 1)
+            deltas.count(message, status: old, reason: oldReason, by: -n)
+            deltas.count(message, status: new, reason: newReason, by: n)
         }
-        if let last = events.last?["id"] as Int64? { try setCursor(eventsCursor, to: last, db) }
-        return events.count
+        try setCursor(eventsCursor, to: last, db)
+        return folded
     }
+
+    /// Bucket `b` of a receipt `seconds` after acceptance: the least `b` with `seconds ≤ 2^b` (capped at 2^30).
+    private static func bucketSQL(_ seconds: String) -> String {
+        "CASE " + (0..<30).map { "WHEN \(seconds) <= \(1 << $0) THEN \($0)" }.joined(separator: " ") + " ELSE 30 END"
+    }
+
+    private static let reasonStatus = "'failed', 'expired', 'suppressed'"
+
+    /// The event rows with ids in (`?1`, `?2`], grouped by what the counts need.
+    private static let eventGroups = """
+        SELECT m.created_at / 3600000 AS hour, COALESCE(m.campaign_id, 0) AS campaign_id, COALESCE(m.variant, '') AS variant,
+          COALESCE(m.purpose, '') AS purpose, m.channel, COALESCE(m.gateway, '') AS gateway, e.event, e.at / 3600000 AS event_hour,
+          e.from_status, e.to_status,
+          CASE WHEN e.to_status IN (\(reasonStatus)) AND e.from_status <> e.to_status THEN e.reason END AS reason,
+          CASE WHEN e.from_status IN (\(reasonStatus)) AND e.from_status <> e.to_status
+            THEN (SELECT p.reason FROM message_events p WHERE p.message_id = e.message_id AND p.id < e.id
+              AND p.to_status = e.from_status AND p.from_status <> p.to_status ORDER BY p.id DESC LIMIT 1)
+          END AS entered_reason,
+          CASE WHEN e.to_status = 'delivered' AND e.from_status <> 'delivered' AND m.submitted_at IS NOT NULL
+            THEN \(bucketSQL("MAX(0, e.at - m.submitted_at) / 1000")) END AS bucket,
+          COUNT(*) AS n,
+          SUM(CASE WHEN e.event = '\(MessageEvent.acceptedName)' THEN COALESCE(m.segments, 0) ELSE 0 END) AS segments,
+          SUM(CASE WHEN e.event = '\(MessageEvent.acceptedName)' THEN COALESCE(m.cost_micros, 0) ELSE 0 END) AS cost_micros
+        FROM message_events e JOIN messages m ON m.id = e.message_id
+        WHERE e.id > ?1 AND e.id <= ?2
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
+        """
 
     /// The counts of a store that had messages before the reports did: each
     /// message where it is now, the event rows' acceptances, time-outs and
@@ -234,23 +253,19 @@ struct RollupDeltas {
         counts[CountKey(message: message, status: status, reason: reason), default: 0] += n
     }
 
-    /// Acceptances carry the message's segments and cost; other events only count.
-    mutating func event(_ message: Message, hour: Int64, gateway: String, event: String, segments: Int, cost: Int) {
-        let accepted = event == MessageEvent.acceptedName
-        var current = events[EventKey(message: message, hour: hour, gateway: gateway, event: event)] ?? (0, 0, 0)
-        current.events += 1
-        if accepted {
-            current.segments += segments
-            current.cost += cost
-        }
-        events[EventKey(message: message, hour: hour, gateway: gateway, event: event)] = current
+    /// Acceptances carry the message's segments and cost (summed by the caller); other events only count.
+    mutating func event(_ message: Message, hour: Int64, gateway: String, event: String, count: Int, segments: Int, cost: Int) {
+        let key = EventKey(message: message, hour: hour, gateway: gateway, event: event)
+        var current = events[key] ?? (0, 0, 0)
+        current.events += count
+        current.segments += segments
+        current.cost += cost
+        events[key] = current
     }
 
     /// Bucket `b` holds receipts up to `2^b` seconds after acceptance.
-    mutating func receipt(_ message: Message, gateway: String, seconds: Int64) {
-        var bucket = 0
-        while (Int64(1) << bucket) < seconds && bucket < 40 { bucket += 1 }
-        receipts[ReceiptKey(message: message, gateway: gateway, bucket: bucket), default: 0] += 1
+    mutating func receipt(_ message: Message, gateway: String, bucket: Int, count: Int) {
+        receipts[ReceiptKey(message: message, gateway: gateway, bucket: bucket), default: 0] += count
     }
 
     func write(_ db: Database) throws {
