@@ -88,6 +88,13 @@ struct SurveyEndToEndTests {
             let second = try CLI.run(["run", "--lifetime", "5"], in: directory, environment: environment)
             #expect(second.status == 0, "\(second.stderr)")
 
+            // The campaign's report (rolled-up counts) says what the messages table says.
+            let report = try CLI.run(["report", "campaign", "survey-now", "--csv"], in: directory, environment: environment)
+            #expect(report.status == 0, "\(report.stderr)")
+            let lines = report.stdout.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+            let header = try #require(lines.first)
+            let figures = Dictionary(uniqueKeysWithValues: zip(header, try #require(lines.dropFirst().first)))
+
             let scores = (1...5).map { said[String($0), default: 0] }
             let optOuts = said["退订", default: 0]
             #expect(scores.reduce(0, +) > 10 && optOuts > 3, "the simulator said \(said)")
@@ -156,6 +163,10 @@ struct SurveyEndToEndTests {
                         AND o.status = 'deferred' AND o.status_reason = 'follow_up_open'
                     """)
                 #expect(withTasks > 0 && held == withTasks, "\(held) of \(withTasks) offers to members with a task held")
+                let survey = "SELECT x.* FROM messages x JOIN campaigns c ON c.id = x.campaign_id WHERE c.name = 'survey-now'"
+                #expect(figures["messages"] == String(try count("SELECT COUNT(*) FROM (\(survey))")), "\(report.stdout)")
+                #expect(figures["delivered"] == String(try count("SELECT COUNT(*) FROM (\(survey)) WHERE status = 'delivered'")))
+                #expect(figures["sent"] == String(try count("SELECT COUNT(submitted_at) FROM (\(survey))")))
                 let sentToOthers = try count("SELECT COUNT(*) FROM (\(offered)) o WHERE o.status = 'delivered'")
                 #expect(sentToOthers > 0, "\(second.stderr)")
             }
