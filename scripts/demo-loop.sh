@@ -99,5 +99,9 @@ if [ -n "$briefed" ]; then "$bin" manager brief "$briefed"; else echo "no brief 
 echo; echo "== the campaign after the run: runs, split, receipts, events =="
 "$bin" campaign show new-dishes-demo
 "$bin" campaign list
+echo; echo "== reports from the rolled-up counts: the campaign by variant, the gateways, the day's volume =="
+"$bin" report campaign new-dishes-demo
+"$bin" report gateways
+"$bin" report volumes --days 1
 echo; echo "== summary =="
 "$bin" db stats

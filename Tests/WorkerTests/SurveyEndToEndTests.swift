@@ -94,6 +94,15 @@ struct SurveyEndToEndTests {
             let lines = report.stdout.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
             let header = try #require(lines.first)
             let figures = Dictionary(uniqueKeysWithValues: zip(header, try #require(lines.dropFirst().first)))
+            func csvRows(_ arguments: [String]) throws -> [[String: String]] {
+                let run = try CLI.run(arguments + ["--csv"], in: directory, environment: environment)
+                #expect(run.status == 0, "\(run.stderr)")
+                let lines = run.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+                guard let header = lines.first else { return [] }
+                return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+            }
+            let gateways = try csvRows(["report", "gateways"])
+            let volumes = try csvRows(["report", "volumes", "--days", "2"])
 
             let scores = (1...5).map { said[String($0), default: 0] }
             let optOuts = said["退订", default: 0]
@@ -167,6 +176,10 @@ struct SurveyEndToEndTests {
                 #expect(figures["messages"] == String(try count("SELECT COUNT(*) FROM (\(survey))")), "\(report.stdout)")
                 #expect(figures["delivered"] == String(try count("SELECT COUNT(*) FROM (\(survey)) WHERE status = 'delivered'")))
                 #expect(figures["sent"] == String(try count("SELECT COUNT(submitted_at) FROM (\(survey))")))
+                // Everything the gateway took, by the gateway report and by the daily volumes.
+                let accepted = try count("SELECT COUNT(*) FROM message_events WHERE event = 'accepted'")
+                #expect(gateways.map { $0["gateway"] } == ["sim"] && gateways.first?["accepted"] == String(accepted), "\(gateways)")
+                #expect(volumes.compactMap { Int($0["sent"] ?? "") }.reduce(0, +) == accepted, "\(volumes)")
                 let sentToOthers = try count("SELECT COUNT(*) FROM (\(offered)) o WHERE o.status = 'delivered'")
                 #expect(sentToOthers > 0, "\(second.stderr)")
             }

@@ -16,8 +16,107 @@ struct ReportCommand: AsyncParsableCommand {
             Examples:
               tidings report campaign new-dishes
               tidings report campaign new-dishes --csv > new-dishes.csv
+              tidings report gateways --days 7
+              tidings report volumes --days 30
             """,
-        subcommands: [Campaign.self])
+        subcommands: [Campaign.self, Gateways.self, Volumes.self])
+
+    /// The last `days` days in the group's zone, today included.
+    static func window(days: Int, zone: TimeZone) -> (from: Date, to: Date) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let today = calendar.startOfDay(for: Date())
+        let from = calendar.date(byAdding: .day, value: -(days - 1), to: today) ?? today
+        return (from, calendar.date(byAdding: .day, value: 1, to: today) ?? Date())
+    }
+
+    static func output(_ header: [String], _ rows: [[String]], csv: Bool, empty: String) throws {
+        if csv { return print(try CSVText.render(header, rows), terminator: "") }
+        var table = TextTable(header, rightAligned: Set(1..<header.count))
+        for row in rows { table.add(row) }
+        print(rows.isEmpty ? empty : table.render())
+    }
+
+    struct Gateways: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Per gateway: accepted, failures by kind, receipts, time-outs, and receipt times (median, p95).")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Days back, today included (defaults.timezone).") var days = 1
+        @Flag(help: "Print CSV.") var csv = false
+
+        func validate() throws {
+            guard (1...366).contains(days) else { throw ValidationError("--days must be 1-366") }
+        }
+
+        func run() async throws {
+            let config = try global.loadConfig()
+            let store = try global.openStore(config)
+            try await RollupService(store: store).catchUp()
+            let (from, to) = ReportCommand.window(days: days, zone: TimeZone(identifier: config.defaults.timezone) ?? .current)
+            var events: [String: [String: Int]] = [:]
+            for count in try await store.eventCounts(from: from, to: to) where !count.gateway.isEmpty {
+                events[count.gateway, default: [:]][count.event, default: 0] += count.events
+            }
+            var latency: [String: [Int: Int]] = [:]
+            for count in try await store.receiptLatency(from: from, to: to) where !count.gateway.isEmpty {
+                latency[count.gateway, default: [:]][count.bucket, default: 0] += count.receipts
+            }
+            let kinds = ["accepted", "transient_failure", "unanswered", "permanent_failure", "receipt", "receipt_timeout", "lease_expired"]
+            let rows = Set(events.keys).union(latency.keys).sorted().map { gateway in
+                [gateway] + kinds.map { String(events[gateway]?[$0] ?? 0) }
+                    + [0.5, 0.95].map { VariantFigures.seconds(at: $0, of: latency[gateway] ?? [:]).map { "≤\($0)" } ?? "-" }
+            }
+            try ReportCommand.output(
+                ["gateway", "accepted", "transient", "unanswered", "refused", "receipts", "receipt time-outs", "lease lost", "receipt median s",
+                 "receipt p95 s"], rows, csv: csv, empty: "no gateway traffic in the last \(days) day(s)")
+        }
+    }
+
+    struct Volumes: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Messages accepted per day (defaults.timezone) with the busiest hour, by channel.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Days back, today included.") var days = 7
+        @Flag(help: "Print CSV.") var csv = false
+
+        func validate() throws {
+            guard (1...366).contains(days) else { throw ValidationError("--days must be 1-366") }
+        }
+
+        func run() async throws {
+            let config = try global.loadConfig()
+            let store = try global.openStore(config)
+            try await RollupService(store: store).catchUp()
+            let zone = TimeZone(identifier: config.defaults.timezone) ?? .current
+            let (from, to) = ReportCommand.window(days: days, zone: zone)
+            var byHour: [Date: [Channel: Int]] = [:]
+            for count in try await store.eventCounts(from: from, to: to) where count.event == MessageEvent.acceptedName {
+                byHour[count.hour, default: [:]][count.channel, default: 0] += count.events
+            }
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = zone
+            formatter.dateFormat = "yyyy-MM-dd HH"
+            var perDay: [String: (channels: [Channel: Int], peak: (hour: String, sent: Int))] = [:]
+            for (hour, channels) in byHour {
+                let text = formatter.string(from: hour)
+                let day = String(text.prefix(10))
+                let sent = channels.values.reduce(0, +)
+                var entry = perDay[day] ?? ([:], ("-", 0))
+                entry.channels.merge(channels, uniquingKeysWith: +)
+                if sent > entry.peak.sent { entry.peak = (String(text.suffix(2)) + ":00", sent) }
+                perDay[day] = entry
+            }
+            let rows = perDay.keys.sorted().map { day -> [String] in
+                let entry = perDay[day] ?? ([:], ("-", 0))
+                return [day, String(entry.channels.values.reduce(0, +))] + Channel.allCases.map { String(entry.channels[$0] ?? 0) }
+                    + [entry.peak.hour, String(entry.peak.sent)]
+            }
+            try ReportCommand.output(
+                ["day", "sent"] + Channel.allCases.map(\.rawValue) + ["busiest hour", "sent then"], rows, csv: csv,
+                empty: "nothing sent in the last \(days) day(s)")
+        }
+    }
 
     struct Campaign: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

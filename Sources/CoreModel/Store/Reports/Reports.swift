@@ -14,4 +14,10 @@ public protocol Reports: Sendable {
 
     /// A campaign's figures by variant (`-` for none); fold first for the latest.
     func campaignFigures(campaignId: Int64) async throws -> [String: VariantFigures]
+
+    /// Events by hour, gateway, channel and kind, for hours in [`from`, `to`).
+    func eventCounts(from: Date, to: Date) async throws -> [EventCount]
+
+    /// Receipt times by gateway, of messages created in [`from`, `to`).
+    func receiptLatency(from: Date, to: Date) async throws -> [LatencyCount]
 }

@@ -36,13 +36,18 @@ public struct VariantFigures: Sendable, Hashable, Codable {
     /// The receipt time below which `fraction` of the delivered receipts came,
     /// as its bucket's upper bound in seconds; nil without receipts.
     public func receiptSeconds(at fraction: Double) -> Int? {
-        let count = receiptSeconds.values.reduce(0, +)
+        Self.seconds(at: fraction, of: receiptSeconds)
+    }
+
+    /// The upper bound (`2^b` seconds) of the bucket holding the `fraction` rank of `buckets`.
+    public static func seconds(at fraction: Double, of buckets: [Int: Int]) -> Int? {
+        let count = buckets.values.reduce(0, +)
         guard count > 0 else { return nil }
-        let rank = Int((Double(count) * fraction).rounded(.up))
+        let rank = max(1, Int((Double(count) * fraction).rounded(.up)))
         var seen = 0
-        for bucket in receiptSeconds.keys.sorted() {
-            seen += receiptSeconds[bucket] ?? 0
-            if seen >= max(rank, 1) { return 1 << bucket }
+        for bucket in buckets.keys.sorted() {
+            seen += buckets[bucket] ?? 0
+            if seen >= rank { return 1 << bucket }
         }
         return nil
     }

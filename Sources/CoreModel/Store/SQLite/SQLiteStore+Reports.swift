@@ -55,6 +55,37 @@ extension SQLiteStore: Reports {
         }
     }
 
+    public func eventCounts(from: Date, to: Date) async throws -> [EventCount] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT hour, gateway, channel, event, SUM(events) AS n FROM message_event_counts
+                        WHERE hour >= ? AND hour < ? GROUP BY hour, gateway, channel, event ORDER BY hour, gateway, event
+                        """), arguments: [Self.hour(from), Self.hour(to)]
+            ).map { row in
+                EventCount(
+                    hour: Date(unixMillis: (row["hour"] as Int64) * 3_600_000), gateway: row["gateway"],
+                    channel: try Self.decoded(row["channel"], column: "message_event_counts.channel"), event: row["event"], events: row["n"])
+            }
+        }
+    }
+
+    public func receiptLatency(from: Date, to: Date) async throws -> [LatencyCount] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT gateway, bucket, SUM(receipts) AS n FROM receipt_latency WHERE hour >= ? AND hour < ?
+                        GROUP BY gateway, bucket ORDER BY gateway, bucket
+                        """), arguments: [Self.hour(from), Self.hour(to)]
+            ).map { LatencyCount(gateway: $0["gateway"], bucket: $0["bucket"], receipts: $0["n"]) }
+        }
+    }
+
+    /// Hours since 1970 (UTC), rounded down: the counts' time key.
+    static func hour(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 / 3600).rounded(.down)) }
+
     static let messagesCursor = "messages"
     static let eventsCursor = "message_events"
 
