@@ -31,7 +31,7 @@ struct SQLiteStoreTests {
                     "v5-message-purpose", "v6-cursor-gaps", "v7-pinned-sends", "v8-receipt-inbox", "v9-message-uid",
                     "v10-consent-ledger", "v11-member-rfm", "v12-campaigns", "v13-prospects", "v14-segment-indexes",
                     "v15-lighter-outbox-indexes", "v16-member-order-totals", "v17-survey-tasks", "v18-complaint-work-orders",
-                    "v19-member-assignments", "v20-order-takers", "v21-branch-tickets", "v22-manager-briefs",
+                    "v19-member-assignments", "v20-order-takers", "v21-branch-tickets", "v22-manager-briefs", "v23-api-tokens",
                 ])
         }
     }
