@@ -17,7 +17,8 @@ struct ApiTokensContractTests {
             #expect(try await store.apiToken(hash: Self.hash) == created)
             #expect(try await store.apiToken(hash: Self.other) == nil)
             await #expect(throws: StoreError.self) {
-                try await store.createApiToken(name: "crm", tokenHash: Self.other, scopes: [.read], createdBy: "x", now: now)
+                try await store.createApiToken(
+                    name: "crm", tokenHash: Self.other, scopes: [.read], createdBy: "x", now: now)
             }
             try await store.markApiTokenUsed(id: created.id, at: now + 5)
             #expect(try await store.apiToken(hash: Self.hash)?.lastUsedAt == now + 5)
@@ -37,7 +38,8 @@ struct ApiTokensContractTests {
                 name: "crm", tokenHash: Self.other, scopes: [.read], createdBy: "cli:ops", now: now + 30)
             #expect(try await store.apiTokens().map(\.id) == [created.id, again.id])
             await #expect(throws: (any Error).self, "a hash is stored once") {
-                try await store.createApiToken(name: "dup", tokenHash: Self.other, scopes: [.read], createdBy: "x", now: now)
+                try await store.createApiToken(
+                    name: "dup", tokenHash: Self.other, scopes: [.read], createdBy: "x", now: now)
             }
         }
     }
@@ -46,7 +48,8 @@ struct ApiTokensContractTests {
     func messagesAreFoundByMemberNumberAndCampaignNewestFirst(_ kind: StoreKind) async throws {
         try await kind.withStore { store, harness in
             let phone = "+8613812345678"
-            try await store.load(.members([Fixture.member("M1", phone: phone), Fixture.member("M2", phone: "+8613900000000")]))
+            try await store.load(
+                .members([Fixture.member("M1", phone: phone), Fixture.member("M2", phone: "+8613900000000")]))
             let campaign = try await harness.insertCampaign(name: "spring")
             var messages = (1...5).map { Fixture.message("m1-\($0)", member: "M1", address: phone) }
             messages.append(Fixture.message("m1-email", member: "M1", address: "li@example.com", channel: .email))
@@ -54,7 +57,8 @@ struct ApiTokensContractTests {
             messages.append(Fixture.message("other-number", address: "+8613700000000"))
             messages.append(
                 NewMessage(
-                    idempotencyKey: "campaign", purpose: .campaign, channel: .sms, lane: .marketing, category: .marketing,
+                    idempotencyKey: "campaign", purpose: .campaign, channel: .sms, lane: .marketing,
+                    category: .marketing,
                     memberNo: "M2", address: "+8613900000000", payload: "{}", campaignId: campaign, variant: "A"))
             _ = try await store.enqueue(messages, now: now)
 
@@ -75,7 +79,9 @@ struct ApiTokensContractTests {
             let inCampaign = try await store.messages(MessageQuery(.campaign("spring")))
             #expect(inCampaign.count == 1)
             let found = try #require(inCampaign.first)
-            #expect(found.campaign == "spring" && found.variant == "A" && found.purpose == "campaign" && found.status == .queued)
+            #expect(
+                found.campaign == "spring" && found.variant == "A" && found.purpose == "campaign"
+                    && found.status == .queued)
             #expect(found.memberNo == "M2" && found.lane == .marketing && found.category == .marketing)
             #expect(try await store.messages(MessageQuery(.campaign("nope"))).isEmpty)
             #expect(try await store.messages(MessageQuery(.member("NOPE"))).isEmpty)

@@ -37,14 +37,18 @@ struct AdminApiFixture: Sendable {
         var field: String? { (json["error"] as? [String: Any])?["field"] as? String }
         var message: String? { (json["error"] as? [String: Any])?["message"] as? String }
         var issueFields: [String] {
-            ((json["error"] as? [String: Any])?["issues"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+            ((json["error"] as? [String: Any])?["issues"] as? [[String: Any]] ?? []).compactMap {
+                $0["field"] as? String
+            }
         }
     }
 
     static let repository = CommandLineTests.templates.deletingLastPathComponent()
     static let document = repository.appendingPathComponent("docs/openapi.json")
 
-    static func run<T: Sendable>(members: Int = 300, _ body: @Sendable (AdminApiFixture) async throws -> T) async throws -> T {
+    static func run<T: Sendable>(
+        members: Int = 300, _ body: @Sendable (AdminApiFixture) async throws -> T
+    ) async throws -> T {
         try await withTemporaryDirectory("tidings-api-test") { directory in
             let path = directory.appendingPathComponent("api.sqlite").path
             let store = try SQLiteStore(path: path)
@@ -60,13 +64,15 @@ struct AdminApiFixture: Sendable {
             }
             let tokens = Tokens(
                 read: try await token("reader", [.read]), write: try await token("writer", [.write]),
-                reveal: try await token("revealer", [.write, .reveal]), revoked: try await token("gone", [.write, .reveal]))
+                reveal: try await token("revealer", [.write, .reveal]),
+                revoked: try await token("gone", [.write, .reveal]))
             let gone = try require(try await store.apiTokens().first { $0.name == "gone" })
             _ = try await store.revokeApiToken(id: gone.id, now: Date())
 
             let port = LocalPorts.block(1)
             var setup = WebServer.Setup(
-                host: "127.0.0.1", port: port, signer: WebhookSigner(secret: "s"), receipts: ReceiptApplier(store: store),
+                host: "127.0.0.1", port: port, signer: WebhookSigner(secret: "s"),
+                receipts: ReceiptApplier(store: store),
                 gateways: [:])
             setup.api = AdminApi(store: store, config: config, logger: Logger(label: "test"))
             let app = WebServer.application(setup, logger: Logger(label: "test"))
@@ -129,7 +135,8 @@ struct AdminApiFixture: Sendable {
             try db.execute(
                 sql: """
                     INSERT INTO tasks (member_id, staff_id, reason, due_at, status, created_at)
-                    VALUES ((SELECT MIN(id) FROM members), (SELECT MIN(id) FROM staff), 'low_survey_score', ?, 'open', ?)
+                    VALUES ((SELECT MIN(id) FROM members), (SELECT MIN(id) FROM staff), 'low_survey_score', ?,
+                      'open', ?)
                     """,
                 arguments: [Date().unixMillis + 86_400_000, Date().unixMillis])
             return db.lastInsertedRowID

@@ -29,7 +29,8 @@ struct TokenCommandTests {
             #expect(read.stdout.contains("'dashboard' (read) created"), "\(read.stdout)")
             let reader = try #require(Self.secret(in: read.stdout))
             #expect(ApiTokenSecret.isWellFormed(reader))
-            let write = try CLI.run(["token", "create", "--name", "crm", "--scope", "write", "--reveal"], in: directory)
+            let write = try CLI.run(
+                ["token", "create", "--name", "crm", "--scope", "write", "--reveal"], in: directory)
             #expect(write.stdout.contains("'crm' (write,reveal) created"), "\(write.stdout)")
             let writer = try #require(Self.secret(in: write.stdout))
             #expect(reader != writer)
@@ -60,7 +61,9 @@ struct TokenCommandTests {
             let transport = CurlTransport()
             defer { transport.shutdown() }
             await transport.waitUntilAnswering("\(base)/health")
-            func call(_ method: OutboundRequest.Method, _ path: String, _ token: String, body: String = "") async throws -> Int {
+            func call(
+                _ method: OutboundRequest.Method, _ path: String, _ token: String, body: String = ""
+            ) async throws -> Int {
                 try await transport.send(
                     OutboundRequest(
                         method: method, url: base + path,
@@ -74,11 +77,15 @@ struct TokenCommandTests {
             #expect(try RunShutdownTests.sql("SELECT COUNT(*) FROM messages", in: directory) == "0")
 
             let revoke = try CLI.run(["token", "revoke", "dashboard"], in: directory)
-            #expect(revoke.status == 0 && revoke.stdout.contains("'dashboard' revoked"), "\(revoke.stdout)\(revoke.stderr)")
+            #expect(
+                revoke.status == 0 && revoke.stdout.contains("'dashboard' revoked"), "\(revoke.stdout)\(revoke.stderr)")
             #expect(try await call(.get, "/api/v1/campaigns", reader) == 401, "refused from the next request on")
             #expect(try await call(.get, "/api/v1/campaigns", writer) == 200)
-            #expect(try CLI.run(["token", "revoke", "dashboard"], in: directory).status == 1, "no active token has the name")
-            #expect(try CLI.run(["token", "create", "--name", "dashboard", "--scope", "read"], in: directory).status == 0)
+            #expect(
+                try CLI.run(["token", "revoke", "dashboard"], in: directory).status == 1, "no active token has the name"
+            )
+            #expect(
+                try CLI.run(["token", "create", "--name", "dashboard", "--scope", "read"], in: directory).status == 0)
 
             kill(worker, SIGTERM)
             running = false

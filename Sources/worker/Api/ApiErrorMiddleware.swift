@@ -8,7 +8,9 @@ import Logging
 struct ApiErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws
         -> Response
     {
         do {
@@ -16,12 +18,15 @@ struct ApiErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as ApiError {
             throw error
         } catch let error as HTTPError {
-            throw ApiError(status: error.status, code: "http_\(error.status.code)", message: error.body ?? error.status.reasonPhrase)
+            throw ApiError(
+                status: error.status, code: "http_\(error.status.code)",
+                message: error.body ?? error.status.reasonPhrase)
         } catch {
             logger.error(
                 "admin API request failed",
                 metadata: ["path": "\(request.uri.path)", "error": "\(Redaction.text(String(describing: error)))"])
-            throw ApiError(status: .internalServerError, code: "internal", message: "the request failed; see the worker's log")
+            throw ApiError(
+                status: .internalServerError, code: "internal", message: "the request failed; see the worker's log")
         }
     }
 }

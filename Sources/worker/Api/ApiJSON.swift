@@ -14,10 +14,13 @@ enum ApiJSON {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
-        let data = (try? encoder.encode(value)) ?? Data(#"{"error":{"code":"internal","message":"cannot encode the answer"}}"#.utf8)
+        let data =
+            (try? encoder.encode(value))
+            ?? Data(#"{"error":{"code":"internal","message":"cannot encode the answer"}}"#.utf8)
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
@@ -30,16 +33,18 @@ enum ApiJSON {
                 field: "body")
         }
         let data = Data(buffer.readableBytesView)
-        guard !data.isEmpty else { throw ApiError.invalid("body", "the body is empty: send a JSON object", code: "invalid_json") }
+        guard !data.isEmpty else {
+            throw ApiError.invalid("body", "the body is empty: send a JSON object", code: "invalid_json")
+        }
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
-            throw refusal(error)
+            throw refusal(error, body: data)
         }
     }
 
     /// A decoding failure as a 400 naming the field (or, for broken JSON, where it broke).
-    static func refusal(_ error: DecodingError) -> ApiError {
+    static func refusal(_ error: DecodingError, body: Data) -> ApiError {
         switch error {
         case .typeMismatch(let type, let context):
             return .invalid(path(context.codingPath), "expected \(describe(type))")
@@ -48,13 +53,31 @@ enum ApiJSON {
         case .keyNotFound(let key, let context):
             return .invalid(path(context.codingPath + [key]), "missing required key '\(key.stringValue)'")
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
-            // Not JSON at all: the parser's words say the line and column.
-            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return .invalid("body", "malformed JSON: \(underlying ?? context.debugDescription)", code: "invalid_json")
+            return .invalid(
+                "body", "malformed JSON: \(syntaxProblem(in: body) ?? context.debugDescription)", code: "invalid_json")
         case .dataCorrupted(let context):
             return .invalid(path(context.codingPath), context.debugDescription)
         @unknown default:
             return .invalid("body", "\(error)")
+        }
+    }
+
+    /// Where a body that is not JSON broke, as line and column: JSONDecoder does not
+    /// say, JSONSerialization says the byte ("Invalid value around character 8.").
+    static func syntaxProblem(in body: Data) -> String? {
+        do {
+            _ = try JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
+            return nil
+        } catch {
+            let said = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            guard let match = said.firstMatch(of: /around character (\d+)/), let offset = Int(match.1),
+                offset <= body.count
+            else { return said.hasPrefix("Unexpected end of file") ? "the body ends too early" : said }
+            let before = String(decoding: body.prefix(offset), as: UTF8.self)
+            let lines = before.split(separator: "\n", omittingEmptySubsequences: false)
+            let what = said.replacingOccurrences(of: String(match.0), with: "").trimmingCharacters(in: .whitespaces)
+                .trimmingCharacters(in: CharacterSet(charactersIn: "."))
+            return "line \(lines.count), column \((lines.last?.count ?? 0) + 1): \(what.lowercased())"
         }
     }
 

@@ -30,7 +30,8 @@ extension Request {
     func query(_ name: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {
         guard let text = query(name) else { return value }
         guard let number = Int(text), range.contains(number) else {
-            throw ApiError.invalid(name, "'\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+            throw ApiError.invalid(
+                name, "'\(text)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return number
     }

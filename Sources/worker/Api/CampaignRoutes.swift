@@ -146,15 +146,20 @@ struct CampaignRoutes: Sendable {
         let errors = issues.filter { $0.severity == .error }
         guard errors.isEmpty else {
             throw ApiError.unprocessable(
-                "invalid_definition", "the campaign definition has \(errors.count) problem(s); the first is \(errors[0])",
+                "invalid_definition",
+                "the campaign definition has \(errors.count) problem(s); the first is \(errors[0])",
                 issues: errors)
         }
         let existed = try await store.campaign(named: definition.name) != nil
         let record: CampaignRecord
-        do { record = try await control.save(definition, file: nil, actor: token.actor) } catch let failure as CampaignControl.Failure {
+        do { record = try await control.save(definition, file: nil, actor: token.actor) } catch let failure
+            as CampaignControl.Failure
+        {
             throw ApiError.conflict(failure.message)
         }
-        let warnings = issues.filter { $0.severity == .warning }.map { ApiError.Issue(field: $0.keyPath, message: $0.message) }
+        let warnings = issues.filter { $0.severity == .warning }.map {
+            ApiError.Issue(field: $0.keyPath, message: $0.message)
+        }
         return ApiJSON.response(
             Saved(name: record.name, status: record.status, created: !existed, warnings: warnings),
             status: existed ? .ok : .created)
@@ -180,22 +185,32 @@ struct CampaignRoutes: Sendable {
         let record = try await find(name)
         let preview = try await makePreview(record, sample: 1, reveal: false)
         guard preview.errors == 0 else {
-            let issues = preview.lint.filter { $0.severity == .error }.map { ConfigIssue(path: ["template"], message: "\($0)") }
+            let issues =
+                preview.lint.filter { $0.severity == .error }.map { ConfigIssue(path: ["template"], message: "\($0)") }
                 + preview.renderings.compactMap { rendering in
-                    rendering.error.map { ConfigIssue(path: ["template"], message: "variant \(rendering.variant), \(rendering.channel.rawValue): \($0)") }
+                    rendering.error.map {
+                        ConfigIssue(
+                            path: ["template"],
+                            message: "variant \(rendering.variant), \(rendering.channel.rawValue): \($0)")
+                    }
                 }
             throw ApiError.unprocessable(
-                "template_errors", "\(name): the templates have \(preview.errors) error(s); fix them first", issues: issues)
+                "template_errors", "\(name): the templates have \(preview.errors) error(s); fix them first",
+                issues: issues)
         }
         let launch: CampaignLauncher.Launch
-        do { launch = try await control.launch(record, actor: token.actor) } catch let failure as CampaignControl.Failure {
+        do { launch = try await control.launch(record, actor: token.actor) } catch let failure
+            as CampaignControl.Failure
+        {
             throw ApiError.conflict(failure.message)
         }
         let now = try await find(name)
         var changed = false
         if case .moved = launch.outcome { changed = true }
         return ApiJSON.response(
-            Launched(name: now.name, status: now.status, changed: changed, startsAt: launch.startsAt, fanOut: launch.fanOut.map(FanOut.init)))
+            Launched(
+                name: now.name, status: now.status, changed: changed, startsAt: launch.startsAt,
+                fanOut: launch.fanOut.map(FanOut.init)))
     }
 
     struct Changed: Encodable {
@@ -208,7 +223,9 @@ struct CampaignRoutes: Sendable {
     func change(_ name: String, _ action: CampaignAction, _ token: ApiToken) async throws -> Response {
         let record = try await find(name)
         let outcome: CampaignLifecycle.Outcome
-        do { outcome = try await control.change(record, action, actor: token.actor) } catch let failure as CampaignControl.Failure {
+        do { outcome = try await control.change(record, action, actor: token.actor) } catch let failure
+            as CampaignControl.Failure
+        {
             throw ApiError.conflict(failure.message)
         }
         switch outcome {
@@ -229,9 +246,11 @@ struct CampaignRoutes: Sendable {
                 try CampaignDefinition.decodeStored(record.definition), config: config, store: store, reveal: reveal,
                 sample: sample)
         } catch let error as CampaignPreview.Unparsable {
-            throw ApiError.unprocessable("invalid_audience", error.description, issues: [
-                ConfigIssue(path: ["audience"], message: error.error.description)
-            ])
+            throw ApiError.unprocessable(
+                "invalid_audience", error.description,
+                issues: [
+                    ConfigIssue(path: ["audience"], message: error.error.description)
+                ])
         }
     }
 }

@@ -29,7 +29,8 @@ struct MemberRoutes: Sendable {
             let member = profile.member
             return ApiJSON.response(
                 Timeline(
-                    memberNo: member.memberNo, name: member.name, level: member.level.rawValue, phone: member.phone.value,
+                    memberNo: member.memberNo, name: member.name, level: member.level.rawValue,
+                    phone: member.phone.value,
                     email: member.email.value, messageCount: profile.messageCount, timeline: profile.timeline))
         }
     }

@@ -25,7 +25,9 @@ struct MessageRoutes: Sendable {
             }
             let limit = try request.query("limit", default: 50, in: 1...500)
             let beforeId = try request.query("before_id").map { text -> Int64 in
-                guard let id = Int64(text), id > 0 else { throw ApiError.invalid("before_id", "'\(text)' is not a message id") }
+                guard let id = Int64(text), id > 0 else {
+                    throw ApiError.invalid("before_id", "'\(text)' is not a message id")
+                }
                 return id
             }
             let subject: MessageQuery.Subject

@@ -66,7 +66,8 @@ struct SendRoutes: Sendable {
                 channel: body.channel, to: body.to, text: body.text, template: body.template, values: body.values,
                 subject: body.subject, gateway: body.gateway, memberNo: body.member, idempotencyKey: "api:\(key)")
             let queued: SingleSend.Queued
-            do { queued = try await send.enqueue(into: store, config: config) } catch let refused as SingleSend.Refused {
+            do { queued = try await send.enqueue(into: store, config: config) } catch let refused as SingleSend.Refused
+            {
                 throw ApiError.invalid(refused.field, Redaction.text(refused.message))
             }
             let state = try await store.messageState(id: queued.id)

@@ -37,7 +37,9 @@ struct TaskRoutes: Sendable {
             case "true": overdue = true
             case let text?: throw ApiError.invalid("overdue", "'\(text)' is not true or false")
             }
-            if overdue, status != .open { throw ApiError.invalid("overdue", "overdue lists open tasks; leave out status") }
+            if overdue, status != .open {
+                throw ApiError.invalid("overdue", "overdue lists open tasks; leave out status")
+            }
             let filter = TaskFilter(
                 staffNo: request.query("manager"), branchCode: request.query("branch"), reason: request.query("reason"),
                 status: status, overdue: overdue, limit: try request.query("limit", default: 100, in: 1...1000))

@@ -26,7 +26,9 @@ struct CampaignControl: Sendable {
     /// Stores a checked definition as a draft (or replaces a draft's). A
     /// launched campaign keeps its definition: the same one again is fine, a
     /// changed one is refused.
-    func save(_ definition: CampaignDefinition, file: String?, actor: String, now: Date = Date()) async throws
+    func save(
+        _ definition: CampaignDefinition, file: String?, actor: String, now: Date = Date()
+    ) async throws
         -> CampaignRecord
     {
         do {
@@ -39,7 +41,8 @@ struct CampaignControl: Sendable {
             {
                 return existing
             }
-            throw Failure(code: .refused, message: "\(error.message); create a new campaign (another name) for a changed one")
+            throw Failure(
+                code: .refused, message: "\(error.message); create a new campaign (another name) for a changed one")
         }
     }
 
@@ -48,15 +51,20 @@ struct CampaignControl: Sendable {
         _ record: CampaignRecord, actor: String, now: Date = Date(),
         progress: @escaping @Sendable (FanOutProgress) -> Void = { _ in }
     ) async throws -> CampaignLauncher.Launch {
-        let launcher = CampaignLauncher(store: store, planner: CampaignPlanner(environment: config.campaignEnvironment()))
+        let launcher = CampaignLauncher(
+            store: store, planner: CampaignPlanner(environment: config.campaignEnvironment()))
         let launch = try await launcher.launch(record, actor: actor, now: now, progress: progress)
-        if case .refused(let reason) = launch.outcome { throw Failure(code: .refused, message: "\(record.name): \(reason)") }
+        if case .refused(let reason) = launch.outcome {
+            throw Failure(code: .refused, message: "\(record.name): \(reason)")
+        }
         return launch
     }
 
     /// Pauses, resumes or cancels. A campaign paused before its first run
     /// resumes as scheduled: the worker fans it out at its start.
-    func change(_ record: CampaignRecord, _ action: CampaignAction, actor: String, now: Date = Date()) async throws
+    func change(
+        _ record: CampaignRecord, _ action: CampaignAction, actor: String, now: Date = Date()
+    ) async throws
         -> CampaignLifecycle.Outcome
     {
         let startsLater = action == .resume ? try await store.campaignRuns(id: record.id).isEmpty : false

@@ -82,7 +82,8 @@ struct CampaignPreview: Sendable, Encodable {
         let now = Date()
         let segment: Segment
         do {
-            segment = try SegmentParser(now: now, timeZone: environment.timeZone).parse(definition.audienceExpression(in: environment))
+            segment = try SegmentParser(now: now, timeZone: environment.timeZone).parse(
+                definition.audienceExpression(in: environment))
         } catch {
             throw Unparsable(campaign: definition.name, error: error)
         }
@@ -96,10 +97,16 @@ struct CampaignPreview: Sendable, Encodable {
                 template: definition.template(of: $0))
         }
         let members = try await store.sampleMembers(in: segment, limit: max(1, sample), now: now)
-        let shownMembers = reveal ? members : members.map { var m = $0; m.phone = m.phone.map(Redaction.phone); return m }
+        let shownMembers =
+            reveal
+            ? members
+            : members.map {
+                var m = $0; m.phone = m.phone.map(Redaction.phone); return m
+            }
         let templates = environment.templates
         let lint = TemplateLint(
-            library: templates, extraKeys: Set(definition.values.keys), signature: config.brand.signature, automationKeys: false)
+            library: templates, extraKeys: Set(definition.values.keys), signature: config.brand.signature,
+            automationKeys: false)
         var findings: [TemplateLint.Finding] = []
         var lintErrors = 0
         for name in Set(variants.compactMap { definition.template(of: $0) }).sorted() {
@@ -109,9 +116,12 @@ struct CampaignPreview: Sendable, Encodable {
         }
         // The first sample member, read once: what each variant and channel would send them.
         var profile: MemberProfile?
-        if let first = members.first { profile = try await store.memberProfile(memberNo: first.memberNo, timelineLimit: 0) }
+        if let first = members.first {
+            profile = try await store.memberProfile(memberNo: first.memberNo, timelineLimit: 0)
+        }
         let values = profile.map {
-            RecipientValues.values(member: $0.member, branchName: $0.branchName, campaignValues: definition.values, now: now)
+            RecipientValues.values(
+                member: $0.member, branchName: $0.branchName, campaignValues: definition.values, now: now)
         }
         let shown = { (text: String) in reveal ? text : Redaction.text(text) }
         var renderings: [Rendering] = []
@@ -120,11 +130,15 @@ struct CampaignPreview: Sendable, Encodable {
             guard let name = definition.template(of: variant), let profile, let values else { continue }
             for channel in definition.channels {
                 let member = profile.member
-                let locale = templates.locales(of: name, channel: channel).contains(member.locale) ? member.locale : definition.locale
-                var rendering = Rendering(variant: variant.name, channel: channel, locale: locale, memberNo: member.memberNo)
+                let locale =
+                    templates.locales(of: name, channel: channel).contains(member.locale)
+                    ? member.locale : definition.locale
+                var rendering = Rendering(
+                    variant: variant.name, channel: channel, locale: locale, memberNo: member.memberNo)
                 do {
                     let content = try templates.render(name: name, channel: channel, locale: locale, values: values)
-                    rendering.describe(content, channel: channel, audience: audience - control, config: config, shown: shown)
+                    rendering.describe(
+                        content, channel: channel, audience: audience - control, config: config, shown: shown)
                 } catch {
                     renderErrors += 1
                     rendering.locale = nil
@@ -137,9 +151,12 @@ struct CampaignPreview: Sendable, Encodable {
         let throttleMinutes = definition.throttle.map { Double(audience - control) / Double($0) }
         return CampaignPreview(
             name: definition.name, title: definition.title, category: definition.category,
-            audienceExpression: definition.audience, audience: audience, controlPercent: definition.control, control: control,
-            split: split, channels: definition.channels, throttle: definition.throttle, throttleMinutes: throttleMinutes,
-            sample: shownMembers, lint: findings, lintErrors: lintErrors, renderings: renderings, errors: lintErrors + renderErrors)
+            audienceExpression: definition.audience, audience: audience, controlPercent: definition.control,
+            control: control,
+            split: split, channels: definition.channels, throttle: definition.throttle,
+            throttleMinutes: throttleMinutes,
+            sample: shownMembers, lint: findings, lintErrors: lintErrors, renderings: renderings,
+            errors: lintErrors + renderErrors)
     }
 
     /// The text `campaign preview` and `campaign launch` print.
@@ -150,11 +167,15 @@ struct CampaignPreview: Sendable, Encodable {
         lines.append(
             "  split: control \(controlPercent)% (about \(control)), "
                 + split.map { "\($0.variant) \($0.members)" }.joined(separator: ", "))
-        lines.append("  channels: \(channels.map(\.rawValue).joined(separator: " → ")) (the first each member can be reached on)")
+        lines.append(
+            "  channels: \(channels.map(\.rawValue).joined(separator: " → ")) (the first each member can be reached on)"
+        )
         if let throttle, let throttleMinutes {
-            lines.append("  throttle: \(throttle)/min — about \(String(format: "%.0f", throttleMinutes)) min for everyone")
+            lines.append(
+                "  throttle: \(throttle)/min — about \(String(format: "%.0f", throttleMinutes)) min for everyone")
         }
-        lines.append("  sample: " + sample.map { "\($0.memberNo) \($0.name) \($0.phone ?? "-")" }.joined(separator: "; "))
+        lines.append(
+            "  sample: " + sample.map { "\($0.memberNo) \($0.name) \($0.phone ?? "-")" }.joined(separator: "; "))
         for finding in lint { lines.append("  lint: \(finding)") }
         if lintErrors == 0 { lines.append("  lint: no errors") }
         for rendering in renderings { lines += rendering.lines }
@@ -199,9 +220,10 @@ extension CampaignPreview.Rendering {
         case .sms:
             lines.append("    \(text ?? "")")
             if let sms {
-                let cost = sms.price.map {
-                    String(format: "; about ¥%.2f at ¥%.3f a segment", sms.cost ?? 0, $0)
-                } ?? ""
+                let cost =
+                    sms.price.map {
+                        String(format: "; about ¥%.2f at ¥%.3f a segment", sms.cost ?? 0, $0)
+                    } ?? ""
                 lines.append(
                     "    \(sms.encoding.uppercased()), \(sms.units) units, \(sms.segments) segment(s) each; "
                         + "at most \(sms.audienceSegments) segments for the audience\(cost)")
@@ -210,7 +232,9 @@ extension CampaignPreview.Rendering {
             lines.append("    subject: \(subject ?? "")")
             lines.append("    " + (text ?? "").split(separator: "\n").prefix(6).joined(separator: "\n    "))
         case .voice:
-            if let callsCost, let calls { lines.append(String(format: "    about ¥%.2f for %d calls", callsCost, calls)) }
+            if let callsCost, let calls {
+                lines.append(String(format: "    about ¥%.2f for %d calls", callsCost, calls))
+            }
             lines.append("    says: \(say ?? "")")
             if let gatherDigits { lines.append("    asks (\(gatherDigits)): \(gatherPrompt ?? "")") }
         case .fax:

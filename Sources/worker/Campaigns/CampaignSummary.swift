@@ -15,7 +15,8 @@ struct CampaignSummary {
     func print(sample: Int) async throws -> Int {
         let preview: CampaignPreview
         do {
-            preview = try await CampaignPreview.make(definition, config: config, store: store, reveal: reveal, sample: sample)
+            preview = try await CampaignPreview.make(
+                definition, config: config, store: store, reveal: reveal, sample: sample)
         } catch let error as CampaignPreview.Unparsable {
             throw CommandFailure(error.description)
         }

@@ -28,7 +28,8 @@ struct TokenCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "A new token, printed once.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "What the token is for (letters, digits, '-', '_', '.'; unique among tokens not revoked).") var name: String
+        @Option(help: "What the token is for (letters, digits, '-', '_', '.'; unique among tokens not revoked).")
+        var name: String
         @Option(help: "read or write (write includes read).") var scope: Scope
         @Flag(help: "Answers show full phone numbers and emails.") var reveal = false
 
@@ -48,7 +49,8 @@ struct TokenCommand: AsyncParsableCommand {
             let token: ApiToken
             do {
                 token = try await store.createApiToken(
-                    name: name, tokenHash: ApiTokenSecret.hash(secret), scopes: scopes, createdBy: CampaignCommand.actor,
+                    name: name, tokenHash: ApiTokenSecret.hash(secret), scopes: scopes,
+                    createdBy: CampaignCommand.actor,
                     now: Date())
             } catch let error as StoreError where error.code == .refused {
                 throw CommandFailure(error.message)
@@ -59,7 +61,8 @@ struct TokenCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Every token: name, scopes, created, last used, revoked (never the token).")
+        static let configuration = CommandConfiguration(
+            abstract: "Every token: name, scopes, created, last used, revoked (never the token).")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Print as JSON.") var json = false
 
@@ -72,19 +75,23 @@ struct TokenCommand: AsyncParsableCommand {
                     var id: Int64, name: String, scopes: [String], createdAt: Date, createdBy: String
                     var lastUsedAt: Date?, revokedAt: Date?
                 }
-                return try JSONOutput.print(tokens.map {
-                    Listed(
-                        id: $0.id, name: $0.name, scopes: $0.scopes.sorted().map(\.rawValue), createdAt: $0.createdAt,
-                        createdBy: $0.createdBy, lastUsedAt: $0.lastUsedAt, revokedAt: $0.revokedAt)
-                })
+                return try JSONOutput.print(
+                    tokens.map {
+                        Listed(
+                            id: $0.id, name: $0.name, scopes: $0.scopes.sorted().map(\.rawValue),
+                            createdAt: $0.createdAt,
+                            createdBy: $0.createdBy, lastUsedAt: $0.lastUsedAt, revokedAt: $0.revokedAt)
+                    })
             }
             guard !tokens.isEmpty else { return print("no tokens yet: tidings token create --name NAME --scope read") }
             let zone = TimeZone(identifier: config.defaults.timezone) ?? .current
             var table = TextTable(["id", "name", "scopes", "created", "by", "last used", "revoked"], rightAligned: [0])
             for token in tokens {
                 table.add([
-                    "\(token.id)", token.name, ApiScope.list(token.scopes), displayTime(token.createdAt, zone), token.createdBy,
-                    token.lastUsedAt.map { displayTime($0, zone) } ?? "-", token.revokedAt.map { displayTime($0, zone) } ?? "-",
+                    "\(token.id)", token.name, ApiScope.list(token.scopes), displayTime(token.createdAt, zone),
+                    token.createdBy,
+                    token.lastUsedAt.map { displayTime($0, zone) } ?? "-",
+                    token.revokedAt.map { displayTime($0, zone) } ?? "-",
                 ])
             }
             print(table.render())
@@ -92,7 +99,8 @@ struct TokenCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a token by id or name; requests carrying it are refused from then on.")
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a token by id or name; requests carrying it are refused from then on.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The token's id or name.") var token: String
 

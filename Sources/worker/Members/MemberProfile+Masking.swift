@@ -12,9 +12,16 @@ extension MemberProfile {
         copy.member.phone.reason = member.phone.reason.map(Redaction.text)
         copy.member.email.reason = member.email.reason.map(Redaction.text)
         copy.member.fax.reason = member.fax.reason.map(Redaction.text)
-        copy.complaints = complaints.map { var c = $0; c.description = Redaction.text(c.description); c.resolution = c.resolution.map(Redaction.text); return c }
-        copy.timeline = timeline.map { var entry = $0; entry.text = Redaction.text(entry.text); return entry }
-        copy.enquiry = enquiry.map { var e = $0; e.note = e.note.map(Redaction.text); return e }
+        copy.complaints = complaints.map {
+            var c = $0; c.description = Redaction.text(c.description); c.resolution = c.resolution.map(Redaction.text);
+            return c
+        }
+        copy.timeline = timeline.map {
+            var entry = $0; entry.text = Redaction.text(entry.text); return entry
+        }
+        copy.enquiry = enquiry.map {
+            var e = $0; e.note = e.note.map(Redaction.text); return e
+        }
         return copy
     }
 }

@@ -39,7 +39,11 @@ struct SegmentQuery: Sendable {
     /// The first members by member number (at most 1000), phone numbers masked unless `reveal`.
     func sample(in store: any Segments, limit: Int, reveal: Bool) async throws -> [SegmentMember] {
         let members = try await store.sampleMembers(in: segment, limit: max(1, min(limit, Self.sampleLimit)), now: now)
-        return reveal ? members : members.map { var m = $0; m.phone = m.phone.map(Redaction.phone); return m }
+        return reveal
+            ? members
+            : members.map {
+                var m = $0; m.phone = m.phone.map(Redaction.phone); return m
+            }
     }
 
     static let sampleLimit = 1000

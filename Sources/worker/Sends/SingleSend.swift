@@ -52,7 +52,8 @@ struct SingleSend: Sendable {
         let address = try normalizedAddress(config)
         let content = try content(config)
         return NewMessage(
-            idempotencyKey: idempotencyKey, purpose: .single, channel: channel, lane: .transactional, category: .service,
+            idempotencyKey: idempotencyKey, purpose: .single, channel: channel, lane: .transactional,
+            category: .service,
             priority: 10, memberNo: memberNo, address: address, template: template, locale: config.defaults.locale,
             payload: content.json(), maxAttempts: 3, gateway: gateway)
     }
@@ -97,7 +98,9 @@ struct SingleSend: Sendable {
         case .sms: return MessageContent(text: body)
         case .email: return MessageContent(text: body, subject: subject ?? config.brand.name)
         case .voice: return MessageContent(voice: .init(say: body, language: config.defaults.locale))
-        case .fax: return MessageContent(fax: .init(title: subject ?? config.brand.name, lines: body.components(separatedBy: "\n")))
+        case .fax:
+            return MessageContent(
+                fax: .init(title: subject ?? config.brand.name, lines: body.components(separatedBy: "\n")))
         }
     }
 }

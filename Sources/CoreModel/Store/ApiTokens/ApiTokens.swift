@@ -6,7 +6,9 @@ import Foundation
 public protocol ApiTokens: Sendable {
     /// Stores a new token by its hash; refused (`StoreError.refused`) when a
     /// token not revoked has the name already.
-    func createApiToken(name: String, tokenHash: String, scopes: Set<ApiScope>, createdBy: String, now: Date)
+    func createApiToken(
+        name: String, tokenHash: String, scopes: Set<ApiScope>, createdBy: String, now: Date
+    )
         async throws -> ApiToken
     /// The token with this hash, revoked or not; nil when no token has it.
     func apiToken(hash: String) async throws -> ApiToken?

@@ -6,26 +6,30 @@ extension SQLiteStore: ApiTokens {
         name: String, tokenHash: String, scopes: Set<ApiScope>, createdBy: String, now: Date
     ) async throws -> ApiToken {
         try await pool.write { db in
-            let taken = try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM api_tokens WHERE name = ? AND revoked_at IS NULL)",
-                arguments: [name]) ?? false
+            let taken =
+                try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM api_tokens WHERE name = ? AND revoked_at IS NULL)",
+                    arguments: [name]) ?? false
             guard !taken else {
                 throw StoreError(
-                    .refused, place: "api_tokens.name", message: "a token named '\(name)' exists already; revoke it first")
+                    .refused, place: "api_tokens.name",
+                    message: "a token named '\(name)' exists already; revoke it first")
             }
             try db.execute(
                 sql: """
                     INSERT INTO api_tokens (name, token_hash, scopes, created_at, created_by) VALUES (?, ?, ?, ?, ?)
                     """,
                 arguments: [name, tokenHash, ApiScope.list(scopes), now.unixMillis, createdBy])
-            guard let token = try Self.apiToken(db, sql: "SELECT * FROM api_tokens WHERE id = ?", [db.lastInsertedRowID])
+            guard
+                let token = try Self.apiToken(db, sql: "SELECT * FROM api_tokens WHERE id = ?", [db.lastInsertedRowID])
             else { throw StoreError(.inconsistent, place: "api_tokens", message: "the token just stored is not there") }
             return token
         }
     }
 
     public func apiToken(hash: String) async throws -> ApiToken? {
-        try await pool.read { db in try Self.apiToken(db, sql: "SELECT * FROM api_tokens WHERE token_hash = ?", [hash]) }
+        try await pool.read { db in try Self.apiToken(db, sql: "SELECT * FROM api_tokens WHERE token_hash = ?", [hash])
+        }
     }
 
     public func apiTokens() async throws -> [ApiToken] {
