@@ -93,6 +93,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(
@@ -138,7 +139,7 @@ let package = Package(
         .testTarget(
             name: "WorkerTests",
             dependencies: [
-                "worker", "CoreModel", "Channels", "Scheduler", "TestSupport",
+                "worker", "CoreModel", "Channels", "Scheduler", "Demo", "TestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

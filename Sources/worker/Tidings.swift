@@ -18,7 +18,7 @@ struct Tidings: AsyncParsableCommand {
             CampaignCommand.self, TemplateCommand.self,
             WebhooksCommand.self,
             DatabaseCommand.self,
-            SendCommand.self, RunCommand.self, SimulatorCommand.self, DemoCommand.self, BenchCommand.self, VersionCommand.self,
+            SendCommand.self, RunCommand.self, TokenCommand.self, SimulatorCommand.self, DemoCommand.self, BenchCommand.self, VersionCommand.self,
         ]
     )
 }

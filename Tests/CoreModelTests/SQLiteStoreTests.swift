@@ -31,7 +31,8 @@ struct SQLiteStoreTests {
                     "v5-message-purpose", "v6-cursor-gaps", "v7-pinned-sends", "v8-receipt-inbox", "v9-message-uid",
                     "v10-consent-ledger", "v11-member-rfm", "v12-campaigns", "v13-prospects", "v14-segment-indexes",
                     "v15-lighter-outbox-indexes", "v16-member-order-totals", "v17-survey-tasks", "v18-complaint-work-orders",
-                    "v19-member-assignments", "v20-order-takers", "v21-branch-tickets", "v22-manager-briefs", "v24-message-rollups",
+                    "v19-member-assignments", "v20-order-takers", "v21-branch-tickets", "v22-manager-briefs",
+                    "v23-api-tokens", "v24-message-rollups",
                 ])
         }
     }
@@ -143,6 +144,24 @@ extension SQLiteStoreTests {
             let open = try await plan(store, SQLiteStore.ticketsUnacknowledgedSQL, [0, 1])
             #expect(open.contains("INDEX branch_tickets_open (slot_start>?)"), "\(open)")
             #expect(!open.contains("SCAN t") && !open.contains("SCAN branch_tickets"), "\(open)")
+        }
+    }
+
+    /// The admin API's message search reads indexes, never the whole outbox.
+    @Test func theMessageSearchUsesItsIndexes() async throws {
+        try await withStore { store, _ in
+            let member = try await plan(store, SQLiteStore.memberMessagesSQL, [1, nil, nil, 50])
+            #expect(member.contains("USING INDEX messages_member (member_id=?)"), "\(member)")
+            let campaign = try await plan(store, SQLiteStore.campaignMessagesSQL, [1, nil, nil, 50])
+            #expect(campaign.contains("USING INDEX messages_campaign (campaign_id=?)"), "\(campaign)")
+            let number = "+8613812345678"
+            let phone = try await plan(store, SQLiteStore.phoneMessagesSQL, [number, nil, nil, number, nil, nil, 50])
+            #expect(phone.contains("USING INDEX messages_unlinked_address (address=?)"), "\(phone)")
+            #expect(phone.contains("USING INDEX messages_member (member_id=?)"), "\(phone)")
+            #expect(phone.contains("members_phone (phone=?)"), "\(phone)")
+            for found in [member, campaign, phone] {
+                #expect(!found.contains("SCAN m\n") && !found.hasSuffix("SCAN m") && !found.contains("SCAN messages"), "\(found)")
+            }
         }
     }
 

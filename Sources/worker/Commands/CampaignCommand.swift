@@ -47,7 +47,7 @@ struct CampaignCommand: AsyncParsableCommand {
             guard refused.isEmpty else { throw CommandFailure(refused.joined(separator: "\n")) }
             let store = try global.openStore(config)
             for item in loaded {
-                let record = try await CampaignCommand.save(item, store: store)
+                let record = try await CampaignCommand.save(item, config: config, store: store)
                 print("\(record.name): \(record.status.rawValue) (from \(item.file))")
             }
         }
@@ -62,11 +62,10 @@ struct CampaignCommand: AsyncParsableCommand {
             let store = try global.openStore(config, readOnly: true)
             var table = TextTable(["campaign", "status", "category", "queued", "sent", "delivered", "failed", "suppressed"], rightAligned: [3, 4, 5, 6, 7])
             for record in try await store.campaigns() {
-                let progress = try await store.campaignProgress(id: record.id)
+                let tally = CampaignTally(try await store.campaignProgress(id: record.id))
                 table.add([
-                    record.name, record.status.rawValue, record.category.rawValue, "\(progress.unfinished)",
-                    "\(progress.total([.submitted, .delivered, .failed, .expired]))", "\(progress.total([.delivered]))",
-                    "\(progress.total([.failed, .expired]))", "\(progress.total([.suppressed, .cancelled]))",
+                    record.name, record.status.rawValue, record.category.rawValue, "\(tally.queued)", "\(tally.sent)",
+                    "\(tally.delivered)", "\(tally.failed)", "\(tally.suppressed)",
                 ])
             }
             print(table.rows.isEmpty ? "no campaigns yet: tidings campaign create campaigns/*.yaml" : table.render())
@@ -81,7 +80,7 @@ struct CampaignCommand: AsyncParsableCommand {
         func run() async throws {
             let config = try global.loadConfig()
             let store = try global.openStore(config, readOnly: true)
-            let record = try await CampaignCommand.record(name, store: store)
+            let record = try await CampaignCommand.record(name, config: config, store: store)
             let definition = try CampaignDefinition.decodeStored(record.definition)
             print("\(record.name)\(definition.title.map { " — \($0)" } ?? ""): \(record.status.rawValue), \(record.category.rawValue)")
             print("  audience: \(definition.audience)")
@@ -134,9 +133,10 @@ struct CampaignCommand: AsyncParsableCommand {
             let store = try global.openStore(config)
             var record: CampaignRecord
             if CampaignCommand.isFile(campaign) {
-                record = try await CampaignCommand.save(try CampaignFile.load(campaign, environment: config.campaignEnvironment()), store: store)
+                record = try await CampaignCommand.save(
+                    try CampaignFile.load(campaign, environment: config.campaignEnvironment()), config: config, store: store)
             } else {
-                record = try await CampaignCommand.record(campaign, store: store)
+                record = try await CampaignCommand.record(campaign, config: config, store: store)
             }
             let definition = try CampaignDefinition.decodeStored(record.definition)
             let summary = CampaignSummary(config: config, store: store, definition: definition, reveal: reveal)
@@ -150,16 +150,18 @@ struct CampaignCommand: AsyncParsableCommand {
                     return
                 }
             }
-            let launcher = CampaignLauncher(store: store, planner: CampaignPlanner(environment: config.campaignEnvironment()))
+            let control = CampaignControl(config: config, store: store)
             let bar = ProgressBar(label: "fan-out")
             let started = Date()
-            let launch = try await launcher.launch(record, actor: CampaignCommand.actor, now: Date()) { bar.update(done: $0.scanned, total: $0.total) }
-            bar.finish()
-            switch launch.outcome {
-            case .refused(let reason): throw CommandFailure("\(record.name): \(reason)")
-            case .unchanged, .moved: break
+            let launch: CampaignLauncher.Launch
+            do {
+                launch = try await control.launch(record, actor: CampaignCommand.actor) { bar.update(done: $0.scanned, total: $0.total) }
+            } catch let failure as CampaignControl.Failure {
+                bar.finish()
+                throw CommandFailure(failure.message)
             }
-            record = try await CampaignCommand.record(record.name, store: store)
+            bar.finish()
+            record = try await CampaignCommand.record(record.name, config: config, store: store)
             if let result = launch.fanOut {
                 let seconds = Date().timeIntervalSince(started)
                 Swift.print(
@@ -199,44 +201,36 @@ struct CampaignCommand: AsyncParsableCommand {
         argument.hasSuffix(".yaml") || argument.hasSuffix(".yml") || argument.contains("/")
     }
 
-    static func save(_ loaded: CampaignFile.Loaded, store: SQLiteStore) async throws -> CampaignRecord {
-        let definition = loaded.definition
+    static func save(_ loaded: CampaignFile.Loaded, config: TidingsConfig, store: SQLiteStore) async throws -> CampaignRecord {
         do {
-            return try await store.saveCampaign(
-                name: definition.name, category: definition.category, definition: definition.storedJSON(), file: loaded.file,
-                actor: actor, now: Date())
-        } catch let error as StoreError where error.code == .refused {
-            // Launched already: the stored definition stands; an unchanged file is fine.
-            if let existing = try await store.campaign(named: definition.name),
-                let stored = try? CampaignDefinition.decodeStored(existing.definition), stored == definition
-            {
-                return existing
-            }
-            throw CommandFailure("\(loaded.file): \(error.message); create a new campaign (another name) for a changed one")
+            return try await CampaignControl(config: config, store: store).save(loaded.definition, file: loaded.file, actor: actor)
+        } catch let failure as CampaignControl.Failure {
+            throw CommandFailure("\(loaded.file): \(failure.message)")
         }
     }
 
-    static func record(_ name: String, store: SQLiteStore) async throws -> CampaignRecord {
-        guard let record = try await store.campaign(named: name) else {
-            throw CommandFailure("no campaign named '\(name)'; see tidings campaign list")
+    static func record(_ name: String, config: TidingsConfig, store: SQLiteStore) async throws -> CampaignRecord {
+        do { return try await CampaignControl(config: config, store: store).record(name) } catch let failure as CampaignControl.Failure {
+            throw CommandFailure("\(failure.message); see tidings campaign list")
         }
-        return record
     }
 
     static func definition(_ argument: String, config: TidingsConfig, store: SQLiteStore) async throws -> CampaignDefinition {
         if isFile(argument) { return try CampaignFile.load(argument, environment: config.campaignEnvironment()).definition }
-        return try CampaignDefinition.decodeStored(try await record(argument, store: store).definition)
+        return try CampaignDefinition.decodeStored(try await record(argument, config: config, store: store).definition)
     }
 
     static func change(_ name: String, _ command: CampaignAction, global: GlobalOptions) async throws {
         let config = try global.loadConfig()
         let store = try global.openStore(config)
-        let record = try await record(name, store: store)
+        let record = try await record(name, config: config, store: store)
         let started = Date()
-        // A campaign paused before its first run resumes as scheduled: the worker fans it out at its start.
-        let startsLater = command == .resume ? try await store.campaignRuns(id: record.id).isEmpty : false
-        let outcome = try await store.changeCampaign(
-            id: record.id, command, startsLater: startsLater, actor: actor, detail: nil, now: Date())
+        let outcome: CampaignLifecycle.Outcome
+        do { outcome = try await CampaignControl(config: config, store: store).change(record, command, actor: actor) } catch
+            let failure as CampaignControl.Failure
+        {
+            throw CommandFailure(failure.message)
+        }
         switch outcome {
         case .moved(let status):
             print("\(name): \(status.rawValue) (\(String(format: "%.2f", Date().timeIntervalSince(started))) s)")

@@ -128,7 +128,7 @@ struct ReportCommand: AsyncParsableCommand {
         func run() async throws {
             let config = try global.loadConfig()
             let store = try global.openStore(config)
-            let record = try await CampaignCommand.record(name, store: store)
+            let record = try await CampaignCommand.record(name, config: config, store: store)
             try await RollupService(store: store).catchUp()
             let figures = try await store.campaignFigures(campaignId: record.id)
             let report = CampaignReport(figures)

@@ -16,7 +16,7 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run the worker: automations, dispatcher, webhooks, /health and /metrics, until SIGTERM or SIGINT.",
         discussion: """
             One service group: the HTTP server (provider webhooks, /health, /metrics in
-            Prometheus format), the dispatcher, the lease reaper and the automations
+            Prometheus format, the admin API under /api/v1: see tidings token), the dispatcher, the lease reaper and the automations
             (config: automations), and the daily RFM recompute (config: rfm). One worker per database file: a second `tidings run`
             on the same file refuses to start and names the first (host, pid, since).
             On start, leases a stopped worker left behind are taken back; while running,
@@ -56,7 +56,8 @@ struct RunCommand: AsyncParsableCommand {
 
         let transport = config.makeTransport()
         defer { transport.shutdown() }
-        let setup = try WebServer.setup(config: config, store: store)
+        var setup = try WebServer.setup(config: config, store: store)
+        setup.api = AdminApi(store: store, config: config, logger: logger)
         let registry: GatewayRegistry
         do { registry = try GatewayRegistry.build(config: config, transport: transport, signer: setup.signer) } catch {
             printError("config: \(error)")

@@ -31,10 +31,11 @@ struct SegmentCommand: AsyncParsableCommand {
         @Flag(help: "Print as JSON.") var json = false
 
         func run() async throws {
-            let (config, segment, now) = try SegmentCommand.prepare(expression, global: global)
+            let config = try global.loadConfig()
+            let query = try SegmentCommand.query(expression, config: config)
             let store = try global.openStore(config, readOnly: true)
             let started = Date()
-            let count = try await store.countMembers(in: segment, now: now)
+            let count = try await query.count(in: store)
             if json {
                 struct Output: Encodable { var expression: String, members: Int, seconds: Double }
                 return try JSONOutput.print(Output(expression: expression, members: count, seconds: Date().timeIntervalSince(started)))
@@ -52,10 +53,10 @@ struct SegmentCommand: AsyncParsableCommand {
         @Flag(help: "Print as JSON.") var json = false
 
         func run() async throws {
-            let (config, segment, now) = try SegmentCommand.prepare(expression, global: global)
+            let config = try global.loadConfig()
+            let query = try SegmentCommand.query(expression, config: config)
             let store = try global.openStore(config, readOnly: true)
-            var members = try await store.sampleMembers(in: segment, limit: max(1, min(limit, 1000)), now: now)
-            if !reveal { members = members.map { var m = $0; m.phone = m.phone.map(Redaction.phone); return m } }
+            let members = try await query.sample(in: store, limit: limit, reveal: reveal)
             if json { return try JSONOutput.print(members) }
             let zone = TimeZone(identifier: config.defaults.timezone) ?? .current
             var table = TextTable(["member", "name", "level", "phone", "branch", "points", "last order"], rightAligned: [5])
@@ -69,19 +70,8 @@ struct SegmentCommand: AsyncParsableCommand {
         }
     }
 
-    /// The config and the parsed expression; a bad expression is shown with a caret under the column.
-    static func prepare(_ expression: String, global: GlobalOptions) throws -> (TidingsConfig, Segment, Date) {
-        let config = try global.loadConfig()
-        let now = Date()
-        let parser = SegmentParser(now: now, timeZone: TimeZone(identifier: config.defaults.timezone) ?? .current)
-        // A saved segment by name (segments: in tidings.yaml), else an expression.
-        let text = config.segments[expression] ?? expression
-        let segment: Segment
-        do {
-            segment = try parser.parse(text)
-        } catch {
-            throw CommandFailure("segment \(error)\n\(error.pointing(at: text))")
-        }
-        return (config, segment, now)
+    /// The parsed expression; a bad one is shown with a caret under the column.
+    static func query(_ expression: String, config: TidingsConfig) throws -> SegmentQuery {
+        do { return try SegmentQuery(expression, config: config) } catch { throw CommandFailure(error.description) }
     }
 }

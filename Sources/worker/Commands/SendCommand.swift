@@ -51,8 +51,18 @@ struct SendCommand: AsyncParsableCommand {
     func run() async throws {
         let config = try global.loadConfig()
         let store = try global.openStore(config)
-        let address = try normalizedAddress(config)
-        let content = try messageContent(config)
+        var values: [String: String] = [:]
+        for variable in variables {
+            let parts = variable.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            values[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        }
+        let idempotencyKey = key ?? "cli:\(UUID().uuidString.lowercased())"
+        let send = SingleSend(
+            channel: channel, to: to, text: text, template: template, values: values, subject: subject, gateway: gateway,
+            memberNo: member, idempotencyKey: idempotencyKey)
+        // Refused input is said before anything starts.
+        let message: NewMessage
+        do { message = try send.newMessage(config: config) } catch { throw Self.failure(error) }
         let transport = config.makeTransport()
         defer { transport.shutdown() }
         var signer = WebhookSigner(secret: config.server.webhookSecret?.value ?? "unset")
@@ -67,21 +77,12 @@ struct SendCommand: AsyncParsableCommand {
             printError("config: \(error)")
             throw ExitCode.failure
         }
-        if let gateway, registry.gateways[gateway] == nil { throw CommandFailure("no gateway named '\(gateway)' in the config") }
-        let idempotencyKey = key ?? "cli:\(UUID().uuidString.lowercased())"
-        let result = try await store.enqueue(
-            [NewMessage(
-                idempotencyKey: idempotencyKey, purpose: .single, channel: channel, lane: .transactional, category: .service, priority: 10, memberNo: member,
-                address: address, template: template, locale: config.defaults.locale, payload: content.json(), maxAttempts: 3, gateway: gateway)],
-            now: Date())
-        let id: Int64
-        switch result[0] {
-        case .enqueued(let messageId):
-            id = messageId
-            print("message \(id) queued (\(channel.rawValue) to \(Redaction.address(address)), key \(idempotencyKey))")
-        case .duplicate(let messageId):
-            id = messageId
+        let queued = try await SingleSend.enqueue(message, into: store)
+        let id = queued.id
+        if queued.duplicate {
             print("message \(id) already exists for key \(idempotencyKey); not sent again")
+        } else {
+            print("message \(id) queued (\(channel.rawValue) to \(Redaction.address(queued.address)), key \(idempotencyKey))")
         }
         guard wait, let server else { return }
         let status = try await sendAndWait(
@@ -167,50 +168,12 @@ struct SendCommand: AsyncParsableCommand {
         }
     }
 
-    private func normalizedAddress(_ config: TidingsConfig) throws -> String {
-        switch channel {
-        case .email:
-            switch EmailAddressValidator.normalize(to) {
-            case .success(let address): return address
-            case .failure(let rejection): throw CommandFailure("--to '\(to)': \(rejection.reason)")
-            }
-        case .sms, .voice, .fax:
-            switch PhoneNumberNormalizer(defaultRegion: config.defaults.region).normalize(to) {
-            case .success(let number):
-                if channel == .fax, number.kind == .mobile { throw CommandFailure("--to '\(to)': a mobile number cannot receive faxes") }
-                return number.e164
-            case .failure(let rejection): throw CommandFailure("--to '\(to)': \(rejection.reason)")
-            }
-        }
-    }
-
-    private func messageContent(_ config: TidingsConfig) throws -> MessageContent {
-        if let template {
-            var values: [String: String] = [:]
-            for variable in variables {
-                let parts = variable.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                values[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
-            }
-            var content: MessageContent
-            do {
-                content = try TemplateLibrary(directory: URL(fileURLWithPath: config.templates))
-                    .render(name: template, channel: channel, locale: config.defaults.locale, values: values)
-            } catch {
-                throw CommandFailure(error.code == .missingValue ? "\(error) (give it with --var)" : error.description)
-            }
-            // An explicit --subject still wins, as it does with --text.
-            if let subject {
-                if channel == .email { content.subject = subject }
-                if channel == .fax { content.fax?.title = subject }
-            }
-            return content
-        }
-        let body = text ?? ""
-        switch channel {
-        case .sms: return MessageContent(text: body)
-        case .email: return MessageContent(text: body, subject: subject ?? config.brand.name)
-        case .voice: return MessageContent(voice: .init(say: body, language: config.defaults.locale))
-        case .fax: return MessageContent(fax: .init(title: subject ?? config.brand.name, lines: body.components(separatedBy: "\n")))
+    /// The refusal in the command's own words (`--to`, `--var`).
+    static func failure(_ refused: SingleSend.Refused) -> CommandFailure {
+        switch refused.field {
+        case "to": CommandFailure("--to \(refused.message)")
+        case "values": CommandFailure("\(refused.message) (give it with --var)")
+        default: CommandFailure(refused.message)
         }
     }
 }

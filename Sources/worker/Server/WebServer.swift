@@ -7,10 +7,11 @@ import Logging
 import Scheduler
 
 /// The worker's one HTTP application, assembled here and nowhere else: the
-/// adapters' webhooks (from Channels), /health and, when given, /metrics; the
-/// admin API and the console join here. `tidings run`, `tidings send --wait`,
-/// bench dlr and the end-to-end tests all start the application built here,
-/// and with it the drainer that applies the receipts its webhooks took.
+/// adapters' webhooks (from Channels), /health and, when given, /metrics and
+/// the admin API (/api/v1, `tidings run` only); the console joins here.
+/// `tidings run`, `tidings send --wait`, bench dlr and the end-to-end tests
+/// all start the application built here, and with it the drainer that
+/// applies the receipts its webhooks took.
 enum WebServer {
     struct Setup: Sendable {
         var host: String
@@ -22,6 +23,8 @@ enum WebServer {
         var gateways: [String: GatewayKind]
         var twilioTokens: [String: String] = [:]
         var publicBase: String?
+        /// The admin JSON API; nil serves none (`tidings send --wait`, bench dlr).
+        var api: AdminApi?
     }
 
     static func setup(config: TidingsConfig, store: any Receipts) throws -> Setup {
@@ -51,6 +54,7 @@ enum WebServer {
         routes.publicBase = setup.publicBase
         routes.register(on: router)
         metrics?.register(on: router)
+        setup.api?.register(on: router)
         return router
     }
 

@@ -13,6 +13,8 @@ public protocol Records: Sendable {
 
     /// The member's survey answers, newest first.
     func surveyResponses(memberNo: String, limit: Int) async throws -> [SurveyResponse]
+    /// Outbox messages of a member, to a number or of a campaign, newest first (`MessageQuery`).
+    func messages(_ query: MessageQuery) async throws -> [MessageSummary]
 
     func statistics() async throws -> StoreStatistics
 

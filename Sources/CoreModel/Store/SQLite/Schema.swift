@@ -32,6 +32,7 @@ enum Schema {
         migrator.registerMigration("v20-order-takers", migrate: orderTakers)
         migrator.registerMigration("v21-branch-tickets", migrate: branchTickets)
         migrator.registerMigration("v22-manager-briefs", migrate: managerBriefs)
+        migrator.registerMigration("v23-api-tokens", migrate: apiTokens)
         migrator.registerMigration("v24-message-rollups", migrate: messageRollups)
         return migrator
     }
@@ -454,6 +455,28 @@ enum Schema {
               listed_at INTEGER NOT NULL,
               hold_until INTEGER NOT NULL
             );
+            """)
+    }
+
+    /// The admin API's bearer tokens, by SHA-256 only; a name is unique among
+    /// the tokens not revoked. The API's search by phone finds members' messages
+    /// through `messages_member`; the partial address index serves the rest
+    /// (single sends, staff notices), so campaign and automation inserts, which
+    /// always name a member, pay nothing for it.
+    private static func apiTokens(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE api_tokens (
+              id INTEGER PRIMARY KEY,
+              name TEXT NOT NULL,
+              token_hash TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64),
+              scopes TEXT NOT NULL,
+              created_at INTEGER NOT NULL,
+              created_by TEXT NOT NULL,
+              last_used_at INTEGER,
+              revoked_at INTEGER
+            );
+            CREATE UNIQUE INDEX api_tokens_active_name ON api_tokens(name) WHERE revoked_at IS NULL;
+            CREATE INDEX messages_unlinked_address ON messages(address) WHERE member_id IS NULL;
             """)
     }
 
