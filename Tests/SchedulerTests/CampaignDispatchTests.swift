@@ -116,6 +116,10 @@ struct CampaignDispatchTests {
                     #expect(before > 30 && before < 600, "\(before) sent before the pause took hold")
                     // Resume: the rest go, none twice.
                     #expect(try await fixture.store.changeCampaign(id: record.id, .resume, startsLater: false, actor: "t", detail: nil, now: noon) == .moved(to: .running))
+                    // Messages the gate stopped on their way out wait 30 s (`CampaignSendGate.pausedRecheck`) on
+                    // the dispatcher's clock, which is the fixture's: move it on, or on a slow machine (where the
+                    // gate stops some) they never come due.
+                    fixture.clock.advance(by: 31)
                     let done = try await eventually(within: 20) { gateway.sent.count >= 600 }
                     #expect(done != nil, "\(gateway.sent.count) of 600 sent after the resume")
                 }
