@@ -43,7 +43,7 @@ echo; echo "== a customer ($complainant) complains by phone: complaint C90000001
 pids+=($!)
 # Tables booked for tonight before the worker starts, so the managers' briefs list them.
 "$bin" demo place --orders 0 --reservations 12 --prefix BOOK
-"$bin" run --lifetime 20 > worker.log 2>&1 &
+"$bin" run --lifetime 24 > worker.log 2>&1 &
 worker=$!
 pids+=($worker)
 sleep 2
@@ -54,7 +54,8 @@ echo; echo "== 配送部 settles it: C90000001 resolved with a refund; the custo
 printf 'complaint_no,member_no,department,description,opened_at,channel,status,resolution,resolved_at,resolution_kind\nC90000001,%s,配送部,外卖晚到一个多小时，汤洒了,%s,phone,resolved,已退还配送费并赠送20元代金券,%s,refund\n' \
   "$complainant" "$opened" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > complaint-resolved.csv
 "$bin" import complaints complaint-resolved.csv
-sleep 3
+# The automations scan every 5 s: the resolution SMS goes before the customer asks.
+sleep 6
 echo; echo "== the customer texts 查询 C90000001 =="
 "$bin" demo text --member "$complainant" "查询 C90000001"
 echo; echo "== /metrics while it runs (queue depth per lane, outcomes) =="
