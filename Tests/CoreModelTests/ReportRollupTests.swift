@@ -46,6 +46,27 @@ struct ReportRollupTests {
                 figures[row["variant"], default: VariantFigures()].segments = row["segments"]
                 figures[row["variant"], default: VariantFigures()].costMicros = row["cost"]
             }
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.variant, SUM(i.kind IN ('reply', 'dtmf')) AS replies, SUM(i.kind IN ('optout', 'unsubscribe')) AS opt_outs
+                    FROM inbound_messages i JOIN messages m ON m.id = i.message_id WHERE m.campaign_id = ? GROUP BY 1
+                    """, arguments: [campaignId])
+            {
+                figures[row["variant"], default: VariantFigures()].replies = row["replies"]
+                figures[row["variant"], default: VariantFigures()].optOuts = row["opt_outs"]
+            }
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.variant, COUNT(*) AS n, COUNT(r.score) AS scored, COALESCE(SUM(r.score), 0) AS score_sum
+                    FROM survey_responses r JOIN messages m ON m.id = r.message_id WHERE m.campaign_id = ? GROUP BY 1
+                    """, arguments: [campaignId])
+            {
+                figures[row["variant"], default: VariantFigures()].surveyAnswers = row["n"]
+                figures[row["variant"], default: VariantFigures()].scored = row["scored"]
+                figures[row["variant"], default: VariantFigures()].scoreSum = row["score_sum"]
+            }
             return figures
         }
     }
@@ -97,6 +118,23 @@ struct ReportRollupTests {
             // The rest accepted get no receipt: unconfirmed.
             #expect(try await store.expireUnconfirmed(channel: .sms, submittedBefore: now + 100, waited: 3600, limit: 100, now: now + 7200) == 6)
             try await foldInSmallSteps(store)
+            // What came back, linked to the messages: replies, a key, opt-outs and survey answers (two scored).
+            try await store.pool.write { db in
+                for (index, kind) in ["reply", "reply", "dtmf", "optout", "unsubscribe", "reply"].enumerated() {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO inbound_messages (channel, kind, from_address, body, member_id, message_id, gateway, provider_message_id, received_at)
+                            SELECT 'sms', ?, address, 'x', member_id, id, 'sim', ?, ? FROM messages WHERE id = ?
+                            """, arguments: [kind, "in-\(index)", (now + 10).unixMillis, ids[index]])
+                }
+                for (index, score) in [(0, 5), (1, 2), (2, nil)] as [(Int, Int?)] {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO survey_responses (member_id, message_id, score, answer, received_at, campaign_id, variant)
+                            SELECT member_id, id, ?, 'x', ?, campaign_id, variant FROM messages WHERE id = ?
+                            """, arguments: [score, (now + 10).unixMillis, ids[index]])
+                }
+            }
             // The campaign is cancelled: its unsent messages, in bulk.
             #expect(try await store.changeCampaign(id: id, .launch, startsLater: false, actor: "t", detail: nil, now: now) == .moved(to: .running))
             #expect(try await store.changeCampaign(id: id, .cancel, startsLater: false, actor: "t", detail: nil, now: now + 7300) == .moved(to: .cancelled))
@@ -111,12 +149,16 @@ struct ReportRollupTests {
                 #expect(got.reasons.mapValues { $0.filter { $0.value != 0 } }.filter { !$0.value.isEmpty } == want.reasons, "\(variant)")
                 #expect(got.sent == want.sent && got.unconfirmed == want.unconfirmed, "\(variant)")
                 #expect(got.segments == want.segments && got.costMicros == want.costMicros, "\(variant)")
+                #expect(got.replies == want.replies && got.optOuts == want.optOuts, "\(variant)")
+                #expect(got.surveyAnswers == want.surveyAnswers && got.scored == want.scored && got.scoreSum == want.scoreSum, "\(variant)")
                 #expect(got.receiptSeconds.values.reduce(0, +) == want.receiptSeconds[-1], "\(variant)")
                 expected[variant]?.receiptSeconds = got.receiptSeconds
             }
             let all = expected.values.reduce(into: [ReportStatus: Int]()) { $0.merge($1.byStatus, uniquingKeysWith: +) }
             #expect(all == [.delivered: 21, .failed: 8, .suppressed: 3, .pending: 0, .expired: 6, .cancelled: 22].filter { $0.value != 0 })
             #expect(figures.values.map(\.sent).reduce(0, +) == 30)
+            #expect(figures.values.map(\.replies).reduce(0, +) == 4 && figures.values.map(\.optOuts).reduce(0, +) == 2)
+            #expect(figures.values.map(\.surveyAnswers).reduce(0, +) == 3 && figures.values.map(\.scoreSum).reduce(0, +) == 7)
             // Receipts 3 s after acceptance: at most 4 s in the buckets.
             #expect(figures.values.compactMap { $0.receiptSeconds(at: 0.5) }.allSatisfy { $0 == 4 })
             // Reasons grouped without their numbers; the refusal delivered later no longer counts as failed.
@@ -127,13 +169,18 @@ struct ReportRollupTests {
 
             // Counted afresh from the same data, as the migration starts an existing store: the same figures.
             try await store.pool.write { db in
-                try db.execute(sql: "DELETE FROM message_counts; DELETE FROM message_event_counts; DELETE FROM receipt_latency; DELETE FROM rollup_cursors")
+                try db.execute(sql: """
+                    DELETE FROM message_counts; DELETE FROM message_event_counts; DELETE FROM receipt_latency;
+                    DELETE FROM answer_counts; DELETE FROM rollup_cursors
+                    """)
                 try SQLiteStore.startRollups(db)
             }
+            while try await store.foldRollups(limit: 100).more {}
             let fresh = try await store.campaignFigures(campaignId: id)
             for variant in ["A", "B"] {
                 #expect(fresh[variant]?.byStatus.filter { $0.value != 0 } == figures[variant]?.byStatus.filter { $0.value != 0 })
                 #expect(fresh[variant]?.sent == figures[variant]?.sent && fresh[variant]?.receiptSeconds == figures[variant]?.receiptSeconds)
+                #expect(fresh[variant]?.replies == figures[variant]?.replies && fresh[variant]?.scoreSum == figures[variant]?.scoreSum)
             }
             #expect(try await store.foldRollups(limit: 100) == RollupFold())
         }

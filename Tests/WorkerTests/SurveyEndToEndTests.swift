@@ -108,6 +108,11 @@ struct SurveyEndToEndTests {
             let optOuts = said["退订", default: 0]
             #expect(scores.reduce(0, +) > 10 && optOuts > 3, "the simulator said \(said)")
             #expect(Set(said.keys).isSubset(of: ["1", "2", "3", "4", "5", "退订"]), "\(said)")
+            // The campaign report's answers and opt-outs are the simulator's, and so is its mean score.
+            #expect(figures["survey answers"] == String(scores.reduce(0, +)), "\(report.stdout)")
+            #expect(figures["opt-outs"] == String(optOuts), "\(report.stdout)")
+            let mean = Double(scores.enumerated().map { ($0.offset + 1) * $0.element }.reduce(0, +)) / Double(scores.reduce(0, +))
+            #expect(figures["mean score"] == String(format: "%.2f", mean), "\(report.stdout)")
 
             let store = try SQLiteStore(path: directory.appendingPathComponent("tidings.sqlite").path)
             try await store.pool.read { db in

@@ -120,7 +120,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     struct Campaign: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Per variant: pending, sent, delivered, failed, suppressed, expired, unconfirmed, cancelled, delivery rate, receipt times, segments and cost; failures by reason.")
+            abstract: "Per variant: pending, sent, delivered, failed, suppressed, expired, unconfirmed, cancelled, delivery rate, receipt times, segments, cost, replies, opt-outs, survey answers and mean score; failures by reason.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Campaign name.") var name: String
         @Flag(help: "Print CSV (one row per variant) instead of a table.") var csv = false
@@ -150,7 +150,8 @@ struct CampaignReport {
 
     let header = [
         "variant", "messages", "pending", "sent", "delivered", "failed", "suppressed", "expired", "unconfirmed", "cancelled",
-        "delivery rate", "receipt median s", "receipt p95 s", "segments", "cost yuan",
+        "delivery rate", "receipt median s", "receipt p95 s", "segments", "cost yuan", "replies", "opt-outs", "survey answers",
+        "response rate", "mean score",
     ]
 
     var rows: [[String]] {
@@ -161,7 +162,9 @@ struct CampaignReport {
                 variant, String(f.total), n(.pending), String(f.sent), n(.delivered), n(.failed), n(.suppressed), n(.expired),
                 String(f.unconfirmed), n(.cancelled), f.deliveryRate.map { String(format: "%.1f%%", $0 * 100) } ?? "-",
                 f.receiptSeconds(at: 0.5).map { "≤\($0)" } ?? "-", f.receiptSeconds(at: 0.95).map { "≤\($0)" } ?? "-",
-                String(f.segments), String(format: "%.2f", Double(f.costMicros) / 1_000_000),
+                String(f.segments), String(format: "%.2f", Double(f.costMicros) / 1_000_000), String(f.replies), String(f.optOuts),
+                String(f.surveyAnswers), f.responseRate.map { String(format: "%.1f%%", $0 * 100) } ?? "-",
+                f.meanScore.map { String(format: "%.2f", $0) } ?? "-",
             ]
         }
     }

@@ -13,6 +13,14 @@ public struct VariantFigures: Sendable, Hashable, Codable {
     /// SMS segments and cost of the messages accepted.
     public var segments: Int
     public var costMicros: Int
+    /// Replies and keys pressed in answer to these messages.
+    public var replies: Int = 0
+    /// Opt-outs (退订, the opt-out key, an unsubscribe link) in answer to them.
+    public var optOuts: Int = 0
+    /// Survey answers recorded, those with a score, and the scores' sum.
+    public var surveyAnswers: Int = 0
+    public var scored: Int = 0
+    public var scoreSum: Int = 0
 
     public init(
         byStatus: [ReportStatus: Int] = [:], reasons: [ReportStatus: [String: Int]] = [:], sent: Int = 0, unconfirmed: Int = 0,
@@ -29,6 +37,10 @@ public struct VariantFigures: Sendable, Hashable, Codable {
 
     public var total: Int { byStatus.values.reduce(0, +) }
     public var delivered: Int { byStatus[.delivered] ?? 0 }
+
+    /// Survey answers per delivered message; nil before any was delivered.
+    public var responseRate: Double? { delivered == 0 ? nil : Double(surveyAnswers) / Double(delivered) }
+    public var meanScore: Double? { scored == 0 ? nil : Double(scoreSum) / Double(scored) }
 
     /// Delivered of those a gateway accepted; nil before any was.
     public var deliveryRate: Double? { sent == 0 ? nil : Double(delivered) / Double(sent) }

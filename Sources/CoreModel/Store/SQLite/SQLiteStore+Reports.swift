@@ -46,6 +46,25 @@ extension SQLiteStore: Reports {
             for row in try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
+                        SELECT variant, kind, SUM(answers) AS n, SUM(scored) AS scored, SUM(score_sum) AS score_sum
+                        FROM answer_counts WHERE campaign_id = ? GROUP BY variant, kind
+                        """), arguments: [campaignId])
+            {
+                let key = variant(row)
+                let n: Int = row["n"]
+                switch row["kind"] as String {
+                case "reply", "dtmf": figures[key, default: VariantFigures()].replies += n
+                case "optout", "unsubscribe": figures[key, default: VariantFigures()].optOuts += n
+                case Self.surveyKind:
+                    figures[key, default: VariantFigures()].surveyAnswers += n
+                    figures[key, default: VariantFigures()].scored += row["scored"]
+                    figures[key, default: VariantFigures()].scoreSum += row["score_sum"]
+                default: break
+                }
+            }
+            for row in try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
                         SELECT variant, bucket, SUM(receipts) AS n FROM receipt_latency WHERE campaign_id = ? GROUP BY variant, bucket
                         """), arguments: [campaignId])
             {
@@ -116,7 +135,57 @@ extension SQLiteStore: Reports {
         fold.events = try foldEvents(db, limit: limit, moves: true, into: &deltas)
         fold.more = fold.more || fold.events >= limit
         try deltas.write(db)
+        fold.events += try foldAnswers(db, limit: limit, more: &fold.more)
         return fold
+    }
+
+    static let inboundCursor = "inbound_messages"
+    static let surveyCursor = "survey_responses"
+    /// `answer_counts.kind` of a survey answer; inbound rows keep their own kind.
+    static let surveyKind = "survey"
+
+    /// Inbound rows and survey answers past their cursors, by the hour they
+    /// came and the message they answer (none: campaign 0, purpose '').
+    private static func foldAnswers(_ db: Database, limit: Int, more: inout Bool) throws -> Int {
+        var folded = 0
+        for (table, cursorName, kind, score, at) in [
+            ("inbound_messages", inboundCursor, "a.kind", "NULL", "a.received_at"),
+            ("survey_responses", surveyCursor, "'\(surveyKind)'", "a.score", "a.received_at"),
+        ] {
+            let after = try cursor(cursorName, db)
+            guard let last = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT MAX(id) FROM (SELECT id FROM \(table) WHERE id > ? ORDER BY id LIMIT ?)"),
+                arguments: [after, limit])
+            else { continue }
+            let rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT \(at) / 3600000 AS hour, COALESCE(m.campaign_id, 0) AS campaign_id, COALESCE(m.variant, '') AS variant,
+                          COALESCE(m.purpose, '') AS purpose, COALESCE(m.channel, '') AS channel, \(kind) AS kind, COUNT(*) AS n,
+                          COUNT(\(score)) AS scored, COALESCE(SUM(\(score)), 0) AS score_sum
+                        FROM \(table) a LEFT JOIN messages m ON m.id = a.message_id
+                        WHERE a.id > ? AND a.id <= ? GROUP BY 1, 2, 3, 4, 5, 6
+                        """), arguments: [after, last])
+            let upsert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO answer_counts (hour, campaign_id, variant, purpose, channel, kind, answers, scored, score_sum)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT DO UPDATE SET answers = answers + excluded.answers, scored = scored + excluded.scored,
+                      score_sum = score_sum + excluded.score_sum
+                    """)
+            for row in rows {
+                try upsert.execute(arguments: [
+                    row["hour"], row["campaign_id"], row["variant"], row["purpose"], row["channel"], row["kind"], row["n"], row["scored"],
+                    row["score_sum"],
+                ])
+                folded += row["n"] as Int
+            }
+            try setCursor(cursorName, to: last, db)
+            let count = try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM \(table) WHERE id > ? AND id <= ?"), arguments: [after, last]) ?? 0
+            if count >= limit { more = true }
+        }
+        return folded
     }
 
     private static let messageKeySelect = """

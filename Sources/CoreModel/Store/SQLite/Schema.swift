@@ -34,6 +34,7 @@ enum Schema {
         migrator.registerMigration("v22-manager-briefs", migrate: managerBriefs)
         migrator.registerMigration("v23-api-tokens", migrate: apiTokens)
         migrator.registerMigration("v24-message-rollups", migrate: messageRollups)
+        migrator.registerMigration("v25-answer-rollups", migrate: answerRollups)
         return migrator
     }
 
@@ -539,6 +540,20 @@ enum Schema {
             CREATE TABLE rollup_cursors (name TEXT PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID;
             """)
         try SQLiteStore.startRollups(db)
+    }
+
+    /// What came back, rolled up like the messages (see `Reports`): inbound
+    /// rows by kind (reply, key, opt-out…) and survey answers with their
+    /// scores, by the hour they came and the message they answer. The fold
+    /// starts from the first row, so a store's earlier answers count too.
+    private static func answerRollups(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE answer_counts (
+              hour INTEGER NOT NULL, campaign_id INTEGER NOT NULL, variant TEXT NOT NULL, purpose TEXT NOT NULL, channel TEXT NOT NULL,
+              kind TEXT NOT NULL, answers INTEGER NOT NULL, scored INTEGER NOT NULL, score_sum INTEGER NOT NULL,
+              PRIMARY KEY (campaign_id, variant, hour, purpose, channel, kind)
+            ) WITHOUT ROWID;
+            """)
     }
 
     static let orderTotalsTriggers = """
