@@ -157,6 +157,12 @@ struct ReportRollupTests {
             let all = expected.values.reduce(into: [ReportStatus: Int]()) { $0.merge($1.byStatus, uniquingKeysWith: +) }
             #expect(all == [.delivered: 21, .failed: 8, .suppressed: 3, .pending: 0, .expired: 6, .cancelled: 22].filter { $0.value != 0 })
             #expect(figures.values.map(\.sent).reduce(0, +) == 30)
+            // The cost: what the gateway reported (45,000 micro-yuan a message) wins over the configured price.
+            #expect(figures.values.map { $0.cost(price: { _ in 0.5 }) }.reduce(0, +) == 30 * 45_000)
+            var unpriced = try #require(figures["A"])
+            unpriced.sentBy = unpriced.sentBy.map { SentCount(gateway: $0.gateway, channel: $0.channel, messages: $0.messages, segments: $0.segments * 2, costMicros: 0) }
+            #expect(unpriced.cost(price: { $0 == "sim" ? 0.045 : nil }) == unpriced.sentBy.map(\.segments).reduce(0, +) * 45_000)
+            #expect(unpriced.cost(price: { _ in nil }) == 0)
             #expect(figures.values.map(\.replies).reduce(0, +) == 4 && figures.values.map(\.optOuts).reduce(0, +) == 2)
             #expect(figures.values.map(\.surveyAnswers).reduce(0, +) == 3 && figures.values.map(\.scoreSum).reduce(0, +) == 7)
             // Receipts 3 s after acceptance: at most 4 s in the buckets.

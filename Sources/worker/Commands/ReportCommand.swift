@@ -131,7 +131,8 @@ struct ReportCommand: AsyncParsableCommand {
             let record = try await CampaignCommand.record(name, config: config, store: store)
             try await RollupService(store: store).catchUp()
             let figures = try await store.campaignFigures(campaignId: record.id)
-            let report = CampaignReport(figures)
+            let prices = Dictionary(config.gateways.map { ($0.name, $0.price) }, uniquingKeysWith: { first, _ in first })
+            let report = CampaignReport(figures, price: { prices[$0] ?? nil })
             if csv { return print(try CSVText.render(report.header, report.rows), terminator: "") }
             print("\(record.name): \(record.status.rawValue)")
             var table = TextTable(report.header, rightAligned: Set(1..<report.header.count))
@@ -145,8 +146,13 @@ struct ReportCommand: AsyncParsableCommand {
 /// A campaign's figures as the report prints them.
 struct CampaignReport {
     let figures: [String: VariantFigures]
+    /// Yuan per SMS segment (per message on other channels) by gateway name, from tidings.yaml.
+    let price: (String) -> Double?
 
-    init(_ figures: [String: VariantFigures]) { self.figures = figures }
+    init(_ figures: [String: VariantFigures], price: @escaping (String) -> Double?) {
+        self.figures = figures
+        self.price = price
+    }
 
     let header = [
         "variant", "messages", "pending", "sent", "delivered", "failed", "suppressed", "expired", "unconfirmed", "cancelled",
@@ -162,7 +168,7 @@ struct CampaignReport {
                 variant, String(f.total), n(.pending), String(f.sent), n(.delivered), n(.failed), n(.suppressed), n(.expired),
                 String(f.unconfirmed), n(.cancelled), f.deliveryRate.map { String(format: "%.1f%%", $0 * 100) } ?? "-",
                 f.receiptSeconds(at: 0.5).map { "≤\($0)" } ?? "-", f.receiptSeconds(at: 0.95).map { "≤\($0)" } ?? "-",
-                String(f.segments), String(format: "%.2f", Double(f.costMicros) / 1_000_000), String(f.replies), String(f.optOuts),
+                String(f.segments), String(format: "%.2f", Double(f.cost(price: price)) / 1_000_000), String(f.replies), String(f.optOuts),
                 String(f.surveyAnswers), f.responseRate.map { String(format: "%.1f%%", $0 * 100) } ?? "-",
                 f.meanScore.map { String(format: "%.2f", $0) } ?? "-",
             ]

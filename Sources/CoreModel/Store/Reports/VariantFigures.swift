@@ -13,6 +13,8 @@ public struct VariantFigures: Sendable, Hashable, Codable {
     /// SMS segments and cost of the messages accepted.
     public var segments: Int
     public var costMicros: Int
+    /// Acceptances by gateway and channel, for a cost from each gateway's price.
+    public var sentBy: [SentCount] = []
     /// Replies and keys pressed in answer to these messages.
     public var replies: Int = 0
     /// Opt-outs (退订, the opt-out key, an unsubscribe link) in answer to them.
@@ -36,6 +38,18 @@ public struct VariantFigures: Sendable, Hashable, Codable {
     }
 
     public var total: Int { byStatus.values.reduce(0, +) }
+
+    /// What the messages cost in micro-yuan: what the gateway reported where
+    /// it did, else `price(gateway)` yuan per SMS segment or per message on
+    /// other channels; gateways without a price count nothing.
+    public func cost(price: (String) -> Double?) -> Int {
+        sentBy.reduce(0) { total, sent in
+            if sent.costMicros > 0 { return total + sent.costMicros }
+            guard let yuan = price(sent.gateway) else { return total }
+            let units = sent.channel == .sms ? max(sent.segments, sent.messages) : sent.messages
+            return total + Int((yuan * 1_000_000).rounded()) * units
+        }
+    }
     public var delivered: Int { byStatus[.delivered] ?? 0 }
 
     /// Survey answers per delivered message; nil before any was delivered.

@@ -28,8 +28,8 @@ extension SQLiteStore: Reports {
             for row in try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT variant, event, SUM(events) AS n, SUM(segments) AS segments, SUM(cost_micros) AS cost
-                        FROM message_event_counts WHERE campaign_id = ? GROUP BY variant, event
+                        SELECT variant, event, gateway, channel, SUM(events) AS n, SUM(segments) AS segments, SUM(cost_micros) AS cost
+                        FROM message_event_counts WHERE campaign_id = ? GROUP BY variant, event, gateway, channel
                         """), arguments: [campaignId])
             {
                 let key = variant(row)
@@ -38,6 +38,10 @@ extension SQLiteStore: Reports {
                     figures[key, default: VariantFigures()].sent += row["n"]
                     figures[key, default: VariantFigures()].segments += row["segments"]
                     figures[key, default: VariantFigures()].costMicros += row["cost"]
+                    figures[key, default: VariantFigures()].sentBy.append(
+                        SentCount(
+                            gateway: row["gateway"], channel: try Self.decoded(row["channel"], column: "message_event_counts.channel"),
+                            messages: row["n"], segments: row["segments"], costMicros: row["cost"]))
                 case MessageEvent.receiptTimeoutName:
                     figures[key, default: VariantFigures()].unconfirmed += row["n"]
                 default: break
