@@ -30,6 +30,20 @@ struct ReportCommand: AsyncParsableCommand {
         return (from, calendar.date(byAdding: .day, value: 1, to: today) ?? Date())
     }
 
+    /// The store with its counts folded up to date, and the last `days` days in the group's zone.
+    static func open(_ global: GlobalOptions, days: Int) async throws -> (store: SQLiteStore, zone: TimeZone, from: Date, to: Date) {
+        let config = try global.loadConfig()
+        let store = try global.openStore(config)
+        try await RollupService(store: store).catchUp()
+        let zone = TimeZone(identifier: config.defaults.timezone) ?? .current
+        let (from, to) = window(days: days, zone: zone)
+        return (store, zone, from, to)
+    }
+
+    static func checkDays(_ days: Int) throws {
+        guard (1...366).contains(days) else { throw ValidationError("--days must be 1-366") }
+    }
+
     static func output(_ header: [String], _ rows: [[String]], csv: Bool, empty: String) throws {
         if csv { return print(try CSVText.render(header, rows), terminator: "") }
         var table = TextTable(header, rightAligned: Set(1..<header.count))
@@ -44,15 +58,10 @@ struct ReportCommand: AsyncParsableCommand {
         @Option(help: "Days back, today included (defaults.timezone).") var days = 1
         @Flag(help: "Print CSV.") var csv = false
 
-        func validate() throws {
-            guard (1...366).contains(days) else { throw ValidationError("--days must be 1-366") }
-        }
+        func validate() throws { try ReportCommand.checkDays(days) }
 
         func run() async throws {
-            let config = try global.loadConfig()
-            let store = try global.openStore(config)
-            try await RollupService(store: store).catchUp()
-            let (from, to) = ReportCommand.window(days: days, zone: TimeZone(identifier: config.defaults.timezone) ?? .current)
+            let (store, _, from, to) = try await ReportCommand.open(global, days: days)
             var events: [String: [String: Int]] = [:]
             for count in try await store.eventCounts(from: from, to: to) where !count.gateway.isEmpty {
                 events[count.gateway, default: [:]][count.event, default: 0] += count.events
@@ -79,16 +88,10 @@ struct ReportCommand: AsyncParsableCommand {
         @Option(help: "Days back, today included.") var days = 7
         @Flag(help: "Print CSV.") var csv = false
 
-        func validate() throws {
-            guard (1...366).contains(days) else { throw ValidationError("--days must be 1-366") }
-        }
+        func validate() throws { try ReportCommand.checkDays(days) }
 
         func run() async throws {
-            let config = try global.loadConfig()
-            let store = try global.openStore(config)
-            try await RollupService(store: store).catchUp()
-            let zone = TimeZone(identifier: config.defaults.timezone) ?? .current
-            let (from, to) = ReportCommand.window(days: days, zone: zone)
+            let (store, zone, from, to) = try await ReportCommand.open(global, days: days)
             var byHour: [Date: [Channel: Int]] = [:]
             for count in try await store.eventCounts(from: from, to: to) where count.event == MessageEvent.acceptedName {
                 byHour[count.hour, default: [:]][count.channel, default: 0] += count.events
