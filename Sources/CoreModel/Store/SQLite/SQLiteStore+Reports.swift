@@ -273,7 +273,12 @@ extension SQLiteStore: Reports {
                 by: row["n"])
         }
         try setCursor(messagesCursor, to: Int64.fetchOne(db, sql: "SELECT MAX(id) FROM messages") ?? 0, db)
-        while try foldEvents(db, limit: 50_000, moves: false, into: &deltas) > 0 {}
+        // Until the cursor stops: a batch whose events all lost their message would count nothing, yet is passed.
+        while true {
+            let before = try cursor(eventsCursor, db)
+            _ = try foldEvents(db, limit: 50_000, moves: false, into: &deltas)
+            if try cursor(eventsCursor, db) == before { break }
+        }
         try deltas.write(db)
     }
 
