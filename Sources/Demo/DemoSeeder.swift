@@ -284,7 +284,7 @@ public struct DemoSeeder: Sendable {
             day -= lengths[month]
             month += 1
         }
-        return (month < 9 ? "0" : "") + "\(month + 1)-" + (day < 9 ? "0" : "") + "\(day + 1)"
+        return Member.birthday(month: month + 1, day: day + 1)
     }
 
     private func writeConsents(

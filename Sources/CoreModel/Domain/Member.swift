@@ -17,6 +17,11 @@ public struct Member: Sendable, Hashable, Codable {
     /// `MM-DD`: the day is all the group keeps of a birthday.
     public var birthday: String?
 
+    /// A birthday as the store keeps it: `03-08`.
+    public static func birthday(month: Int, day: Int) -> String {
+        (month < 10 ? "0" : "") + "\(month)-" + (day < 10 ? "0" : "") + "\(day)"
+    }
+
     public init(
         memberNo: String, name: String, phone: ContactField = .missing, email: ContactField = .missing,
         fax: ContactField = .missing, level: MemberLevel = .regular, points: Int = 0, tags: [String] = [],

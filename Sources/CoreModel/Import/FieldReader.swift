@@ -83,7 +83,7 @@ struct FieldReader {
         else {
             throw RowError(row: row, column: column, reason: "'\(raw)' is not a birthday (YYYY-MM-DD, MM-DD or 3月8日)")
         }
-        return (month < 10 ? "0" : "") + "\(month)-" + (day < 10 ? "0" : "") + "\(day)"
+        return Member.birthday(month: month, day: day)
     }
 
     func requiredDate(_ column: String) throws(RowError) -> Date {

@@ -38,7 +38,7 @@ public struct BriefWriter: Sendable {
             guard let date = calendar.date(byAdding: .day, value: offset, to: start) else { continue }
             let c = calendar.dateComponents([.year, .month, .day], from: date)
             let (year, month, day) = (c.year ?? 0, c.month ?? 0, c.day ?? 0)
-            days.append(Self.monthDay(month, day))
+            days.append(Member.birthday(month: month, day: day))
             let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
             if month == 2, day == 28, !leap { days.append("02-29") }
         }
@@ -121,9 +121,5 @@ public struct BriefWriter: Sendable {
         case .hibernating: "沉睡"
         case .lost: "已流失"
         }
-    }
-
-    static func monthDay(_ month: Int, _ day: Int) -> String {
-        (month < 10 ? "0" : "") + "\(month)-" + (day < 10 ? "0" : "") + "\(day)"
     }
 }
