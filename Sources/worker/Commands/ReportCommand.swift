@@ -75,12 +75,18 @@ struct ReportCommand: AsyncParsableCommand {
             abstract: "Per variant: pending, sent, delivered, failed, suppressed, expired, unconfirmed, cancelled, delivery rate, receipt times, segments, cost, replies, opt-outs, survey answers and mean score; failures by reason.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Campaign name.") var name: String
+        @Option(help: "Count orders within this many days of the campaign choosing each member (1-\(CampaignOrders.maxDays)).")
+        var days = 7
         @Flag(help: "Print CSV (one row per variant) instead of a table.") var csv = false
+
+        func validate() throws {
+            guard (1...CampaignOrders.maxDays).contains(days) else { throw ValidationError("--days must be 1-\(CampaignOrders.maxDays)") }
+        }
 
         func run() async throws {
             let (store, config, builder) = try await ReportCommand.open(global)
             let record = try await CampaignCommand.record(name, config: config, store: store)
-            try ReportCommand.output(try await builder.campaign(record), csv: csv, empty: "no messages yet")
+            try ReportCommand.output(try await builder.campaign(record, days: days), csv: csv, empty: "no messages yet")
         }
     }
 }

@@ -35,6 +35,7 @@ enum Schema {
         migrator.registerMigration("v23-api-tokens", migrate: apiTokens)
         migrator.registerMigration("v24-message-rollups", migrate: messageRollups)
         migrator.registerMigration("v25-answer-rollups", migrate: answerRollups)
+        migrator.registerMigration("v27-campaign-orders", migrate: campaignOrders)
         return migrator
     }
 
@@ -553,6 +554,27 @@ enum Schema {
               kind TEXT NOT NULL, answers INTEGER NOT NULL, scored INTEGER NOT NULL, score_sum INTEGER NOT NULL,
               PRIMARY KEY (campaign_id, variant, hour, purpose, channel, kind)
             ) WITHOUT ROWID;
+            """)
+    }
+
+    /// Orders after a campaign chose a member (its message was created, or it
+    /// was held out as control), rolled up for the report's orders within N
+    /// days and the lift against control: each member's first order once per
+    /// campaign (`campaign_buyers`), and counts by arm and days since
+    /// chosen. Folded from new orders past their cursor, from the first one.
+    private static func campaignOrders(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE campaign_buyers (
+              campaign_id INTEGER NOT NULL, member_id INTEGER NOT NULL, control INTEGER NOT NULL, variant TEXT NOT NULL,
+              day INTEGER NOT NULL,
+              PRIMARY KEY (campaign_id, member_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE campaign_order_counts (
+              campaign_id INTEGER NOT NULL, control INTEGER NOT NULL, variant TEXT NOT NULL, day INTEGER NOT NULL,
+              members INTEGER NOT NULL, orders INTEGER NOT NULL, spend_fen INTEGER NOT NULL,
+              PRIMARY KEY (campaign_id, control, variant, day)
+            ) WITHOUT ROWID;
+            CREATE INDEX campaign_control_member ON campaign_control(member_id, created_at);
             """)
     }
 
