@@ -40,8 +40,8 @@ struct OrdersTable {
         func row(_ name: String, _ arm: ArmOrders, lift: (lift: Double, low: Double, high: Double)?) -> [ReportValue] {
             [
                 .text(name), .count(arm.members), .count(arm.ordered), arm.rate.map(ReportValue.percent) ?? .none, .count(arm.orders),
-                .amount(Double(arm.spendFen) / 100, decimals: 2), lift.map { .percent($0.lift) } ?? .none,
-                lift.map { .percent($0.low) } ?? .none, lift.map { .percent($0.high) } ?? .none,
+                .amount(Double(arm.spendFen) / 100, decimals: 2), lift.map { .points($0.lift) } ?? .none,
+                lift.map { .points($0.low) } ?? .none, lift.map { .points($0.high) } ?? .none,
             ]
         }
         var rows = orders.variants.keys.sorted().map { name in
@@ -54,7 +54,13 @@ struct OrdersTable {
             hasControl
                 ? "Lift: a variant's conversion minus the control group's, in points, with its 95% interval."
                 : "No control group: set control (a percentage) in the campaign to measure lift.")
-        return ReportSection(id: "orders", heading: "Orders within \(days) day(s)", columns: Self.columns, rows: rows, notes: notes)
+        var section = ReportSection(id: "orders", heading: "Orders within \(days) day(s)", columns: Self.columns, rows: rows, notes: notes)
+        if !rows.isEmpty {
+            section.charts = [ReportChart(
+                kind: .bars, title: "Members who ordered within \(days) day(s), %", labels: rows.map { $0[0].text },
+                series: [.init(name: "conversion", values: rows.map { $0[3].number * 100 })], unit: "%")]
+        }
+        return section
     }
 }
 
