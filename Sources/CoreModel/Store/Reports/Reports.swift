@@ -21,6 +21,9 @@ public protocol Reports: Sendable {
     /// Events by hour, gateway, channel and kind, for hours in [`from`, `to`).
     func eventCounts(from: Date, to: Date) async throws -> [EventCount]
 
+    /// Inbound texts and keys (replies, opt-outs…; survey answers are among them) received per hour in [`from`, `to`).
+    func receivedPerHour(from: Date, to: Date) async throws -> [Date: Int]
+
     /// Receipt times by gateway, of messages created in [`from`, `to`).
     func receiptLatency(from: Date, to: Date) async throws -> [LatencyCount]
 }

@@ -94,6 +94,21 @@ extension SQLiteStore: Reports {
         }
     }
 
+    public func receivedPerHour(from: Date, to: Date) async throws -> [Date: Int] {
+        try await pool.read { db in
+            var hours: [Date: Int] = [:]
+            for row in try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT hour, SUM(answers) AS n FROM answer_counts WHERE kind <> ? AND hour >= ? AND hour < ? GROUP BY hour
+                        """), arguments: [Self.surveyKind, Self.hour(from), Self.hour(to)])
+            {
+                hours[Date(unixMillis: (row["hour"] as Int64) * 3_600_000)] = row["n"]
+            }
+            return hours
+        }
+    }
+
     public func receiptLatency(from: Date, to: Date) async throws -> [LatencyCount] {
         try await pool.read { db in
             try Row.fetchAll(

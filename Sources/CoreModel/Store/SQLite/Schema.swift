@@ -595,6 +595,7 @@ enum Schema {
               hour INTEGER NOT NULL, gateway TEXT NOT NULL, bucket INTEGER NOT NULL, receipts INTEGER NOT NULL,
               PRIMARY KEY (hour, gateway, bucket)
             ) WITHOUT ROWID;
+            CREATE INDEX answer_counts_hour ON answer_counts(hour);
             """)
         try SQLiteStore.startTraffic(db)
     }
