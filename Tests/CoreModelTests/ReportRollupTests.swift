@@ -77,17 +77,7 @@ struct ReportRollupTests {
 
     @Test func everyFigureEqualsTheMessagesTable() async throws {
         try await withStore { store, _ in
-            _ = try await store.apply(.branches([Branch(code: "B01", name: "天河店", district: "天河区", address: "天河路1号", phone: nil, fax: nil, seats: 80)]), dryRun: false)
-            _ = try await store.apply(.members((1...60).map {
-                Member(memberNo: "M\($0)", name: "会员\($0)", phone: .valid(String(format: "+86138%08d", $0)), branchCode: "B01")
-            }), dryRun: false)
-            let id = try await store.saveCampaign(name: "report", category: .service, definition: "{}", file: nil, actor: "t", now: now).id
-            _ = try await store.fanOut(
-                FanOutPlan(
-                    campaignId: id, run: 1, segment: .all, category: .service, lane: .marketing, channels: [.sms], controlBelow: 0,
-                    variants: [.init(name: "A", template: "promotion", bucketsBelow: 5_000), .init(name: "B", template: "promotion", bucketsBelow: 10_000)],
-                    salt: 7, locales: ["zh-CN"], fallbackLocale: "zh-CN", start: now, perMinute: nil),
-                chunkSize: 25, now: now) { _ in }
+            let id = try await seedCampaign(store, name: "report", members: 60, now: now)
             // A message outside the campaign counts elsewhere.
             _ = try await store.enqueue(
                 [NewMessage(idempotencyKey: "single", purpose: .single, channel: .sms, lane: .transactional, category: .service,
