@@ -8,7 +8,7 @@ import Scheduler
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Reports from the rolled-up counts: a campaign's results by variant.",
+        abstract: "Reports from the rolled-up counts: a campaign's results, gateways, volumes, branches, contacts to fix, churn.",
         discussion: """
             The counts are kept as messages change state (tidings run folds them every
             two seconds; a report folds whatever is new first), so a report reads a few
@@ -18,8 +18,12 @@ struct ReportCommand: AsyncParsableCommand {
               tidings report campaign new-dishes --csv > new-dishes.csv
               tidings report gateways --days 7
               tidings report volumes --days 30
+              tidings report branches --days 7
+              tidings report branches --branch B001 --csv > b001.csv
+              tidings report contacts --days 30 --limit 500 --csv > to-fix.csv
+              tidings report churn --month 2026-11
             """,
-        subcommands: [Campaign.self, Gateways.self, Volumes.self])
+        subcommands: [Campaign.self, Gateways.self, Volumes.self, Branches.self, Contacts.self, Churn.self])
 
     /// The store with its counts folded up to date, and the builder reading them.
     static func open(_ global: GlobalOptions) async throws -> (store: SQLiteStore, config: TidingsConfig, builder: ReportBuilder) {
@@ -67,6 +71,67 @@ struct ReportCommand: AsyncParsableCommand {
         func run() async throws {
             let (_, _, builder) = try await ReportCommand.open(global)
             try ReportCommand.output(try await builder.volumes(days: days), csv: csv, empty: "nothing sent in the last \(days) day(s)")
+        }
+    }
+
+    struct Branches: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Per branch and day: orders by source and busiest hour, late and undelivered deliveries, apologies, survey answers and mean score, complaints and hours to resolve; complaints by department.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only this branch (its code).") var branch: String?
+        @Option(help: "Days back, today included (defaults.timezone).") var days = 7
+        @Flag(help: "Print CSV (one row per branch and day).") var csv = false
+
+        func validate() throws { try ReportCommand.checkDays(days) }
+
+        func run() async throws {
+            let (_, _, builder) = try await ReportCommand.open(global)
+            let scope = branch.map { "branch \($0)" } ?? "any branch"
+            try ReportCommand.output(
+                try await builder.branches(days: days, branch: branch), csv: csv, empty: "nothing for \(scope) in the last \(days) day(s)")
+        }
+    }
+
+    struct Contacts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Members' phones, emails and faxes that are invalid or bounced (flagged in the last --days), by reason, and the list.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Days back, today included (defaults.timezone).") var days = 30
+        @Option(help: "How many contacts to list (all are counted).") var limit = 200
+        @Flag(help: "Show full phone numbers and emails.") var reveal = false
+        @Flag(help: "Print CSV (the list).") var csv = false
+
+        func validate() throws {
+            try ReportCommand.checkDays(days)
+            guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+        }
+
+        func run() async throws {
+            let (_, _, builder) = try await ReportCommand.open(global)
+            try ReportCommand.output(
+                try await builder.contacts(days: days, limit: limit, reveal: reveal), csv: csv,
+                empty: "no contact to fix in the last \(days) day(s)")
+        }
+    }
+
+    struct Churn: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Members whose RFM segment moved into at_risk or lost during a month, by owning manager.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The month, YYYY-MM (defaults to this month in defaults.timezone).") var month: String?
+        @Flag(help: "Print CSV.") var csv = false
+
+        func validate() throws {
+            if let month, ReportMonth(month) == nil {
+                throw ValidationError("--month must be a month as YYYY-MM (like 2026-11), not '\(month)'")
+            }
+        }
+
+        func run() async throws {
+            let (_, _, builder) = try await ReportCommand.open(global)
+            let chosen = month.flatMap { ReportMonth($0) } ?? ReportMonth(containing: Date(), in: builder.zone)
+            try ReportCommand.output(
+                try await builder.churn(month: chosen), csv: csv, empty: "no member moved to at_risk or lost in \(chosen)")
         }
     }
 

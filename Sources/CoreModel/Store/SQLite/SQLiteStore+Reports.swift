@@ -140,6 +140,7 @@ extension SQLiteStore: Reports {
         fold.more = fold.more || fold.events >= limit
         try deltas.write(db)
         fold.events += try foldAnswers(db, limit: limit, more: &fold.more)
+        fold.events += try foldBranches(db, limit: limit, more: &fold.more)
         return fold
     }
 
