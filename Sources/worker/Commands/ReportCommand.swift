@@ -8,7 +8,7 @@ import Scheduler
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Reports from the rolled-up counts: a campaign's results, gateways, volumes, branches, contacts to fix, churn.",
+        abstract: "Reports from the rolled-up counts: a campaign's results, gateways, volumes, branches, contacts to fix, churn, managers.",
         discussion: """
             The counts are kept as messages change state (tidings run folds them every
             two seconds; a report folds whatever is new first), so a report reads a few
@@ -22,8 +22,9 @@ struct ReportCommand: AsyncParsableCommand {
               tidings report branches --branch B001 --csv > b001.csv
               tidings report contacts --days 30 --limit 500 --csv > to-fix.csv
               tidings report churn --month 2026-11
+              tidings report managers
             """,
-        subcommands: [Campaign.self, Gateways.self, Volumes.self, Branches.self, Contacts.self, Churn.self])
+        subcommands: [Campaign.self, Gateways.self, Volumes.self, Branches.self, Contacts.self, Churn.self, Managers.self])
 
     /// The store with its counts folded up to date, and the builder reading them.
     static func open(_ global: GlobalOptions) async throws -> (store: SQLiteStore, config: TidingsConfig, builder: ReportBuilder) {
@@ -31,6 +32,15 @@ struct ReportCommand: AsyncParsableCommand {
         let store = try global.openStore(config)
         try await RollupService(store: store).catchUp()
         return (store, config, ReportBuilder(store: store, config: config))
+    }
+
+    /// `--month` as given, else this month in `zone`.
+    static func month(_ text: String?, zone: TimeZone) throws -> ReportMonth {
+        guard let text else { return ReportMonth(containing: Date(), in: zone) }
+        guard let month = ReportMonth(text) else {
+            throw ValidationError("--month must be a month as YYYY-MM (like 2026-11), not '\(text)'")
+        }
+        return month
     }
 
     static func checkDays(_ days: Int) throws {
@@ -121,17 +131,29 @@ struct ReportCommand: AsyncParsableCommand {
         @Option(help: "The month, YYYY-MM (defaults to this month in defaults.timezone).") var month: String?
         @Flag(help: "Print CSV.") var csv = false
 
-        func validate() throws {
-            if let month, ReportMonth(month) == nil {
-                throw ValidationError("--month must be a month as YYYY-MM (like 2026-11), not '\(month)'")
-            }
-        }
+        func validate() throws { _ = try ReportCommand.month(month, zone: .current) }
 
         func run() async throws {
             let (_, _, builder) = try await ReportCommand.open(global)
-            let chosen = month.flatMap { ReportMonth($0) } ?? ReportMonth(containing: Date(), in: builder.zone)
+            let chosen = try ReportCommand.month(month, zone: builder.zone)
             try ReportCommand.output(
                 try await builder.churn(month: chosen), csv: csv, empty: "no member moved to at_risk or lost in \(chosen)")
+        }
+    }
+
+    struct Managers: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Per manager: members owned, assigned and handed away, tasks open and closed (median hours), briefs and personal calls in a month.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The month, YYYY-MM (defaults to this month in defaults.timezone).") var month: String?
+        @Flag(help: "Print CSV.") var csv = false
+
+        func validate() throws { _ = try ReportCommand.month(month, zone: .current) }
+
+        func run() async throws {
+            let (_, _, builder) = try await ReportCommand.open(global)
+            let chosen = try ReportCommand.month(month, zone: builder.zone)
+            try ReportCommand.output(try await builder.managers(month: chosen), csv: csv, empty: "no managers")
         }
     }
 

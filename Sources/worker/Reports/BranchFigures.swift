@@ -43,7 +43,8 @@ struct BranchFigures {
 
     /// The busiest hour of day (`14:00`), the earliest of equals; `-` without orders.
     var busiestHour: ReportValue {
-        guard let top = ordersByHour.filter({ $0.value > 0 }).max(by: { ($0.value, $1.key) < ($1.value, $0.key) }) else { return .none }
+        guard let top = ordersByHour.filter({ $0.value > 0 }).max(by: { ($0.value, $1.key) < ($1.value, $0.key) })
+        else { return .none }
         return .text(String(format: "%02d:00", top.key))
     }
 

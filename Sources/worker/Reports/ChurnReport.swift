@@ -10,7 +10,8 @@ extension ReportBuilder {
         var byManager: [String: (name: String, counts: [RFMSegment: Int])] = [:]
         for count in try await store.churn(from: from, to: to) {
             let key = count.staffNo ?? "-"
-            byManager[key, default: (count.staffName ?? "unowned", [:])].counts[count.segment, default: 0] += count.members
+            byManager[key, default: (count.staffName ?? "unowned", [:])].counts[count.segment, default: 0] +=
+                count.members
         }
         let segments = [RFMSegment.atRisk, .lost]
         let managers = byManager.keys.sorted()
@@ -23,13 +24,19 @@ extension ReportBuilder {
                 return [.text(key), .text(entry.name)] + segments.map { .count(entry.counts[$0] ?? 0) }
             })
         if !managers.isEmpty {
-            section.charts = [ReportChart(
-                kind: .bars, title: "Moved to at_risk and lost by manager", labels: managers,
-                series: segments.map { segment in
-                    .init(name: segment.rawValue, values: managers.map { Double(byManager[$0]?.counts[segment] ?? 0) })
-                }, unit: "members")]
+            section.charts = [
+                ReportChart(
+                    kind: .bars, title: "Moved to at_risk and lost by manager", labels: managers,
+                    series: segments.map { segment in
+                        .init(
+                            name: segment.rawValue, values: managers.map { Double(byManager[$0]?.counts[segment] ?? 0) }
+                        )
+                    }, unit: "members")
+            ]
         }
-        section.notes = ["A member moved into both in the month counts in both; segments change only when tidings rfm recomputes."]
+        section.notes = [
+            "A member moved into both in the month counts in both; segments change only when tidings rfm recomputes."
+        ]
         return ReportDocument(kind: "churn", title: "Churn", subtitle: "month \(month)", sections: [section])
     }
 }

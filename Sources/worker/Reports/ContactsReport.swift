@@ -18,30 +18,42 @@ extension ReportBuilder {
             rows: found.listed.map { reveal ? $0 : $0.masked() }.map { c in
                 [
                     .text(c.memberNo), .text(c.name), .text(c.kind.rawValue), c.address.map(ReportValue.text) ?? .none,
-                    .text(c.status.rawValue), c.reason.map(ReportValue.text) ?? .none, .text(formatter.string(from: c.updatedAt)),
+                    .text(c.status.rawValue), c.reason.map(ReportValue.text) ?? .none,
+                    .text(formatter.string(from: c.updatedAt)),
                 ]
             })
-        if found.total > found.listed.count { list.notes = ["\(found.total - found.listed.count) more not listed (--limit)"] }
+        if found.total > found.listed.count {
+            list.notes = ["\(found.total - found.listed.count) more not listed (--limit)"]
+        }
         var reasons = ReportSection(
             id: "reasons", heading: "By reason",
             columns: [
                 ReportColumn("contact", "contact"), ReportColumn("status", "status"), ReportColumn("reason", "reason"),
                 ReportColumn("contacts", "contacts"),
             ],
-            rows: found.reasons.map { [.text($0.kind.rawValue), .text($0.status.rawValue), .text($0.reason), .count($0.contacts)] })
+            rows: found.reasons.map {
+                [.text($0.kind.rawValue), .text($0.status.rawValue), .text($0.reason), .count($0.contacts)]
+            })
         if !found.reasons.isEmpty {
             let kinds = ContactKind.allCases
             let statuses = [ContactStatus.invalid, .bounced]
-            reasons.charts = [ReportChart(
-                kind: .bars, title: "Contacts to fix by kind", labels: kinds.map(\.rawValue),
-                series: statuses.map { status in
-                    .init(name: status.rawValue, values: kinds.map { kind in
-                        Double(found.reasons.filter { $0.kind == kind && $0.status == status }.map(\.contacts).reduce(0, +))
-                    })
-                }, unit: "contacts")]
+            reasons.charts = [
+                ReportChart(
+                    kind: .bars, title: "Contacts to fix by kind", labels: kinds.map(\.rawValue),
+                    series: statuses.map { status in
+                        .init(
+                            name: status.rawValue,
+                            values: kinds.map { kind in
+                                Double(
+                                    found.reasons.filter { $0.kind == kind && $0.status == status }.map(\.contacts)
+                                        .reduce(0, +))
+                            })
+                    }, unit: "contacts")
+            ]
         }
         return ReportDocument(
-            kind: "contacts", title: "Contacts to fix", subtitle: "flagged or changed in the last \(days) day(s), \(found.total) in all",
+            kind: "contacts", title: "Contacts to fix",
+            subtitle: "flagged or changed in the last \(days) day(s), \(found.total) in all",
             sections: [list, reasons])
     }
 }

@@ -8,7 +8,8 @@ struct ReportMonth: Hashable, CustomStringConvertible {
     /// `YYYY-MM`; nil for anything else.
     init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]),
+            let month = Int(parts[1]),
             (1...12).contains(month)
         else { return nil }
         self.year = year
@@ -30,7 +31,8 @@ struct ReportMonth: Hashable, CustomStringConvertible {
     func range(in zone: TimeZone) -> (from: Date, to: Date) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
-        let from = calendar.date(from: DateComponents(year: year, month: month, day: 1)) ?? Date(timeIntervalSince1970: 0)
+        let from =
+            calendar.date(from: DateComponents(year: year, month: month, day: 1)) ?? Date(timeIntervalSince1970: 0)
         return (from, calendar.date(byAdding: .month, value: 1, to: from) ?? from)
     }
 }

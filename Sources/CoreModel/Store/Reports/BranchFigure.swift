@@ -9,10 +9,13 @@ public enum BranchFigure: String, Sendable, Hashable, Codable, CaseIterable {
     case delivery
     /// Complaints by department, by the hour they were opened.
     case complaint
-    /// Complaints resolved (or closed), by department and the hour they were resolved; `bucket` is the whole hours it took, rounded up.
+    /// Complaints resolved (or closed), by department and the hour they were
+    /// resolved; `bucket` is the whole hours it took, rounded up.
     case resolved
-    /// Survey answers about an order of the branch, by score (`""` for an answer without one), by the hour they came.
+    /// Survey answers about an order of the branch, by score (`""` for an
+    /// answer without one), by the hour they came.
     case survey
-    /// Late-delivery apologies a gateway accepted, by channel; an apology names no order, so it counts at the member's branch.
+    /// Late-delivery apologies a gateway accepted, by channel; an apology
+    /// names no order, so it counts at the member's branch.
     case apology
 }

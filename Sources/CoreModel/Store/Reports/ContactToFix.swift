@@ -14,7 +14,8 @@ public struct ContactToFix: Sendable, Hashable {
     public var updatedAt: Date
 
     public init(
-        memberNo: String, name: String, kind: ContactKind, address: String?, status: ContactStatus, reason: String?, updatedAt: Date
+        memberNo: String, name: String, kind: ContactKind, address: String?, status: ContactStatus, reason: String?,
+        updatedAt: Date
     ) {
         self.memberNo = memberNo
         self.name = name

@@ -33,4 +33,8 @@ public protocol Reports: Sendable {
     /// Members who moved into RFM `at_risk` or `lost` in [`from`, `to`), by
     /// the manager who owned them then (a member counted once per segment).
     func churn(from: Date, to: Date) async throws -> [ChurnCount]
+
+    /// Per manager (staff number) over [`from`, `to`): members assigned and
+    /// handed away, tasks open now and closed, briefs and personal calls.
+    func managerActivity(from: Date, to: Date) async throws -> [String: ManagerActivity]
 }

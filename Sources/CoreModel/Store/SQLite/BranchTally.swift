@@ -28,13 +28,17 @@ enum BranchTally {
             table: "orders", branch: { "\($0).branch_id" }, columns: ["branch_id", "source", "ordered_at"],
             figures: [Figure(figure: .order, label: { "\($0).source" }, at: { "\($0).ordered_at" })]),
         Source(
-            table: "delivery_feedback", branch: { "COALESCE((SELECT branch_id FROM orders WHERE id = \($0).order_id), 0)" },
+            table: "delivery_feedback",
+            branch: { "COALESCE((SELECT branch_id FROM orders WHERE id = \($0).order_id), 0)" },
             columns: ["order_id", "outcome", "recorded_at"],
             figures: [Figure(figure: .delivery, label: { "\($0).outcome" }, at: { "\($0).recorded_at" })]),
         Source(
             table: "complaints",
             branch: {
-                "COALESCE((SELECT branch_id FROM orders WHERE id = \($0).order_id), (SELECT branch_id FROM members WHERE id = \($0).member_id), 0)"
+                """
+                COALESCE((SELECT branch_id FROM orders WHERE id = \($0).order_id),
+                  (SELECT branch_id FROM members WHERE id = \($0).member_id), 0)
+                """
             },
             columns: ["member_id", "order_id", "department", "status", "opened_at", "resolved_at"],
             figures: [
@@ -42,7 +46,9 @@ enum BranchTally {
                 Figure(
                     figure: .resolved, label: { "\($0).department" }, at: { "\($0).resolved_at" },
                     bucket: { "MAX(0, (\($0).resolved_at - \($0).opened_at + 3599999) / 3600000)" },
-                    condition: { "(\($0).status = 'resolved' OR \($0).status = 'closed') AND \($0).resolved_at IS NOT NULL" }),
+                    condition: {
+                        "(\($0).status = 'resolved' OR \($0).status = 'closed') AND \($0).resolved_at IS NOT NULL"
+                    }),
             ]),
     ]
 
@@ -57,7 +63,8 @@ enum BranchTally {
                 source.figures.map { f in
                     """
                     INSERT INTO branch_changes (branch_id, hour, figure, label, bucket, n)
-                      SELECT \(source.branch(row)), \(f.at(row)) / 3600000, '\(f.figure.rawValue)', \(f.label(row)), \(f.bucket(row)), \(n)
+                      SELECT \(source.branch(row)), \(f.at(row)) / 3600000, '\(f.figure.rawValue)', \(f.label(row)),
+                        \(f.bucket(row)), \(n)
                       WHERE \(f.condition(row));
                     """
                 }.joined(separator: "\n")
@@ -71,8 +78,8 @@ enum BranchTally {
                 CREATE TRIGGER \(name)_delete AFTER DELETE ON \(source.table) BEGIN
                 \(append("OLD", -1))
                 END;
-                CREATE TRIGGER \(name)_update AFTER UPDATE OF \(source.columns.joined(separator: ", ")) ON \(source.table)
-                WHEN \(changed) BEGIN
+                CREATE TRIGGER \(name)_update
+                AFTER UPDATE OF \(source.columns.joined(separator: ", ")) ON \(source.table) WHEN \(changed) BEGIN
                 \(append("OLD", -1))
                 \(append("NEW", 1))
                 END;
@@ -87,7 +94,8 @@ enum BranchTally {
             source.figures.map { f in
                 """
                 INSERT INTO branch_counts (branch_id, hour, figure, label, bucket, n)
-                  SELECT \(source.branch("t")), \(f.at("t")) / 3600000, '\(f.figure.rawValue)', \(f.label("t")), \(f.bucket("t")), COUNT(*)
+                  SELECT \(source.branch("t")), \(f.at("t")) / 3600000, '\(f.figure.rawValue)', \(f.label("t")),
+                    \(f.bucket("t")), COUNT(*)
                   FROM \(source.table) t WHERE \(f.condition("t")) GROUP BY 1, 2, 4, 5;
                 """
             }

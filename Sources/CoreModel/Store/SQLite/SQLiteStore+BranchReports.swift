@@ -15,7 +15,8 @@ extension SQLiteStore {
             ).map { row in
                 BranchCount(
                     branch: row["branch"], hour: Date(unixMillis: (row["hour"] as Int64) * 3_600_000),
-                    figure: try Self.decoded(row["figure"], column: "branch_counts.figure"), label: row["label"], bucket: row["bucket"],
+                    figure: try Self.decoded(row["figure"], column: "branch_counts.figure"), label: row["label"],
+                    bucket: row["bucket"],
                     count: row["n"])
             }
         }
@@ -31,7 +32,8 @@ extension SQLiteStore {
         var folded = 0
         if let changes = try idRange("branch_changes", after: 0, limit: limit, db) {
             try addBranchCounts(
-                db, rows: "SELECT branch_id, hour, figure, label, bucket, SUM(n) AS n FROM branch_changes WHERE id <= ?1",
+                db,
+                rows: "SELECT branch_id, hour, figure, label, bucket, SUM(n) AS n FROM branch_changes WHERE id <= ?1",
                 arguments: [changes.last])
             try db.cachedStatement(sql: "DELETE FROM branch_changes WHERE id <= ?").execute(arguments: [changes.last])
             folded += changes.rows
@@ -48,8 +50,9 @@ extension SQLiteStore {
         folded += try foldById(
             db, table: "message_events", cursor: branchApologyCursor, limit: limit, more: &more,
             rows: """
-                SELECT COALESCE((SELECT branch_id FROM members WHERE id = m.member_id), 0) AS branch_id, e.at / 3600000 AS hour,
-                  '\(BranchFigure.apology.rawValue)' AS figure, m.channel AS label, 0 AS bucket, COUNT(*) AS n
+                SELECT COALESCE((SELECT branch_id FROM members WHERE id = m.member_id), 0) AS branch_id,
+                  e.at / 3600000 AS hour, '\(BranchFigure.apology.rawValue)' AS figure, m.channel AS label, 0 AS bucket,
+                  COUNT(*) AS n
                 FROM message_events e JOIN messages m ON m.id = e.message_id
                 WHERE e.id > ?1 AND e.id <= ?2 AND e.event = '\(MessageEvent.acceptedName)' AND m.purpose = ?3
                 """, extra: [apologyPurpose])
@@ -60,9 +63,17 @@ extension SQLiteStore {
     static let apologyPurpose = MessagePurpose.automation("late_delivery_apology").rawValue
 
     /// The last id and the number of the first `limit` rows of `table` past `after`; nil for none.
-    private static func idRange(_ table: String, after: Int64, limit: Int, _ db: Database) throws -> (last: Int64, rows: Int)? {
+    private static func idRange(
+        _ table: String, after: Int64, limit: Int, _ db: Database
+    ) throws -> (last: Int64, rows: Int)? {
         let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT MAX(id) AS last, COUNT(*) AS n FROM (SELECT id FROM \(table) WHERE id > ? ORDER BY id LIMIT ?)"),
+            db.cachedStatement(
+                sql:
+                    """
+                    SELECT MAX(id) AS last, COUNT(*) AS n
+                    FROM (SELECT id FROM \(table) WHERE id > ? ORDER BY id LIMIT ?)
+                    """
+            ),
             arguments: [after, limit])
         guard let row, let last = row["last"] as Int64? else { return nil }
         return (last, row["n"])
@@ -91,7 +102,9 @@ extension SQLiteStore {
         for row in try Row.fetchAll(db.cachedStatement(sql: rows + " GROUP BY 1, 2, 3, 4, 5"), arguments: arguments) {
             let n: Int = row["n"]
             guard n != 0 else { continue }
-            try upsert.execute(arguments: [row["branch_id"], row["hour"], row["figure"], row["label"], row["bucket"], n])
+            try upsert.execute(arguments: [
+                row["branch_id"], row["hour"], row["figure"], row["label"], row["bucket"], n,
+            ])
         }
     }
 }

@@ -19,7 +19,8 @@ extension SQLiteStore {
             ).map { row in
                 ChurnCount(
                     staffNo: row["staff_no"], staffName: row["name"],
-                    segment: try Self.decoded(row["to_segment"], column: "rfm_transitions.to_segment"), members: row["members"])
+                    segment: try Self.decoded(row["to_segment"], column: "rfm_transitions.to_segment"),
+                    members: row["members"])
             }
         }
     }
