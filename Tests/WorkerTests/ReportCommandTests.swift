@@ -1,8 +1,9 @@
 import CoreModel
 import Foundation
+import GRDB
 import Testing
 
-/// `tidings report branches` over a store with today's orders, their delivery feedback and a complaint.
+/// `tidings report branches|contacts|churn|managers` as a user runs them.
 struct ReportCommandTests {
     typealias CLI = CommandLineTests
 
@@ -67,6 +68,45 @@ struct ReportCommandTests {
                 "\(elsewhere.stdout)")
             let refused = try CLI.run(["report", "branches", "--days", "0"], in: directory)
             #expect(refused.status != 0 && refused.stderr.contains("--days must be 1-366"), "\(refused.stderr)")
+        }
+    }
+
+    /// Contacts to fix are masked unless revealed; churn refuses a bad month;
+    /// managers lists every manager with their members.
+    @Test func contactsChurnAndManagersReports() async throws {
+        try await CLI.withDirectory { directory in
+            #expect(try CLI.run(["init"], in: directory).status == 0)
+            let store = try SQLiteStore(path: directory.appendingPathComponent("tidings.sqlite").path)
+            _ = try await store.apply(
+                .members([
+                    Member(
+                        memberNo: "M1", name: "李女士", phone: .valid("+8613812345678"),
+                        email: ContactField(value: "li@example", status: .invalid, reason: "no domain")),
+                    Member(memberNo: "M2", name: "王先生", phone: ContactField(value: "+8613812340000", status: .bounced, reason: "空号")),
+                ]), dryRun: false)
+            try await DatabaseQueue(path: store.path).write { db in
+                try db.execute(sql: "INSERT INTO staff (staff_no, name, role) VALUES ('S1', '王经理', 'manager')")
+            }
+            _ = try await store.allocate(["M1": "S1"], source: "rules", actor: "t", now: Date())
+
+            let masked = try CLI.run(["report", "contacts"], in: directory)
+            #expect(masked.status == 0, "\(masked.stderr)")
+            #expect(!masked.stdout.contains("+8613812340000") && !masked.stdout.contains("li@example"), "\(masked.stdout)")
+            #expect(masked.stdout.contains("空号") && masked.stdout.contains("no domain"), "\(masked.stdout)")
+            let revealed = try CLI.run(["report", "contacts", "--reveal", "--csv", "--limit", "1"], in: directory)
+            #expect(revealed.status == 0 && revealed.stdout.split(separator: "\n").count == 2, "\(revealed.stdout)")
+            #expect(revealed.stdout.contains("+8613812340000") || revealed.stdout.contains("li@example"), "\(revealed.stdout)")
+
+            let badMonth = try CLI.run(["report", "churn", "--month", "2026-13"], in: directory)
+            #expect(badMonth.status != 0 && badMonth.stderr.contains("--month must be a month as YYYY-MM"), "\(badMonth.stderr)")
+            let churn = try CLI.run(["report", "churn", "--month", "2026-11"], in: directory)
+            #expect(churn.status == 0 && churn.stdout.contains("no member moved to at_risk or lost in 2026-11"), "\(churn.stdout)")
+
+            let managers = try CLI.run(["report", "managers", "--csv"], in: directory)
+            #expect(managers.status == 0, "\(managers.stderr)")
+            let lines = managers.stdout.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+            let row = Dictionary(zip(try #require(lines.first), try #require(lines.last)), uniquingKeysWith: { first, _ in first })
+            #expect(row["manager"] == "S1" && row["members"] == "1" && row["allocated"] == "1", "\(managers.stdout)")
         }
     }
 }
