@@ -2,7 +2,8 @@ import CoreModel
 import Foundation
 
 extension ReportBuilder {
-    /// Per gateway over the last `days` days: acceptances, failures by kind, receipts and receipt times.
+    /// Per gateway over the last `days` days: acceptances, failures by kind,
+    /// possible duplicates (`EventCount.possibleDuplicate`), receipts and receipt times.
     func gateways(days: Int, now: Date = Date()) async throws -> ReportDocument {
         let (from, to) = window(days: days, now: now)
         var events: [String: [String: Int]] = [:]
@@ -18,6 +19,7 @@ extension ReportBuilder {
             ("unanswered", ReportColumn("unanswered", "unanswered")), ("permanent_failure", ReportColumn("refused", "refused")),
             ("receipt", ReportColumn("receipts", "receipts")), ("receipt_timeout", ReportColumn("receipt_timeouts", "receipt time-outs")),
             ("lease_expired", ReportColumn("lease_lost", "lease lost")),
+            (EventCount.possibleDuplicate, ReportColumn("possible_duplicates", "possible duplicates")),
         ]
         let gateways = Set(events.keys).union(latency.keys).sorted()
         let rows = gateways.map { gateway -> [ReportValue] in
