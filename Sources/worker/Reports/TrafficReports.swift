@@ -3,7 +3,7 @@ import Foundation
 
 extension ReportBuilder {
     /// Per gateway over the last `days` days: acceptances, failures by kind,
-    /// possible duplicates (`EventCount.possibleDuplicate`), receipts and receipt times.
+    /// possible duplicates (`EventCount.possibleDuplicate`), breaker openings, receipts and receipt times.
     func gateways(days: Int, now: Date = Date()) async throws -> ReportDocument {
         let (from, to) = window(days: days, now: now)
         var events: [String: [String: Int]] = [:]
@@ -21,12 +21,14 @@ extension ReportBuilder {
             ("lease_expired", ReportColumn("lease_lost", "lease lost")),
             (EventCount.possibleDuplicate, ReportColumn("possible_duplicates", "possible duplicates")),
         ]
-        let gateways = Set(events.keys).union(latency.keys).sorted()
+        let openings = try await store.breakerOpenings(from: from, to: to)
+        let gateways = Set(events.keys).union(latency.keys).union(openings.keys).sorted()
         let rows = gateways.map { gateway -> [ReportValue] in
-            [.text(gateway)] + kinds.map { .count(events[gateway]?[$0.event] ?? 0) }
+            [.text(gateway)] + kinds.map { .count(events[gateway]?[$0.event] ?? 0) } + [.count(openings[gateway] ?? 0)]
                 + [0.5, 0.95].map { VariantFigures.seconds(at: $0, of: latency[gateway] ?? [:]).map { .text("≤\($0)") } ?? .none }
         }
         let columns = [ReportColumn("gateway", "gateway")] + kinds.map(\.column)
+            + [ReportColumn("breaker_openings", "breaker openings")]
             + [ReportColumn("receipt_median_s", "receipt median s"), ReportColumn("receipt_p95_s", "receipt p95 s")]
         var section = ReportSection(id: "gateways", heading: "By gateway", columns: columns, rows: rows)
         if !gateways.isEmpty {

@@ -37,4 +37,7 @@ public protocol Reports: Sendable {
     /// Per manager (staff number) over [`from`, `to`): members assigned and
     /// handed away, tasks open now and closed, briefs and personal calls.
     func managerActivity(from: Date, to: Date) async throws -> [String: ManagerActivity]
+
+    /// How often each gateway's breaker opened in [`from`, `to`).
+    func breakerOpenings(from: Date, to: Date) async throws -> [String: Int]
 }

@@ -569,7 +569,8 @@ enum Schema {
     /// member's RFM segment is kept with the owning manager of the moment
     /// (written by a trigger, so every recomputation records it), for churn;
     /// a first score is no change (a member newly active is no churn).
-    /// Tasks closed are found by when, for the managers report.
+    /// Tasks closed are found by when, for the managers report; gateway
+    /// breaker openings are kept for the gateways report.
     private static func peopleReports(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE branch_counts (
@@ -594,6 +595,8 @@ enum Schema {
             );
             CREATE INDEX rfm_transitions_at ON rfm_transitions(at);
             CREATE INDEX tasks_closed ON tasks(closed_at) WHERE closed_at IS NOT NULL;
+            CREATE TABLE breaker_openings (id INTEGER PRIMARY KEY, gateway TEXT NOT NULL, at INTEGER NOT NULL);
+            CREATE INDEX breaker_openings_at ON breaker_openings(at);
             CREATE TRIGGER member_rfm_update_transition AFTER UPDATE OF segment ON member_rfm WHEN OLD.segment IS NOT NEW.segment BEGIN
               INSERT INTO rfm_transitions (member_id, from_segment, to_segment, staff_id, at)
                 VALUES (NEW.member_id, OLD.segment, NEW.segment, (SELECT manager_id FROM members WHERE id = NEW.member_id), NEW.computed_at);
