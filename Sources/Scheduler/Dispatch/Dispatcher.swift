@@ -383,7 +383,9 @@ public final class Dispatcher: Service, Sendable {
                     event: .accepted(providerMessageId: submission.providerMessageId),
                     possibleDuplicate: attempt.mayDuplicateFrom.map { $0 != outcome.gateway } ?? false))
             case .failure(let error):
-                traffic.finished(outcome.gateway, healthy: Self.health(error), now: now)
+                if traffic.finished(outcome.gateway, healthy: Self.health(error), now: now) {
+                    recorder.opened(BreakerOpening(gateway: outcome.gateway, at: now))
+                }
                 if pump.cut { cutCount.add(1, ordering: .relaxed) }
                 var next = attempt
                 next.lastError = (outcome.gateway, error)

@@ -2,7 +2,8 @@ import CoreModel
 import Foundation
 
 extension ReportBuilder {
-    /// Per gateway over the last `days` days: acceptances, failures by kind, receipts and receipt times.
+    /// Per gateway over the last `days` days: acceptances, failures by kind,
+    /// possible duplicates (`EventCount.possibleDuplicate`), breaker openings, receipts and receipt times.
     func gateways(days: Int, now: Date = Date()) async throws -> ReportDocument {
         let (from, to) = window(days: days, now: now)
         var events: [String: [String: Int]] = [:]
@@ -18,13 +19,16 @@ extension ReportBuilder {
             ("unanswered", ReportColumn("unanswered", "unanswered")), ("permanent_failure", ReportColumn("refused", "refused")),
             ("receipt", ReportColumn("receipts", "receipts")), ("receipt_timeout", ReportColumn("receipt_timeouts", "receipt time-outs")),
             ("lease_expired", ReportColumn("lease_lost", "lease lost")),
+            (EventCount.possibleDuplicate, ReportColumn("possible_duplicates", "possible duplicates")),
         ]
-        let gateways = Set(events.keys).union(latency.keys).sorted()
+        let openings = try await store.breakerOpenings(from: from, to: to)
+        let gateways = Set(events.keys).union(latency.keys).union(openings.keys).sorted()
         let rows = gateways.map { gateway -> [ReportValue] in
-            [.text(gateway)] + kinds.map { .count(events[gateway]?[$0.event] ?? 0) }
+            [.text(gateway)] + kinds.map { .count(events[gateway]?[$0.event] ?? 0) } + [.count(openings[gateway] ?? 0)]
                 + [0.5, 0.95].map { VariantFigures.seconds(at: $0, of: latency[gateway] ?? [:]).map { .text("≤\($0)") } ?? .none }
         }
         let columns = [ReportColumn("gateway", "gateway")] + kinds.map(\.column)
+            + [ReportColumn("breaker_openings", "breaker openings")]
             + [ReportColumn("receipt_median_s", "receipt median s"), ReportColumn("receipt_p95_s", "receipt p95 s")]
         var section = ReportSection(id: "gateways", heading: "By gateway", columns: columns, rows: rows)
         if !gateways.isEmpty {
