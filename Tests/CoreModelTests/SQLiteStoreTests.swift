@@ -22,6 +22,21 @@ struct SQLiteStoreTests {
         }
     }
 
+    /// The dashboard polls the queue depth while a backlog drains: each count
+    /// must walk its partial index alone (no table rows, no sort).
+    @Test func queueDepthReadsOnlyThePartialIndexes() async throws {
+        try await withStore { store, _ in
+            for (sql, index) in [
+                (SQLiteStore.laneDepthSQL, "messages_due"), (SQLiteStore.sendingSQL, "messages_lease"),
+                (SQLiteStore.awaitingReceiptSQL, "messages_awaiting_receipt"),
+            ] {
+                let plan = try await plan(store, sql, sql == SQLiteStore.laneDepthSQL ? [0] : [])
+                #expect(plan.contains("USING COVERING INDEX \(index)"), "\(plan)")
+                #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
+            }
+        }
+    }
+
     @Test func migrationsAreNamedAndApplied() async throws {
         try await withStore { store, _ in
             let applied = try store.appliedMigrations()

@@ -1,0 +1,31 @@
+import CoreModel
+import Foundation
+import Hummingbird
+
+/// /api/v1/reports: the documents `tidings report` prints, as JSON (rows as
+/// objects keyed by column key). They read the rolled-up counts as they are
+/// (`tidings run` folds every two seconds), so an answer may trail the
+/// outbox by that much.
+struct ReportRoutes: Sendable {
+    let config: TidingsConfig
+    let store: any Store
+
+    /// `--days` of the CLI: today and the days before it, in the group's zone.
+    static let days = 1...366
+
+    func register(on routes: ApiRoutes) {
+        let builder = ReportBuilder(store: store, config: config)
+        routes.on(.get, "reports/campaigns/{name}", needs: .read) { _, context, _ in
+            let record: CampaignRecord
+            do { record = try await CampaignControl(config: config, store: store).record(context.parameter("name")) }
+            catch let failure as CampaignControl.Failure { throw ApiError.notFound(failure.message) }
+            return ApiJSON.response(try await builder.campaign(record))
+        }
+        routes.on(.get, "reports/gateways", needs: .read) { request, _, _ in
+            ApiJSON.response(try await builder.gateways(days: request.query("days", default: 1, in: Self.days)))
+        }
+        routes.on(.get, "reports/volumes", needs: .read) { request, _, _ in
+            ApiJSON.response(try await builder.volumes(days: request.query("days", default: 7, in: Self.days)))
+        }
+    }
+}
