@@ -53,7 +53,7 @@ curl -fsS "http://127.0.0.1:$http_port/health" >/dev/null || { echo "browser-tes
 # TODO(html-report): once `tidings report campaign NAME --html FILE` is on main, write it here after the campaign
 # and open it in Chromium (browser_test.py --html FILE screenshots it); until then there is no HTML report to open.
 status=0
-timeout 170 python3 "$repo/scripts/browser_test.py" --base "http://127.0.0.1:$http_port" --tidings "$bin" \
+timeout 170 /usr/bin/python3 "$repo/scripts/browser_test.py" --base "http://127.0.0.1:$http_port" --tidings "$bin" \
   --config "$work/tidings.yaml" --write-token "$write_token" --read-token "$read_token" --artifacts "$artifacts" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "browser-test: FAILED ($status); the worker's log ends:" >&2

@@ -27,7 +27,7 @@ struct EditorApiTests {
 
             let broken = json.replacingOccurrences(of: #""template":"new-dishes""#, with: #""template":"no-such""#)
             let refused = try await api.call(.post, "/api/v1/campaign-previews", token: api.tokens.read, body: broken)
-            #expect(refused.status == 422 && refused.issueFields.contains { $0.hasPrefix("template") }, "\(refused.text)")
+            #expect(refused.status == 422 && refused.issueFields.contains { $0.hasSuffix("template") }, "\(refused.text)")
             let badAudience = json.replacingOccurrences(of: "days_since_last_order <= 180", with: "days_since_last_order <=")
             let unparsable = try await api.call(
                 .post, "/api/v1/campaign-previews", token: api.tokens.read, body: badAudience)

@@ -56,8 +56,10 @@ struct ConsoleFiles: Sendable {
 
     func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("/") { _, _ in Response.redirect(to: Self.path) }
-        router.get("/console") { _, _ in Response.redirect(to: Self.path) }
-        router.get("/console/") { _, _ in serve("index.html") }
+        // The router takes /console and /console/ for one path: the page is served at the second only.
+        router.get("/console") { request, _ in
+            request.uri.path.hasSuffix("/") ? serve("index.html") : Response.redirect(to: Self.path)
+        }
         router.get("/console/**") { _, context in
             serve(context.parameters.getCatchAll().joined(separator: "/"))
         }

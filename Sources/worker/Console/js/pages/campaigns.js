@@ -23,7 +23,7 @@ const actions = ['pause', 'resume', 'cancel'];
 /** A campaign's status and figures (from its report, as `tidings report campaign` prints them), refreshed every 2 s. */
 export function campaignPage(main, name) {
   const head = h('div', {});
-  const controls = h('div', {class: 'row'});
+  const controls = h('div', {class: 'actions'});
   const actionStatus = h('div', {id: 'campaign-action-status'});
   const figures = h('div', {class: 'card'});
   const report = h('div', {});
@@ -32,7 +32,7 @@ export function campaignPage(main, name) {
   let timer = null;
 
   for (const action of actions) {
-    controls.append(h('div', {}, h('button', {
+    controls.append(h('button', {
       type: 'button', id: `campaign-${action}`, class: action === 'resume' ? null : 'secondary',
       onclick: async () => {
         if (action === 'cancel' && !window.confirm(t('campaign.confirmCancel', {name}))) return;
@@ -46,7 +46,7 @@ export function campaignPage(main, name) {
         }
         refresh(false);
       },
-    }, t(`campaign.${action}`))));
+    }, t(`campaign.${action}`)));
   }
 
   async function refresh(again = true) {

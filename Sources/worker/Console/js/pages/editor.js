@@ -151,7 +151,7 @@ export function editorPage(main) {
       h('div', {class: 'row'}, labelled('name', inputs.name), labelled('title', inputs.title), labelled('category', inputs.category)),
       labelled('audience', inputs.audience, t('editor.audienceHint')), count,
       h('label', {}, t('editor.channels')),
-      h('div', {class: 'row'}, channelBoxes.map((box) => h('span', {}, box, ' ', h('label', {for: box.id, class: 'inline'}, t(`channel.${box.value}`))))),
+      h('div', {}, channelBoxes.map((box) => h('span', {}, box, h('label', {for: box.id, class: 'inline'}, t(`channel.${box.value}`))))),
       h('div', {class: 'row'}, labelled('template', inputs.template), templates),
       labelled('values', inputs.values, t('editor.valuesHint')),
       h('div', {class: 'row'}, labelled('schedule', inputs.schedule), labelled('scheduleValue', inputs.scheduleValue)),
