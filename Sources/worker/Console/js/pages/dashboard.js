@@ -29,19 +29,25 @@ function figure(label, value, id) {
   return h('div', {class: 'figure'}, h('div', {class: 'value', id}, value), h('div', {class: 'label'}, label));
 }
 
+const waiting = ['queued', 'retrying', 'deferred', 'unknown'];
+const lanes = ['transactional', 'reminder', 'marketing'];
+const statuses = [...waiting, 'sending', 'submitted'];
+
 function render(view) {
-  const queue = view.queue;
-  const due = queue.lanes.reduce((sum, lane) => sum + lane.due, 0);
-  const awaiting = queue.awaiting_receipt.reduce((sum, one) => sum + one.messages, 0);
+  const count = (lane, status) => view.queue.counts
+    .filter((c) => (!lane || c.lane === lane) && (!status || c.status === status)).reduce((sum, c) => sum + c.messages, 0);
+  const due = waiting.reduce((sum, status) => sum + count(null, status), 0);
+  const sending = count(null, 'sending');
+  const awaiting = count(null, 'submitted');
   const throughput = view.throughput;
   return [
     h('div', {class: 'grid'},
       h('div', {class: 'card'}, h('h2', {}, t('dashboard.queue')),
         h('div', {class: 'figures'}, figure(t('dashboard.due'), number(due), 'queue-due'),
-          figure(t('dashboard.sending'), number(queue.sending), 'queue-sending'),
+          figure(t('dashboard.sending'), number(sending), 'queue-sending'),
           figure(t('dashboard.awaiting'), number(awaiting), 'queue-awaiting')),
-        table([t('dashboard.lane'), t('dashboard.due'), t('dashboard.later')],
-          queue.lanes.map((lane) => [t(`lane.${lane.lane}`), lane.due, lane.later]), {id: 'queue-lanes'})),
+        table([t('dashboard.lane'), ...statuses.map((status) => t(`message.${status}`))],
+          lanes.map((lane) => [t(`lane.${lane}`), ...statuses.map((status) => count(lane, status))]), {id: 'queue-lanes'})),
       h('div', {class: 'card'}, h('h2', {}, t('dashboard.throughput')),
         throughput ? [
           h('div', {class: 'figures'},
