@@ -42,7 +42,7 @@ function render(view) {
   const throughput = view.throughput;
   return [
     h('div', {class: 'grid'},
-      h('div', {class: 'card'}, h('h2', {}, t('dashboard.queue')),
+      h('div', {class: 'card wide'}, h('h2', {}, t('dashboard.queue')),
         h('div', {class: 'figures'}, figure(t('dashboard.due'), number(due), 'queue-due'),
           figure(t('dashboard.sending'), number(sending), 'queue-sending'),
           figure(t('dashboard.awaiting'), number(awaiting), 'queue-awaiting')),
