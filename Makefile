@@ -11,7 +11,7 @@ BENCH_DEPS := sqlite3 time bc wrk nginx-light
 DEMO_DIR   := demo
 TIDINGS    := .build/release/tidings
 
-.PHONY: all deps build demo test crash-test bench clean
+.PHONY: all deps build demo console test crash-test bench clean
 
 all: build
 
@@ -33,6 +33,10 @@ demo: build
 	cd $(DEMO_DIR) && ../$(TIDINGS) import prospects ../examples/prospects.csv || true
 	@echo; echo "== the whole loop: simulator, worker, orders, confirmations, receipts =="
 	DEMO_DIR=$(DEMO_DIR) TIDINGS=$(TIDINGS) scripts/demo-loop.sh
+
+# The web console on the demo database until Ctrl-C (after make demo): prints its URL and a login token.
+console: build
+	DEMO_DIR=$(DEMO_DIR) TIDINGS=$(TIDINGS) scripts/demo-console.sh
 
 test: deps
 	@scripts/install-deps.sh $(TEST_DEPS)
@@ -60,6 +64,7 @@ bench: build
 	$(TIDINGS) bench dashboard --messages 100000
 	scripts/bench-campaigns.sh 1000000
 	$(TIDINGS) bench segments --members 1000000
+	$(TIDINGS) bench report --messages 10000000
 
 clean:
 	rm -rf .build $(DEMO_DIR)

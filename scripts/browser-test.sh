@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser test of the web console (part of make test): a seeded group in a temporary directory, the simulator and
 # `tidings run` on loopback ports, and headless Chromium driven through chromedriver by scripts/browser_test.py,
-# which logs in, launches a campaign from the editor and checks the pages' figures against the CLI's.
+# which logs in, launches a campaign from the editor and checks the pages' figures against the CLI's (and opens the
+# campaign's `tidings report campaign NAME --html` file).
 # Everything it starts stops by itself (--lifetime, timeout) and is stopped on exit. Screenshots go to
 # test-artifacts/browser/.
 #   scripts/browser-test.sh      (TIDINGS=path/to/tidings to choose the binary; KEEP=1 keeps the directory)
@@ -50,8 +51,6 @@ for _ in $(seq 1 100); do
 done
 curl -fsS "http://127.0.0.1:$http_port/health" >/dev/null || { echo "browser-test: the worker did not start" >&2; cat worker.log >&2; exit 1; }
 
-# TODO(html-report): once `tidings report campaign NAME --html FILE` is on main, write it here after the campaign
-# and open it in Chromium (browser_test.py --html FILE screenshots it); until then there is no HTML report to open.
 status=0
 timeout 170 /usr/bin/python3 "$repo/scripts/browser_test.py" --base "http://127.0.0.1:$http_port" --tidings "$bin" \
   --config "$work/tidings.yaml" --write-token "$write_token" --read-token "$read_token" --artifacts "$artifacts" || status=$?

@@ -106,3 +106,19 @@ echo; echo "== reports from the rolled-up counts: the campaign by variant, the g
 "$bin" report volumes --days 1
 echo; echo "== summary =="
 "$bin" db stats
+
+echo; echo "== the campaign's report as one HTML file (charts inline; opens offline, prints) =="
+"$bin" report campaign new-dishes-demo --html new-dishes-demo.html
+echo "open ${DEMO_DIR:-demo}/new-dishes-demo.html in a browser"
+
+echo; echo "== the web console =="
+# On a terminal the console now serves until Ctrl-C; otherwise (CI, a pipe) it is left for `make console`.
+if [ -t 0 ] && [ -t 1 ]; then
+  exec ../scripts/demo-console.sh
+fi
+bind=$(sed -n 's/^  bind: *//p' tidings.yaml | head -1)
+token=$("$bin" token create --name "demo-$(date +%Y%m%d-%H%M%S)" --scope write | tail -1)
+echo "Not a terminal, so nothing is left running: \`make console\` serves it (and makes a token of its own)."
+echo "  console: http://$bind/console/"
+echo "  token:   $token"
+

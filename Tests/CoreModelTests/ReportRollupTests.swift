@@ -173,13 +173,27 @@ struct ReportRollupTests {
             let expired = figures.values.reduce(into: [String: Int]()) { $0.merge($1.reasons[.expired] ?? [:], uniquingKeysWith: +) }
             #expect(expired.filter { $0.value != 0 } == ["unconfirmed: no receipt within": 6])
 
+            // The gateway and volume reports' counts are the campaign-keyed ones without the campaign.
+            try await store.pool.read { db in
+                for (traffic, keyed) in [
+                    ("SELECT hour, gateway, channel, event, events, segments, cost_micros FROM traffic_counts WHERE events <> 0 ORDER BY 1, 2, 3, 4",
+                     "SELECT hour, gateway, channel, event, SUM(events), SUM(segments), SUM(cost_micros) FROM message_event_counts GROUP BY 1, 2, 3, 4 HAVING SUM(events) <> 0 ORDER BY 1, 2, 3, 4"),
+                    ("SELECT hour, gateway, bucket, receipts FROM gateway_latency ORDER BY 1, 2, 3",
+                     "SELECT hour, gateway, bucket, SUM(receipts) FROM receipt_latency GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"),
+                ] {
+                    let (a, b) = (try Row.fetchAll(db, sql: traffic), try Row.fetchAll(db, sql: keyed))
+                    #expect(!a.isEmpty && a.map { Array($0.databaseValues) } == b.map { Array($0.databaseValues) }, "\(traffic)")
+                }
+            }
             // Counted afresh from the same data, as the migration starts an existing store: the same figures.
             try await store.pool.write { db in
                 try db.execute(sql: """
                     DELETE FROM message_counts; DELETE FROM message_event_counts; DELETE FROM receipt_latency;
+                    DELETE FROM traffic_counts; DELETE FROM gateway_latency;
                     DELETE FROM answer_counts; DELETE FROM rollup_cursors
                     """)
                 try SQLiteStore.startRollups(db)
+                try SQLiteStore.startTraffic(db)
             }
             while try await store.foldRollups(limit: 100).more {}
             let fresh = try await store.campaignFigures(campaignId: id)

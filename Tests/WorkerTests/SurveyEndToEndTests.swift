@@ -113,6 +113,14 @@ struct SurveyEndToEndTests {
             #expect(figures["opt-outs"] == String(optOuts), "\(report.stdout)")
             let mean = Double(scores.enumerated().map { ($0.offset + 1) * $0.element }.reduce(0, +)) / Double(scores.reduce(0, +))
             #expect(figures["mean score"] == String(format: "%.2f", mean), "\(report.stdout)")
+            // The HTML report carries the same figures, in its table and its funnel.
+            let html = try CLI.run(["report", "campaign", "survey-now", "--html", "survey.html"], in: directory, environment: environment)
+            #expect(html.status == 0, "\(html.stderr)")
+            let page = try String(contentsOf: directory.appendingPathComponent("survey.html"), encoding: .utf8)
+            for column in ["sent", "delivered", "survey answers", "opt-outs", "mean score"] {
+                #expect(page.contains("<td class=\"n\">\(figures[column] ?? "?")</td>"), "\(column)")
+            }
+            #expect(page.contains(">\(figures["sent"] ?? "?")</text>"), "the funnel's first step")
 
             let store = try SQLiteStore(path: directory.appendingPathComponent("tidings.sqlite").path)
             try await store.pool.read { db in

@@ -15,11 +15,12 @@ struct ReportRoutes: Sendable {
 
     func register(on routes: ApiRoutes) {
         let builder = ReportBuilder(store: store, config: config)
-        routes.on(.get, "reports/campaigns/{name}", needs: .read) { _, context, _ in
+        routes.on(.get, "reports/campaigns/{name}", needs: .read) { request, context, _ in
+            let days = try request.query("days", default: 7, in: 1...CampaignOrders.maxDays)
             let record: CampaignRecord
             do { record = try await CampaignControl(config: config, store: store).record(context.parameter("name")) }
             catch let failure as CampaignControl.Failure { throw ApiError.notFound(failure.message) }
-            return ApiJSON.response(try await builder.campaign(record))
+            return ApiJSON.response(try await builder.campaign(record, days: days))
         }
         routes.on(.get, "reports/gateways", needs: .read) { request, _, _ in
             ApiJSON.response(try await builder.gateways(days: request.query("days", default: 1, in: Self.days)))

@@ -16,6 +16,7 @@ struct ReportCommand: AsyncParsableCommand {
             Examples:
               tidings report campaign new-dishes
               tidings report campaign new-dishes --csv > new-dishes.csv
+              tidings report campaign new-dishes --days 14 --html new-dishes.html
               tidings report gateways --days 7
               tidings report volumes --days 30
             """,
@@ -33,10 +34,31 @@ struct ReportCommand: AsyncParsableCommand {
         guard (1...366).contains(days) else { throw ValidationError("--days must be 1-366") }
     }
 
-    /// The report as a table (`empty` for a table without rows) or CSV.
-    static func output(_ document: ReportDocument, csv: Bool, empty: String) throws {
-        if csv { return print(try ReportText.csv(document), terminator: "") }
+    /// The report as a table (`empty` for a table without rows), as CSV, or
+    /// written to `html` as one self-contained file.
+    static func output(_ document: ReportDocument, _ format: Format, builder: ReportBuilder, empty: String) throws {
+        if let path = format.html {
+            let generated = builder.hourFormatter("yyyy-MM-dd HH:mm zzz").string(from: Date())
+            do {
+                try Data(ReportHTML.render(document, generated: generated).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                throw CommandFailure("cannot write \(path): \(error.localizedDescription)")
+            }
+            return print("wrote \(path)")
+        }
+        if format.csv { return print(try ReportText.csv(document), terminator: "") }
         print(ReportText.render(document, empty: empty))
+    }
+
+    /// `--csv` or `--html FILE` (neither: a table).
+    struct Format: ParsableArguments {
+        @Flag(help: "Print CSV (the main table) instead of a table.") var csv = false
+        @Option(help: ArgumentHelp("Write the report as one self-contained HTML file with its charts.", valueName: "file"))
+        var html: String?
+
+        func validate() throws {
+            if csv && html != nil { throw ValidationError("--csv and --html are one or the other") }
+        }
     }
 
     struct Gateways: AsyncParsableCommand {
@@ -44,14 +66,14 @@ struct ReportCommand: AsyncParsableCommand {
             abstract: "Per gateway: accepted, failures by kind, receipts, time-outs, and receipt times (median, p95).")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Days back, today included (defaults.timezone).") var days = 1
-        @Flag(help: "Print CSV.") var csv = false
+        @OptionGroup var format: Format
 
         func validate() throws { try ReportCommand.checkDays(days) }
 
         func run() async throws {
             let (_, _, builder) = try await ReportCommand.open(global)
             try ReportCommand.output(
-                try await builder.gateways(days: days), csv: csv, empty: "no gateway traffic in the last \(days) day(s)")
+                try await builder.gateways(days: days), format, builder: builder, empty: "no gateway traffic in the last \(days) day(s)")
         }
     }
 
@@ -60,27 +82,34 @@ struct ReportCommand: AsyncParsableCommand {
             abstract: "Messages accepted per day (defaults.timezone) with the busiest hour, by channel.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Days back, today included.") var days = 7
-        @Flag(help: "Print CSV.") var csv = false
+        @OptionGroup var format: Format
 
         func validate() throws { try ReportCommand.checkDays(days) }
 
         func run() async throws {
             let (_, _, builder) = try await ReportCommand.open(global)
-            try ReportCommand.output(try await builder.volumes(days: days), csv: csv, empty: "nothing sent in the last \(days) day(s)")
+            try ReportCommand.output(
+                try await builder.volumes(days: days), format, builder: builder, empty: "nothing sent in the last \(days) day(s)")
         }
     }
 
     struct Campaign: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Per variant: pending, sent, delivered, failed, suppressed, expired, unconfirmed, cancelled, delivery rate, receipt times, segments, cost, replies, opt-outs, survey answers and mean score; failures by reason.")
+            abstract: "Per variant: pending, sent, delivered, failed, suppressed, expired, unconfirmed, cancelled, delivery rate, receipt times, segments, cost, replies, opt-outs, survey answers and mean score; failures by reason; orders within --days and the lift over control.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Campaign name.") var name: String
-        @Flag(help: "Print CSV (one row per variant) instead of a table.") var csv = false
+        @Option(help: "Count orders within this many days of the campaign choosing each member (1-\(CampaignOrders.maxDays)).")
+        var days = 7
+        @OptionGroup var format: Format
+
+        func validate() throws {
+            guard (1...CampaignOrders.maxDays).contains(days) else { throw ValidationError("--days must be 1-\(CampaignOrders.maxDays)") }
+        }
 
         func run() async throws {
             let (store, config, builder) = try await ReportCommand.open(global)
             let record = try await CampaignCommand.record(name, config: config, store: store)
-            try ReportCommand.output(try await builder.campaign(record), csv: csv, empty: "no messages yet")
+            try ReportCommand.output(try await builder.campaign(record, days: days), format, builder: builder, empty: "no messages yet")
         }
     }
 }

@@ -2,14 +2,65 @@ import CoreModel
 import Foundation
 
 extension ReportBuilder {
-    /// A campaign's figures by variant, its failures by reason and its funnel.
-    func campaign(_ record: CampaignRecord) async throws -> ReportDocument {
+    /// A campaign's figures by variant with its failures by reason, its funnel
+    /// (sent → delivered → replied → ordered), and the orders within `days`
+    /// of being chosen by arm, with the lift against the control group.
+    func campaign(_ record: CampaignRecord, days: Int = 7) async throws -> ReportDocument {
         let figures = try await store.campaignFigures(campaignId: record.id)
+        let orders = try await store.campaignOrders(campaignId: record.id, days: days)
         let report = CampaignFiguresTable(figures, price: price)
-        var sections = [ReportSection(id: "variants", heading: "By variant", columns: CampaignFiguresTable.columns, rows: report.rows)]
-        sections[0].notes = report.reasonLines
-        if !figures.isEmpty { sections[0].charts = [report.funnel] }
-        return ReportDocument(kind: "campaign", title: record.name, subtitle: record.status.rawValue, sections: sections)
+        var variants = ReportSection(id: "variants", heading: "By variant", columns: CampaignFiguresTable.columns, rows: report.rows)
+        variants.notes = report.reasonLines
+        if !figures.isEmpty { variants.charts = [report.funnel(orders)] }
+        return ReportDocument(
+            kind: "campaign", title: record.name, subtitle: record.status.rawValue,
+            sections: [variants, OrdersTable(orders, days: days).section])
+    }
+}
+
+/// Orders within N days of being chosen, by arm, with each variant's lift
+/// over control (percentage points, 95 % interval) where there is a control group.
+struct OrdersTable {
+    let orders: CampaignOrders
+    let days: Int
+
+    init(_ orders: CampaignOrders, days: Int) {
+        self.orders = orders
+        self.days = days
+    }
+
+    static let columns = [
+        ReportColumn("arm", "arm"), ReportColumn("members", "members"), ReportColumn("ordered", "ordered"),
+        ReportColumn("conversion", "conversion"), ReportColumn("orders", "orders"), ReportColumn("spend_yuan", "spend yuan"),
+        ReportColumn("lift", "lift"), ReportColumn("lift_low", "lift 95% low"), ReportColumn("lift_high", "lift 95% high"),
+    ]
+
+    var section: ReportSection {
+        let hasControl = orders.control.members > 0
+        func row(_ name: String, _ arm: ArmOrders, lift: (lift: Double, low: Double, high: Double)?) -> [ReportValue] {
+            [
+                .text(name), .count(arm.members), .count(arm.ordered), arm.rate.map(ReportValue.percent) ?? .none, .count(arm.orders),
+                .amount(Double(arm.spendFen) / 100, decimals: 2), lift.map { .points($0.lift) } ?? .none,
+                lift.map { .points($0.low) } ?? .none, lift.map { .points($0.high) } ?? .none,
+            ]
+        }
+        var rows = orders.variants.keys.sorted().map { name in
+            let arm = orders.variants[name] ?? ArmOrders()
+            return row(name, arm, lift: hasControl ? arm.lift(over: orders.control) : nil)
+        }
+        if hasControl { rows.append(row("control", orders.control, lift: nil)) }
+        var notes = ["Members who ordered within \(days) day(s) of the campaign choosing them (its message made, or held out as control)."]
+        notes.append(
+            hasControl
+                ? "Lift: a variant's conversion minus the control group's, in points, with its 95% interval."
+                : "No control group: set control (a percentage) in the campaign to measure lift.")
+        var section = ReportSection(id: "orders", heading: "Orders within \(days) day(s)", columns: Self.columns, rows: rows, notes: notes)
+        if !rows.isEmpty {
+            section.charts = [ReportChart(
+                kind: .bars, title: "Members who ordered within \(days) day(s), %", labels: rows.map { $0[0].text },
+                series: [.init(name: "conversion", values: rows.map { $0[3].number * 100 })], unit: "%")]
+        }
+        return section
     }
 }
 
@@ -64,13 +115,14 @@ struct CampaignFiguresTable {
         }
     }
 
-    /// Sent → delivered → replied, per variant.
-    var funnel: ReportChart {
+    /// Sent → delivered → replied → ordered (members), per variant.
+    func funnel(_ orders: CampaignOrders) -> ReportChart {
         ReportChart(
-            kind: .funnel, title: "Sent → delivered → replied", labels: ["sent", "delivered", "replied"],
+            kind: .funnel, title: "Sent → delivered → replied → ordered", labels: ["sent", "delivered", "replied", "ordered"],
             series: variants.map { variant in
                 let f = figures[variant] ?? VariantFigures()
-                return .init(name: variant, values: [Double(f.sent), Double(f.delivered), Double(f.replies)])
+                let ordered = orders.variants[variant]?.ordered ?? 0
+                return .init(name: variant, values: [Double(f.sent), Double(f.delivered), Double(f.replies), Double(ordered)])
             }, unit: "messages")
     }
 }

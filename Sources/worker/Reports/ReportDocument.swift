@@ -80,6 +80,8 @@ enum ReportValue: Encodable, Sendable, Equatable {
     case amount(Double, decimals: Int)
     /// A fraction printed as a percentage with one decimal.
     case percent(Double)
+    /// A difference of two fractions, printed in percentage points with its sign (`+1.2 pt`).
+    case points(Double)
     case text(String)
     /// No figure (a rate of nothing): `-` in text, null in JSON.
     case none
@@ -89,6 +91,7 @@ enum ReportValue: Encodable, Sendable, Equatable {
         case .count(let n): String(n)
         case .amount(let x, let decimals): String(format: "%.\(decimals)f", x)
         case .percent(let x): String(format: "%.1f%%", x * 100)
+        case .points(let x): String(format: "%+.1f pt", x * 100)
         case .text(let s): s
         case .none: "-"
         }
@@ -98,7 +101,7 @@ enum ReportValue: Encodable, Sendable, Equatable {
     var number: Double {
         switch self {
         case .count(let n): Double(n)
-        case .amount(let x, _), .percent(let x): x
+        case .amount(let x, _), .percent(let x), .points(let x): x
         case .text, .none: 0
         }
     }
@@ -107,7 +110,7 @@ enum ReportValue: Encodable, Sendable, Equatable {
         var c = encoder.singleValueContainer()
         switch self {
         case .count(let n): try c.encode(n)
-        case .amount(let x, _), .percent(let x): try c.encode(x)
+        case .amount(let x, _), .percent(let x), .points(let x): try c.encode(x)
         case .text(let s): try c.encode(s)
         case .none: try c.encodeNil()
         }

@@ -15,6 +15,9 @@ public protocol Reports: Sendable {
     /// A campaign's figures by variant (`-` for none); fold first for the latest.
     func campaignFigures(campaignId: Int64) async throws -> [String: VariantFigures]
 
+    /// A campaign's members by arm, and those who ordered within `days` (1…`CampaignOrders.maxDays`) of being chosen.
+    func campaignOrders(campaignId: Int64, days: Int) async throws -> CampaignOrders
+
     /// Events by hour, gateway, channel and kind, for hours in [`from`, `to`).
     func eventCounts(from: Date, to: Date) async throws -> [EventCount]
 

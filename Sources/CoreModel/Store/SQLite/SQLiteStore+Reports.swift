@@ -83,13 +83,13 @@ extension SQLiteStore: Reports {
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT hour, gateway, channel, event, SUM(events) AS n FROM message_event_counts
-                        WHERE hour >= ? AND hour < ? GROUP BY hour, gateway, channel, event ORDER BY hour, gateway, event
+                        SELECT hour, gateway, channel, event, events AS n FROM traffic_counts
+                        WHERE hour >= ? AND hour < ? ORDER BY hour, gateway, event
                         """), arguments: [Self.hour(from), Self.hour(to)]
             ).map { row in
                 EventCount(
                     hour: Date(unixMillis: (row["hour"] as Int64) * 3_600_000), gateway: row["gateway"],
-                    channel: try Self.decoded(row["channel"], column: "message_event_counts.channel"), event: row["event"], events: row["n"])
+                    channel: try Self.decoded(row["channel"], column: "traffic_counts.channel"), event: row["event"], events: row["n"])
             }
         }
     }
@@ -99,7 +99,7 @@ extension SQLiteStore: Reports {
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT gateway, bucket, SUM(receipts) AS n FROM receipt_latency WHERE hour >= ? AND hour < ?
+                        SELECT gateway, bucket, SUM(receipts) AS n FROM gateway_latency WHERE hour >= ? AND hour < ?
                         GROUP BY gateway, bucket ORDER BY gateway, bucket
                         """), arguments: [Self.hour(from), Self.hour(to)]
             ).map { LatencyCount(gateway: $0["gateway"], bucket: $0["bucket"], receipts: $0["n"]) }
@@ -140,6 +140,7 @@ extension SQLiteStore: Reports {
         fold.more = fold.more || fold.events >= limit
         try deltas.write(db)
         fold.events += try foldAnswers(db, limit: limit, more: &fold.more)
+        fold.events += try foldOrders(db, limit: limit, more: &fold.more)
         return fold
     }
 
@@ -261,7 +262,8 @@ extension SQLiteStore: Reports {
 
     /// The counts of a store that had messages before the reports did: each
     /// message where it is now, the event rows' acceptances, time-outs and
-    /// receipt times; the cursors then stand past both.
+    /// receipt times; the cursors then stand past both. The counts without
+    /// campaign keys are then made from these by `startTraffic` (v29).
     static func startRollups(_ db: Database) throws {
         var deltas = RollupDeltas()
         for row in try Row.fetchAll(
@@ -280,7 +282,17 @@ extension SQLiteStore: Reports {
             _ = try foldEvents(db, limit: 50_000, moves: false, into: &deltas)
             if try cursor(eventsCursor, db) == before { break }
         }
-        try deltas.write(db)
+        try deltas.write(db, traffic: false)
+    }
+
+    /// `traffic_counts` and `gateway_latency` from the campaign-keyed counts.
+    static func startTraffic(_ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO traffic_counts (hour, gateway, channel, event, events, segments, cost_micros)
+              SELECT hour, gateway, channel, event, SUM(events), SUM(segments), SUM(cost_micros) FROM message_event_counts GROUP BY 1, 2, 3, 4;
+            INSERT INTO gateway_latency (hour, gateway, bucket, receipts)
+              SELECT hour, gateway, bucket, SUM(receipts) FROM receipt_latency GROUP BY 1, 2, 3;
+            """)
     }
 
     static func cursor(_ name: String, _ db: Database) throws -> Int64 {
@@ -378,7 +390,8 @@ struct RollupDeltas {
         receipts[ReceiptKey(message: message, gateway: gateway, bucket: bucket), default: 0] += count
     }
 
-    func write(_ db: Database) throws {
+    /// `traffic`: also the counts without campaign keys (not while v24 starts the counts: v29 makes those tables from these).
+    func write(_ db: Database, traffic: Bool = true) throws {
         let count = try db.cachedStatement(
             sql: """
                 INSERT INTO message_counts (hour, campaign_id, variant, purpose, channel, status, reason, messages)
@@ -412,5 +425,35 @@ struct RollupDeltas {
             let m = key.message
             try receipt.execute(arguments: [m.hour, m.campaignId, m.variant, m.purpose, m.channel, key.gateway, key.bucket, n])
         }
+        if traffic { try writeTraffic(db) }
+    }
+
+    /// The same events and receipt times without the campaign keys (`traffic_counts`, `gateway_latency`).
+    private func writeTraffic(_ db: Database) throws {
+        struct Traffic: Hashable { var hour: Int64, gateway: String, channel: String, event: String }
+        struct Latency: Hashable { var hour: Int64, gateway: String, bucket: Int }
+        var traffic: [Traffic: (events: Int, segments: Int, cost: Int)] = [:]
+        for (key, value) in events {
+            let k = Traffic(hour: key.hour, gateway: key.gateway, channel: key.message.channel, event: key.event)
+            let sum = traffic[k] ?? (0, 0, 0)
+            traffic[k] = (sum.events + value.events, sum.segments + value.segments, sum.cost + value.cost)
+        }
+        var latency: [Latency: Int] = [:]
+        for (key, n) in receipts { latency[Latency(hour: key.message.hour, gateway: key.gateway, bucket: key.bucket), default: 0] += n }
+        let event = try db.cachedStatement(
+            sql: """
+                INSERT INTO traffic_counts (hour, gateway, channel, event, events, segments, cost_micros) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET events = events + excluded.events, segments = segments + excluded.segments,
+                  cost_micros = cost_micros + excluded.cost_micros
+                """)
+        for (key, value) in traffic {
+            try event.execute(arguments: [key.hour, key.gateway, key.channel, key.event, value.events, value.segments, value.cost])
+        }
+        let receipt = try db.cachedStatement(
+            sql: """
+                INSERT INTO gateway_latency (hour, gateway, bucket, receipts) VALUES (?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET receipts = receipts + excluded.receipts
+                """)
+        for (key, n) in latency { try receipt.execute(arguments: [key.hour, key.gateway, key.bucket, n]) }
     }
 }

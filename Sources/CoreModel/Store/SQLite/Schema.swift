@@ -35,6 +35,9 @@ enum Schema {
         migrator.registerMigration("v23-api-tokens", migrate: apiTokens)
         migrator.registerMigration("v24-message-rollups", migrate: messageRollups)
         migrator.registerMigration("v25-answer-rollups", migrate: answerRollups)
+        migrator.registerMigration("v27-campaign-orders", migrate: campaignOrders)
+        migrator.registerMigration("v29-traffic-counts", migrate: trafficCounts)
+        // v28 was named before v29 landed; registered last, so a store that has v29 applies it next.
         migrator.registerMigration("v28-dashboard", migrate: dashboard)
         return migrator
     }
@@ -555,6 +558,47 @@ enum Schema {
               PRIMARY KEY (campaign_id, variant, hour, purpose, channel, kind)
             ) WITHOUT ROWID;
             """)
+    }
+
+    /// Orders after a campaign chose a member (its message was created, or it
+    /// was held out as control), rolled up for the report's orders within N
+    /// days and the lift against control: each member's first order once per
+    /// campaign (`campaign_buyers`), and counts by arm and days since
+    /// chosen. Folded from new orders past their cursor, from the first one.
+    private static func campaignOrders(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE campaign_buyers (
+              campaign_id INTEGER NOT NULL, member_id INTEGER NOT NULL, control INTEGER NOT NULL, variant TEXT NOT NULL,
+              day INTEGER NOT NULL,
+              PRIMARY KEY (campaign_id, member_id)
+            ) WITHOUT ROWID;
+            CREATE TABLE campaign_order_counts (
+              campaign_id INTEGER NOT NULL, control INTEGER NOT NULL, variant TEXT NOT NULL, day INTEGER NOT NULL,
+              members INTEGER NOT NULL, orders INTEGER NOT NULL, spend_fen INTEGER NOT NULL,
+              PRIMARY KEY (campaign_id, control, variant, day)
+            ) WITHOUT ROWID;
+            CREATE INDEX campaign_control_member ON campaign_control(member_id, created_at);
+            """)
+    }
+
+    /// The gateway and volume reports' counts: events by hour, gateway,
+    /// channel and kind, and receipt times by hour and gateway, without the
+    /// campaign, variant and purpose the campaign counts are keyed by, so a
+    /// month of traffic is a few thousand rows however many campaigns ran.
+    /// Started from the campaign-keyed counts; the fold writes both.
+    private static func trafficCounts(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE traffic_counts (
+              hour INTEGER NOT NULL, gateway TEXT NOT NULL, channel TEXT NOT NULL, event TEXT NOT NULL,
+              events INTEGER NOT NULL, segments INTEGER NOT NULL, cost_micros INTEGER NOT NULL,
+              PRIMARY KEY (hour, gateway, channel, event)
+            ) WITHOUT ROWID;
+            CREATE TABLE gateway_latency (
+              hour INTEGER NOT NULL, gateway TEXT NOT NULL, bucket INTEGER NOT NULL, receipts INTEGER NOT NULL,
+              PRIMARY KEY (hour, gateway, bucket)
+            ) WITHOUT ROWID;
+            """)
+        try SQLiteStore.startTraffic(db)
     }
 
     /// Unfinished messages by lane and status, kept by triggers as messages

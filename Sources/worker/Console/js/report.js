@@ -2,22 +2,28 @@
 import {h, table, number, percent} from './dom.js';
 import {drawChart} from './charts.js';
 
-/** Fractions the report keeps as numbers from 0 to 1 (rates, shares, lift) are shown as percentages. */
+/** Fractions the report keeps as numbers from 0 to 1 (rates, conversion) are shown as percentages. */
 export function isPercent(key) {
-  return /(^|_)(rate|share|lift)(_|$)/.test(key) && !/_(low|high)_n$/.test(key);
+  return /(^|_)(rate|share|conversion)(_|$)/.test(key);
+}
+
+/** Differences of two fractions (lift and its interval) are shown in signed percentage points, as the CLI does. */
+export function isPoints(key) {
+  return /^lift(_|$)/.test(key);
 }
 
 export function cellText(key, value) {
   if (value === null || value === undefined) return '-';
   if (typeof value !== 'number') return String(value);
   if (isPercent(key)) return percent(value);
+  if (isPoints(key)) return `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)} pt`;
   return number(value);
 }
 
 export function renderSection(section) {
   const rows = section.rows.map((row) => section.columns.map((column) => {
     const value = row[column.key];
-    return typeof value === 'number' && !isPercent(column.key) ? value : cellText(column.key, value);
+    return typeof value === 'number' && !isPercent(column.key) && !isPoints(column.key) ? value : cellText(column.key, value);
   }));
   return h('section', {class: 'report-section', 'data-section': section.id},
     h('h2', {}, section.heading),
