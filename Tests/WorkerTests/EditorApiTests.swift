@@ -45,3 +45,21 @@ struct EditorApiTests {
         }
     }
 }
+
+/// GET /api/v1/branches for the console's branch page.
+struct BranchApiTests {
+    @Test func branchesAreListedWithContactsMaskedUnlessRevealed() async throws {
+        try await AdminApiFixture.run(members: 20) { api in
+            let read = try await api.call(.get, "/api/v1/branches", token: api.tokens.read)
+            let branches = try #require(read.json["branches"] as? [[String: Any]], "\(read.text)")
+            #expect(branches.count == 3)
+            let codes = branches.compactMap { $0["code"] as? String }
+            #expect(codes == codes.sorted())
+            let phones = branches.compactMap { $0["phone"] as? String }
+            #expect(!phones.isEmpty && phones.allSatisfy { $0.contains("***") }, "\(phones)")
+            let revealed = try await api.call(.get, "/api/v1/branches", token: api.tokens.reveal)
+            let full = (revealed.json["branches"] as? [[String: Any]] ?? []).compactMap { $0["phone"] as? String }
+            #expect(full.count == phones.count && !full.contains { $0.contains("*") } && full != phones, "\(full)")
+        }
+    }
+}

@@ -30,6 +30,7 @@ struct AdminApi: Sendable {
         SendRoutes(config: config, store: store).register(on: routes)
         ReportRoutes(config: config, store: store).register(on: routes)
         TemplateRoutes(config: config).register(on: routes)
+        BranchRoutes(store: store).register(on: routes)
         DashboardRoutes(config: config, store: store, dispatcher: dispatcher).register(on: routes)
     }
 }

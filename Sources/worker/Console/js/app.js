@@ -9,13 +9,14 @@ import {editorPage} from './pages/editor.js';
 import {memberPage} from './pages/member.js';
 import {tasksPage} from './pages/tasks.js';
 import {reportsPage} from './pages/reports.js';
+import {branchesPage} from './pages/branches.js';
 
 /** Route name → page; a page renders into `main` and may return a function that stops its timers. */
 const pages = {
   login: loginPage, dashboard: dashboardPage, campaigns: campaignsPage, campaign: campaignPage, new: editorPage,
-  member: memberPage, tasks: tasksPage, reports: reportsPage,
+  member: memberPage, tasks: tasksPage, reports: reportsPage, branches: branchesPage,
 };
-const navigation = ['dashboard', 'campaigns', 'new', 'tasks', 'member', 'reports'];
+const navigation = ['dashboard', 'campaigns', 'new', 'tasks', 'member', 'reports', 'branches'];
 let stop = null;
 
 function route() {

@@ -3,7 +3,9 @@
 const dictionaries = {
   en: {
     'nav.login': 'Log in', 'nav.dashboard': 'Dashboard', 'nav.campaigns': 'Campaigns', 'nav.campaign': 'Campaign',
-    'nav.new': 'New campaign', 'nav.member': 'Members', 'nav.tasks': 'Tasks', 'nav.reports': 'Reports',
+    'nav.new': 'New campaign', 'nav.member': 'Members', 'nav.tasks': 'Tasks', 'nav.reports': 'Reports', 'nav.branches': 'Branches',
+    'branch.code': 'Code', 'branch.name': 'Branch', 'branch.district': 'District', 'branch.seats': 'Seats', 'branch.phone': 'Phone',
+    'branch.unavailable': 'Branch figures are not available on this server',
     'language.other': '中文', 'logout': 'Log out', 'loading': 'Loading…', 'cancel': 'Cancel',
     'login.title': 'Tidings console', 'login.token': 'API token',
     'login.hint': 'Ask an administrator for a token (tidings token create --name NAME --scope read|write). It is kept in this tab only.',
@@ -64,7 +66,9 @@ const dictionaries = {
   },
   zh: {
     'nav.login': '登录', 'nav.dashboard': '总览', 'nav.campaigns': '营销活动', 'nav.campaign': '活动', 'nav.new': '新建活动',
-    'nav.member': '会员', 'nav.tasks': '跟进任务', 'nav.reports': '报表',
+    'nav.member': '会员', 'nav.tasks': '跟进任务', 'nav.reports': '报表', 'nav.branches': '门店',
+    'branch.code': '编号', 'branch.name': '门店', 'branch.district': '区域', 'branch.seats': '座位', 'branch.phone': '电话',
+    'branch.unavailable': '此服务器暂无门店报表',
     'language.other': 'English', 'logout': '退出', 'loading': '加载中…', 'cancel': '取消',
     'login.title': 'Tidings 控制台', 'login.token': 'API 令牌',
     'login.hint': '请向管理员索取令牌（tidings token create --name 名称 --scope read|write）。令牌只保存在本标签页。',
