@@ -4,7 +4,9 @@ SWIFT      ?= swift
 BUILD_DEPS := libcurl4-openssl-dev libsqlite3-dev pkg-config libpango1.0-dev libcairo2-dev fonts-wqy-zenhei
 # Real peers the adapter tests talk to (started by scripts/, on loopback); poppler and
 # tesseract read the fax PDFs back.
-TEST_DEPS  := kannel kannel-extras python3-aiosmtpd poppler-utils poppler-data tesseract-ocr tesseract-ocr-chi-sim
+# Headless Chromium and its driver (through Debian's Selenium) for the console's browser test.
+TEST_DEPS  := kannel kannel-extras python3-aiosmtpd poppler-utils poppler-data tesseract-ocr tesseract-ocr-chi-sim \
+              chromium chromium-driver python3-selenium
 BENCH_DEPS := sqlite3 time bc wrk nginx-light
 DEMO_DIR   := demo
 TIDINGS    := .build/release/tidings
@@ -44,6 +46,9 @@ test: deps
 	# of the runs, and starved timing tests; serial takes ~40 s here.
 	$(SWIFT) test --skip-build --no-parallel
 	TIDINGS=$(CURDIR)/.build/debug/tidings scripts/crash-test.sh 20000 5
+	# The web console in headless Chromium: log in, launch from the editor, figures against the CLI's (screenshots in
+	# test-artifacts/browser/).
+	TIDINGS=$(CURDIR)/.build/debug/tidings scripts/browser-test.sh
 
 # kill -9 during 20,000 sends, 5 times: 0 lost, 0 sent twice (also part of make test).
 crash-test: build
@@ -56,6 +61,7 @@ bench: build
 	$(TIDINGS) bench http --messages 100000
 	$(TIDINGS) bench dlr --messages 300000 --seconds 10
 	$(TIDINGS) bench latency --backlog 100000
+	$(TIDINGS) bench dashboard --messages 100000
 	scripts/bench-campaigns.sh 1000000
 	$(TIDINGS) bench segments --members 1000000
 	$(TIDINGS) bench report --messages 10000000

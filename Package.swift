@@ -94,7 +94,9 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            // The web console's static files, served by `tidings run` (ConsoleFiles).
+            resources: [.copy("Console")]
         ),
         .testTarget(
             name: "StoreContractTests",

@@ -22,6 +22,48 @@ struct SQLiteStoreTests {
         }
     }
 
+    /// The dashboard's counts are kept by triggers: after messages are queued,
+    /// leased, answered and cancelled they still equal a count of the table.
+    @Test func queueDepthCountsFollowEveryStatusChange() async throws {
+        try await withStore { store, _ in
+            let messages = (0..<40).map { i in
+                NewMessage(
+                    idempotencyKey: "k\(i)", purpose: .single, channel: .sms, lane: i % 3 == 0 ? .marketing : .transactional,
+                    category: .service, address: "+86138000000\(i % 10)", payload: #"{"text":"您好"}"#)
+            }
+            _ = try await store.enqueue(messages, now: now)
+            let leased = try await store.leaseDue(lane: .transactional, limit: 12, owner: "w", leaseUntil: now + 60, now: now)
+            _ = try await store.recordSendResults(
+                leased.prefix(8).map { SendResult(messageId: $0.id, gateway: "g", event: .accepted(providerMessageId: "p\($0.id)")) }
+                    + leased.suffix(4).map {
+                        SendResult(messageId: $0.id, gateway: "g", event: .permanentFailure(reason: "no"))
+                    },
+                owner: "w", now: now)
+            try await store.pool.write { db in
+                try db.execute(sql: "UPDATE messages SET status = 'cancelled' WHERE lane = 'marketing' AND id % 2 = 0")
+                try db.execute(sql: "DELETE FROM messages WHERE lane = 'marketing' AND id % 5 = 0 AND status = 'queued'")
+            }
+            let (kept, counted) = try await store.pool.read { db in
+                (
+                    try Row.fetchAll(db, sql: "SELECT lane, status, messages FROM queue_depth WHERE messages <> 0 ORDER BY 1, 2")
+                        .map { "\($0[0] as String) \($0[1] as String) \($0[2] as Int)" },
+                    try Row.fetchAll(
+                        db,
+                        sql: """
+                            SELECT lane, status, COUNT(*) FROM messages
+                            WHERE status IN ('queued', 'sending', 'retrying', 'deferred', 'unknown', 'submitted')
+                            GROUP BY 1, 2 ORDER BY 1, 2
+                            """
+                    ).map { "\($0[0] as String) \($0[1] as String) \($0[2] as Int)" }
+                )
+            }
+            #expect(kept == counted)
+            #expect(kept.contains("transactional submitted 8"), "\(kept)")
+            let plan = try await plan(store, SQLiteStore.queueDepthSQL, [])
+            #expect(plan.contains("queue_depth") && !plan.contains("messages"), "\(plan)")
+        }
+    }
+
     @Test func migrationsAreNamedAndApplied() async throws {
         try await withStore { store, _ in
             let applied = try store.appliedMigrations()
@@ -33,7 +75,7 @@ struct SQLiteStoreTests {
                     "v15-lighter-outbox-indexes", "v16-member-order-totals", "v17-survey-tasks", "v18-complaint-work-orders",
                     "v19-member-assignments", "v20-order-takers", "v21-branch-tickets", "v22-manager-briefs",
                     "v23-api-tokens", "v24-message-rollups", "v25-answer-rollups", "v26-branch-rollups", "v27-campaign-orders",
-                    "v29-traffic-counts",
+                    "v29-traffic-counts", "v28-dashboard",
                 ])
         }
     }

@@ -6,6 +6,18 @@ import Testing
 struct RecordsContractTests {
     let now = Fixture.now
 
+    /// Branches are listed by code with what was imported (the console's branch page).
+    @Test(arguments: StoreKind.allCases)
+    func branchesAreListedByCode(_ kind: StoreKind) async throws {
+        try await kind.withStore { store, _ in
+            let second = Branch(
+                code: "A2", name: "越秀店", district: "越秀区", address: "北京路2号", phone: "+862088880000", fax: nil,
+                email: "a2@example.com", seats: 80)
+            try await store.load(.branches([second]))
+            #expect(try await store.branches() == [second, Fixture.branch])
+        }
+    }
+
     /// Send time reads consent as granted, revoked or never asked; an opt-out
     /// the rules decide revokes it on every channel they name, and only for marketing.
     @Test(arguments: StoreKind.allCases)

@@ -22,7 +22,7 @@ struct AdminApiTests {
     static func body(for method: String, _ path: String, campaignJSON: String) -> String? {
         guard method == "POST" else { return nil }
         switch path {
-        case "/api/v1/campaigns": return campaignJSON
+        case "/api/v1/campaigns", "/api/v1/campaign-previews": return campaignJSON
         case "/api/v1/sends":
             return #"{"channel": "sms", "to": "13812345678", "text": "您的订单已确认", "idempotency_key": "forbidden-1"}"#
         case "/api/v1/tasks/{id}/close": return #"{"note": "called back"}"#

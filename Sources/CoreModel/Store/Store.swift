@@ -4,4 +4,4 @@
 /// one store that plays them all. `SQLiteStore` is the embedded default; a
 /// PostgreSQL store will play the same roles and pass the same contract tests.
 public typealias Store = Outbox & Receipts & Records & Consents & Segments & AutomationScans & CampaignRecords & Ownership & Tasks
-    & ManagerBriefs & BranchTickets & ApiTokens & Reports
+    & ManagerBriefs & BranchTickets & ApiTokens & Reports & Queues

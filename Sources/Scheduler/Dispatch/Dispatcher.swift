@@ -44,6 +44,7 @@ public final class Dispatcher: Service, Sendable {
     private let inbox = Mutex<[Outcome]>([])
     private let cutCount = Atomic<Int>(0)
     private let acceptedCount = Atomic<Int>(0)
+    private let recent = Mutex(RecentTraffic())
     /// `tidings_gateway_call_seconds{gateway}`: from hand-off to answer, per message.
     private let callTimers: [String: Timer]
 
@@ -97,6 +98,9 @@ public final class Dispatcher: Service, Sendable {
 
     /// Messages gateways accepted since this dispatcher started (benchmarks watch it).
     public var accepted: Int { acceptedCount.load(ordering: .relaxed) }
+
+    /// What the gateways answered lately, for the dashboard.
+    public var recentTraffic: RecentTraffic { recent.withLock { $0 } }
 
     /// Takes back leases a crash left, then streams until a graceful shutdown:
     /// leasing stops, messages not yet handed to a gateway are released, sends
@@ -369,6 +373,7 @@ public final class Dispatcher: Service, Sendable {
         var results: [SendResult] = []
         results.reserveCapacity(outcomes.count)
         let answered = ContinuousClock.now
+        var answers: [RecentTraffic.Key: Int] = [:]
         for outcome in outcomes {
             pump.inFlight -= 1
             let attempt = outcome.attempt
@@ -376,6 +381,7 @@ public final class Dispatcher: Service, Sendable {
             let id = attempt.message.id
             switch outcome.result {
             case .success(let submission):
+                answers[.init(gateway: outcome.gateway, outcome: RecentTraffic.accepted), default: 0] += 1
                 traffic.finished(outcome.gateway, healthy: true, now: now)
                 pump.held[id] = nil
                 results.append(SendResult(
@@ -383,6 +389,7 @@ public final class Dispatcher: Service, Sendable {
                     event: .accepted(providerMessageId: submission.providerMessageId),
                     possibleDuplicate: attempt.mayDuplicateFrom.map { $0 != outcome.gateway } ?? false))
             case .failure(let error):
+                answers[.init(gateway: outcome.gateway, outcome: error.kind), default: 0] += 1
                 if traffic.finished(outcome.gateway, healthy: Self.health(error), now: now) {
                     recorder.opened(BreakerOpening(gateway: outcome.gateway, at: now))
                 }
@@ -400,6 +407,7 @@ public final class Dispatcher: Service, Sendable {
             }
         }
         recorder.add(results)
+        recent.withLock { $0.record(answers, at: now) }
         acceptedCount.add(results.count { if case .accepted = $0.event { true } else { false } }, ordering: .relaxed)
     }
 

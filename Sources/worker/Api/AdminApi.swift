@@ -2,6 +2,7 @@ import CoreModel
 import Foundation
 import Hummingbird
 import Logging
+import Scheduler
 
 /// The admin JSON API under /api/v1, documented in docs/openapi.json (a
 /// test holds the document and these routes to each other). Bearer tokens
@@ -13,6 +14,8 @@ struct AdminApi: Sendable {
     let store: any Store
     let config: TidingsConfig
     var logger: Logger
+    /// The dispatcher running in this process (`tidings run`): the dashboard's rates and breakers.
+    var dispatcher: Dispatcher?
 
     static let prefix = "/api/v1"
 
@@ -25,7 +28,9 @@ struct AdminApi: Sendable {
         MemberRoutes(store: store).register(on: routes)
         TaskRoutes(store: store).register(on: routes)
         SendRoutes(config: config, store: store).register(on: routes)
-        // SEAM (issue 15, reports): the reports' JSON (GET /api/v1/reports/…, read scope) joins here once the
-        // reports code it serves has landed; no route until then, so none is documented in docs/openapi.json.
+        ReportRoutes(config: config, store: store).register(on: routes)
+        TemplateRoutes(config: config).register(on: routes)
+        BranchRoutes(store: store).register(on: routes)
+        DashboardRoutes(config: config, store: store, dispatcher: dispatcher).register(on: routes)
     }
 }

@@ -18,6 +18,9 @@ struct CampaignRoutes: Sendable {
         routes.on(.post, "campaigns/{name}/preview", needs: .read) { request, context, token in
             try await preview(context.parameter("name"), sample: request.query("sample", default: 3, in: 1...20), token)
         }
+        routes.on(.post, "campaign-previews", needs: .read) { request, _, token in
+            try await preview(request, sample: request.query("sample", default: 3, in: 1...20), token)
+        }
         routes.on(.post, "campaigns/{name}/launch", needs: .write) { _, context, token in
             try await launch(context.parameter("name"), token)
         }
@@ -141,15 +144,7 @@ struct CampaignRoutes: Sendable {
     }
 
     func create(_ request: Request, _ token: ApiToken) async throws -> Response {
-        let definition = try await ApiJSON.decode(CampaignDefinition.self, from: request)
-        let issues = definition.issues(in: config.campaignEnvironment())
-        let errors = issues.filter { $0.severity == .error }
-        guard errors.isEmpty else {
-            throw ApiError.unprocessable(
-                "invalid_definition",
-                "the campaign definition has \(errors.count) problem(s); the first is \(errors[0])",
-                issues: errors)
-        }
+        let (definition, issues) = try await checked(request)
         let existed = try await store.campaign(named: definition.name) != nil
         let record: CampaignRecord
         do { record = try await control.save(definition, file: nil, actor: token.actor) } catch let failure
@@ -168,6 +163,26 @@ struct CampaignRoutes: Sendable {
     func preview(_ name: String, sample: Int, _ token: ApiToken) async throws -> Response {
         let record = try await find(name)
         return ApiJSON.response(try await makePreview(record, sample: sample, reveal: token.reveals))
+    }
+
+    /// A definition not saved yet (the console's editor, as it is typed), checked as `create` checks it.
+    func preview(_ request: Request, sample: Int, _ token: ApiToken) async throws -> Response {
+        let (definition, _) = try await checked(request)
+        return ApiJSON.response(try await makePreview(definition, sample: sample, reveal: token.reveals))
+    }
+
+    /// The posted definition and its warnings; 422 with every error when it has any.
+    private func checked(_ request: Request) async throws -> (CampaignDefinition, [ConfigIssue]) {
+        let definition = try await ApiJSON.decode(CampaignDefinition.self, from: request)
+        let issues = definition.issues(in: config.campaignEnvironment())
+        let errors = issues.filter { $0.severity == .error }
+        guard errors.isEmpty else {
+            throw ApiError.unprocessable(
+                "invalid_definition",
+                "the campaign definition has \(errors.count) problem(s); the first is \(errors[0])",
+                issues: errors)
+        }
+        return (definition, issues)
     }
 
     struct Launched: Encodable {
@@ -241,10 +256,13 @@ struct CampaignRoutes: Sendable {
     }
 
     private func makePreview(_ record: CampaignRecord, sample: Int, reveal: Bool) async throws -> CampaignPreview {
+        try await makePreview(try CampaignDefinition.decodeStored(record.definition), sample: sample, reveal: reveal)
+    }
+
+    private func makePreview(_ definition: CampaignDefinition, sample: Int, reveal: Bool) async throws -> CampaignPreview {
         do {
             return try await CampaignPreview.make(
-                try CampaignDefinition.decodeStored(record.definition), config: config, store: store, reveal: reveal,
-                sample: sample)
+                definition, config: config, store: store, reveal: reveal, sample: sample)
         } catch let error as CampaignPreview.Unparsable {
             throw ApiError.unprocessable(
                 "invalid_audience", error.description,

@@ -13,9 +13,11 @@ struct BenchCommand: AsyncParsableCommand {
               tidings bench fanout --database /tmp/fan.sqlite   (after tidings demo seed --members 1000000 there)
               tidings bench segments --members 1000000
               tidings bench report --messages 10000000
+              tidings bench dashboard --messages 100000
             See docs/PERFORMANCE.md for the figures and the machine.
             """,
         subcommands: [
             DispatchBench.self, HTTPBench.self, DLRBench.self, LatencyBench.self, FanOutBench.self, SegmentsBench.self, ReportBench.self,
+            DashboardBench.self,
         ])
 }

@@ -77,6 +77,11 @@ struct RunCommand: AsyncParsableCommand {
         let environment = config.campaignEnvironment()
         let gate = CampaignSendGate(store: store, templates: environment.templates, timeZone: environment.timeZone, logger: logger)
         let dispatcher = Dispatcher(store: store, registry: registry, settings: settings, campaigns: gate, logger: logger)
+        setup.api?.dispatcher = dispatcher
+        switch ConsoleFiles.bundled() {
+        case .success(let files): setup.console = files
+        case .failure(let missing): logger.warning("no web console: \(missing)")
+        }
         let campaigns = CampaignService(
             launcher: CampaignLauncher(store: store, planner: CampaignPlanner(environment: environment)), gate: gate, logger: logger)
 

@@ -8,7 +8,7 @@ import Scheduler
 
 /// The worker's one HTTP application, assembled here and nowhere else: the
 /// adapters' webhooks (from Channels), /health and, when given, /metrics and
-/// the admin API (/api/v1, `tidings run` only); the console joins here.
+/// the admin API (/api/v1) and the web console (/console/), `tidings run` only.
 /// `tidings run`, `tidings send --wait`, bench dlr and the end-to-end tests
 /// all start the application built here, and with it the drainer that
 /// applies the receipts its webhooks took.
@@ -25,6 +25,8 @@ enum WebServer {
         var publicBase: String?
         /// The admin JSON API; nil serves none (`tidings send --wait`, bench dlr).
         var api: AdminApi?
+        /// The web console's files (/console/); nil serves none.
+        var console: ConsoleFiles?
     }
 
     static func setup(config: TidingsConfig, store: any Receipts) throws -> Setup {
@@ -55,6 +57,7 @@ enum WebServer {
         routes.register(on: router)
         metrics?.register(on: router)
         setup.api?.register(on: router)
+        setup.console?.register(on: router)
         return router
     }
 

@@ -18,6 +18,9 @@ public protocol Records: Sendable {
 
     func statistics() async throws -> StoreStatistics
 
+    /// Every branch, by code.
+    func branches() async throws -> [Branch]
+
     /// The prospects converted with `campaignId` as the campaign that last reached them.
     func conversions(campaignId: Int64) async throws -> CampaignConversions
 }

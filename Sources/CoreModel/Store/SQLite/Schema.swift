@@ -38,6 +38,8 @@ enum Schema {
         migrator.registerMigration("v26-branch-rollups", migrate: peopleReports)
         migrator.registerMigration("v27-campaign-orders", migrate: campaignOrders)
         migrator.registerMigration("v29-traffic-counts", migrate: trafficCounts)
+        // v28 was named before v29 landed; registered last, so a store that has v29 applies it next.
+        migrator.registerMigration("v28-dashboard", migrate: dashboard)
         return migrator
     }
 
@@ -646,6 +648,36 @@ enum Schema {
             CREATE INDEX answer_counts_hour ON answer_counts(hour);
             """)
         try SQLiteStore.startTraffic(db)
+    }
+
+    /// Unfinished messages by lane and status, kept by triggers as messages
+    /// come, change status and go, for the dashboard that polls it while a
+    /// backlog drains. Counting the partial indexes instead reads every
+    /// waiting row (the status is not in them): ~40 ms for a 100,000 backlog
+    /// on the 2-core test machine, where this is a read of a few rows.
+    /// A row whose status is final counts nowhere.
+    private static func dashboard(_ db: Database) throws {
+        let unfinished = "('queued', 'sending', 'retrying', 'deferred', 'unknown', 'submitted')"
+        try db.execute(sql: """
+            CREATE TABLE queue_depth (
+              lane TEXT NOT NULL, status TEXT NOT NULL, messages INTEGER NOT NULL, PRIMARY KEY (lane, status)
+            ) WITHOUT ROWID;
+            INSERT INTO queue_depth (lane, status, messages)
+              SELECT lane, status, COUNT(*) FROM messages WHERE status IN \(unfinished) GROUP BY lane, status;
+            CREATE TRIGGER messages_depth_insert AFTER INSERT ON messages WHEN NEW.status IN \(unfinished) BEGIN
+              INSERT INTO queue_depth (lane, status, messages) VALUES (NEW.lane, NEW.status, 1)
+                ON CONFLICT (lane, status) DO UPDATE SET messages = messages + 1;
+            END;
+            CREATE TRIGGER messages_depth_update AFTER UPDATE OF status, lane ON messages
+              WHEN OLD.status <> NEW.status OR OLD.lane <> NEW.lane BEGIN
+              UPDATE queue_depth SET messages = messages - 1 WHERE lane = OLD.lane AND status = OLD.status;
+              INSERT INTO queue_depth (lane, status, messages) SELECT NEW.lane, NEW.status, 1 WHERE NEW.status IN \(unfinished)
+                ON CONFLICT (lane, status) DO UPDATE SET messages = messages + 1;
+            END;
+            CREATE TRIGGER messages_depth_delete AFTER DELETE ON messages WHEN OLD.status IN \(unfinished) BEGIN
+              UPDATE queue_depth SET messages = messages - 1 WHERE lane = OLD.lane AND status = OLD.status;
+            END;
+            """)
     }
 
     static let orderTotalsTriggers = """
