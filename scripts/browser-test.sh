@@ -45,11 +45,13 @@ timeout 200 "$bin" simulator --bind "127.0.0.1:$sim_port" --callback-delay-ms 50
 pids+=($!)
 timeout 200 "$bin" run --lifetime 180 > worker.log 2>&1 &
 pids+=($!)
+# python3, not curl: a fresh Debian with only Swift, git and python3 has no curl binary.
+healthy() { python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$http_port/health', timeout=1)" 2>/dev/null; }
 for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$http_port/health" >/dev/null 2>&1 && break
+  healthy && break
   sleep 0.2
 done
-curl -fsS "http://127.0.0.1:$http_port/health" >/dev/null || { echo "browser-test: the worker did not start" >&2; cat worker.log >&2; exit 1; }
+healthy || { echo "browser-test: the worker did not start" >&2; cat worker.log >&2; exit 1; }
 
 status=0
 timeout 170 /usr/bin/python3 "$repo/scripts/browser_test.py" --base "http://127.0.0.1:$http_port" --tidings "$bin" \
