@@ -39,11 +39,6 @@ struct CampaignOrdersTests {
 
     @Test func ordersWithinDaysEqualTheOrdersTableForEveryArm() async throws {
         try await withStore { store, _ in
-            _ = try await store.apply(.branches([Branch(code: "B01", name: "天河店", district: "天河区", address: "天河路1号", phone: nil, fax: nil, seats: 80)]), dryRun: false)
-            _ = try await store.apply(.members((1...300).map {
-                Member(memberNo: "M\($0)", name: "会员\($0)", phone: .valid(String(format: "+86138%08d", $0)), branchCode: "B01")
-            }), dryRun: false)
-            // Orders before the campaign count for nothing.
             var number = 0
             func orders(_ members: some Sequence<Int>, after days: Double, amount: Int = 8_800, status: OrderStatus = .delivered) -> [Order] {
                 members.map { member in
@@ -53,14 +48,9 @@ struct CampaignOrdersTests {
                         orderedAt: now + days * day, amountFen: amount + member)
                 }
             }
+            let id = try await seedCampaign(store, name: "lift", members: 300, controlBelow: 2_000, salt: 11, now: now)
+            // Orders from before the campaign count for nothing.
             _ = try await store.apply(.orders(orders(1...300, after: -3)), dryRun: false)
-            let id = try await store.saveCampaign(name: "lift", category: .service, definition: "{}", file: nil, actor: "t", now: now).id
-            _ = try await store.fanOut(
-                FanOutPlan(
-                    campaignId: id, run: 1, segment: .all, category: .service, lane: .marketing, channels: [.sms], controlBelow: 2_000,
-                    variants: [.init(name: "A", template: "promotion", bucketsBelow: 6_000), .init(name: "B", template: "promotion", bucketsBelow: 10_000)],
-                    salt: 11, locales: ["zh-CN"], fallbackLocale: "zh-CN", start: now, perMinute: nil),
-                chunkSize: 40, now: now) { _ in }
             try await foldInSmallSteps(store)
             // Within a day, within a week, past 7 days, past the window, cancelled, a second order, one out of time order.
             _ = try await store.apply(.orders(orders(stride(from: 1, through: 300, by: 3), after: 0.5)), dryRun: false)

@@ -77,17 +77,7 @@ struct ReportRollupTests {
 
     @Test func everyFigureEqualsTheMessagesTable() async throws {
         try await withStore { store, _ in
-            _ = try await store.apply(.branches([Branch(code: "B01", name: "天河店", district: "天河区", address: "天河路1号", phone: nil, fax: nil, seats: 80)]), dryRun: false)
-            _ = try await store.apply(.members((1...60).map {
-                Member(memberNo: "M\($0)", name: "会员\($0)", phone: .valid(String(format: "+86138%08d", $0)), branchCode: "B01")
-            }), dryRun: false)
-            let id = try await store.saveCampaign(name: "report", category: .service, definition: "{}", file: nil, actor: "t", now: now).id
-            _ = try await store.fanOut(
-                FanOutPlan(
-                    campaignId: id, run: 1, segment: .all, category: .service, lane: .marketing, channels: [.sms], controlBelow: 0,
-                    variants: [.init(name: "A", template: "promotion", bucketsBelow: 5_000), .init(name: "B", template: "promotion", bucketsBelow: 10_000)],
-                    salt: 7, locales: ["zh-CN"], fallbackLocale: "zh-CN", start: now, perMinute: nil),
-                chunkSize: 25, now: now) { _ in }
+            let id = try await seedCampaign(store, name: "report", members: 60, now: now)
             // A message outside the campaign counts elsewhere.
             _ = try await store.enqueue(
                 [NewMessage(idempotencyKey: "single", purpose: .single, channel: .sms, lane: .transactional, category: .service,
@@ -203,6 +193,56 @@ struct ReportRollupTests {
                 #expect(fresh[variant]?.replies == figures[variant]?.replies && fresh[variant]?.scoreSum == figures[variant]?.scoreSum)
             }
             #expect(try await store.foldRollups(limit: 100) == RollupFold())
+        }
+    }
+}
+
+/// Possible duplicates against the messages table: an acceptance after a
+/// fail-over from an unanswered, pinned attempt, and one after a lost lease,
+/// count for the gateway that accepted; a plain acceptance does not.
+struct PossibleDuplicateTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test func possibleDuplicatesEqualTheMessagesTable() async throws {
+        try await withStore { store, _ in
+            _ = try await store.enqueue(
+                ["a", "b", "c"].map {
+                    NewMessage(
+                        idempotencyKey: $0, purpose: .single, channel: .sms, lane: .transactional, category: .service,
+                        address: "+8613900000000", payload: MessageContent(text: "hi").json())
+                }, now: now)
+            let first = try await store.leaseDue(lane: .transactional, limit: 3, owner: "w", leaseUntil: now + 60, now: now)
+            let (a, b, c) = (first[0].id, first[1].id, first[2].id)
+            _ = try await store.recordSendResults(
+                [
+                    SendResult(messageId: a, gateway: "g1", event: .unanswered(reason: "timeout", retryAt: now + 1)),
+                    SendResult(messageId: c, gateway: "g1", event: .accepted(providerMessageId: "pc")),
+                ], owner: "w", now: now + 1)
+            // b's sender is gone: its lease runs out.
+            #expect(try await store.reconcileExpiredLeases(now: now + 120) == 1)
+            let again = try await store.leaseDue(lane: .transactional, limit: 3, owner: "w2", leaseUntil: now + 300, now: now + 121)
+            #expect(Set(again.map(\.id)) == [a, b])
+            _ = try await store.recordSendResults(
+                [
+                    SendResult(messageId: a, gateway: "g2", event: .accepted(providerMessageId: "pa"), possibleDuplicate: true),
+                    SendResult(messageId: b, gateway: "g1", event: .accepted(providerMessageId: "pb")),
+                ], owner: "w2", now: now + 122)
+            while try await store.foldRollups(limit: 2).more {}
+
+            let counted = try await store.eventCounts(from: now - 3600, to: now + 3600)
+                .filter { $0.event == EventCount.possibleDuplicate }
+                .reduce(into: [String: Int]()) { $0[$1.gateway, default: 0] += $1.events }
+            let expected = try await store.pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT gateway, COUNT(*) AS n FROM messages m WHERE submitted_at IS NOT NULL AND (possible_duplicate = 1
+                          OR EXISTS (SELECT 1 FROM message_events e WHERE e.message_id = m.id AND e.event = 'lease_expired'))
+                        GROUP BY gateway
+                        """
+                ).reduce(into: [String: Int]()) { $0[$1["gateway"]] = $1["n"] }
+            }
+            #expect(counted == expected && counted == ["g1": 1, "g2": 1])
         }
     }
 }

@@ -74,8 +74,8 @@ struct SQLiteStoreTests {
                     "v10-consent-ledger", "v11-member-rfm", "v12-campaigns", "v13-prospects", "v14-segment-indexes",
                     "v15-lighter-outbox-indexes", "v16-member-order-totals", "v17-survey-tasks", "v18-complaint-work-orders",
                     "v19-member-assignments", "v20-order-takers", "v21-branch-tickets", "v22-manager-briefs",
-                    "v23-api-tokens", "v24-message-rollups", "v25-answer-rollups", "v27-campaign-orders", "v29-traffic-counts",
-                    "v28-dashboard",
+                    "v23-api-tokens", "v24-message-rollups", "v25-answer-rollups", "v26-branch-rollups", "v27-campaign-orders",
+                    "v29-traffic-counts", "v28-dashboard",
                 ])
         }
     }

@@ -13,9 +13,12 @@ struct CircuitBreakerTests {
         breaker.record(.success, now: t0)
         #expect(breaker.state == .closed(consecutiveFailures: 0))
 
-        for _ in 0..<2 { breaker.record(.failure, now: t0 + 5) }
+        let beforeThreshold = (0..<2).map { _ in breaker.record(.failure, now: t0 + 5) }
+        #expect(beforeThreshold == [false, false])
         #expect(breaker.admit(now: t0 + 5) == .allowed)
-        breaker.record(.failure, now: t0 + 10)
+        let opening = breaker.record(.failure, now: t0 + 10)
+        let late = breaker.record(.failure, now: t0 + 11)
+        #expect(opening && !late, "the third failure opened it; a late one while open opens nothing")
         #expect(breaker.state == .open(until: t0 + 40))
         #expect(breaker.state.name == "open")
         #expect(breaker.admit(now: t0 + 20) == .rejected(retryAt: t0 + 40))

@@ -190,6 +190,8 @@ struct DispatcherTests {
             _ = try await dispatcher.sendDue()
             #expect(down.sent.count == 4, "after open_seconds one probe goes to the first gateway")
             #expect(dispatcher.traffic.breakerStates()["down"] == "open", "the failed probe opens it again")
+            // Each opening is written down for the gateways report.
+            #expect(try await fixture.store.breakerOpenings(from: noon - 60, to: noon + 3600) == ["down": 2])
         }
     }
 }

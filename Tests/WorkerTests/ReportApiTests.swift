@@ -83,6 +83,39 @@ struct ReportApiTests {
         }
     }
 
+    /// The branch, contacts, churn and managers reports: the CLI's figures,
+    /// contacts masked for a token without reveal, a bad month refused by name.
+    @Test func branchContactsChurnAndManagerReports() async throws {
+        try await Fixture.run(members: 120) { api in
+            while try await api.store.foldRollups(limit: 10_000).more { continue }
+            let builder = ReportBuilder(store: api.store, config: api.config)
+            let branches = try await api.call(.get, "/api/v1/reports/branches?days=366", token: api.tokens.read)
+            #expect(branches.status == 200 && branches.json["kind"] as? String == "branches", "\(branches.text)")
+            try Self.expectSameFigures(branches, try ReportText.csv(try await builder.branches(days: 366)))
+
+            let masked = try await api.call(.get, "/api/v1/reports/contacts?days=366", token: api.tokens.read)
+            let revealed = try await api.call(.get, "/api/v1/reports/contacts?days=366", token: api.tokens.reveal)
+            #expect(masked.status == 200 && revealed.status == 200, "\(masked.text)")
+            // The list holds text with commas (reasons) and digits (addresses): compared as the document's own JSON.
+            for (answer, reveal) in [(masked, false), (revealed, true)] {
+                let document = try await builder.contacts(days: 366, limit: 200, reveal: reveal)
+                let expected = try JSONSerialization.jsonObject(with: JSONEncoder().encode(document)) as? [String: Any]
+                let (got, want) = (answer.json["sections"] as? NSArray, expected?["sections"] as? NSArray)
+                #expect(got != nil && got == want, "reveal \(reveal): \(answer.text)")
+            }
+            #expect(masked.text != revealed.text, "the seeded store has contacts to fix, shown masked without reveal")
+
+            for path in ["churn", "managers"] {
+                let answer = try await api.call(.get, "/api/v1/reports/\(path)", token: api.tokens.read)
+                #expect(answer.status == 200 && answer.json["kind"] as? String == path, "\(answer.text)")
+                let refused = try await api.call(.get, "/api/v1/reports/\(path)?month=2026-13", token: api.tokens.read)
+                #expect(refused.status == 400 && refused.field == "month", "\(refused.text)")
+            }
+            let limit = try await api.call(.get, "/api/v1/reports/contacts?limit=0", token: api.tokens.read)
+            #expect(limit.status == 400 && limit.field == "limit", "\(limit.text)")
+        }
+    }
+
     /// Without a dispatcher in the process the rates are null, not zero; the
     /// queue and the campaign's progress are the store's.
     @Test func theDashboardShowsTheQueueAndTheCampaignsProgress() async throws {

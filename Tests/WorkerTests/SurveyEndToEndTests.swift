@@ -193,6 +193,12 @@ struct SurveyEndToEndTests {
                 let accepted = try count("SELECT COUNT(*) FROM message_events WHERE event = 'accepted'")
                 #expect(gateways.map { $0["gateway"] } == ["sim"] && gateways.first?["accepted"] == String(accepted), "\(gateways)")
                 #expect(volumes.compactMap { Int($0["sent"] ?? "") }.reduce(0, +) == accepted, "\(volumes)")
+                // What came back: every inbound row (the simulator's answers and 退订), and every receipt.
+                let received = try count("SELECT COUNT(*) FROM inbound_messages")
+                #expect(received >= scores.reduce(0, +) + optOuts, "the simulator said \(said)")
+                #expect(volumes.compactMap { Int($0["received"] ?? "") }.reduce(0, +) == received, "\(volumes)")
+                let receipts = try count("SELECT COUNT(*) FROM message_events WHERE event = 'receipt'")
+                #expect(receipts > 0 && volumes.compactMap { Int($0["receipts"] ?? "") }.reduce(0, +) == receipts, "\(volumes)")
                 let sentToOthers = try count("SELECT COUNT(*) FROM (\(offered)) o WHERE o.status = 'delivered'")
                 #expect(sentToOthers > 0, "\(second.stderr)")
             }

@@ -87,4 +87,8 @@ public enum DeliveryOutcome: String, Sendable, Codable, CaseIterable {
 
     /// Outcomes that call for an apology.
     public var isFailure: Bool { self != .onTime }
+    /// Delivered, but late.
+    public var isLate: Bool { self == .late30m || self == .late1h }
+    /// Never reached the customer.
+    public var isUndelivered: Bool { self == .notDelivered || self == .wrongAddress }
 }

@@ -7,7 +7,7 @@ extension AutomationSettings {
     /// with the order sheet as a PDF, else email with it attached, else SMS);
     /// a ticket nobody acknowledged (a fax receipt, or 1 pressed on the call)
     /// within `ack_minutes` is followed by one call to the branch phone.
-    public struct BranchTicket: Sendable, Codable, Hashable {
+    public struct BranchTicket: Sendable, Codable, Hashable, AutomationRuleSettings {
         public var enabled: Bool
         /// The branch's contacts in order of preference: fax, email or sms.
         public var channels: [Channel]
@@ -33,36 +33,18 @@ extension AutomationSettings {
             enabled: true, channels: [.fax, .email, .sms], template: "branch-ticket", kinds: [.delivery, .banquet],
             leadMinutes: 90,
             slotMinutes: 30, ackMinutes: 15, callTemplate: "branch-ticket-call")
+    }
+}
 
-        public init(
-            enabled: Bool, channels: [Channel], template: String, kinds: [OrderKind], leadMinutes: Int,
-            slotMinutes: Int,
-            ackMinutes: Int, callTemplate: String
-        ) {
-            self.enabled = enabled
-            self.channels = channels
-            self.template = template
-            self.kinds = kinds
-            self.leadMinutes = leadMinutes
-            self.slotMinutes = slotMinutes
-            self.ackMinutes = ackMinutes
-            self.callTemplate = callTemplate
-        }
-
-        public init(from decoder: Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = Self.defaults
-            enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? d.enabled
-            channels = try c.decodeIfPresent([Channel].self, forKey: .channels) ?? d.channels
-            template = try c.decodeIfPresent(String.self, forKey: .template) ?? d.template
-            kinds = try c.decodeIfPresent([OrderKind].self, forKey: .kinds) ?? d.kinds
-            leadMinutes = try c.decodeIfPresent(Int.self, forKey: .leadMinutes) ?? d.leadMinutes
-            slotMinutes = try c.decodeIfPresent(Int.self, forKey: .slotMinutes) ?? d.slotMinutes
-            ackMinutes = try c.decodeIfPresent(Int.self, forKey: .ackMinutes) ?? d.ackMinutes
-            callTemplate = try c.decodeIfPresent(String.self, forKey: .callTemplate) ?? d.callTemplate
-        }
-
-        public var rule: AutomationRule { AutomationRule(enabled: enabled, channels: channels, template: template) }
+extension AutomationSettings.BranchTicket {
+    public init(from decoder: Decoder) throws {
+        var r = try SettingsReader(decoder, over: Self.defaults, keys: CodingKeys.self)
+        try r.readRule()
+        try r.read(.kinds, \.kinds)
+        try r.read(.leadMinutes, \.leadMinutes)
+        try r.read(.slotMinutes, \.slotMinutes)
+        try r.read(.ackMinutes, \.ackMinutes)
+        try r.read(.callTemplate, \.callTemplate)
+        self = r.value
     }
 }

@@ -5,7 +5,7 @@ extension AutomationSettings {
     /// `automations.complaint_work_order`: a new complaint goes to its
     /// department (`departments:`) as a work order, on the first of `channels`
     /// the department has a contact for; email and fax carry the complaint sheet as a PDF.
-    public struct ComplaintWorkOrder: Sendable, Codable, Hashable {
+    public struct ComplaintWorkOrder: Sendable, Codable, Hashable, AutomationRuleSettings {
         public var enabled: Bool
         /// In order of preference; email, sms or fax.
         public var channels: [Channel]
@@ -20,32 +20,13 @@ extension AutomationSettings {
 
         public static let defaults = ComplaintWorkOrder(
             enabled: true, channels: [.email, .fax, .sms], template: "complaint-work-order", maxAgeHours: 72)
-
-        public init(enabled: Bool, channels: [Channel], template: String, maxAgeHours: Int) {
-            self.enabled = enabled
-            self.channels = channels
-            self.template = template
-            self.maxAgeHours = maxAgeHours
-        }
-
-        public init(from decoder: Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = Self.defaults
-            enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? d.enabled
-            channels = try c.decodeIfPresent([Channel].self, forKey: .channels) ?? d.channels
-            template = try c.decodeIfPresent(String.self, forKey: .template) ?? d.template
-            maxAgeHours = try c.decodeIfPresent(Int.self, forKey: .maxAgeHours) ?? d.maxAgeHours
-        }
-
-        public var rule: AutomationRule { AutomationRule(enabled: enabled, channels: channels, template: template) }
     }
 
     /// `automations.complaint_resolution`: a resolved (or closed) complaint's
     /// result goes to the customer once, on the first of `channels` they have
     /// a valid contact for, with the template of its resolution kind. The
     /// revisit survey that follows is `revisit_survey.after_complaint`.
-    public struct ComplaintResolution: Sendable, Codable, Hashable {
+    public struct ComplaintResolution: Sendable, Codable, Hashable, AutomationRuleSettings {
         public var enabled: Bool
         /// The customer's channels in order of preference.
         public var channels: [Channel]
@@ -64,30 +45,28 @@ extension AutomationSettings {
             enabled: true, channels: [.sms, .email], template: "complaint-resolution",
             templates: ["refund": "complaint-resolution-refund"], maxAgeHours: 24)
 
-        public init(enabled: Bool, channels: [Channel], template: String, templates: [String: String], maxAgeHours: Int) {
-            self.enabled = enabled
-            self.channels = channels
-            self.template = template
-            self.templates = templates
-            self.maxAgeHours = maxAgeHours
-        }
-
-        public init(from decoder: Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = Self.defaults
-            enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? d.enabled
-            channels = try c.decodeIfPresent([Channel].self, forKey: .channels) ?? d.channels
-            template = try c.decodeIfPresent(String.self, forKey: .template) ?? d.template
-            templates = try c.decodeIfPresent([String: String].self, forKey: .templates) ?? d.templates
-            maxAgeHours = try c.decodeIfPresent(Int.self, forKey: .maxAgeHours) ?? d.maxAgeHours
-        }
-
-        public var rule: AutomationRule { AutomationRule(enabled: enabled, channels: channels, template: template) }
-
         /// The template for a resolution of `kind`.
         public func template(forKind kind: String?) -> String {
             kind.flatMap { templates[$0] } ?? template
         }
+    }
+}
+
+extension AutomationSettings.ComplaintWorkOrder {
+    public init(from decoder: Decoder) throws {
+        var r = try SettingsReader(decoder, over: Self.defaults, keys: CodingKeys.self)
+        try r.readRule()
+        try r.read(.maxAgeHours, \.maxAgeHours)
+        self = r.value
+    }
+}
+
+extension AutomationSettings.ComplaintResolution {
+    public init(from decoder: Decoder) throws {
+        var r = try SettingsReader(decoder, over: Self.defaults, keys: CodingKeys.self)
+        try r.readRule()
+        try r.read(.templates, \.templates)
+        try r.read(.maxAgeHours, \.maxAgeHours)
+        self = r.value
     }
 }

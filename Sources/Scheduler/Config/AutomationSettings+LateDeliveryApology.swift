@@ -3,7 +3,7 @@ import Foundation
 
 extension AutomationSettings {
     /// `automations.late_delivery_apology`.
-    public struct LateDeliveryApology: Sendable, Codable, Hashable {
+    public struct LateDeliveryApology: Sendable, Codable, Hashable, AutomationRuleSettings {
         public var enabled: Bool
         public var channels: [Channel]
         public var template: String
@@ -27,35 +27,18 @@ extension AutomationSettings {
             enabled: true, channels: [.sms], template: "late-delivery-apology",
             outcomes: [.late30m, .late1h, .notDelivered], points: 50, pointsValidDays: 365, delaySeconds: 0,
             maxAgeHours: 72)
+    }
+}
 
-        public init(
-            enabled: Bool, channels: [Channel], template: String, outcomes: [DeliveryOutcome], points: Int,
-            pointsValidDays: Int, delaySeconds: Int, maxAgeHours: Int
-        ) {
-            self.enabled = enabled
-            self.channels = channels
-            self.template = template
-            self.outcomes = outcomes
-            self.points = points
-            self.pointsValidDays = pointsValidDays
-            self.delaySeconds = delaySeconds
-            self.maxAgeHours = maxAgeHours
-        }
-
-        public init(from decoder: Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = Self.defaults
-            enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? d.enabled
-            channels = try c.decodeIfPresent([Channel].self, forKey: .channels) ?? d.channels
-            template = try c.decodeIfPresent(String.self, forKey: .template) ?? d.template
-            outcomes = try c.decodeIfPresent([DeliveryOutcome].self, forKey: .outcomes) ?? d.outcomes
-            points = try c.decodeIfPresent(Int.self, forKey: .points) ?? d.points
-            pointsValidDays = try c.decodeIfPresent(Int.self, forKey: .pointsValidDays) ?? d.pointsValidDays
-            delaySeconds = try c.decodeIfPresent(Int.self, forKey: .delaySeconds) ?? d.delaySeconds
-            maxAgeHours = try c.decodeIfPresent(Int.self, forKey: .maxAgeHours) ?? d.maxAgeHours
-        }
-
-        public var rule: AutomationRule { AutomationRule(enabled: enabled, channels: channels, template: template) }
+extension AutomationSettings.LateDeliveryApology {
+    public init(from decoder: Decoder) throws {
+        var r = try SettingsReader(decoder, over: Self.defaults, keys: CodingKeys.self)
+        try r.readRule()
+        try r.read(.outcomes, \.outcomes)
+        try r.read(.points, \.points)
+        try r.read(.pointsValidDays, \.pointsValidDays)
+        try r.read(.delaySeconds, \.delaySeconds)
+        try r.read(.maxAgeHours, \.maxAgeHours)
+        self = r.value
     }
 }

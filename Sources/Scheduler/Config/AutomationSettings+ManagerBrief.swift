@@ -8,7 +8,7 @@ extension AutomationSettings {
     /// the coming days, dormant members to call personally and their open
     /// tasks. A dormant member named in a brief gets no blanket marketing for
     /// `hold_days`, so the manager calls first.
-    public struct ManagerBrief: Sendable, Codable, Hashable {
+    public struct ManagerBrief: Sendable, Codable, Hashable, AutomationRuleSettings {
         public var enabled: Bool
         /// Each channel the manager has a contact for gets the brief: SMS the counts, email the lists.
         public var channels: [Channel]
@@ -43,44 +43,6 @@ extension AutomationSettings {
             vipLevels: ["platinum", "diamond"], dormantSegments: ["at_risk", "hibernating"], dormantLimit: 10, holdDays: 7,
             relistDays: 60, birthdayDays: 7, taskLimit: 20)
 
-        public init(
-            enabled: Bool, channels: [Channel], template: String, at: String, until: String, vipLevels: [String],
-            dormantSegments: [String], dormantLimit: Int, holdDays: Int, relistDays: Int, birthdayDays: Int, taskLimit: Int
-        ) {
-            self.enabled = enabled
-            self.channels = channels
-            self.template = template
-            self.at = at
-            self.until = until
-            self.vipLevels = vipLevels
-            self.dormantSegments = dormantSegments
-            self.dormantLimit = dormantLimit
-            self.holdDays = holdDays
-            self.relistDays = relistDays
-            self.birthdayDays = birthdayDays
-            self.taskLimit = taskLimit
-        }
-
-        public init(from decoder: Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = Self.defaults
-            enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? d.enabled
-            channels = try c.decodeIfPresent([Channel].self, forKey: .channels) ?? d.channels
-            template = try c.decodeIfPresent(String.self, forKey: .template) ?? d.template
-            at = try c.decodeIfPresent(String.self, forKey: .at) ?? d.at
-            until = try c.decodeIfPresent(String.self, forKey: .until) ?? d.until
-            vipLevels = try c.decodeIfPresent([String].self, forKey: .vipLevels) ?? d.vipLevels
-            dormantSegments = try c.decodeIfPresent([String].self, forKey: .dormantSegments) ?? d.dormantSegments
-            dormantLimit = try c.decodeIfPresent(Int.self, forKey: .dormantLimit) ?? d.dormantLimit
-            holdDays = try c.decodeIfPresent(Int.self, forKey: .holdDays) ?? d.holdDays
-            relistDays = try c.decodeIfPresent(Int.self, forKey: .relistDays) ?? d.relistDays
-            birthdayDays = try c.decodeIfPresent(Int.self, forKey: .birthdayDays) ?? d.birthdayDays
-            taskLimit = try c.decodeIfPresent(Int.self, forKey: .taskLimit) ?? d.taskLimit
-        }
-
-        public var rule: AutomationRule { AutomationRule(enabled: enabled, channels: channels, template: template) }
-
         /// `at` and `until` as minutes after midnight; nil when either is not a time.
         public var window: (from: Int, to: Int)? {
             guard let from = QuietHoursSettings.minutes(ofClock: at), let to = QuietHoursSettings.minutes(ofClock: until) else {
@@ -88,5 +50,22 @@ extension AutomationSettings {
             }
             return (from, to)
         }
+    }
+}
+
+extension AutomationSettings.ManagerBrief {
+    public init(from decoder: Decoder) throws {
+        var r = try SettingsReader(decoder, over: Self.defaults, keys: CodingKeys.self)
+        try r.readRule()
+        try r.read(.at, \.at)
+        try r.read(.until, \.until)
+        try r.read(.vipLevels, \.vipLevels)
+        try r.read(.dormantSegments, \.dormantSegments)
+        try r.read(.dormantLimit, \.dormantLimit)
+        try r.read(.holdDays, \.holdDays)
+        try r.read(.relistDays, \.relistDays)
+        try r.read(.birthdayDays, \.birthdayDays)
+        try r.read(.taskLimit, \.taskLimit)
+        self = r.value
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 
 extension AutomationSettings {
     /// `automations.order_confirmation`.
-    public struct OrderConfirmation: Sendable, Codable, Hashable {
+    public struct OrderConfirmation: Sendable, Codable, Hashable, AutomationRuleSettings {
         public var enabled: Bool
         public var channels: [Channel]
         public var template: String
@@ -18,26 +18,15 @@ extension AutomationSettings {
 
         public static let defaults = OrderConfirmation(
             enabled: true, channels: [.sms], template: "order-confirmation", delaySeconds: 0, maxAgeHours: 24)
+    }
+}
 
-        public init(enabled: Bool, channels: [Channel], template: String, delaySeconds: Int, maxAgeHours: Int) {
-            self.enabled = enabled
-            self.channels = channels
-            self.template = template
-            self.delaySeconds = delaySeconds
-            self.maxAgeHours = maxAgeHours
-        }
-
-        public init(from decoder: Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = Self.defaults
-            enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? d.enabled
-            channels = try c.decodeIfPresent([Channel].self, forKey: .channels) ?? d.channels
-            template = try c.decodeIfPresent(String.self, forKey: .template) ?? d.template
-            delaySeconds = try c.decodeIfPresent(Int.self, forKey: .delaySeconds) ?? d.delaySeconds
-            maxAgeHours = try c.decodeIfPresent(Int.self, forKey: .maxAgeHours) ?? d.maxAgeHours
-        }
-
-        public var rule: AutomationRule { AutomationRule(enabled: enabled, channels: channels, template: template) }
+extension AutomationSettings.OrderConfirmation {
+    public init(from decoder: Decoder) throws {
+        var r = try SettingsReader(decoder, over: Self.defaults, keys: CodingKeys.self)
+        try r.readRule()
+        try r.read(.delaySeconds, \.delaySeconds)
+        try r.read(.maxAgeHours, \.maxAgeHours)
+        self = r.value
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 
 extension AutomationSettings {
     /// `automations.points_expiry`.
-    public struct PointsExpiry: Sendable, Codable, Hashable {
+    public struct PointsExpiry: Sendable, Codable, Hashable, AutomationRuleSettings {
         public var enabled: Bool
         public var channels: [Channel]
         public var template: String
@@ -18,26 +18,15 @@ extension AutomationSettings {
 
         public static let defaults = PointsExpiry(
             enabled: true, channels: [.sms], template: "points-expiry", dayOfMonth: 1, daysAhead: 30)
+    }
+}
 
-        public init(enabled: Bool, channels: [Channel], template: String, dayOfMonth: Int, daysAhead: Int) {
-            self.enabled = enabled
-            self.channels = channels
-            self.template = template
-            self.dayOfMonth = dayOfMonth
-            self.daysAhead = daysAhead
-        }
-
-        public init(from decoder: Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = Self.defaults
-            enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? d.enabled
-            channels = try c.decodeIfPresent([Channel].self, forKey: .channels) ?? d.channels
-            template = try c.decodeIfPresent(String.self, forKey: .template) ?? d.template
-            dayOfMonth = try c.decodeIfPresent(Int.self, forKey: .dayOfMonth) ?? d.dayOfMonth
-            daysAhead = try c.decodeIfPresent(Int.self, forKey: .daysAhead) ?? d.daysAhead
-        }
-
-        public var rule: AutomationRule { AutomationRule(enabled: enabled, channels: channels, template: template) }
+extension AutomationSettings.PointsExpiry {
+    public init(from decoder: Decoder) throws {
+        var r = try SettingsReader(decoder, over: Self.defaults, keys: CodingKeys.self)
+        try r.readRule()
+        try r.read(.dayOfMonth, \.dayOfMonth)
+        try r.read(.daysAhead, \.daysAhead)
+        self = r.value
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 
 extension AutomationSettings {
     /// `automations.revisit_survey`.
-    public struct RevisitSurvey: Sendable, Codable, Hashable {
+    public struct RevisitSurvey: Sendable, Codable, Hashable, AutomationRuleSettings {
         public var enabled: Bool
         public var channels: [Channel]
         public var template: String
@@ -24,33 +24,17 @@ extension AutomationSettings {
         public static let defaults = RevisitSurvey(
             enabled: true, channels: [.sms], template: "revisit-survey", hoursAfter: 24, afterDelivery: true,
             afterComplaint: true, maxAgeHours: 24)
+    }
+}
 
-        public init(
-            enabled: Bool, channels: [Channel], template: String, hoursAfter: Int, afterDelivery: Bool,
-            afterComplaint: Bool, maxAgeHours: Int
-        ) {
-            self.enabled = enabled
-            self.channels = channels
-            self.template = template
-            self.hoursAfter = hoursAfter
-            self.afterDelivery = afterDelivery
-            self.afterComplaint = afterComplaint
-            self.maxAgeHours = maxAgeHours
-        }
-
-        public init(from decoder: Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = Self.defaults
-            enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? d.enabled
-            channels = try c.decodeIfPresent([Channel].self, forKey: .channels) ?? d.channels
-            template = try c.decodeIfPresent(String.self, forKey: .template) ?? d.template
-            hoursAfter = try c.decodeIfPresent(Int.self, forKey: .hoursAfter) ?? d.hoursAfter
-            afterDelivery = try c.decodeIfPresent(Bool.self, forKey: .afterDelivery) ?? d.afterDelivery
-            afterComplaint = try c.decodeIfPresent(Bool.self, forKey: .afterComplaint) ?? d.afterComplaint
-            maxAgeHours = try c.decodeIfPresent(Int.self, forKey: .maxAgeHours) ?? d.maxAgeHours
-        }
-
-        public var rule: AutomationRule { AutomationRule(enabled: enabled, channels: channels, template: template) }
+extension AutomationSettings.RevisitSurvey {
+    public init(from decoder: Decoder) throws {
+        var r = try SettingsReader(decoder, over: Self.defaults, keys: CodingKeys.self)
+        try r.readRule()
+        try r.read(.hoursAfter, \.hoursAfter)
+        try r.read(.afterDelivery, \.afterDelivery)
+        try r.read(.afterComplaint, \.afterComplaint)
+        try r.read(.maxAgeHours, \.maxAgeHours)
+        self = r.value
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 
 extension AutomationSettings {
     /// `automations.win_back`.
-    public struct WinBack: Sendable, Codable, Hashable {
+    public struct WinBack: Sendable, Codable, Hashable, AutomationRuleSettings {
         public var enabled: Bool
         public var channels: [Channel]
         public var template: String
@@ -21,30 +21,16 @@ extension AutomationSettings {
 
         public static let defaults = WinBack(
             enabled: false, channels: [.sms], template: "win-back", dormantDays: 90, periodDays: 90, offerDays: 14)
+    }
+}
 
-        public init(
-            enabled: Bool, channels: [Channel], template: String, dormantDays: Int, periodDays: Int, offerDays: Int
-        ) {
-            self.enabled = enabled
-            self.channels = channels
-            self.template = template
-            self.dormantDays = dormantDays
-            self.periodDays = periodDays
-            self.offerDays = offerDays
-        }
-
-        public init(from decoder: Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let d = Self.defaults
-            enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? d.enabled
-            channels = try c.decodeIfPresent([Channel].self, forKey: .channels) ?? d.channels
-            template = try c.decodeIfPresent(String.self, forKey: .template) ?? d.template
-            dormantDays = try c.decodeIfPresent(Int.self, forKey: .dormantDays) ?? d.dormantDays
-            periodDays = try c.decodeIfPresent(Int.self, forKey: .periodDays) ?? d.periodDays
-            offerDays = try c.decodeIfPresent(Int.self, forKey: .offerDays) ?? d.offerDays
-        }
-
-        public var rule: AutomationRule { AutomationRule(enabled: enabled, channels: channels, template: template) }
+extension AutomationSettings.WinBack {
+    public init(from decoder: Decoder) throws {
+        var r = try SettingsReader(decoder, over: Self.defaults, keys: CodingKeys.self)
+        try r.readRule()
+        try r.read(.dormantDays, \.dormantDays)
+        try r.read(.periodDays, \.periodDays)
+        try r.read(.offerDays, \.offerDays)
+        self = r.value
     }
 }

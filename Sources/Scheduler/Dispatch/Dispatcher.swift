@@ -390,7 +390,9 @@ public final class Dispatcher: Service, Sendable {
                     possibleDuplicate: attempt.mayDuplicateFrom.map { $0 != outcome.gateway } ?? false))
             case .failure(let error):
                 answers[.init(gateway: outcome.gateway, outcome: error.kind), default: 0] += 1
-                traffic.finished(outcome.gateway, healthy: Self.health(error), now: now)
+                if traffic.finished(outcome.gateway, healthy: Self.health(error), now: now) {
+                    recorder.opened(BreakerOpening(gateway: outcome.gateway, at: now))
+                }
                 if pump.cut { cutCount.add(1, ordering: .relaxed) }
                 var next = attempt
                 next.lastError = (outcome.gateway, error)

@@ -72,13 +72,15 @@ public final class GatewayTraffic: Sendable {
     }
 
     /// One admitted send is over; `healthy` nil when the answer says nothing
-    /// about the gateway's health (a bad number, a throttle).
-    public func finished(_ name: String, healthy: Bool?, now: Date) {
+    /// about the gateway's health (a bad number, a throttle). True when it opened the breaker.
+    @discardableResult
+    public func finished(_ name: String, healthy: Bool?, now: Date) -> Bool {
         guards.withLock { guards in
-            guard var state = guards[name] else { return }
+            guard var state = guards[name] else { return false }
             state.inFlight = max(0, state.inFlight - 1)
-            if let healthy { state.breaker.record(healthy ? .success : .failure, now: now) }
+            let opened = healthy.map { state.breaker.record($0 ? .success : .failure, now: now) } ?? false
             guards[name] = state
+            return opened
         }
     }
 

@@ -13,6 +13,7 @@ import Synchronization
 final class ResultRecorder: Sendable {
     private struct State {
         var results: [SendResult] = []
+        var openings: [BreakerOpening] = []
         var closed = false
         var waiter: CheckedContinuation<Void, Never>?
     }
@@ -46,6 +47,15 @@ final class ResultRecorder: Sendable {
         }?.resume()
     }
 
+    /// A gateway's breaker opened: written with the next commit.
+    func opened(_ opening: BreakerOpening) {
+        state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.openings.append(opening)
+            defer { state.waiter = nil }
+            return state.waiter
+        }?.resume()
+    }
+
     /// No more results will come: `run` returns once it wrote what it has.
     func close() {
         state.withLock { state -> CheckedContinuation<Void, Never>? in
@@ -58,7 +68,14 @@ final class ResultRecorder: Sendable {
     /// Writes until closed and drained. Not cancellable on purpose: outcomes
     /// known at shutdown are written even when the task running it is cancelled.
     func run() async {
-        while let batch = await next() {
+        while let taken = await next() {
+            let (batch, openings) = taken
+            if !openings.isEmpty {
+                do { try await store.recordBreakerOpenings(openings) } catch {
+                    logger.error("recording breaker openings failed", metadata: ["error": "\(error)"])
+                }
+            }
+            guard !batch.isEmpty else { continue }
             Self.count(batch)
             do { _ = try await store.recordSendResults(batch, owner: owner, now: clock.now()) } catch {
                 logger.error(
@@ -70,24 +87,23 @@ final class ResultRecorder: Sendable {
     }
 
     /// Everything gathered so far, waiting for some if there is none; nil once closed and drained.
-    private func next() async -> [SendResult]? {
+    private func next() async -> ([SendResult], [BreakerOpening])? {
         while true {
-            enum Step { case take([SendResult]), done, wait }
+            enum Step { case take([SendResult], [BreakerOpening]), done, wait }
             let step = state.withLock { state -> Step in
-                if !state.results.isEmpty {
-                    let taken = state.results
-                    state.results = []
-                    return .take(taken)
+                if !state.results.isEmpty || !state.openings.isEmpty {
+                    defer { (state.results, state.openings) = ([], []) }
+                    return .take(state.results, state.openings)
                 }
                 return state.closed ? .done : .wait
             }
             switch step {
-            case .take(let batch): return batch
+            case .take(let batch, let openings): return (batch, openings)
             case .done: return nil
             case .wait:
                 await withCheckedContinuation { continuation in
                     let ready = state.withLock { state -> Bool in
-                        if !state.results.isEmpty || state.closed { return true }
+                        if !state.results.isEmpty || !state.openings.isEmpty || state.closed { return true }
                         state.waiter = continuation
                         return false
                     }

@@ -79,7 +79,10 @@ public struct CircuitBreaker: Sendable, Hashable {
         }
     }
 
-    public mutating func record(_ outcome: Outcome, now: Date) {
+    /// Records an answer; true when it opened the breaker (for the gateways report).
+    @discardableResult
+    public mutating func record(_ outcome: Outcome, now: Date) -> Bool {
+        let wasOpen = if case .open = state { true } else { false }
         switch (state, outcome) {
         case (.closed, .success):
             state = .closed(consecutiveFailures: 0)
@@ -94,6 +97,8 @@ public struct CircuitBreaker: Sendable, Hashable {
             // the breaker early nor extend the open period.
             break
         }
+        if case .open = state { return !wasOpen }
+        return false
     }
 
     private func open(now: Date) -> State { .open(until: now.addingTimeInterval(configuration.openSeconds)) }

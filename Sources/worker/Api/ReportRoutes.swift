@@ -28,5 +28,29 @@ struct ReportRoutes: Sendable {
         routes.on(.get, "reports/volumes", needs: .read) { request, _, _ in
             ApiJSON.response(try await builder.volumes(days: request.query("days", default: 7, in: Self.days)))
         }
+        routes.on(.get, "reports/branches", needs: .read) { request, _, _ in
+            ApiJSON.response(
+                try await builder.branches(days: request.query("days", default: 7, in: Self.days), branch: request.query("branch")))
+        }
+        // Phones and emails masked unless the token reveals, as `--reveal` of the CLI.
+        routes.on(.get, "reports/contacts", needs: .read) { request, _, token in
+            ApiJSON.response(
+                try await builder.contacts(
+                    days: request.query("days", default: 30, in: Self.days), limit: request.query("limit", default: 200, in: 1...10_000),
+                    reveal: token.reveals))
+        }
+        routes.on(.get, "reports/churn", needs: .read) { request, _, _ in
+            ApiJSON.response(try await builder.churn(month: Self.month(request, zone: builder.zone)))
+        }
+        routes.on(.get, "reports/managers", needs: .read) { request, _, _ in
+            ApiJSON.response(try await builder.managers(month: Self.month(request, zone: builder.zone)))
+        }
+    }
+
+    /// `?month=YYYY-MM`, else this month in the group's zone; 400 naming `month` otherwise.
+    static func month(_ request: Request, zone: TimeZone) throws -> ReportMonth {
+        guard let text = request.query("month") else { return ReportMonth(containing: Date(), in: zone) }
+        guard let month = ReportMonth(text) else { throw ApiError.invalid("month", "'\(text)' is not a month YYYY-MM") }
+        return month
     }
 }

@@ -8,7 +8,7 @@ import Scheduler
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Reports from the rolled-up counts: a campaign's results by variant.",
+        abstract: "Reports from the rolled-up counts: a campaign's results, gateways, volumes, branches, contacts to fix, churn, managers.",
         discussion: """
             The counts are kept as messages change state (tidings run folds them every
             two seconds; a report folds whatever is new first), so a report reads a few
@@ -19,8 +19,13 @@ struct ReportCommand: AsyncParsableCommand {
               tidings report campaign new-dishes --days 14 --html new-dishes.html
               tidings report gateways --days 7
               tidings report volumes --days 30
+              tidings report branches --days 7
+              tidings report branches --branch B001 --csv > b001.csv
+              tidings report contacts --days 30 --limit 500 --csv > to-fix.csv
+              tidings report churn --month 2026-11
+              tidings report managers
             """,
-        subcommands: [Campaign.self, Gateways.self, Volumes.self])
+        subcommands: [Campaign.self, Gateways.self, Volumes.self, Branches.self, Contacts.self, Churn.self, Managers.self])
 
     /// The store with its counts folded up to date, and the builder reading them.
     static func open(_ global: GlobalOptions) async throws -> (store: SQLiteStore, config: TidingsConfig, builder: ReportBuilder) {
@@ -28,6 +33,15 @@ struct ReportCommand: AsyncParsableCommand {
         let store = try global.openStore(config)
         try await RollupService(store: store).catchUp()
         return (store, config, ReportBuilder(store: store, config: config))
+    }
+
+    /// `--month` as given, else this month in `zone`.
+    static func month(_ text: String?, zone: TimeZone) throws -> ReportMonth {
+        guard let text else { return ReportMonth(containing: Date(), in: zone) }
+        guard let month = ReportMonth(text) else {
+            throw ValidationError("--month must be a month as YYYY-MM (like 2026-11), not '\(text)'")
+        }
+        return month
     }
 
     static func checkDays(_ days: Int) throws {
@@ -90,6 +104,79 @@ struct ReportCommand: AsyncParsableCommand {
             let (_, _, builder) = try await ReportCommand.open(global)
             try ReportCommand.output(
                 try await builder.volumes(days: days), format, builder: builder, empty: "nothing sent in the last \(days) day(s)")
+        }
+    }
+
+    struct Branches: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Per branch and day: orders by source and busiest hour, late and undelivered deliveries, apologies, survey answers and mean score, complaints and hours to resolve; complaints by department.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only this branch (its code).") var branch: String?
+        @Option(help: "Days back, today included (defaults.timezone).") var days = 7
+        @OptionGroup var format: Format
+
+        func validate() throws { try ReportCommand.checkDays(days) }
+
+        func run() async throws {
+            let (_, _, builder) = try await ReportCommand.open(global)
+            let scope = branch.map { "branch \($0)" } ?? "any branch"
+            try ReportCommand.output(
+                try await builder.branches(days: days, branch: branch), format, builder: builder, empty: "nothing for \(scope) in the last \(days) day(s)")
+        }
+    }
+
+    struct Contacts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Members' phones, emails and faxes that are invalid or bounced (flagged in the last --days), by reason, and the list.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Days back, today included (defaults.timezone).") var days = 30
+        @Option(help: "How many contacts to list (all are counted).") var limit = 200
+        @Flag(help: "Show full phone numbers and emails.") var reveal = false
+        @OptionGroup var format: Format
+
+        func validate() throws {
+            try ReportCommand.checkDays(days)
+            guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+        }
+
+        func run() async throws {
+            let (_, _, builder) = try await ReportCommand.open(global)
+            try ReportCommand.output(
+                try await builder.contacts(days: days, limit: limit, reveal: reveal), format, builder: builder,
+                empty: "no contact to fix in the last \(days) day(s)")
+        }
+    }
+
+    struct Churn: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Members whose RFM segment moved into at_risk or lost during a month, by owning manager.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The month, YYYY-MM (defaults to this month in defaults.timezone).") var month: String?
+        @OptionGroup var format: Format
+
+        func validate() throws { _ = try ReportCommand.month(month, zone: .current) }
+
+        func run() async throws {
+            let (_, _, builder) = try await ReportCommand.open(global)
+            let chosen = try ReportCommand.month(month, zone: builder.zone)
+            try ReportCommand.output(
+                try await builder.churn(month: chosen), format, builder: builder, empty: "no member moved to at_risk or lost in \(chosen)")
+        }
+    }
+
+    struct Managers: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Per manager: members owned, assigned and handed away, tasks open and closed (median hours), briefs and personal calls in a month.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The month, YYYY-MM (defaults to this month in defaults.timezone).") var month: String?
+        @OptionGroup var format: Format
+
+        func validate() throws { _ = try ReportCommand.month(month, zone: .current) }
+
+        func run() async throws {
+            let (_, _, builder) = try await ReportCommand.open(global)
+            let chosen = try ReportCommand.month(month, zone: builder.zone)
+            try ReportCommand.output(try await builder.managers(month: chosen), format, builder: builder, empty: "no managers")
         }
     }
 

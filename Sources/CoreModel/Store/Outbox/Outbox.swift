@@ -57,4 +57,7 @@ public protocol Outbox: Sendable {
 
     func messageState(id: Int64) async throws -> MessageState?
     func messageStates(idempotencyKeys: [String]) async throws -> [String: MessageState]
+
+    /// Appends breaker openings (see `BreakerOpening`).
+    func recordBreakerOpenings(_ openings: [BreakerOpening]) async throws
 }

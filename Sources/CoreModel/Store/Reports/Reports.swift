@@ -21,6 +21,29 @@ public protocol Reports: Sendable {
     /// Events by hour, gateway, channel and kind, for hours in [`from`, `to`).
     func eventCounts(from: Date, to: Date) async throws -> [EventCount]
 
+    /// Inbound texts and keys (replies, opt-outs…; survey answers are among them) received per hour in [`from`, `to`).
+    func receivedPerHour(from: Date, to: Date) async throws -> [Date: Int]
+
     /// Receipt times by gateway, of messages created in [`from`, `to`).
     func receiptLatency(from: Date, to: Date) async throws -> [LatencyCount]
+
+    /// Each branch's orders, deliveries, complaints, survey answers and
+    /// apologies by hour (see `BranchFigure`), for hours in [`from`, `to`);
+    /// one branch's only with `branchCode`.
+    func branchCounts(from: Date, to: Date, branchCode: String?) async throws -> [BranchCount]
+
+    /// Members' contacts invalid or bounced, of members flagged or changed
+    /// since `since`: counted by kind, status and reason, the `limit` changed last listed.
+    func contactsToFix(since: Date, limit: Int) async throws -> ContactsToFix
+
+    /// Members who moved into RFM `at_risk` or `lost` in [`from`, `to`), by
+    /// the manager who owned them then (a member counted once per segment).
+    func churn(from: Date, to: Date) async throws -> [ChurnCount]
+
+    /// Per manager (staff number) over [`from`, `to`): members assigned and
+    /// handed away, tasks open now and closed, briefs and personal calls.
+    func managerActivity(from: Date, to: Date) async throws -> [String: ManagerActivity]
+
+    /// How often each gateway's breaker opened in [`from`, `to`).
+    func breakerOpenings(from: Date, to: Date) async throws -> [String: Int]
 }

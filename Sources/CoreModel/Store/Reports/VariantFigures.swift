@@ -67,14 +67,6 @@ public struct VariantFigures: Sendable, Hashable, Codable {
 
     /// The upper bound (`2^b` seconds) of the bucket holding the `fraction` rank of `buckets`.
     public static func seconds(at fraction: Double, of buckets: [Int: Int]) -> Int? {
-        let count = buckets.values.reduce(0, +)
-        guard count > 0 else { return nil }
-        let rank = max(1, Int((Double(count) * fraction).rounded(.up)))
-        var seen = 0
-        for bucket in buckets.keys.sorted() {
-            seen += buckets[bucket] ?? 0
-            if seen >= rank { return 1 << bucket }
-        }
-        return nil
+        BucketCounts.bucket(at: fraction, of: buckets).map { 1 << $0 }
     }
 }

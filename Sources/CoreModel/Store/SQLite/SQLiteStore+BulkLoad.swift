@@ -19,8 +19,13 @@ extension SQLiteStore {
                     "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('members','orders','complaints','points_ledger')"
             )
             for index in indexes { try db.execute(sql: "DROP INDEX \(index["name"] as String)") }
-            // The members' order totals are recounted once at the end, not updated per loaded order.
-            let triggers = try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'orders'")
+            // The members' order totals and the branch counts are recounted once at the end, not changed per loaded row.
+            let triggers = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT name, sql FROM sqlite_master
+                    WHERE type = 'trigger' AND tbl_name IN ('orders', 'delivery_feedback', 'complaints')
+                    """)
             for trigger in triggers { try db.execute(sql: "DROP TRIGGER \(trigger["name"] as String)") }
             let loader = try BulkLoader(db: db, commitEvery: commitEvery)
             let counts: [BulkTable: Int]
@@ -32,12 +37,14 @@ extension SQLiteStore {
                 for index in indexes { try? db.execute(sql: index["sql"] as String) }
                 for trigger in triggers { try? db.execute(sql: trigger["sql"] as String) }
                 try? db.execute(sql: Schema.recountOrderTotals)  // the chunks committed before the failure
+                try? db.execute(sql: BranchTally.recount)
                 throw error
             }
             try db.inTransaction {
                 for index in indexes { try db.execute(sql: index["sql"] as String) }
                 for trigger in triggers { try db.execute(sql: trigger["sql"] as String) }
                 try db.execute(sql: Schema.recountOrderTotals)
+                try db.execute(sql: BranchTally.recount)
                 return .commit
             }
             try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")

@@ -94,6 +94,21 @@ extension SQLiteStore: Reports {
         }
     }
 
+    public func receivedPerHour(from: Date, to: Date) async throws -> [Date: Int] {
+        try await pool.read { db in
+            var hours: [Date: Int] = [:]
+            for row in try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT hour, SUM(answers) AS n FROM answer_counts WHERE kind <> ? AND hour >= ? AND hour < ? GROUP BY hour
+                        """), arguments: [Self.surveyKind, Self.hour(from), Self.hour(to)])
+            {
+                hours[Date(unixMillis: (row["hour"] as Int64) * 3_600_000)] = row["n"]
+            }
+            return hours
+        }
+    }
+
     public func receiptLatency(from: Date, to: Date) async throws -> [LatencyCount] {
         try await pool.read { db in
             try Row.fetchAll(
@@ -141,6 +156,7 @@ extension SQLiteStore: Reports {
         try deltas.write(db)
         fold.events += try foldAnswers(db, limit: limit, more: &fold.more)
         fold.events += try foldOrders(db, limit: limit, more: &fold.more)
+        fold.events += try foldBranches(db, limit: limit, more: &fold.more)
         return fold
     }
 
@@ -219,6 +235,11 @@ extension SQLiteStore: Reports {
                 message, hour: row["event_hour"], gateway: row["gateway"], event: row["event"], count: n, segments: row["segments"],
                 cost: row["cost_micros"])
             if let bucket = row["bucket"] as Int? { deltas.receipt(message, gateway: row["gateway"], bucket: bucket, count: n) }
+            if let duplicates = row["duplicates"] as Int?, duplicates > 0 {
+                deltas.event(
+                    message, hour: row["event_hour"], gateway: row["gateway"], event: EventCount.possibleDuplicate, count: duplicates,
+                    segments: 0, cost: 0)
+            }
             guard moves, let from = MessageStatus(rawValue: row["from_status"]), let to = MessageStatus(rawValue: row["to_status"]),
                 from != to
             else { continue }
@@ -240,7 +261,10 @@ extension SQLiteStore: Reports {
 
     private static let reasonStatus = "'failed', 'expired', 'suppressed'"
 
-    /// The event rows with ids in (`?1`, `?2`], grouped by what the counts need.
+    /// The event rows with ids in (`?1`, `?2`], grouped by what the counts
+    /// need. `duplicates` counts acceptances that may repeat an earlier
+    /// attempt (see `EventCount.possibleDuplicate`); only an acceptance of a
+    /// message not flagged looks up its earlier events, by `message_events_message`.
     private static let eventGroups = """
         SELECT m.created_at / 3600000 AS hour, COALESCE(m.campaign_id, 0) AS campaign_id, COALESCE(m.variant, '') AS variant,
           COALESCE(m.purpose, '') AS purpose, m.channel, COALESCE(m.gateway, '') AS gateway, e.event, e.at / 3600000 AS event_hour,
@@ -254,7 +278,11 @@ extension SQLiteStore: Reports {
             THEN \(bucketSQL("MAX(0, e.at - m.submitted_at) / 1000")) END AS bucket,
           COUNT(*) AS n,
           SUM(CASE WHEN e.event = '\(MessageEvent.acceptedName)' THEN COALESCE(m.segments, 0) ELSE 0 END) AS segments,
-          SUM(CASE WHEN e.event = '\(MessageEvent.acceptedName)' THEN COALESCE(m.cost_micros, 0) ELSE 0 END) AS cost_micros
+          SUM(CASE WHEN e.event = '\(MessageEvent.acceptedName)' THEN COALESCE(m.cost_micros, 0) ELSE 0 END) AS cost_micros,
+          SUM(CASE WHEN e.event = '\(MessageEvent.acceptedName)' AND (m.possible_duplicate = 1 OR EXISTS (
+              SELECT 1 FROM message_events p WHERE p.message_id = e.message_id AND p.id < e.id
+                AND p.event = '\(MessageEvent.leaseExpired.name)'))
+            THEN 1 ELSE 0 END) AS duplicates
         FROM message_events e JOIN messages m ON m.id = e.message_id
         WHERE e.id > ?1 AND e.id <= ?2
         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13

@@ -35,6 +35,7 @@ enum Schema {
         migrator.registerMigration("v23-api-tokens", migrate: apiTokens)
         migrator.registerMigration("v24-message-rollups", migrate: messageRollups)
         migrator.registerMigration("v25-answer-rollups", migrate: answerRollups)
+        migrator.registerMigration("v26-branch-rollups", migrate: peopleReports)
         migrator.registerMigration("v27-campaign-orders", migrate: campaignOrders)
         migrator.registerMigration("v29-traffic-counts", migrate: trafficCounts)
         // v28 was named before v29 landed; registered last, so a store that has v29 applies it next.
@@ -560,6 +561,53 @@ enum Schema {
             """)
     }
 
+    /// The branch report's counts (see `BranchFigure`), by branch and the
+    /// hour (UTC) each thing happened, so any zone's days and hours of day
+    /// are read from them. Orders, delivery feedback and complaints change
+    /// after the fact with no event row: their triggers append each change to
+    /// `branch_changes`, which the fold adds to `branch_counts` and empties;
+    /// what is there now is counted here. Survey answers and apologies are
+    /// folded from their first row by id, like the answers of v25.
+    /// The partial index holds only members with a contact to fix, by when
+    /// the row last changed, for the contacts report. Each change of a scored
+    /// member's RFM segment is kept with the owning manager of the moment
+    /// (written by a trigger, so every recomputation records it), for churn;
+    /// a first score is no change (a member newly active is no churn).
+    /// Tasks closed are found by when, for the managers report; gateway
+    /// breaker openings are kept for the gateways report.
+    private static func peopleReports(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE branch_counts (
+              hour INTEGER NOT NULL, branch_id INTEGER NOT NULL, figure TEXT NOT NULL, label TEXT NOT NULL, bucket INTEGER NOT NULL,
+              n INTEGER NOT NULL,
+              PRIMARY KEY (hour, branch_id, figure, label, bucket)
+            ) WITHOUT ROWID;
+            CREATE TABLE branch_changes (
+              id INTEGER PRIMARY KEY, hour INTEGER NOT NULL, branch_id INTEGER NOT NULL, figure TEXT NOT NULL, label TEXT NOT NULL,
+              bucket INTEGER NOT NULL, n INTEGER NOT NULL
+            );
+            \(BranchTally.triggers)
+            \(BranchTally.recount)
+            CREATE INDEX members_contacts_to_fix ON members(updated_at) WHERE \(contactToFix);
+            CREATE TABLE rfm_transitions (
+              id INTEGER PRIMARY KEY,
+              member_id INTEGER NOT NULL REFERENCES members(id),
+              from_segment TEXT NOT NULL,
+              to_segment TEXT NOT NULL,
+              staff_id INTEGER REFERENCES staff(id),
+              at INTEGER NOT NULL
+            );
+            CREATE INDEX rfm_transitions_at ON rfm_transitions(at);
+            CREATE INDEX tasks_closed ON tasks(closed_at) WHERE closed_at IS NOT NULL;
+            CREATE TABLE breaker_openings (id INTEGER PRIMARY KEY, gateway TEXT NOT NULL, at INTEGER NOT NULL);
+            CREATE INDEX breaker_openings_at ON breaker_openings(at);
+            CREATE TRIGGER member_rfm_update_transition AFTER UPDATE OF segment ON member_rfm WHEN OLD.segment IS NOT NEW.segment BEGIN
+              INSERT INTO rfm_transitions (member_id, from_segment, to_segment, staff_id, at)
+                VALUES (NEW.member_id, OLD.segment, NEW.segment, (SELECT manager_id FROM members WHERE id = NEW.member_id), NEW.computed_at);
+            END;
+            """)
+    }
+
     /// Orders after a campaign chose a member (its message was created, or it
     /// was held out as control), rolled up for the report's orders within N
     /// days and the lift against control: each member's first order once per
@@ -597,6 +645,7 @@ enum Schema {
               hour INTEGER NOT NULL, gateway TEXT NOT NULL, bucket INTEGER NOT NULL, receipts INTEGER NOT NULL,
               PRIMARY KEY (hour, gateway, bucket)
             ) WITHOUT ROWID;
+            CREATE INDEX answer_counts_hour ON answer_counts(hour);
             """)
         try SQLiteStore.startTraffic(db)
     }
@@ -684,6 +733,12 @@ enum Schema {
     /// Branch tickets neither acknowledged nor escalated: the condition of `branch_tickets_open`.
     static let ticketOpen = "acknowledged_at IS NULL AND escalated_at IS NULL"
     static let resolved = "(status = 'resolved' OR status = 'closed')"
+
+    /// A member with a phone, email or fax no message can reach: the condition of `members_contacts_to_fix`.
+    static let contactToFix = """
+        (phone_status = 'invalid' OR phone_status = 'bounced' OR email_status = 'invalid' OR email_status = 'bounced'
+          OR fax_status = 'invalid' OR fax_status = 'bounced')
+        """
 
     static let leasable = "(status = 'queued' OR status = 'retrying' OR status = 'deferred' OR status = 'unknown')"
 
