@@ -216,6 +216,11 @@ def main():
         check.equal("the gateways report's accepted", page.get("simulator"), accepted.get("simulator"))
         check.true("the report draws its chart", bool(driver.find_elements(By.CSS_SELECTOR, "[data-chart=bars] svg rect")))
         shot("report-gateways")
+        for kind in ["volumes", "branches", "contacts", "churn", "managers"]:
+            go(f"reports/{kind}")
+            drawn = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#report [data-kind], #report .message"))
+            check.true(f"the {kind} report renders", drawn[0].get_attribute("data-kind") is not None, drawn[0].text[:120])
+        shot("report-managers")
         go(f"reports/campaign/{name}")
         find("[data-report-table=variants]")
         shot("report-campaign")

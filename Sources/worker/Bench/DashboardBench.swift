@@ -61,9 +61,12 @@ struct DashboardBench: AsyncParsableCommand {
             gateways: [:])
         setup.api = AdminApi(store: store, config: config, logger: logger, dispatcher: dispatcher)
         let app = WebServer.application(setup, logger: logger)
+        // Its own transport (its own curl thread): the dispatcher's would queue the polls behind its sends.
+        let browser = CurlTransport()
+        defer { browser.shutdown() }
         let poller = DashboardPoller(
             base: "http://127.0.0.1:\(httpPort)", token: secret, interval: .milliseconds(1000 / max(1, pollsPerSecond)),
-            transport: transport)
+            transport: browser)
 
         let started = Date()
         try await ServiceGroup(configuration: .init(

@@ -62,7 +62,8 @@ const dictionaries = {
     'task.score': 'Score', 'task.comment': 'Comment', 'task.note': 'Note', 'task.notePlaceholder': 'What was done',
     'task.close': 'Close', 'task.none': 'No tasks.',
     'report.campaign': 'Campaign', 'report.gateways': 'Gateways', 'report.volumes': 'Volumes', 'report.pick': 'Pick a campaign',
-    'report.days': 'Days', 'report.show': 'Show',
+    'report.days': 'Days', 'report.show': 'Show', 'report.month': 'Month', 'report.branches': 'Branches',
+    'report.contacts': 'Contacts to fix', 'report.churn': 'Churn', 'report.managers': 'Managers',
   },
   zh: {
     'nav.login': '登录', 'nav.dashboard': '总览', 'nav.campaigns': '营销活动', 'nav.campaign': '活动', 'nav.new': '新建活动',
@@ -124,7 +125,8 @@ const dictionaries = {
     'task.score': '评分', 'task.comment': '留言', 'task.note': '备注', 'task.notePlaceholder': '处理情况', 'task.close': '关闭',
     'task.none': '没有任务。',
     'report.campaign': '活动', 'report.gateways': '网关', 'report.volumes': '发送量', 'report.pick': '选择活动',
-    'report.days': '天数', 'report.show': '查看',
+    'report.days': '天数', 'report.show': '查看', 'report.month': '月份', 'report.branches': '门店',
+    'report.contacts': '待修正联系方式', 'report.churn': '流失', 'report.managers': '客户经理',
   },
 };
 

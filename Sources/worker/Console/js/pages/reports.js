@@ -3,9 +3,12 @@ import {api} from '../api.js';
 import {t} from '../i18n.js';
 import {renderReport} from '../report.js';
 
+/** Report kinds the API serves and what each is asked for: a window in days, or a month. */
+const kinds = {campaign: null, gateways: 'days', volumes: 'days', branches: 'days', contacts: 'days', churn: 'month', managers: 'month'};
+
 /** #/reports/KIND[/NAME]: any ReportDocument the API serves, drawn by the generic renderer. */
 export function reportsPage(main, kind = 'gateways', name = '') {
-  const tabs = h('div', {class: 'tabs'}, ['campaign', 'gateways', 'volumes'].map((k) =>
+  const tabs = h('div', {class: 'tabs'}, Object.keys(kinds).map((k) =>
     h('a', {href: `#/reports/${k}`, class: k === kind ? 'current' : null, id: `report-tab-${k}`}, t(`report.${k}`))));
   const controls = h('form', {class: 'row', id: 'report-controls'});
   const body = h('div', {id: 'report'});
@@ -27,7 +30,15 @@ export function reportsPage(main, kind = 'gateways', name = '') {
     if (name) show(`/reports/campaigns/${encodeURIComponent(name)}`);
     return;
   }
-  const days = h('input', {id: 'report-days', type: 'number', min: 1, max: 366, value: kind === 'volumes' ? '7' : '1'});
+  if (kinds[kind] === 'month') {
+    const month = h('input', {id: 'report-month', type: 'month', value: new Date().toISOString().slice(0, 7)});
+    controls.append(h('div', {}, h('label', {for: 'report-month'}, t('report.month')), month),
+      h('div', {}, h('button', {type: 'submit'}, t('report.show'))));
+    controls.addEventListener('submit', (event) => { event.preventDefault(); show(`/reports/${kind}?month=${month.value}`); });
+    show(`/reports/${kind}?month=${month.value}`);
+    return;
+  }
+  const days = h('input', {id: 'report-days', type: 'number', min: 1, max: 366, value: kind === 'gateways' ? '1' : '7'});
   controls.append(h('div', {}, h('label', {for: 'report-days'}, t('report.days')), days),
     h('div', {}, h('button', {type: 'submit'}, t('report.show'))));
   controls.addEventListener('submit', (event) => { event.preventDefault(); show(`/reports/${kind}?days=${days.value}`); });
