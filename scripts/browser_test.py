@@ -2,18 +2,21 @@
 """Drives the web console in headless Chromium (Selenium, Debian's python3-selenium) against a running
 `tidings run` on loopback, and checks what the pages show against the CLI. Called by scripts/browser-test.sh."""
 import argparse
+import atexit
 import csv
 import io
 import json
 import random
+import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -53,6 +56,40 @@ def database(options):
     return sqlite3.connect(path, timeout=30)
 
 
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start(command, port, what):
+    """`command` started in the background (killed when this process ends), once it listens on 127.0.0.1:`port`."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    atexit.register(process.kill)
+    deadline = time.time() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.time() > deadline or process.poll() is not None:
+                raise SystemExit(f"{what} did not start on 127.0.0.1:{port}")
+            time.sleep(0.1)
+
+
+def start_driver(flags, profile):
+    """Chromium and chromedriver each on a loopback port of our own, reached by address, never by `localhost`: a
+    machine without /etc/hosts (a minimal chroot) cannot resolve that name, which Selenium's Service and chromedriver's
+    own launch of the browser would use. Both stop when this process does."""
+    browser, driver = free_port(), free_port()
+    start(["/usr/bin/chromium", *flags, f"--remote-debugging-port={browser}", "--remote-debugging-address=127.0.0.1",
+           f"--user-data-dir={profile}", "about:blank"], browser, "chromium")
+    start(["/usr/bin/chromedriver", f"--port={driver}", "--allowed-ips=127.0.0.1"], driver, "chromedriver")
+    options = webdriver.ChromeOptions()
+    options.debugger_address = f"127.0.0.1:{browser}"
+    return webdriver.Remote(command_executor=f"http://127.0.0.1:{driver}", options=options)
+
+
 def main():
     parser = argparse.ArgumentParser()
     for name in ["base", "tidings", "config", "write-token", "read-token", "artifacts"]:
@@ -60,12 +97,11 @@ def main():
     options = parser.parse_args()
     check = Check()
 
-    chrome = webdriver.ChromeOptions()
-    chrome.binary_location = "/usr/bin/chromium"
-    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1600",
-                 "--lang=en-US", "--no-first-run", "--disable-extensions"]:
-        chrome.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=chrome)
+    flags = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1600",
+             "--lang=en-US", "--no-first-run", "--disable-extensions"]
+    profile = tempfile.mkdtemp(prefix="tidings-chromium-")
+    atexit.register(shutil.rmtree, profile, True)  # registered first, so it runs after the browser is killed
+    driver = start_driver(flags, profile)
     driver.set_page_load_timeout(30)
     # The pages redraw every two seconds: an element found a moment ago may be gone, so waits look again.
     stale = [StaleElementReferenceException]
