@@ -62,10 +62,19 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def stop(process):
+    """SIGTERM, so Chromium ends its own children, then SIGKILL if it lingers."""
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 def start(command, port, what):
     """`command` started in the background (killed when this process ends), once it listens on 127.0.0.1:`port`."""
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    atexit.register(process.kill)
+    atexit.register(stop, process)
     deadline = time.time() + 30
     while True:
         try:
