@@ -22,8 +22,9 @@ struct SQLiteStoreTests {
         }
     }
 
-    /// The dashboard's counts are kept by triggers: after messages are queued,
-    /// leased, answered and cancelled they still equal a count of the table.
+    /// The dashboard's counts are kept by triggers (and by a campaign's fan-out
+    /// for its chunks): after messages are queued, fanned out, leased, answered
+    /// and cancelled they still equal a count of the table.
     @Test func queueDepthCountsFollowEveryStatusChange() async throws {
         try await withStore { store, _ in
             let messages = (0..<40).map { i in
@@ -32,6 +33,12 @@ struct SQLiteStoreTests {
                     category: .service, address: "+86138000000\(i % 10)", payload: #"{"text":"您好"}"#)
             }
             _ = try await store.enqueue(messages, now: now)
+            // A campaign's fan-out counts its chunks itself (no per-row trigger); its messages then move like any.
+            _ = try await seedCampaign(store, name: "depth", members: 30, controlBelow: 1_000, now: now)
+            let campaign = try await store.leaseDue(lane: .marketing, limit: 5, owner: "w", leaseUntil: now + 60, now: now + 1)
+            _ = try await store.recordSendResults(
+                campaign.map { SendResult(messageId: $0.id, gateway: "g", event: .accepted(providerMessageId: "c\($0.id)")) },
+                owner: "w", now: now)
             let leased = try await store.leaseDue(lane: .transactional, limit: 12, owner: "w", leaseUntil: now + 60, now: now)
             _ = try await store.recordSendResults(
                 leased.prefix(8).map { SendResult(messageId: $0.id, gateway: "g", event: .accepted(providerMessageId: "p\($0.id)")) }

@@ -147,6 +147,12 @@ struct FanOutSQL: Sendable {
         SELECT ?, ?, member_id, ? FROM temp.fanout_chunk WHERE bucket < ?
         ON CONFLICT DO NOTHING
         """
+    /// The chunk's messages in the dashboard's queue depth, in one statement right after their insert (`changes()` is
+    /// its count); the insert trigger leaves campaign messages to this.
+    static let countQueued = """
+        INSERT INTO queue_depth (lane, status, messages) SELECT ?, 'queued', changes() WHERE changes() > 0
+        ON CONFLICT (lane, status) DO UPDATE SET messages = messages + excluded.messages
+        """
     static let advance = """
         UPDATE campaign_runs SET last_member_id = ?, audience = audience + ?, control = control + ?,
           unreachable = unreachable + ?
@@ -183,6 +189,7 @@ struct FanOutSQL: Sendable {
         statements.append(Self.inline(Self.countChunk, [plan.controlBelow, plan.controlBelow]))
         statements.append(Self.inline(Self.insertControl, [plan.campaignId, plan.run, now, plan.controlBelow]))
         statements.append(Self.inline(insert, insertArguments(queuedBefore: 0, now: now)))
+        statements.append(Self.inline(Self.countQueued, [plan.lane.rawValue]))
         statements.append(Self.inline(Self.advance, [upTo, 0, 0, 0, plan.campaignId, plan.run]))
         statements += ["COMMIT", "PRAGMA foreign_keys = ON"]
         return statements.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) + ";" }.joined(separator: "\n")
@@ -225,6 +232,7 @@ struct FanOutSQL: Sendable {
         }
         try db.execute(sql: insert, arguments: StatementArguments(insertArguments(queuedBefore: queuedBefore, now: now)))
         chunk.queued = db.changesCount
+        try db.execute(sql: Self.countQueued, arguments: [plan.lane.rawValue])
         return try finish(db, chunk, upTo: upTo)
     }
 

@@ -658,6 +658,8 @@ enum Schema {
     /// A row whose status is final counts nowhere.
     private static func dashboard(_ db: Database) throws {
         // OR, not IN: an IN list of more than two values costs a temporary b-tree each time a row is checked.
+        // A campaign's fan-out counts its own chunk (`FanOutSQL.countQueued`): a trigger per inserted row made
+        // a 1M-member fan-out a third slower (8.4 s against 6.3 s on the same seed).
         func unfinished(_ row: String) -> String {
             "(" + ["queued", "sending", "retrying", "deferred", "unknown", "submitted"].map { "\(row)status = '\($0)'" }
                 .joined(separator: " OR ") + ")"
@@ -668,7 +670,8 @@ enum Schema {
             ) WITHOUT ROWID;
             INSERT INTO queue_depth (lane, status, messages)
               SELECT lane, status, COUNT(*) FROM messages WHERE \(unfinished("")) GROUP BY lane, status;
-            CREATE TRIGGER messages_depth_insert AFTER INSERT ON messages WHEN \(unfinished("NEW.")) BEGIN
+            CREATE TRIGGER messages_depth_insert AFTER INSERT ON messages
+              WHEN NEW.purpose IS NOT 'campaign' AND \(unfinished("NEW.")) BEGIN
               INSERT INTO queue_depth (lane, status, messages) VALUES (NEW.lane, NEW.status, 1)
                 ON CONFLICT (lane, status) DO UPDATE SET messages = messages + 1;
             END;
