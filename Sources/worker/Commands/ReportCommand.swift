@@ -147,18 +147,23 @@ struct ReportCommand: AsyncParsableCommand {
         }
     }
 
+    /// `--month YYYY-MM`, this month in the group's zone when left out.
+    struct MonthOption: ParsableArguments {
+        @Option(help: "The month, YYYY-MM (defaults to this month in defaults.timezone).") var month: String?
+
+        func validate() throws { _ = try ReportCommand.month(month, zone: .current) }
+    }
+
     struct Churn: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Members whose RFM segment moved into at_risk or lost during a month, by owning manager.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "The month, YYYY-MM (defaults to this month in defaults.timezone).") var month: String?
+        @OptionGroup var month: MonthOption
         @OptionGroup var format: Format
-
-        func validate() throws { _ = try ReportCommand.month(month, zone: .current) }
 
         func run() async throws {
             let (_, _, builder) = try await ReportCommand.open(global)
-            let chosen = try ReportCommand.month(month, zone: builder.zone)
+            let chosen = try ReportCommand.month(month.month, zone: builder.zone)
             try ReportCommand.output(
                 try await builder.churn(month: chosen), format, builder: builder, empty: "no member moved to at_risk or lost in \(chosen)")
         }
@@ -168,14 +173,12 @@ struct ReportCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Per manager: members owned, assigned and handed away, tasks open and closed (median hours), briefs and personal calls in a month.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "The month, YYYY-MM (defaults to this month in defaults.timezone).") var month: String?
+        @OptionGroup var month: MonthOption
         @OptionGroup var format: Format
-
-        func validate() throws { _ = try ReportCommand.month(month, zone: .current) }
 
         func run() async throws {
             let (_, _, builder) = try await ReportCommand.open(global)
-            let chosen = try ReportCommand.month(month, zone: builder.zone)
+            let chosen = try ReportCommand.month(month.month, zone: builder.zone)
             try ReportCommand.output(try await builder.managers(month: chosen), format, builder: builder, empty: "no managers")
         }
     }
