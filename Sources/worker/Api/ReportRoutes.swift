@@ -10,9 +10,6 @@ struct ReportRoutes: Sendable {
     let config: TidingsConfig
     let store: any Store
 
-    /// `--days` of the CLI: today and the days before it, in the group's zone.
-    static let days = 1...366
-
     func register(on routes: ApiRoutes) {
         let builder = ReportBuilder(store: store, config: config)
         routes.on(.get, "reports/campaigns/{name}", needs: .read) { request, context, _ in
@@ -23,20 +20,20 @@ struct ReportRoutes: Sendable {
             return ApiJSON.response(try await builder.campaign(record, days: days))
         }
         routes.on(.get, "reports/gateways", needs: .read) { request, _, _ in
-            ApiJSON.response(try await builder.gateways(days: request.query("days", default: 1, in: Self.days)))
+            ApiJSON.response(try await builder.gateways(days: request.query("days", default: 1, in: ReportBuilder.days)))
         }
         routes.on(.get, "reports/volumes", needs: .read) { request, _, _ in
-            ApiJSON.response(try await builder.volumes(days: request.query("days", default: 7, in: Self.days)))
+            ApiJSON.response(try await builder.volumes(days: request.query("days", default: 7, in: ReportBuilder.days)))
         }
         routes.on(.get, "reports/branches", needs: .read) { request, _, _ in
             ApiJSON.response(
-                try await builder.branches(days: request.query("days", default: 7, in: Self.days), branch: request.query("branch")))
+                try await builder.branches(days: request.query("days", default: 7, in: ReportBuilder.days), branch: request.query("branch")))
         }
         // Phones and emails masked unless the token reveals, as `--reveal` of the CLI.
         routes.on(.get, "reports/contacts", needs: .read) { request, _, token in
             ApiJSON.response(
                 try await builder.contacts(
-                    days: request.query("days", default: 30, in: Self.days), limit: request.query("limit", default: 200, in: 1...10_000),
+                    days: request.query("days", default: 30, in: ReportBuilder.days), limit: request.query("limit", default: 200, in: 1...10_000),
                     reveal: token.reveals))
         }
         routes.on(.get, "reports/churn", needs: .read) { request, _, _ in
@@ -49,8 +46,10 @@ struct ReportRoutes: Sendable {
 
     /// `?month=YYYY-MM`, else this month in the group's zone; 400 naming `month` otherwise.
     static func month(_ request: Request, zone: TimeZone) throws -> ReportMonth {
-        guard let text = request.query("month") else { return ReportMonth(containing: Date(), in: zone) }
-        guard let month = ReportMonth(text) else { throw ApiError.invalid("month", "'\(text)' is not a month YYYY-MM") }
+        let text = request.query("month")
+        guard let month = ReportMonth.chosen(text, in: zone) else {
+            throw ApiError.invalid("month", "'\(text ?? "")' is not a month YYYY-MM")
+        }
         return month
     }
 }

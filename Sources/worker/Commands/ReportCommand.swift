@@ -37,15 +37,15 @@ struct ReportCommand: AsyncParsableCommand {
 
     /// `--month` as given, else this month in `zone`.
     static func month(_ text: String?, zone: TimeZone) throws -> ReportMonth {
-        guard let text else { return ReportMonth(containing: Date(), in: zone) }
-        guard let month = ReportMonth(text) else {
-            throw ValidationError("--month must be a month as YYYY-MM (like 2026-11), not '\(text)'")
+        guard let month = ReportMonth.chosen(text, in: zone) else {
+            throw ValidationError("--month must be a month as YYYY-MM (like 2026-11), not '\(text ?? "")'")
         }
         return month
     }
 
     static func checkDays(_ days: Int) throws {
-        guard (1...366).contains(days) else { throw ValidationError("--days must be 1-366") }
+        let range = ReportBuilder.days
+        guard range.contains(days) else { throw ValidationError("--days must be \(range.lowerBound)-\(range.upperBound)") }
     }
 
     /// The report as a table (`empty` for a table without rows), as CSV, or

@@ -17,6 +17,9 @@ struct ReportBuilder: Sendable {
         self.zone = TimeZone(identifier: config.defaults.timezone) ?? .current
     }
 
+    /// How many days back a report may look (`--days`, `?days=`).
+    static let days = 1...366
+
     /// The last `days` days in the group's zone, today included.
     func window(days: Int, now: Date = Date()) -> (from: Date, to: Date) {
         var calendar = Calendar(identifier: .gregorian)

@@ -25,6 +25,12 @@ struct ReportMonth: Hashable, CustomStringConvertible {
         month = parts.month ?? 1
     }
 
+    /// `text` as a month, this month in `zone` when there is none; nil when `text` is not `YYYY-MM`.
+    static func chosen(_ text: String?, in zone: TimeZone, now: Date = Date()) -> ReportMonth? {
+        guard let text else { return ReportMonth(containing: now, in: zone) }
+        return ReportMonth(text)
+    }
+
     var description: String { String(format: "%04d-%02d", year, month) }
 
     /// Its first instant and the next month's, in `zone`.
