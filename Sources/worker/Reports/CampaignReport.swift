@@ -44,10 +44,9 @@ struct OrdersTable {
                 lift.map { .points($0.low) } ?? .none, lift.map { .points($0.high) } ?? .none,
             ]
         }
-        var rows = orders.variants.keys.sorted().map { name in
-            let arm = orders.variants[name] ?? ArmOrders()
-            return row(name, arm, lift: hasControl ? arm.lift(over: orders.control) : nil)
-        }
+        let variants = orders.variants.keys.sorted().map { (name: $0, arm: orders.variants[$0] ?? ArmOrders()) }
+        var rows = variants.map { row($0.name, $0.arm, lift: hasControl ? $0.arm.lift(over: orders.control) : nil) }
+        let arms = variants + (hasControl ? [(name: "control", arm: orders.control)] : [])
         if hasControl { rows.append(row("control", orders.control, lift: nil)) }
         var notes = ["Members who ordered within \(days) day(s) of the campaign choosing them (its message made, or held out as control)."]
         notes.append(
@@ -55,10 +54,10 @@ struct OrdersTable {
                 ? "Lift: a variant's conversion minus the control group's, in points, with its 95% interval."
                 : "No control group: set control (a percentage) in the campaign to measure lift.")
         var section = ReportSection(id: "orders", heading: "Orders within \(days) day(s)", columns: Self.columns, rows: rows, notes: notes)
-        if !rows.isEmpty {
+        if !arms.isEmpty {
             section.charts = [ReportChart(
-                kind: .bars, title: "Members who ordered within \(days) day(s), %", labels: rows.map { $0[0].text },
-                series: [.init(name: "conversion", values: rows.map { $0[3].number * 100 })], unit: "%")]
+                kind: .bars, title: "Members who ordered within \(days) day(s), %", labels: arms.map(\.name),
+                series: [.init(name: "conversion", values: arms.map { ($0.arm.rate ?? 0) * 100 })], unit: "%")]
         }
         return section
     }
